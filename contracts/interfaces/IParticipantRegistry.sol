@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {ParticipantKind, ParticipantStatus} from "../common/Types.sol";
+
+/**
+ * @title IParticipantRegistry
+ * @notice Organizations that take part in authorized operation, their signer keys and their
+ * qualification attestations. Organizations only: people never appear on chain (C34).
+ */
+interface IParticipantRegistry {
+    /// @notice One organization.
+    struct Participant {
+        ParticipantKind kind; // what the organization is
+        ParticipantStatus status; // Active, Suspended or Exited
+        uint64 registeredAt; // block time of registration
+        uint64 statusChangedAt; // block time of the last status change
+        bytes32 profileHash; // hash of the off-chain profile document
+        string name; // registered organization name
+        string creditCode; // 统一社会信用代码 (GB 32100-2015), checked on chain
+    }
+
+    /// @notice One qualification attestation (准入条件, C08).
+    struct Qualification {
+        bytes32 kind; // e.g. keccak256("ISO27001"), keccak256("DSMM-3")
+        bytes32 documentHash; // hash of the certificate or proof kept off chain
+        uint64 attestedAt; // block time of the attestation
+        uint64 validUntil; // end of validity (0: no end)
+        bool revoked; // withdrawn by the authority
+    }
+
+    /// @notice A participant was registered with every field a reader needs.
+    event ParticipantRegistered(
+        uint64 indexed id,
+        ParticipantKind kind,
+        string name,
+        string creditCode,
+        bytes32 profileHash,
+        address[] signers,
+        address registeredBy
+    );
+    /// @notice `signer` may now act for participant `id`.
+    event SignerAdded(uint64 indexed id, address indexed signer, address by);
+    /// @notice `signer` may no longer act for participant `id`.
+    event SignerRemoved(uint64 indexed id, address indexed signer, address by);
+    /// @notice A qualification was attested (C08; 000 第十一条; 001 第九条; 004 第十条).
+    event QualificationAttested(
+        uint64 indexed id,
+        uint32 index,
+        bytes32 kind,
+        bytes32 documentHash,
+        uint64 validUntil,
+        address attestedBy
+    );
+    /// @notice A qualification was withdrawn.
+    event QualificationRevoked(uint64 indexed id, uint32 index, bytes32 reasonHash, address by);
+    /// @notice The status of a participant changed.
+    event ParticipantStatusChanged(
+        uint64 indexed id,
+        ParticipantStatus from,
+        ParticipantStatus to,
+        bytes32 reasonHash,
+        address by
+    );
+
+    error ParticipantRegistryUnknownParticipant(uint64 id);
+    error ParticipantRegistryInvalidKind(ParticipantKind kind);
+    error ParticipantRegistryInvalidName(uint256 length);
+    error ParticipantRegistryInvalidCreditCode(string creditCode);
+    error ParticipantRegistryDuplicateCreditCode(string creditCode, uint64 existingId);
+    error ParticipantRegistryZeroSigner();
+    error ParticipantRegistrySignerTaken(address signer, uint64 participantId);
+    error ParticipantRegistryNotSigner(uint64 id, address signer);
+    error ParticipantRegistryTooManySigners(uint64 id, uint256 max);
+    error ParticipantRegistryLastSigner(uint64 id);
+    error ParticipantRegistryInvalidStatus(uint64 id, ParticipantStatus status);
+    error ParticipantRegistryZeroHash();
+    error ParticipantRegistryUnknownQualification(uint64 id, uint32 index);
+    error ParticipantRegistryQualificationExpired(uint64 validUntil);
+    error ParticipantRegistryNotActiveSigner(uint64 id, address account);
+    error ParticipantRegistryWrongKind(uint64 id, ParticipantKind expected, ParticipantKind actual);
+
+    /// @notice Registers an organization with at least one signer key. DATA_AUTHORITY only.
+    /// @dev 000 第十一条; 001 第九条: the authority admits operators that meet the conditions.
+    function register(
+        ParticipantKind kind,
+        string calldata name,
+        string calldata creditCode,
+        bytes32 profileHash,
+        address[] calldata signers
+    ) external returns (uint64 id);
+
+    /// @notice Binds a new signer key to a participant. DATA_AUTHORITY only.
+    function addSigner(uint64 id, address signer) external;
+
+    /// @notice Unbinds a signer key (never the last one). DATA_AUTHORITY only.
+    function removeSigner(uint64 id, address signer) external;
+
+    /// @notice Records a qualification attestation (C08). DATA_AUTHORITY only.
+    /// @dev 000 第十一条; 001 第九条; 004 第十条: admission conditions.
+    function attestQualification(
+        uint64 id,
+        bytes32 kind,
+        bytes32 documentHash,
+        uint64 validUntil
+    ) external returns (uint32 index);
+
+    /// @notice Withdraws a qualification attestation. DATA_AUTHORITY only.
+    function revokeQualification(uint64 id, uint32 index, bytes32 reasonHash) external;
+
+    /// @notice Suspends an active participant: its keys stop acting. DATA_AUTHORITY only.
+    /// @dev 001 第三十八条: rectification with permissions suspended.
+    function suspend(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice Reinstates a suspended participant. DATA_AUTHORITY only.
+    function reinstate(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice Marks a participant as exited, for good. DATA_AUTHORITY only.
+    /// @dev 000 第二十六条: exit of an operator.
+    function exit(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice The participant `id`; reverts if unknown.
+    function participant(uint64 id) external view returns (Participant memory);
+
+    /// @notice The participant a signer key belongs to (0: none).
+    function participantOf(address signer) external view returns (uint64);
+
+    /// @notice The signer keys of a participant.
+    function signers(uint64 id) external view returns (address[] memory);
+
+    /// @notice True when `account` is a signer of `id` and `id` is Active.
+    function isActiveSigner(uint64 id, address account) external view returns (bool);
+
+    /// @notice Reverts unless `account` is a signer of the Active participant `id` of `kind`
+    /// (ParticipantKind.None accepts any kind).
+    function requireActiveSigner(uint64 id, ParticipantKind kind, address account) external view;
+
+    /// @notice Reverts unless `id` is an Active participant of `kind`.
+    function requireActive(uint64 id, ParticipantKind kind) external view;
+
+    /// @notice Number of qualification attestations of `id`.
+    function qualificationCount(uint64 id) external view returns (uint32);
+
+    /// @notice One qualification attestation of `id`.
+    function qualification(uint64 id, uint32 index) external view returns (Qualification memory);
+
+    /// @notice True when `id` holds an unrevoked qualification of `kind` valid at `at`.
+    function hasQualification(uint64 id, bytes32 kind, uint64 at) external view returns (bool);
+
+    /// @notice Number of registered participants (ids run from 1 to this).
+    function participantCount() external view returns (uint64);
+}
