@@ -167,6 +167,11 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function statusOf(uint64 id) external view returns (ParticipantStatus) {
+        return _participants[id].status;
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function participantOf(address signer) external view returns (uint64) {
         return _participantOf[signer];
     }

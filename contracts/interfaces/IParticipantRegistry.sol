@@ -122,6 +122,9 @@ interface IParticipantRegistry {
     /// @notice The participant `id`; reverts if unknown.
     function participant(uint64 id) external view returns (Participant memory);
 
+    /// @notice The status of participant `id` (None if unknown).
+    function statusOf(uint64 id) external view returns (ParticipantStatus);
+
     /// @notice The participant a signer key belongs to (0: none).
     function participantOf(address signer) external view returns (uint64);
 

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {AuthorizationMode} from "../common/Types.sol";
+
+/**
+ * @title IAuthorizationRegistry
+ * @notice Calls for applications, authorizations through their whole lifecycle (000 第十条;
+ * 004 第十一条), two tiers (004 第七条), and resource grants (001 第十八条).
+ *
+ * Applied -> PreReviewed -> ExpertReviewed -> Approved | Rejected -> Noticed -> Active
+ *   -> Suspended -> Active | Terminated ; Active -> Expired | Revoked | Exited
+ *
+ * Expiry is a fact of time, not a transaction: `statusAt` and `isActive` evaluate it.
+ */
+interface IAuthorizationRegistry {
+    /// @notice Stored status. `Expired` is never stored: `statusAt` derives it from the term.
+    enum AuthorizationStatus {
+        None,
+        Applied, // 提交申请
+        PreReviewed, // 初审通过
+        ExpertReviewed, // 专家评审通过 (quorum of EXPERT approvals)
+        Approved, // 审定
+        Rejected, // 不予授权 (terminal)
+        Noticed, // 公示中
+        Active, // 授权生效
+        Suspended, // 暂停 (rectification or emergency)
+        Terminated, // 整改不到位, 终止 (terminal)
+        Revoked, // 撤销 (terminal)
+        Exited, // 退出 (terminal)
+        Expired // 期满 (derived only)
+    }
+
+    /// @notice Step of a resource grant (001 第十八条).
+    enum GrantStatus {
+        None,
+        Requested, // requested by the application
+        PreReviewed, // the parent operator pre-reviewed (tier 2 only)
+        Evaluated, // the authority evaluated
+        Confirmed, // the source department confirmed
+        Refused // refused at some step (terminal)
+    }
+
+    /// @notice Which review an opinion belongs to.
+    enum ReviewStage {
+        None,
+        PreReview, // 初审 / 预审
+        Expert // 专家评审
+    }
+
+    /// @notice The numbers of the policy profile that the chain enforces.
+    struct Policy {
+        uint8 maxTermYears; // C06: 3 (Yangzhou 2); never above the national 5 (C38)
+        uint8 tiers; // C07: 1 or 2
+        uint8 expertQuorum; // C03: expert approvals needed
+        uint64 noticeMinSeconds; // C04: calendar floor of the notice window (5 working days >= 5 days)
+    }
+
+    /// @notice A call for applications (征集公告) and its selection result (C35).
+    struct Call {
+        uint64 organizerId; // organizing body (participant), C01
+        AuthorizationMode mode; // comprehensive or domain
+        uint64 publishedAt; // block time of publication
+        uint64 closesAt; // applications accepted until then
+        bool closed; // the selection result is recorded
+        bytes32 announcementHash; // hash of the announcement
+        bytes32 resultHash; // hash of the selection result document
+    }
+
+    /// @notice An application (C02): more than four values, so a request struct.
+    struct ApplicationRequest {
+        uint64 parentId; // 0 for an operator (tier 1); the operator's authorization for a developer
+        uint64 holderId; // the applicant participant
+        uint64 callId; // the call answered (tier 1 only; 0 for tier 2)
+        uint64 termStart; // requested term start
+        uint64 termEnd; // requested term end
+        bytes32 materialsHash; // hash of the application materials
+        uint64[] resourceIds; // requested resources, strictly ascending
+        bytes32[] domains; // requested domains (keccak256 of the domain code), strictly ascending
+    }
+
+    /// @notice An authorization.
+    struct Authorization {
+        uint64 parentId; // 0 for tier 1
+        uint64 holderId; // the authorized participant
+        uint64 callId; // the call it answered (tier 1)
+        uint64 organizerId; // organizing body: the call's organizer, or the parent's holder
+        AuthorizationMode mode; // C01
+        AuthorizationStatus status; // stored status
+        uint8 tier; // 1 operator, 2 developer
+        uint8 expertApprovals; // EXPERT approvals so far
+        uint8 expertRejections; // EXPERT objections so far
+        bool exitRequested; // the holder applied to exit (C25)
+        uint64 termStart; // term start
+        uint64 termEnd; // term end (exclusive)
+        uint64 appliedAt; // block time of the application
+        uint64 noticeEnd; // end of the public notice window
+        uint64 activatedAt; // block time of (the last) activation
+        uint64 statusChangedAt; // block time of the last status change
+        uint64 exitNoticeEnd; // end of the exit notice (0: none)
+        uint64 agreementId; // the agreement that made it active (C05)
+        bytes32 materialsHash; // application materials
+        uint64[] resourceIds; // scope: resources
+        bytes32[] domains; // scope: domains
+    }
+
+    /// @notice A call for applications was published (C35).
+    event CallPublished(
+        uint64 indexed callId,
+        uint64 indexed organizerId,
+        AuthorizationMode mode,
+        uint64 closesAt,
+        bytes32 announcementHash,
+        address by
+    );
+    /// @notice The selection result of a call was recorded (C35).
+    event CallClosed(uint64 indexed callId, bytes32 resultHash, uint64[] selectedHolderIds, address by);
+    /// @notice An application was filed; it carries the whole request (C01, C02).
+    event AuthorizationApplied(
+        uint64 indexed id,
+        uint64 indexed parentId,
+        uint64 indexed holderId,
+        uint64 organizerId,
+        AuthorizationMode mode,
+        uint8 tier,
+        ApplicationRequest request,
+        address applicant
+    );
+    /// @notice A review opinion was recorded (C03); `status` is the status after it.
+    event AuthorizationReviewed(
+        uint64 indexed id,
+        ReviewStage stage,
+        bool pass,
+        bytes32 opinionHash,
+        AuthorizationStatus status,
+        address reviewer
+    );
+    /// @notice The status changed; `emergency` marks a risk stop (C30).
+    event AuthorizationStatusChanged(
+        uint64 indexed id,
+        AuthorizationStatus from,
+        AuthorizationStatus to,
+        bytes32 reasonHash,
+        bool emergency,
+        address by
+    );
+    /// @notice The decision entered public notice until `noticeEnd` (C04).
+    event AuthorizationNoticed(uint64 indexed id, uint64 noticeEnd, address by);
+    /// @notice The authorization became active under agreement `agreementId` (C05).
+    event AuthorizationActivated(
+        uint64 indexed id,
+        uint64 indexed agreementId,
+        uint64 termStart,
+        uint64 termEnd,
+        address by
+    );
+    /// @notice The holder applied to exit (C25).
+    event ExitRequested(uint64 indexed id, bytes32 reasonHash, address by);
+    /// @notice The authority reviewed an exit application; if approved it is noticed until `noticeEnd`.
+    event ExitReviewed(uint64 indexed id, bool approved, uint64 noticeEnd, bytes32 opinionHash, address by);
+    /// @notice A resource grant moved to `status` (C12).
+    event GrantAdvanced(
+        uint64 indexed authorizationId,
+        uint64 indexed resourceId,
+        GrantStatus status,
+        bytes32 opinionHash,
+        address by
+    );
+
+    error AuthorizationRegistryPolicyInvalid(string field);
+    error AuthorizationRegistryPolicyExceedsNational(uint8 maxTermYears, uint8 nationalMaxTermYears);
+    error AuthorizationRegistryUnknownCall(uint64 callId);
+    error AuthorizationRegistryCallClosed(uint64 callId);
+    error AuthorizationRegistryInvalidOrganizer(uint64 organizerId, AuthorizationMode mode);
+    error AuthorizationRegistryUnknownAuthorization(uint64 id);
+    error AuthorizationRegistryWrongStatus(uint64 id, AuthorizationStatus status);
+    error AuthorizationRegistryInvalidTerm(uint64 termStart, uint64 termEnd);
+    error AuthorizationRegistryTermExceedsPolicy(uint64 termEnd, uint64 maxTermEnd);
+    error AuthorizationRegistryTooManyTiers(uint8 tier, uint8 maxTiers);
+    error AuthorizationRegistryInvalidScope(string reason);
+    error AuthorizationRegistryChildExceedsParent(uint64 parentId, string reason);
+    error AuthorizationRegistryParentInactive(uint64 parentId);
+    error AuthorizationRegistryInvalidCallReference(uint64 callId);
+    error AuthorizationRegistryZeroHash();
+    error AuthorizationRegistryAlreadyReviewed(uint64 id, address expert);
+    error AuthorizationRegistryConflictOfInterest(uint64 id, address expert);
+    error AuthorizationRegistryNoticeTooShort(uint64 noticeEnd, uint64 earliest);
+    error AuthorizationRegistryNoticeOpen(uint64 id, uint64 noticeEnd);
+    error AuthorizationRegistryTermOver(uint64 id, uint64 termEnd);
+    error AuthorizationRegistryGrantsIncomplete(uint64 id, uint256 confirmed, uint256 required);
+    error AuthorizationRegistryWrongGrantStatus(uint64 id, uint64 resourceId, GrantStatus status);
+    error AuthorizationRegistryNotAuthorized(uint64 id, address account);
+    error AuthorizationRegistryNoExitRequest(uint64 id);
+    error AuthorizationRegistryExitPending(uint64 id);
+
+    // ===== CALLS (C35) =====
+
+    /// @notice Publishes a call for applications organized by `organizerId` (a signer of it).
+    /// Comprehensive calls are organized by the authority or implementing agency, domain calls by
+    /// the authority or a source department.
+    /// @dev 000 第五条, 第十条(1); 002 第十二条: open, competitive selection.
+    function publishCall(
+        uint64 organizerId,
+        AuthorizationMode mode,
+        uint64 closesAt,
+        bytes32 announcementHash
+    ) external returns (uint64 callId);
+
+    /// @notice Records the selection result of a call (a signer of its organizer).
+    /// @dev 002 第十二条.
+    function closeCall(uint64 callId, bytes32 resultHash, uint64[] calldata selectedHolderIds) external;
+
+    // ===== LIFECYCLE =====
+
+    /// @notice Files an application. A signer of `holderId` only.
+    /// @dev 000 第十条(2); 004 第十一条; 004 第七条 (two tiers); 001 第十三条 (term).
+    function applyFor(ApplicationRequest calldata request) external returns (uint64 id);
+
+    /// @notice Pre-review (初审): the authority or implementing agency for tier 1, the parent
+    /// operator for tier 2. A failed pre-review rejects the application.
+    /// @dev 000 第十条(3); 001 第十一条.
+    function preReview(uint64 id, bool pass, bytes32 opinionHash) external;
+
+    /// @notice Records one expert's opinion. EXPERT only, once per expert, never a signer of the holder.
+    /// @dev 000 第十条(4): 专家评审.
+    function expertReview(uint64 id, bool pass, bytes32 opinionHash) external;
+
+    /// @notice Approves an application that passed pre-review and expert review. DATA_AUTHORITY only.
+    /// @dev C03: approval needs both reviews.
+    function approve(uint64 id, bytes32 decisionHash) external;
+
+    /// @notice Rejects an application at any step before activation. DATA_AUTHORITY only.
+    function reject(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice Opens the public notice of an approval until `noticeEnd`, at least the policy
+    /// minimum from now. DATA_AUTHORITY or IMPLEMENTING_AGENCY.
+    /// @dev 000 第十条(5): 公示不少于5个工作日 (the chain enforces the calendar floor; the
+    /// service checks working days).
+    function startNotice(uint64 id, uint64 noticeEnd) external;
+
+    /// @notice Activates a noticed authorization once the notice is over, every resource grant is
+    /// confirmed and `agreementId` is an effective, filed agreement covering it. DATA_AUTHORITY only.
+    /// @dev 000 第十条(6); 001 第十三条; 001 第十八条.
+    function activate(uint64 id, uint64 agreementId) external;
+
+    /// @notice Suspends an active authorization for rectification. DATA_AUTHORITY only.
+    /// @dev 001 第三十八条; 000 第二十六条.
+    function suspend(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice Stops an active authorization at once on a discovered risk: the authority, a
+    /// regulator, the holder itself or the parent operator.
+    /// @dev 001 第二十一条; 004 第十七条.
+    function emergencySuspend(uint64 id, bytes32 riskHash) external;
+
+    /// @notice Reinstates a suspended authorization after rectification. DATA_AUTHORITY only.
+    function reinstate(uint64 id, bytes32 rectificationHash) external;
+
+    /// @notice Terminates a suspended authorization whose rectification failed. DATA_AUTHORITY only.
+    /// @dev 001 第三十八条.
+    function terminate(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice Revokes an authorization that is approved, noticed, active or suspended. DATA_AUTHORITY only.
+    /// @dev 001 第十四条: access closes at once.
+    function revoke(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice The holder applies to exit. A signer of the holder only.
+    /// @dev 000 第二十六条.
+    function requestExit(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice The authority reviews an exit application; an approval opens the exit notice.
+    /// @dev 000 第二十六条: exit is reviewed and publicly noticed.
+    function reviewExit(uint64 id, bool approve, uint64 noticeEnd, bytes32 opinionHash) external;
+
+    /// @notice Completes an approved exit after its notice. DATA_AUTHORITY only.
+    function completeExit(uint64 id) external;
+
+    // ===== RESOURCE GRANTS (C12) =====
+
+    /// @notice The parent operator pre-reviews a developer's resource grant (tier 2 only).
+    /// @dev 001 第十八条: 运营合作方 requests go through the operator first.
+    function preReviewGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external;
+
+    /// @notice The authority evaluates a resource grant. DATA_AUTHORITY only.
+    /// @dev 001 第十八条: within 5 working days (the service monitors).
+    function evaluateGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external;
+
+    /// @notice The resource's source department confirms a resource grant. Its signer only.
+    /// @dev 001 第十八条: within 5 working days (the service monitors).
+    function confirmGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external;
+
+    // ===== GETTERS =====
+
+    /// @notice The chain-enforced policy numbers.
+    function policy() external view returns (Policy memory);
+
+    /// @notice One call.
+    function call(uint64 callId) external view returns (Call memory);
+
+    /// @notice One authorization.
+    function authorization(uint64 id) external view returns (Authorization memory);
+
+    /// @notice The effective status at `at`: the stored status, or Expired once the term is over.
+    function statusAt(uint64 id, uint64 at) external view returns (AuthorizationStatus);
+
+    /// @notice True when `id` is active at `at`: stored Active and activated by `at`, within its term,
+    /// its holder an active participant, and (recursively) its parent active at `at`.
+    /// @dev Evaluates the present stored status: for moments before the last status change,
+    /// read the history from the events (the ledger-service timeline).
+    function isActive(uint64 id, uint64 at) external view returns (bool);
+
+    /// @notice Reverts with the reason unless `id` is active now (see `isActive`).
+    function requireActive(uint64 id) external view;
+
+    /// @notice True when `resourceId` is in the scope of `id`.
+    function inScope(uint64 id, uint64 resourceId) external view returns (bool);
+
+    /// @notice The grant step of one resource of an authorization.
+    function grantStatus(uint64 id, uint64 resourceId) external view returns (GrantStatus);
+
+    /// @notice Number of authorizations (ids run from 1 to this).
+    function authorizationCount() external view returns (uint64);
+}
