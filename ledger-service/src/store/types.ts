@@ -1,0 +1,57 @@
+/**
+ * The contract between the follower (chain/, store/) and the projections (views/): the follower
+ * decodes logs into ChainEvents and hands them, block by block, to every View inside one ViewTx;
+ * the store commits the writes, their undo records and the checkpoint in one LevelDB batch.
+ */
+
+/** A JSON value as stored in LevelDB (bigints travel as decimal strings). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One decoded contract event with its position on the chain. */
+export interface ChainEvent {
+  /** Registry name as in the deployment JSON, e.g. "AuthorizationRegistry". */
+  contract: string;
+  /** Event name, e.g. "AuthorizationApplied". */
+  event: string;
+  /**
+   * Decoded arguments by name: uint/int as decimal strings, addresses checksummed, bytes as
+   * 0x-hex, bool as boolean, small enums (uint8) as numbers, structs as objects keyed by field
+   * name, arrays as arrays.
+   */
+  args: { [name: string]: JsonValue };
+  blockNumber: number;
+  blockHash: string;
+  /** Block time, seconds since the epoch. */
+  timestamp: number;
+  txHash: string;
+  logIndex: number;
+}
+
+/** Writes of one block range, recorded for undo. Keys are strings; spaces are sublevel names. */
+export interface ViewTx {
+  /** Reads through the pending writes of this transaction. */
+  get<T extends JsonValue>(space: string, key: string): Promise<T | undefined>;
+  put(space: string, key: string, value: JsonValue): void;
+  del(space: string, key: string): void;
+}
+
+/** A projection: pure (view state, event) -> writes. */
+export interface View {
+  name: string;
+  apply(tx: ViewTx, event: ChainEvent): Promise<void>;
+}
+
+export interface RangeOptions {
+  gt?: string;
+  gte?: string;
+  lt?: string;
+  lte?: string;
+  limit?: number;
+  reverse?: boolean;
+}
+
+/** Read side used by the API: never writes. */
+export interface ViewReader {
+  get<T extends JsonValue>(space: string, key: string): Promise<T | undefined>;
+  range<T extends JsonValue>(space: string, options?: RangeOptions): AsyncIterable<[string, T]>;
+}
