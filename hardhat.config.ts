@@ -47,6 +47,7 @@ const config: HardhatUserConfig = {
     localhost: { url: process.env.PROVENANT_LOCAL_RPC ?? "http://127.0.0.1:8545" },
     ...envNetwork(),
   },
+  paths: { tests: "test/contracts" },
   mocha: { timeout: 120_000 },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "1" },

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployWorld, createResource, applyFor, toNoticeOver, AuthStatus } from "./helpers/fixture";
+import { deployWorld, createResource, applyFor, toNoticeOver, AuthStatus } from "../helpers/fixture";
 
 describe("smoke", () => {
   it("walks an authorization to the end of its notice", async () => {
