@@ -13,6 +13,7 @@ import {
   type PolicyProfile,
 } from "../../policy/profile";
 import type {
+  AgreementRegistry,
   AuthorizationRegistry,
   ParticipantRegistry,
   ProvenantHub,
@@ -24,6 +25,7 @@ export const CONTRACT_NAMES = [
   "ParticipantRegistry",
   "ResourceCatalog",
   "AuthorizationRegistry",
+  "AgreementRegistry",
 ] as const;
 export type RegistryName = (typeof CONTRACT_NAMES)[number];
 export type ContractName = "ProvenantHub" | RegistryName;
@@ -53,6 +55,7 @@ export interface ProvenantContracts {
   participants: ParticipantRegistry;
   catalog: ResourceCatalog;
   authorizations: AuthorizationRegistry;
+  agreements: AgreementRegistry;
 }
 
 export interface DeployOptions {
@@ -96,6 +99,7 @@ export async function deployProvenant(
     ParticipantRegistry: [hubAddress],
     ResourceCatalog: [hubAddress, regNotice],
     AuthorizationRegistry: [hubAddress, chainPolicy(profile)],
+    AgreementRegistry: [hubAddress],
   };
   const deployed = {} as Record<RegistryName, unknown>;
   for (const name of CONTRACT_NAMES) {
@@ -127,6 +131,7 @@ export async function deployProvenant(
       participants: deployed.ParticipantRegistry as ParticipantRegistry,
       catalog: deployed.ResourceCatalog as ResourceCatalog,
       authorizations: deployed.AuthorizationRegistry as AuthorizationRegistry,
+      agreements: deployed.AgreementRegistry as AgreementRegistry,
     },
   };
 }
