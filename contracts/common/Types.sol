@@ -97,3 +97,12 @@ enum RegistrationStep {
     Issued,
     Rejected
 }
+
+/// @notice 收费依据: the basis on which one use of a product is charged or free; a product records
+/// the bases it allows and each usage receipt names one (C33; 004 第十六条; 002 第二十六条).
+enum ChargingBasis {
+    None,
+    FreeTrialForSourceDept, // 数源单位免费试用 (004 第十六条)
+    PublicInterestFree, // 公共治理、公益事业 有条件无偿使用 (002 第二十六条)
+    Commercial // 经营性产品, 有条件有偿使用 (002 第二十六条; 004 第十六条)
+}

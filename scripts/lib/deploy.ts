@@ -16,8 +16,10 @@ import type {
   AgreementRegistry,
   AuthorizationRegistry,
   ParticipantRegistry,
+  ProductRegistry,
   ProvenantHub,
   ResourceCatalog,
+  ScenarioRegistry,
 } from "../../typechain-types";
 
 /** Registry names as the hub's address book spells them (contracts/common/Types.sol). */
@@ -26,6 +28,8 @@ export const CONTRACT_NAMES = [
   "ResourceCatalog",
   "AuthorizationRegistry",
   "AgreementRegistry",
+  "ScenarioRegistry",
+  "ProductRegistry",
 ] as const;
 export type RegistryName = (typeof CONTRACT_NAMES)[number];
 export type ContractName = "ProvenantHub" | RegistryName;
@@ -56,6 +60,8 @@ export interface ProvenantContracts {
   catalog: ResourceCatalog;
   authorizations: AuthorizationRegistry;
   agreements: AgreementRegistry;
+  scenarios: ScenarioRegistry;
+  products: ProductRegistry;
 }
 
 export interface DeployOptions {
@@ -100,6 +106,8 @@ export async function deployProvenant(
     ResourceCatalog: [hubAddress, regNotice],
     AuthorizationRegistry: [hubAddress, chainPolicy(profile)],
     AgreementRegistry: [hubAddress],
+    ScenarioRegistry: [hubAddress],
+    ProductRegistry: [hubAddress, regNotice],
   };
   const deployed = {} as Record<RegistryName, unknown>;
   for (const name of CONTRACT_NAMES) {
@@ -132,6 +140,8 @@ export async function deployProvenant(
       catalog: deployed.ResourceCatalog as ResourceCatalog,
       authorizations: deployed.AuthorizationRegistry as AuthorizationRegistry,
       agreements: deployed.AgreementRegistry as AgreementRegistry,
+      scenarios: deployed.ScenarioRegistry as ScenarioRegistry,
+      products: deployed.ProductRegistry as ProductRegistry,
     },
   };
 }
