@@ -78,6 +78,10 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
     function reviewChange(uint64 id, bool approve, bytes32 opinionHash) external onlyRole(DATA_AUTHORITY) {
         Resource storage r = _get(id);
         if (!r.changePending) revert ResourceCatalogNoPendingChange(id);
+        // Ensure that a change left pending when the resource was delisted cannot relist it.
+        if (r.status != ResourceStatus.Listed && r.status != ResourceStatus.Updated) {
+            revert ResourceCatalogWrongStatus(id, r.status);
+        }
         ResourceData memory data = _pending[id];
         r.changePending = false;
         delete _pending[id];

@@ -11,6 +11,9 @@ import { ROLE, type World } from "./fixture";
 export function plain(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return Array.from(value, plain);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
   return value;
 }
 
