@@ -15,6 +15,7 @@ import {
 import type {
   AgreementRegistry,
   AuthorizationRegistry,
+  OversightRegistry,
   ParticipantRegistry,
   ProductRegistry,
   ProvenantHub,
@@ -30,6 +31,7 @@ export const CONTRACT_NAMES = [
   "AgreementRegistry",
   "ScenarioRegistry",
   "ProductRegistry",
+  "OversightRegistry",
 ] as const;
 export type RegistryName = (typeof CONTRACT_NAMES)[number];
 export type ContractName = "ProvenantHub" | RegistryName;
@@ -62,6 +64,7 @@ export interface ProvenantContracts {
   agreements: AgreementRegistry;
   scenarios: ScenarioRegistry;
   products: ProductRegistry;
+  oversight: OversightRegistry;
 }
 
 export interface DeployOptions {
@@ -108,6 +111,15 @@ export async function deployProvenant(
     AgreementRegistry: [hubAddress],
     ScenarioRegistry: [hubAddress],
     ProductRegistry: [hubAddress, regNotice],
+    // C26, C27, C32: working-day deadlines recorded with each filing (the service owns the calendar).
+    OversightRegistry: [
+      hubAddress,
+      {
+        objectionReplyWorkingDays: profile.deadlines.objectionReplyWorkingDays,
+        shareReplyWorkingDays: profile.deadlines.conditionalShareReplyWorkingDays,
+        shareExecuteWorkingDays: profile.deadlines.conditionalShareExecuteWorkingDays,
+      },
+    ],
   };
   const deployed = {} as Record<RegistryName, unknown>;
   for (const name of CONTRACT_NAMES) {
@@ -142,6 +154,7 @@ export async function deployProvenant(
       agreements: deployed.AgreementRegistry as AgreementRegistry,
       scenarios: deployed.ScenarioRegistry as ScenarioRegistry,
       products: deployed.ProductRegistry as ProductRegistry,
+      oversight: deployed.OversightRegistry as OversightRegistry,
     },
   };
 }
