@@ -243,7 +243,7 @@ describe("ScenarioRegistry", () => {
 
   // ===== Bad input on every function =====
 
-  it("refuses proposals from a key that is not the holder's, and zero hashes", async () => {
+  it("C13 refuses proposals from a key that is not the holder's, and zero hashes", async () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     const req = scenarioRequest(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
@@ -262,7 +262,7 @@ describe("ScenarioRegistry", () => {
     expect(await w.scenarios.scenarioCount()).to.equal(0n);
   });
 
-  it("refuses review by anyone but the authority, unknown ids, and zero decisions", async () => {
+  it("C13 refuses review by anyone but the authority, unknown ids, and zero decisions", async () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
@@ -297,7 +297,7 @@ describe("ScenarioRegistry", () => {
     expect(await snapshot(c, id)).to.deep.equal(before);
   });
 
-  it("refuses a proposal from a suspended holder", async () => {
+  it("C13 refuses a proposal from a suspended holder", async () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     await w.participants.connect(w.signers.authority).suspend(w.ids.developerA, h("rectify"));
