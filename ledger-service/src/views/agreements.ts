@@ -1,0 +1,113 @@
+/**
+ * Agreements (AgreementRegistry): kind, parties, term, terms digest (ODRL), each party's
+ * signature, taking effect and filing (备案) with the authority (C05, C15, C16).
+ */
+import type { ChainEvent, View, ViewTx } from "../store/types";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
+
+export const AGREEMENT_KINDS = ["None", "OperationAuthorization", "DevelopmentService", "ScenarioProduct", "DevelopmentAuthorization"] as const;
+export const AGREEMENT_STATUSES = ["None", "Proposed", "Effective", "Filed", "Terminated"] as const;
+
+export type AgreementRecord = {
+  id: string;
+  kind: string;
+  status: string;
+  proposerId: string;
+  authorizationId: string;
+  scenarioId: string;
+  termStart: number;
+  termEnd: number;
+  documentHash: string;
+  termsDigest: string;
+  filingHash: string | null;
+  partyIds: string[];
+  signatures: { partyId: string; signer: string; offChain: boolean; nonce: string; at: number; anchor: Anchor }[];
+  proposedAt: number;
+  effectiveAt: number;
+  filedAt: number;
+  terminatedAt: number;
+  history: { at: number; status: string; anchor: Anchor }[];
+  anchor: Anchor;
+};
+
+/** Status of an agreement at `at`. */
+export function agreementStatusAt(r: AgreementRecord, at: number): string {
+  let s = "None";
+  for (const h of r.history) if (h.at <= at) s = h.status;
+  return s;
+}
+
+export function createAgreementsView(): View {
+  return {
+    name: "agreements",
+    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+      if (e.contract !== "AgreementRegistry") return;
+      const a = e.args;
+      const id = idOf(a.agreementId);
+      if (e.event === "AgreementProposed") {
+        const req = objOf(a.request);
+        const r: AgreementRecord = {
+          id,
+          kind: AGREEMENT_KINDS[numOf(req.kind)] ?? String(req.kind),
+          status: "Proposed",
+          proposerId: idOf(a.proposerId),
+          authorizationId: idOf(a.authorizationId),
+          scenarioId: idOf(req.scenarioId),
+          termStart: numOf(req.termStart),
+          termEnd: numOf(req.termEnd),
+          documentHash: strOf(req.documentHash),
+          termsDigest: strOf(req.termsDigest),
+          filingHash: null,
+          partyIds: idsOf(req.partyIds),
+          signatures: [],
+          proposedAt: e.timestamp,
+          effectiveAt: 0,
+          filedAt: 0,
+          terminatedAt: 0,
+          history: [{ at: e.timestamp, status: "Proposed", anchor: anchorOf(e) }],
+          anchor: anchorOf(e),
+        };
+        tx.put(SPACE.agreement, pad(id), r);
+        tx.put(SPACE.agreementByAuth, `${pad(r.authorizationId)}:${pad(id)}`, id);
+        return;
+      }
+      const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));
+      if (!r) return;
+      const setStatus = (s: string) => {
+        r.status = s;
+        r.history.push({ at: e.timestamp, status: s, anchor: anchorOf(e) });
+      };
+      switch (e.event) {
+        case "AgreementSigned":
+          r.signatures.push({
+            partyId: idOf(a.partyId),
+            signer: strOf(a.signer),
+            offChain: boolOf(a.offChain),
+            nonce: strOf(a.nonce),
+            at: e.timestamp,
+            anchor: anchorOf(e),
+          });
+          break;
+        case "AgreementTookEffect":
+          r.effectiveAt = numOf(a.effectiveAt) || e.timestamp;
+          setStatus("Effective");
+          break;
+        case "AgreementFiled":
+          r.filedAt = e.timestamp;
+          r.filingHash = strOf(a.filingHash);
+          r.kind = AGREEMENT_KINDS[numOf(a.kind)] ?? r.kind;
+          r.termStart = numOf(a.termStart) || r.termStart;
+          r.termEnd = numOf(a.termEnd) || r.termEnd;
+          setStatus("Filed");
+          break;
+        case "AgreementTerminated":
+          r.terminatedAt = e.timestamp;
+          setStatus("Terminated");
+          break;
+        default:
+          return;
+      }
+      tx.put(SPACE.agreement, pad(id), r);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Alert indexes (C24, C13, C31): authorizations in force by term end (for "expiring within N
+ * days"), products on offer by authorization, and operations recorded while their authorization
+ * was not in force. Deadline breaches are indexed by the deadlines view; the reader combines all
+ * of them at the moment asked (expiry is a fact of time, evaluated when read).
+ */
+import type { ChainEvent, View, ViewTx } from "../store/types";
+import { AUTH_STATUSES, TERMINAL_STATUSES, authorizationInForce, type AuthorizationRecord } from "./authorizations";
+import { SPACE, anchorOf, idOf, numOf, pad, padTime, type Anchor } from "./util";
+
+export const ALERT_SPACE = "alert"; // `${at}:${kind}:${id}:${logIndex}`
+export const LISTED_SPACE = "listed"; // `${productId}` -> authorizationId, products on offer
+
+export type OperationAlert = {
+  kind: "operation-outside-authorization";
+  at: number;
+  subjectKind: string;
+  subjectId: string;
+  authorizationId: string;
+  authorizationStatus: string;
+  event: string;
+  anchor: Anchor;
+};
+
+/** Events that operate under an authorization, with where they name it. */
+const OPERATIONS: Record<string, { kind: string; id: string; auth: string }> = {
+  "ProductRegistry.ProductRegistered": { kind: "product", id: "id", auth: "authorizationId" },
+  "ProductRegistry.ProductListed": { kind: "product", id: "id", auth: "authorizationId" },
+  "OversightRegistry.ReportFiled": { kind: "report", id: "reportId", auth: "authorizationId" },
+  "AgreementRegistry.AgreementFiled": { kind: "agreement", id: "agreementId", auth: "authorizationId" },
+};
+
+export function createAlertsView(): View {
+  return {
+    name: "alerts",
+    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+      const a = e.args;
+      if (e.contract === "AuthorizationRegistry") {
+        if (e.event === "AuthorizationActivated") {
+          tx.put(SPACE.expiry, `${padTime(numOf(a.termEnd))}:${pad(idOf(a.id))}`, idOf(a.id));
+        } else if (e.event === "AuthorizationStatusChanged" && TERMINAL_STATUSES.includes(AUTH_STATUSES[numOf(a.to)] ?? "")) {
+          const r = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(idOf(a.id)));
+          if (r) tx.del(SPACE.expiry, `${padTime(r.termEnd)}:${pad(r.id)}`);
+        }
+        return;
+      }
+      if (e.contract === "ProductRegistry") {
+        if (e.event === "ProductListed") tx.put(LISTED_SPACE, pad(idOf(a.id)), idOf(a.authorizationId));
+        if (e.event === "ProductDelisted") tx.del(LISTED_SPACE, pad(idOf(a.id)));
+      }
+      const op = OPERATIONS[`${e.contract}.${e.event}`];
+      if (!op) return;
+      // Product listings and reports are operations a stopped authorization must not carry (C13, C24).
+      if (e.event === "AgreementFiled") return; // agreements precede activation by design
+      const authId = idOf(a[op.auth]);
+      const auth = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(authId));
+      if (!auth || authorizationInForce(auth, e.timestamp)) return;
+      const alert: OperationAlert = {
+        kind: "operation-outside-authorization",
+        at: e.timestamp,
+        subjectKind: op.kind,
+        subjectId: idOf(a[op.id]),
+        authorizationId: authId,
+        authorizationStatus: auth.status,
+        event: e.event,
+        anchor: anchorOf(e),
+      };
+      tx.put(ALERT_SPACE, `${padTime(e.timestamp)}:${op.kind}:${pad(alert.subjectId)}:${pad(e.logIndex, 6)}`, alert);
+    },
+  };
+}

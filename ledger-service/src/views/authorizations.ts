@@ -1,0 +1,218 @@
+/**
+ * Authorizations (AuthorizationRegistry): calls for applications (C35), the lifecycle with its
+ * full status history (C01-C07, C23-C25, C30), two tiers with children (C07), review opinions
+ * (C03) and resource grants step by step (C12). The effective status at any moment is computed
+ * from stored fields (`authorizationStatusAt`): expiry is a fact of time, never a transaction.
+ */
+import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
+
+export const AUTH_STATUSES = [
+  "None", "Applied", "PreReviewed", "ExpertReviewed", "Approved", "Rejected", "Noticed", "Active", "Suspended",
+  "Terminated", "Revoked", "Exited", "Expired",
+] as const;
+export type AuthStatus = (typeof AUTH_STATUSES)[number];
+export const GRANT_STATUSES = ["None", "Requested", "PreReviewed", "Evaluated", "Confirmed", "Refused"] as const;
+export const MODES = ["None", "Comprehensive", "Domain"] as const;
+const STAGES = ["None", "PreReview", "Expert"] as const;
+/** Stored statuses after which nothing changes. */
+export const TERMINAL_STATUSES: readonly string[] = ["Rejected", "Terminated", "Revoked", "Exited"];
+
+export type GrantRecord = {
+  resourceId: string;
+  status: string;
+  steps: { status: string; at: number; opinionHash: string; by: string; anchor: Anchor }[];
+};
+
+export type AuthorizationRecord = {
+  id: string;
+  parentId: string;
+  holderId: string;
+  callId: string;
+  organizerId: string;
+  mode: string;
+  tier: number;
+  /** Stored status (never Expired: see authorizationStatusAt). */
+  status: string;
+  termStart: number;
+  termEnd: number;
+  appliedAt: number;
+  noticeStart: number;
+  noticeEnd: number;
+  activatedAt: number;
+  statusChangedAt: number;
+  agreementId: string;
+  materialsHash: string;
+  resourceIds: string[];
+  domains: string[];
+  expertApprovals: number;
+  expertRejections: number;
+  exitRequested: boolean;
+  exitNoticeEnd: number;
+  reviews: { stage: string; pass: boolean; opinionHash: string; reviewer: string; at: number; anchor: Anchor }[];
+  grants: GrantRecord[];
+  history: { at: number; status: string; reasonHash: string | null; emergency: boolean; anchor: Anchor }[];
+  anchor: Anchor;
+};
+
+export type CallRecord = {
+  id: string;
+  organizerId: string;
+  mode: string;
+  publishedAt: number;
+  closesAt: number;
+  closed: boolean;
+  announcementHash: string;
+  resultHash: string | null;
+  selectedHolderIds: string[];
+  anchor: Anchor;
+};
+
+const statusName = (v: JsonValue | undefined): string => AUTH_STATUSES[numOf(v)] ?? String(v);
+
+/** The status an authorization had at `at`: its stored status then, Expired once the term is over. */
+export function authorizationStatusAt(a: AuthorizationRecord, at: number): string {
+  let s = "None";
+  for (const h of a.history) if (h.at <= at) s = h.status;
+  if ((s === "Active" || s === "Suspended") && at >= a.termEnd) return "Expired";
+  return s;
+}
+
+/** In force at `at` by its own record (the holder and parent are checked by the reader). */
+export function authorizationInForce(a: AuthorizationRecord, at: number): boolean {
+  return authorizationStatusAt(a, at) === "Active" && at >= a.termStart && at < a.termEnd;
+}
+
+export function createAuthorizationsView(): View {
+  const get = (tx: ViewTx, id: string) => tx.get<AuthorizationRecord>(SPACE.authorization, pad(id));
+  const put = (tx: ViewTx, r: AuthorizationRecord) => tx.put(SPACE.authorization, pad(r.id), r);
+
+  return {
+    name: "authorizations",
+    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+      if (e.contract !== "AuthorizationRegistry") return;
+      const a = e.args;
+      switch (e.event) {
+        case "CallPublished": {
+          const c: CallRecord = {
+            id: idOf(a.callId),
+            organizerId: idOf(a.organizerId),
+            mode: MODES[numOf(a.mode)] ?? String(a.mode),
+            publishedAt: e.timestamp,
+            closesAt: numOf(a.closesAt),
+            closed: false,
+            announcementHash: strOf(a.announcementHash),
+            resultHash: null,
+            selectedHolderIds: [],
+            anchor: anchorOf(e),
+          };
+          tx.put(SPACE.call, pad(c.id), c);
+          return;
+        }
+        case "CallClosed": {
+          const c = await tx.get<CallRecord>(SPACE.call, pad(idOf(a.callId)));
+          if (!c) return;
+          c.closed = true;
+          c.resultHash = strOf(a.resultHash);
+          c.selectedHolderIds = idsOf(a.selectedHolderIds);
+          tx.put(SPACE.call, pad(c.id), c);
+          return;
+        }
+        case "AuthorizationApplied": {
+          const req = objOf(a.request);
+          const r: AuthorizationRecord = {
+            id: idOf(a.id),
+            parentId: idOf(a.parentId),
+            holderId: idOf(a.holderId),
+            callId: idOf(req.callId),
+            organizerId: idOf(a.organizerId),
+            mode: MODES[numOf(a.mode)] ?? String(a.mode),
+            tier: numOf(a.tier),
+            status: "Applied",
+            termStart: numOf(req.termStart),
+            termEnd: numOf(req.termEnd),
+            appliedAt: e.timestamp,
+            noticeStart: 0,
+            noticeEnd: 0,
+            activatedAt: 0,
+            statusChangedAt: e.timestamp,
+            agreementId: "0",
+            materialsHash: strOf(req.materialsHash),
+            resourceIds: idsOf(req.resourceIds),
+            domains: strsOf(req.domains),
+            expertApprovals: 0,
+            expertRejections: 0,
+            exitRequested: false,
+            exitNoticeEnd: 0,
+            reviews: [],
+            grants: idsOf(req.resourceIds).map((resourceId) => ({ resourceId, status: "Requested", steps: [] })),
+            history: [{ at: e.timestamp, status: "Applied", reasonHash: null, emergency: false, anchor: anchorOf(e) }],
+            anchor: anchorOf(e),
+          };
+          put(tx, r);
+          tx.put(SPACE.authByHolder, `${pad(r.holderId)}:${pad(r.id)}`, r.id);
+          if (r.parentId !== "0") tx.put(SPACE.authByParent, `${pad(r.parentId)}:${pad(r.id)}`, r.id);
+          return;
+        }
+      }
+      const id = idOf(e.event === "GrantAdvanced" ? a.authorizationId : a.id);
+      const r = await get(tx, id);
+      if (!r) return;
+      const setStatus = (to: string, reasonHash: string | null, emergency: boolean) => {
+        if (r.status === to) return;
+        r.status = to;
+        r.statusChangedAt = e.timestamp;
+        r.history.push({ at: e.timestamp, status: to, reasonHash, emergency, anchor: anchorOf(e) });
+      };
+      switch (e.event) {
+        case "AuthorizationReviewed": {
+          const pass = boolOf(a.pass);
+          const stage = STAGES[numOf(a.stage)] ?? String(a.stage);
+          r.reviews.push({ stage, pass, opinionHash: strOf(a.opinionHash), reviewer: strOf(a.reviewer), at: e.timestamp, anchor: anchorOf(e) });
+          if (stage === "Expert") {
+            if (pass) r.expertApprovals += 1;
+            else r.expertRejections += 1;
+          }
+          setStatus(statusName(a.status), strOf(a.opinionHash), false);
+          break;
+        }
+        case "AuthorizationStatusChanged":
+          setStatus(statusName(a.to), strOf(a.reasonHash), boolOf(a.emergency));
+          break;
+        case "AuthorizationNoticed":
+          r.noticeStart = e.timestamp;
+          r.noticeEnd = numOf(a.noticeEnd);
+          setStatus("Noticed", null, false);
+          break;
+        case "AuthorizationActivated":
+          r.activatedAt = e.timestamp;
+          r.agreementId = idOf(a.agreementId);
+          r.termStart = numOf(a.termStart) || r.termStart;
+          r.termEnd = numOf(a.termEnd) || r.termEnd;
+          setStatus("Active", null, false);
+          break;
+        case "ExitRequested":
+          r.exitRequested = true;
+          break;
+        case "ExitReviewed":
+          if (boolOf(a.approved)) r.exitNoticeEnd = numOf(a.noticeEnd);
+          else r.exitRequested = false;
+          break;
+        case "GrantAdvanced": {
+          const resourceId = idOf(a.resourceId);
+          let g = r.grants.find((x) => x.resourceId === resourceId);
+          if (!g) {
+            g = { resourceId, status: "Requested", steps: [] };
+            r.grants.push(g);
+          }
+          g.status = GRANT_STATUSES[numOf(a.status)] ?? String(a.status);
+          g.steps.push({ status: g.status, at: e.timestamp, opinionHash: strOf(a.opinionHash), by: strOf(a.by), anchor: anchorOf(e) });
+          break;
+        }
+        default:
+          return;
+      }
+      put(tx, r);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The projections, in the order they see each event: records first, then the indexes that read
+ * them (timeline, deadlines, alerts).
+ */
+import type { PolicyProfile } from "../../../policy/profile";
+import { chinaCalendar, type Calendar } from "../calendar";
+import type { View } from "../store/types";
+import { createAgreementsView } from "./agreements";
+import { createAlertsView } from "./alerts";
+import { createAuthorizationsView } from "./authorizations";
+import { createDeadlinesView } from "./deadlines";
+import { createOversightView } from "./oversight";
+import { createParticipantsView } from "./participants";
+import { createProductsView } from "./products";
+import { createResourcesView } from "./resources";
+import { createScenariosView } from "./scenarios";
+import { createTimelineView } from "./timeline";
+
+export { SPACE } from "./util";
+
+/** Every view, for one policy profile; `calendar` defaults to the pinned China calendar. */
+export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCalendar()): View[] {
+  return [
+    createParticipantsView(),
+    createResourcesView(),
+    createAuthorizationsView(),
+    createAgreementsView(),
+    createScenariosView(),
+    createProductsView(),
+    createOversightView(),
+    createTimelineView(),
+    createDeadlinesView(profile, calendar),
+    createAlertsView(),
+  ];
+}

@@ -1,0 +1,84 @@
+/**
+ * Scenarios (ScenarioRegistry): one scenario, one authorization, one review (C13), with the
+ * minimal resources it needs (C14).
+ */
+import type { ChainEvent, View, ViewTx } from "../store/types";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, pad, strOf, type Anchor } from "./util";
+
+export const SCENARIO_STATUSES = ["None", "Proposed", "Approved", "Rejected", "Retired"] as const;
+
+export type ScenarioRecord = {
+  id: string;
+  holderId: string;
+  authorizationId: string;
+  status: string;
+  purposeHash: string;
+  descriptionHash: string;
+  decisionHash: string | null;
+  resourceIds: string[];
+  opinions: { pass: boolean; opinionHash: string; reviewer: string; at: number; anchor: Anchor }[];
+  proposedAt: number;
+  decidedAt: number;
+  retiredAt: number;
+  history: { at: number; status: string; anchor: Anchor }[];
+  anchor: Anchor;
+};
+
+export function scenarioStatusAt(r: ScenarioRecord, at: number): string {
+  let s = "None";
+  for (const h of r.history) if (h.at <= at) s = h.status;
+  return s;
+}
+
+export function createScenariosView(): View {
+  return {
+    name: "scenarios",
+    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+      if (e.contract !== "ScenarioRegistry") return;
+      const a = e.args;
+      const id = idOf(a.id);
+      if (e.event === "ScenarioProposed") {
+        const r: ScenarioRecord = {
+          id,
+          holderId: idOf(a.holderId),
+          authorizationId: idOf(a.authorizationId),
+          status: "Proposed",
+          purposeHash: strOf(a.purposeHash),
+          descriptionHash: strOf(a.descriptionHash),
+          decisionHash: null,
+          resourceIds: idsOf(a.resourceIds),
+          opinions: [],
+          proposedAt: e.timestamp,
+          decidedAt: 0,
+          retiredAt: 0,
+          history: [{ at: e.timestamp, status: "Proposed", anchor: anchorOf(e) }],
+          anchor: anchorOf(e),
+        };
+        tx.put(SPACE.scenario, pad(id), r);
+        tx.put(SPACE.scenarioByAuth, `${pad(r.authorizationId)}:${pad(id)}`, id);
+        return;
+      }
+      const r = await tx.get<ScenarioRecord>(SPACE.scenario, pad(id));
+      if (!r) return;
+      switch (e.event) {
+        case "ScenarioOpinionRecorded":
+          r.opinions.push({ pass: boolOf(a.pass), opinionHash: strOf(a.opinionHash), reviewer: strOf(a.reviewer), at: e.timestamp, anchor: anchorOf(e) });
+          break;
+        case "ScenarioDecided":
+          r.status = SCENARIO_STATUSES[numOf(a.status)] ?? String(a.status);
+          r.decisionHash = strOf(a.decisionHash);
+          r.decidedAt = e.timestamp;
+          r.history.push({ at: e.timestamp, status: r.status, anchor: anchorOf(e) });
+          break;
+        case "ScenarioRetired":
+          r.status = "Retired";
+          r.retiredAt = e.timestamp;
+          r.history.push({ at: e.timestamp, status: r.status, anchor: anchorOf(e) });
+          break;
+        default:
+          return;
+      }
+      tx.put(SPACE.scenario, pad(id), r);
+    },
+  };
+}

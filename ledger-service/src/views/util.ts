@@ -1,0 +1,107 @@
+/**
+ * Shared helpers of the projections: sortable keys, tolerant argument readers (the follower
+ * encodes uints as decimal strings and uint8 enums as numbers, see store/types.ts), the on-chain
+ * anchor of an event, and the space names every view and reader agrees on.
+ */
+import type { ChainEvent, JsonValue } from "../store/types";
+
+/** Sublevel names. Each space is written by exactly one view (named beside it). */
+export const SPACE = {
+  participant: "participant", // participants
+  resource: "resource", // resources
+  registration: "registration", // resources, products: `${subjectKind}:${appId}`
+  call: "call", // authorizations
+  authorization: "authorization", // authorizations
+  authByHolder: "auth-by-holder", // authorizations: `${holder}:${id}`
+  authByParent: "auth-by-parent", // authorizations: `${parent}:${id}`
+  agreement: "agreement", // agreements
+  agreementByAuth: "agreement-by-auth", // agreements: `${auth}:${id}`
+  scenario: "scenario", // scenarios
+  scenarioByAuth: "scenario-by-auth", // scenarios: `${auth}:${id}`
+  product: "product", // products
+  productByHolder: "product-by-holder", // products: `${holder}:${id}`
+  productByParent: "product-by-parent", // products: `${parent}:${child}` (lineage, downstream)
+  oversightCase: "case", // oversight
+  share: "share", // oversight
+  report: "report", // oversight: `${auth}:${kind}:${period}`
+  evaluation: "evaluation", // oversight
+  disclosure: "disclosure", // oversight: `${participant}:${year}`
+  filing: "filing", // oversight
+  timeline: "timeline", // timeline: `${kind}:${id}:${block}:${logIndex}`
+  deadline: "deadline", // deadlines: `${subjectKind}:${subjectId}:${clause}:${name}`
+  deadlineOpen: "deadline-open", // deadlines: `${dueAt}:${deadlineKey}`
+  deadlineState: "deadline-state", // deadlines: private bookkeeping
+  violation: "violation", // deadlines, alerts: `${at}:${key}`
+  expiry: "expiry", // alerts: `${termEnd}:${authId}` for authorizations in force
+  stats: "stats", // timeline: counters
+} as const;
+
+export const ID_WIDTH = 20; // uint64 max has 20 digits
+export const TIME_WIDTH = 12; // seconds until year 33658
+const BLOCK_WIDTH = 12;
+const LOG_WIDTH = 6;
+
+/** Zero-padded decimal so keys sort numerically. */
+export function pad(value: string | number | bigint, width: number = ID_WIDTH): string {
+  const s = typeof value === "string" ? value : value.toString();
+  return s.padStart(width, "0");
+}
+export const padTime = (t: number): string => pad(Math.max(0, Math.floor(t)), TIME_WIDTH);
+export const padBlock = (b: number): string => pad(b, BLOCK_WIDTH);
+export const padLog = (i: number): string => pad(i, LOG_WIDTH);
+
+/** Strips the zero padding of an id key segment. */
+export const unpad = (s: string): string => s.replace(/^0+(?=\d)/, "");
+
+/** An id (uint) argument as a canonical decimal string; "0" for absent. */
+export function idOf(v: JsonValue | undefined): string {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return String(v);
+  if (typeof v === "string" && /^\d+$/.test(v)) return unpad(v);
+  return "0";
+}
+
+/** A small number argument (enum, uint8/16/32, times in seconds). */
+export function numOf(v: JsonValue | undefined): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return 0;
+}
+
+export const boolOf = (v: JsonValue | undefined): boolean => v === true || v === "true";
+export const strOf = (v: JsonValue | undefined): string => (typeof v === "string" ? v : v == null ? "" : String(v));
+
+export function idsOf(v: JsonValue | undefined): string[] {
+  return Array.isArray(v) ? v.map((x) => idOf(x)) : [];
+}
+export function strsOf(v: JsonValue | undefined): string[] {
+  return Array.isArray(v) ? v.map((x) => strOf(x)) : [];
+}
+export function objOf(v: JsonValue | undefined): { [k: string]: JsonValue } {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : {};
+}
+
+export const ZERO_HASH = "0x" + "0".repeat(64);
+
+/** Where a record sits on the chain. */
+export type Anchor = {
+  blockNumber: number;
+  blockHash: string;
+  txHash: string;
+  logIndex: number;
+  timestamp: number;
+};
+
+export function anchorOf(e: ChainEvent): Anchor {
+  return { blockNumber: e.blockNumber, blockHash: e.blockHash, txHash: e.txHash, logIndex: e.logIndex, timestamp: e.timestamp };
+}
+
+/** The account that sent the transaction behind an event, when the event names it. */
+export function actorOf(e: ChainEvent): string | null {
+  for (const k of ["by", "applicant", "reviewer", "registeredBy", "attestedBy", "submittedBy", "recordedBy"]) {
+    const v = e.args[k];
+    if (typeof v === "string" && v.startsWith("0x")) return v;
+  }
+  const ev = objOf(e.args.evaluation);
+  return typeof ev.recordedBy === "string" ? ev.recordedBy : null;
+}
