@@ -107,7 +107,10 @@ async function main(): Promise<void> {
 
   await gas("anchorDisclosure (agency, v1)", o.connect(agency).anchorDisclosure(w.ids.agency, year, 1, h("d1")));
   await gas("anchorDisclosure (agency, v2)", o.connect(agency).anchorDisclosure(w.ids.agency, year, 2, h("d2")));
-  await gas("anchorDisclosure (operator, v1)", o.connect(operatorA).anchorDisclosure(w.ids.operatorA, year, 1, h("d3")));
+  await gas(
+    "anchorDisclosure (operator, v1)",
+    o.connect(operatorA).anchorDisclosure(w.ids.operatorA, year, 1, h("d3")),
+  );
 
   await gas(
     "fileOperation (authorization)",

@@ -756,16 +756,14 @@ describe("OversightRegistry", () => {
       expect(plain(await w.oversight.latestEvaluation(w.ids.operatorA))).to.deep.equal(plain(expected1));
 
       // 000 第二十六条: rectify, then re-evaluation by a commissioned third party.
-      await w.oversight
-        .connect(outsider)
-        .recordEvaluation(
-          evaluationRequest(w, {
-            evaluatorId: w.x.evaluator,
-            score: 81,
-            outcome: Evaluation.Pass,
-            documentHash: h("re"),
-          }),
-        );
+      await w.oversight.connect(outsider).recordEvaluation(
+        evaluationRequest(w, {
+          evaluatorId: w.x.evaluator,
+          score: 81,
+          outcome: Evaluation.Pass,
+          documentHash: h("re"),
+        }),
+      );
       const latest = await w.oversight.latestEvaluation(w.ids.operatorA);
       expect([latest.evaluationId, latest.evaluatorId, latest.score, latest.outcome]).to.deep.equal([
         2n,
