@@ -1,0 +1,560 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  deployWorld,
+  createResource,
+  publishCall,
+  applyFor,
+  approveAuthorization,
+  confirmGrants,
+  toNoticeOver,
+  h,
+  Kind,
+  Mode,
+  ROLE,
+  DAY,
+  YEAR,
+  AuthStatus,
+  Grant,
+  type World,
+} from "../../helpers/fixture";
+import { activateAuthorization, fileAgreement, planAgreement } from "../../helpers/agreements";
+import { expectRefused } from "../../helpers/state";
+import { addYearsCst, cst } from "../../helpers/dates";
+
+const deployYangzhou = () => deployWorld("yangzhou");
+
+/** The next ApplicationRequest of operatorA answering `callId`. */
+async function request(w: World, callId: bigint, resourceIds: bigint[], o: Record<string, unknown> = {}) {
+  const termStart = (await time.latest()) + 60;
+  return {
+    parentId: 0n,
+    holderId: w.ids.operatorA,
+    callId,
+    termStart,
+    termEnd: termStart + 2 * YEAR,
+    materialsHash: h("materials"),
+    resourceIds,
+    domains: [] as string[],
+    ...o,
+  };
+}
+
+/** A world with one registered resource of each department and an open comprehensive call. */
+async function withCall(w: World) {
+  const r1 = await createResource(w);
+  const r2 = await createResource(w, { dept: "deptB" });
+  const callId = await publishCall(w);
+  return { r1, r2, callId };
+}
+
+describe("foundation: AuthorizationRegistry, from call to activation", () => {
+  describe("C35 open, competitive selection", () => {
+    it("C35 records the call for applications and its selection result", async () => {
+      const w = await loadFixture(deployWorld);
+      const { agency } = w.signers;
+      const closesAt = (await time.latest()) + 30 * DAY;
+      await expect(w.authorizations.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告")))
+        .to.emit(w.authorizations, "CallPublished")
+        .withArgs(1, w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告"), agency.address);
+      const c = await w.authorizations.call(1);
+      expect([c.organizerId, c.mode, c.closesAt, c.closed, c.announcementHash]).to.deep.equal([w.ids.agency, BigInt(Mode.Comprehensive), BigInt(closesAt), false, h("征集公告")]);
+      await expect(w.authorizations.connect(agency).closeCall(1, h("遴选结果"), [w.ids.operatorA]))
+        .to.emit(w.authorizations, "CallClosed")
+        .withArgs(1, h("遴选结果"), [w.ids.operatorA], agency.address);
+      const closed = await w.authorizations.call(1);
+      expect(closed.closed).to.equal(true);
+      expect(closed.resultHash).to.equal(h("遴选结果"));
+    });
+
+    it("C35 the organizer fits the mode: agency for comprehensive, source department for domain, authority for both", async () => {
+      const w = await loadFixture(deployWorld);
+      const { agency, deptA, authority, operatorA } = w.signers;
+      const A = w.authorizations;
+      const closesAt = (await time.latest()) + 30 * DAY;
+      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Domain, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.agency, Mode.Domain]);
+      await expectRefused(w, () => A.connect(deptA).publishCall(w.ids.deptA, Mode.Comprehensive, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.deptA, Mode.Comprehensive]);
+      await expectRefused(w, () => A.connect(operatorA).publishCall(w.ids.operatorA, Mode.Comprehensive, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.operatorA, Mode.Comprehensive]);
+      await expectRefused(w, () => A.connect(authority).publishCall(w.ids.authority, Mode.None, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.authority, Mode.None]);
+      await A.connect(authority).publishCall(w.ids.authority, Mode.Domain, closesAt, h("c1"));
+      await A.connect(authority).publishCall(w.ids.authority, Mode.Comprehensive, closesAt, h("c2"));
+      await A.connect(deptA).publishCall(w.ids.deptA, Mode.Domain, closesAt, h("c3"));
+      expect((await A.call(3)).organizerId).to.equal(w.ids.deptA);
+    });
+
+    it("C35 refuses publishCall() by a non-signer, with a zero hash or a past closing time", async () => {
+      const w = await loadFixture(deployWorld);
+      const { agency, outsider } = w.signers;
+      const A = w.authorizations;
+      const closesAt = (await time.latest()) + 30 * DAY;
+      await expectRefused(w, () => A.connect(outsider).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("c")), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.agency, outsider.address]);
+      await expectRefused(w, () => A.connect(agency).publishCall(99, Mode.Comprehensive, closesAt, h("c")), w.participants, "ParticipantRegistryUnknownParticipant", [99]);
+      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      const t = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(t);
+      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, t, h("c")), A, "AuthorizationRegistryInvalidTerm", [t, t]);
+    });
+
+    it("C35 refuses closeCall() by others, twice, with a zero hash, or for an unknown call; a closed call takes no applications", async () => {
+      const w = await loadFixture(deployWorld);
+      const { agency, deptA, operatorA } = w.signers;
+      const A = w.authorizations;
+      const r = await createResource(w);
+      const callId = await publishCall(w);
+      await expectRefused(w, () => A.connect(deptA).closeCall(callId, h("res"), []), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.agency, deptA.address]);
+      await expectRefused(w, () => A.connect(agency).closeCall(99, h("res"), []), A, "AuthorizationRegistryUnknownCall", [99]);
+      await expectRefused(w, () => A.connect(agency).closeCall(callId, ethers.ZeroHash, []), A, "AuthorizationRegistryZeroHash");
+      await A.connect(agency).closeCall(callId, h("res"), [w.ids.operatorA]);
+      await expectRefused(w, () => A.connect(agency).closeCall(callId, h("res2"), []), A, "AuthorizationRegistryCallClosed", [callId]);
+      await expectRefused(w, async () => A.connect(operatorA).applyFor(await request(w, callId, [r])), A, "AuthorizationRegistryCallClosed", [callId]);
+      await expect(A.call(99)).to.be.revertedWithCustomError(A, "AuthorizationRegistryUnknownCall").withArgs(99);
+    });
+
+    it("C35 a call takes no application after it closes", async () => {
+      const w = await loadFixture(deployWorld);
+      const r = await createResource(w);
+      const callId = await publishCall(w);
+      await time.increaseTo((await w.authorizations.call(callId)).closesAt);
+      await expectRefused(w, async () => w.authorizations.connect(w.signers.operatorA).applyFor(await request(w, callId, [r])), w.authorizations, "AuthorizationRegistryCallClosed", [callId]);
+    });
+  });
+
+  describe("C01 mode and organizing body", () => {
+    it("C01 a comprehensive authorization records its mode and the implementing agency as organizer", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      const a = await w.authorizations.authorization(id);
+      expect(a.mode).to.equal(Mode.Comprehensive);
+      expect(a.organizerId).to.equal(w.ids.agency);
+      expect(a.tier).to.equal(1);
+      expect(a.callId).to.equal(callId);
+    });
+
+    it("C01 a domain authorization records its mode, the source department as organizer, and needs domains", async () => {
+      const w = await loadFixture(deployWorld);
+      const r = await createResource(w);
+      const callId = await publishCall(w, Mode.Domain);
+      await expectRefused(w, async () => w.authorizations.connect(w.signers.operatorA).applyFor(await request(w, callId, [r])), w.authorizations, "AuthorizationRegistryInvalidScope", ["domain mode needs domains"]);
+      const id = await applyFor(w, { resourceIds: [r], callId, domains: [h("交通"), h("市场监管")] });
+      const a = await w.authorizations.authorization(id);
+      expect(a.mode).to.equal(Mode.Domain);
+      expect(a.organizerId).to.equal(w.ids.deptA);
+      expect(a.domains).to.deep.equal([h("交通"), h("市场监管")].sort());
+    });
+  });
+
+  describe("C02 application", () => {
+    it("C02 an application references the call and the materials hash, and the event carries the whole request", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, r2, callId } = await withCall(w);
+      const req = await request(w, callId, [r1, r2]);
+      await expect(w.authorizations.connect(w.signers.operatorA).applyFor(req))
+        .to.emit(w.authorizations, "AuthorizationApplied")
+        .withArgs(1, 0, w.ids.operatorA, w.ids.agency, Mode.Comprehensive, 1, (r: unknown[]) => {
+          expect(r[2]).to.equal(callId);
+          expect(r[5]).to.equal(h("materials"));
+          return true;
+        }, w.signers.operatorA.address);
+      const a = await w.authorizations.authorization(1);
+      expect(a.status).to.equal(AuthStatus.Applied);
+      expect(a.materialsHash).to.equal(h("materials"));
+      expect(a.callId).to.equal(callId);
+      expect(a.resourceIds).to.deep.equal([r1, r2]);
+      expect(await w.authorizations.grantStatus(1, r1)).to.equal(Grant.Requested);
+      expect(await w.authorizations.inScope(1, r2)).to.equal(true);
+    });
+
+    it("C02 refuses an application without materials, without a known call, or filed for another organization", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { operatorA, operatorB, developerA, outsider } = w.signers;
+      await expectRefused(w, async () => A.connect(operatorA).applyFor(await request(w, callId, [r1], { materialsHash: ethers.ZeroHash })), A, "AuthorizationRegistryZeroHash");
+      await expectRefused(w, async () => A.connect(operatorA).applyFor(await request(w, 99n, [r1])), A, "AuthorizationRegistryUnknownCall", [99]);
+      await expectRefused(w, async () => A.connect(operatorA).applyFor(await request(w, 0n, [r1])), A, "AuthorizationRegistryUnknownCall", [0]);
+      await expectRefused(w, async () => A.connect(operatorB).applyFor(await request(w, callId, [r1])), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.operatorA, operatorB.address]);
+      await expectRefused(w, async () => A.connect(outsider).applyFor(await request(w, callId, [r1])), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.operatorA, outsider.address]);
+      // a developer cannot answer a call as an operator
+      await expectRefused(w, async () => A.connect(developerA).applyFor(await request(w, callId, [r1], { holderId: w.ids.developerA })), w.participants, "ParticipantRegistryWrongKind", [w.ids.developerA, Kind.Operator, Kind.Developer]);
+    });
+
+    it("C02 refuses a scope that is empty, unordered, duplicated, oversized or unknown", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, r2, callId } = await withCall(w);
+      const A = w.authorizations;
+      const op = w.signers.operatorA;
+      const apply = (o: Record<string, unknown>) => async () => A.connect(op).applyFor(await request(w, callId, [r1], o));
+      await expectRefused(w, apply({ resourceIds: [] }), A, "AuthorizationRegistryInvalidScope", ["resource count"]);
+      await expectRefused(w, apply({ resourceIds: Array.from({ length: 65 }, (_, i) => BigInt(i + 1)) }), A, "AuthorizationRegistryInvalidScope", ["resource count"]);
+      await expectRefused(w, apply({ resourceIds: [r2, r1] }), A, "AuthorizationRegistryInvalidScope", ["resources order"]);
+      await expectRefused(w, apply({ resourceIds: [r1, r1] }), A, "AuthorizationRegistryInvalidScope", ["resources order"]);
+      await expectRefused(w, apply({ resourceIds: [r1, 99n] }), w.catalog, "ResourceCatalogUnknownResource", [99]);
+      const [d1, d2] = [h("d1"), h("d2")].sort();
+      await expectRefused(w, apply({ domains: [d2, d1] }), A, "AuthorizationRegistryInvalidScope", ["domains order"]);
+      await expectRefused(w, apply({ domains: [d1, d1] }), A, "AuthorizationRegistryInvalidScope", ["domains order"]);
+      await expectRefused(w, apply({ domains: [ethers.ZeroHash] }), A, "AuthorizationRegistryInvalidScope", ["domains order"]);
+      const many = Array.from({ length: 33 }, (_, i) => h(`d${i}`)).sort();
+      await expectRefused(w, apply({ domains: many }), A, "AuthorizationRegistryInvalidScope", ["domain count"]);
+      await A.connect(op).applyFor(await request(w, callId, [r1, r2], { domains: [d1, d2] }));
+    });
+  });
+
+  describe("C03 pre-review, expert review, approval", () => {
+    it("C03 approval needs the pre-review and a quorum of expert opinions, each recorded with its reviewer", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, agency, expert1, expert2, expert3 } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
+      await expect(A.connect(agency).preReview(id, true, h("初审")))
+        .to.emit(A, "AuthorizationReviewed")
+        .withArgs(id, 1, true, h("初审"), AuthStatus.PreReviewed, agency.address);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
+      await expect(A.connect(expert1).expertReview(id, true, h("e1"))).to.emit(A, "AuthorizationReviewed").withArgs(id, 2, true, h("e1"), AuthStatus.PreReviewed, expert1.address);
+      await A.connect(expert2).expertReview(id, false, h("e2"));
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
+      await A.connect(expert3).expertReview(id, true, h("e3"));
+      expect((await A.authorization(id)).status).to.equal(AuthStatus.PreReviewed); // 2 of quorum 3
+      await A.connect(w.signers.expert4).expertReview(id, true, h("e4"));
+      const a = await A.authorization(id);
+      expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.ExpertReviewed), 3n, 1n]);
+      await expect(A.connect(authority).approve(id, h("审定"))).to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.ExpertReviewed, AuthStatus.Approved, h("审定"), false, authority.address);
+    });
+
+    it("C03 only EXPERT keys give expert opinions, once each, never on their own organization", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { admin, agency, expert1, expert4, operatorB, authority } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(id, true, h("p"));
+      await expectRefused(w, () => A.connect(operatorB).expertReview(id, true, h("o")), A, "HubConsumerUnauthorized", [operatorB.address, ROLE.EXPERT]);
+      await expectRefused(w, () => A.connect(authority).expertReview(id, true, h("o")), A, "HubConsumerUnauthorized", [authority.address, ROLE.EXPERT]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(99, true, h("o")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      await A.connect(expert1).expertReview(id, true, h("o"));
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o2")), A, "AuthorizationRegistryAlreadyReviewed", [id, expert1.address]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, false, h("o2")), A, "AuthorizationRegistryAlreadyReviewed", [id, expert1.address]);
+      // an expert who is a signer of the applicant has a conflict of interest
+      await w.participants.connect(authority).addSigner(w.ids.operatorA, expert4.address);
+      await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("o")), A, "AuthorizationRegistryConflictOfInterest", [id, expert4.address]);
+      expect(admin.address).to.not.equal(expert4.address);
+    });
+
+    it("C03 refuses preReview() by others, twice, with a zero hash; a failed pre-review rejects", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { agency, authority, operatorA, expert1 } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await expectRefused(w, () => A.connect(operatorA).preReview(id, true, h("p")), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(expert1).preReview(id, true, h("p")), A, "HubConsumerUnauthorized", [expert1.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(agency).preReview(99, true, h("p")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(agency).preReview(id, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      await A.connect(authority).preReview(id, true, h("p"));
+      await expectRefused(w, () => A.connect(agency).preReview(id, true, h("p")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
+      const other = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(other, false, h("材料不全"));
+      expect((await A.authorization(other)).status).to.equal(AuthStatus.Rejected);
+      await expectRefused(w, () => A.connect(expert1).expertReview(other, true, h("o")), A, "AuthorizationRegistryWrongStatus", [other, AuthStatus.Rejected]);
+    });
+
+    it("C03 refuses approve() by others, twice, or with a zero decision hash", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { agency, authority } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(id, true, h("p"));
+      for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3]) await A.connect(e).expertReview(id, true, h(e.address));
+      await expectRefused(w, () => A.connect(agency).approve(id, h("d")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).approve(99, h("d")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(authority).approve(id, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      await A.connect(authority).approve(id, h("d"));
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Approved]);
+    });
+
+    it("C03 reject() works at any step before activation, by the authority only, and is final", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, agency } = w.signers;
+      const applied = await applyFor(w, { resourceIds: [r1], callId });
+      await expectRefused(w, () => A.connect(agency).reject(applied, h("r")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).reject(99, h("r")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await A.connect(authority).reject(applied, h("r"));
+      await expectRefused(w, () => A.connect(authority).reject(applied, h("r")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(agency).preReview(applied, true, h("p")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(applied, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
+      const noticed = await applyFor(w, { resourceIds: [r1], callId });
+      await toNoticeOver(w, noticed);
+      await A.connect(authority).reject(noticed, h("公示异议成立"));
+      expect((await A.authorization(noticed)).status).to.equal(AuthStatus.Rejected);
+      await expectRefused(w, () => A.connect(authority).activate(noticed, 1), A, "AuthorizationRegistryWrongStatus", [noticed, AuthStatus.Rejected]);
+      const active = await applyFor(w, { resourceIds: [r1], callId });
+      await toNoticeOver(w, active);
+      await activateAuthorization(w, active);
+      await expectRefused(w, () => A.connect(authority).reject(active, h("r")), A, "AuthorizationRegistryWrongStatus", [active, AuthStatus.Active]);
+    });
+  });
+
+  describe("C04 public notice", () => {
+    it("C04 refuses a notice shorter than the profile minimum and accepts exactly the minimum", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await approveAuthorization(w, id);
+      const t = (await time.latest()) + 100;
+      const earliest = t + w.profile.noticeWorkingDays * DAY;
+      await time.setNextBlockTimestamp(t);
+      await expectRefused(w, () => A.connect(w.signers.authority).startNotice(id, earliest - 1), A, "AuthorizationRegistryNoticeTooShort", [earliest - 1, earliest]);
+      await time.setNextBlockTimestamp(t + 10);
+      await expect(A.connect(w.signers.agency).startNotice(id, earliest + 10))
+        .to.emit(A, "AuthorizationNoticed")
+        .withArgs(id, earliest + 10, w.signers.agency.address);
+      const a = await A.authorization(id);
+      expect([a.status, a.noticeEnd]).to.deep.equal([BigInt(AuthStatus.Noticed), BigInt(earliest + 10)]);
+    });
+
+    it("C04 refuses activation until the notice is over", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await approveAuthorization(w, id);
+      await confirmGrants(w, id);
+      const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 100;
+      await A.connect(w.signers.authority).startNotice(id, noticeEnd);
+      const agreementId = await fileAgreement(w, await planAgreement(w, id));
+      await time.setNextBlockTimestamp(noticeEnd - 1);
+      await expectRefused(w, () => A.connect(w.signers.authority).activate(id, agreementId), A, "AuthorizationRegistryNoticeOpen", [id, noticeEnd]);
+      await time.setNextBlockTimestamp(noticeEnd);
+      await expect(A.connect(w.signers.authority).activate(id, agreementId))
+        .to.emit(A, "AuthorizationActivated")
+        .withArgs(id, agreementId, (await A.authorization(id)).termStart, (await A.authorization(id)).termEnd, w.signers.authority.address);
+      expect((await A.authorization(id)).status).to.equal(AuthStatus.Active);
+    });
+
+    it("C04 refuses startNotice() by others, before approval, twice, or ending after the term", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, operatorA, regulator } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      const end = (await time.latest()) + 10 * DAY;
+      await expectRefused(w, () => A.connect(authority).startNotice(id, end), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
+      await expectRefused(w, () => A.connect(authority).startNotice(99, end), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await approveAuthorization(w, id);
+      await expectRefused(w, () => A.connect(operatorA).startNotice(id, end), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(regulator).startNotice(id, end), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
+      const termEnd = (await A.authorization(id)).termEnd;
+      await expectRefused(w, () => A.connect(authority).startNotice(id, termEnd), A, "AuthorizationRegistryTermOver", [id, termEnd]);
+      await A.connect(authority).startNotice(id, end);
+      await expectRefused(w, () => A.connect(authority).startNotice(id, end + DAY), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Noticed]);
+    });
+  });
+
+  describe("C05 activation", () => {
+    it("C05 refuses activation while a resource grant is unconfirmed, even with a filed agreement", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, r2, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, deptB } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1, r2], callId });
+      await approveAuthorization(w, id);
+      const noticeEnd = (await time.latest()) + 6 * DAY;
+      await A.connect(authority).startNotice(id, noticeEnd);
+      await time.increaseTo(noticeEnd);
+      const agreementId = await fileAgreement(w, await planAgreement(w, id));
+      await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 0, 2]);
+      await A.connect(authority).evaluateGrant(id, r1, true, h("e"));
+      await A.connect(w.signers.deptA).confirmGrant(id, r1, true, h("c"));
+      await A.connect(authority).evaluateGrant(id, r2, true, h("e"));
+      await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 1, 2]);
+      await A.connect(deptB).confirmGrant(id, r2, true, h("c"));
+      await A.connect(authority).activate(id, agreementId);
+      const a = await A.authorization(id);
+      expect([a.status, a.agreementId, a.activatedAt]).to.deep.equal([BigInt(AuthStatus.Active), agreementId, BigInt(await time.latest())]);
+      expect(await A.isActive(id, await time.latest())).to.equal(true);
+      await A.requireActive(id);
+    });
+
+    it("C05 a refused grant keeps the authorization from ever activating", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await approveAuthorization(w, id);
+      await A.connect(w.signers.authority).evaluateGrant(id, r1, true, h("e"));
+      await A.connect(w.signers.deptA).confirmGrant(id, r1, false, h("不同意"));
+      expect(await A.grantStatus(id, r1)).to.equal(Grant.Refused);
+      const noticeEnd = (await time.latest()) + 6 * DAY;
+      await A.connect(w.signers.authority).startNotice(id, noticeEnd);
+      await time.increaseTo(noticeEnd);
+      const agreementId = await fileAgreement(w, await planAgreement(w, id));
+      await expectRefused(w, () => A.connect(w.signers.authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 0, 1]);
+      await expectRefused(w, () => A.connect(w.signers.deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Refused]);
+    });
+
+    it("C05 refuses activate() by others, before notice, twice, after the term, or for a suspended holder", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, agency } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId, termYears: 1 });
+      await expectRefused(w, () => A.connect(authority).activate(id, 1), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
+      await expectRefused(w, () => A.connect(authority).activate(99, 1), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await toNoticeOver(w, id);
+      const agreementId = await fileAgreement(w, await planAgreement(w, id));
+      await expectRefused(w, () => A.connect(agency).activate(id, agreementId), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await w.participants.connect(authority).suspend(w.ids.operatorA, h("s"));
+      await expectRefused(w, () => A.connect(authority).activate(id, agreementId), w.participants, "ParticipantRegistryInvalidStatus", [w.ids.operatorA, 2]);
+      await w.participants.connect(authority).reinstate(w.ids.operatorA, h("r"));
+      await A.connect(authority).activate(id, agreementId);
+      await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
+      // a noticed authorization whose term ran out can no longer activate
+      const late = await applyFor(w, { resourceIds: [r1], callId, termEnd: (await time.latest()) + 20 * DAY });
+      await toNoticeOver(w, late);
+      const lateAgreement = await fileAgreement(w, await planAgreement(w, late));
+      const termEnd = (await A.authorization(late)).termEnd;
+      await time.increaseTo(termEnd);
+      await expectRefused(w, () => A.connect(authority).activate(late, lateAgreement), A, "AuthorizationRegistryTermOver", [late, termEnd]);
+    });
+  });
+
+  describe("C06 term", () => {
+    it("C06 accepts a term of exactly 3 calendar years in China time and refuses one second more", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const start = cst(2031, 3, 1, 9);
+      const maxEnd = addYearsCst(start, 3);
+      expect(maxEnd).to.equal(BigInt(cst(2034, 3, 1, 9)));
+      expect(maxEnd - BigInt(start)).to.be.greaterThan(3n * BigInt(YEAR)); // 2032 is a leap year: not 3 x 365 days
+      const A = w.authorizations;
+      await expectRefused(w, async () => A.connect(w.signers.operatorA).applyFor(await request(w, callId, [r1], { termStart: start, termEnd: maxEnd + 1n })), A, "AuthorizationRegistryTermExceedsPolicy", [maxEnd + 1n, maxEnd]);
+      const id = await applyFor(w, { resourceIds: [r1], callId, termStart: start, termEnd: Number(maxEnd) });
+      expect((await A.authorization(id)).termEnd).to.equal(maxEnd);
+    });
+
+    it("C06 a term starting on 29 February (China time) ends on 28 February", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      // 2032-02-29 02:00 +08:00 is still 28 February in UTC: the term is counted in China time
+      const start = cst(2032, 2, 29, 2);
+      expect(new Date(start * 1000).getUTCDate()).to.equal(28);
+      const maxEnd = BigInt(cst(2035, 2, 28, 2));
+      expect(addYearsCst(start, 3)).to.equal(maxEnd);
+      await expectRefused(w, async () => A.connect(w.signers.operatorA).applyFor(await request(w, callId, [r1], { termStart: start, termEnd: maxEnd + 1n })), A, "AuthorizationRegistryTermExceedsPolicy", [maxEnd + 1n, maxEnd]);
+      await applyFor(w, { resourceIds: [r1], callId, termStart: start, termEnd: Number(maxEnd) });
+    });
+
+    it("C06 Yangzhou (2 years) accepts 2 calendar years and refuses 3", async () => {
+      const w = await loadFixture(deployYangzhou);
+      expect((await w.authorizations.policy()).maxTermYears).to.equal(2);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const start = cst(2031, 7, 1);
+      const twoYears = addYearsCst(start, 2);
+      const threeYears = addYearsCst(start, 3);
+      await expectRefused(w, async () => A.connect(w.signers.operatorA).applyFor(await request(w, callId, [r1], { termStart: start, termEnd: threeYears })), A, "AuthorizationRegistryTermExceedsPolicy", [threeYears, twoYears]);
+      await expectRefused(w, async () => A.connect(w.signers.operatorA).applyFor(await request(w, callId, [r1], { termStart: start, termEnd: twoYears + 1n })), A, "AuthorizationRegistryTermExceedsPolicy", [twoYears + 1n, twoYears]);
+      await applyFor(w, { resourceIds: [r1], callId, termStart: start, termEnd: Number(twoYears) });
+    });
+
+    it("C06 refuses a term that ends before it starts or is already over", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const op = w.signers.operatorA;
+      const start = cst(2031, 1, 1);
+      await expectRefused(w, async () => A.connect(op).applyFor(await request(w, callId, [r1], { termStart: start, termEnd: start })), A, "AuthorizationRegistryInvalidTerm", [start, start]);
+      await expectRefused(w, async () => A.connect(op).applyFor(await request(w, callId, [r1], { termStart: start, termEnd: start - 1 })), A, "AuthorizationRegistryInvalidTerm", [start, start - 1]);
+      const past = (await time.latest()) - 10;
+      await expectRefused(w, async () => A.connect(op).applyFor(await request(w, callId, [r1], { termStart: past - 100, termEnd: past })), A, "AuthorizationRegistryInvalidTerm", [past - 100, past]);
+    });
+
+    it("C06 renewal is a new application: no function extends a term", async () => {
+      const w = await loadFixture(deployWorld);
+      const fns = w.authorizations.interface.fragments.filter((f) => f.type === "function").map((f) => (f as { name: string }).name);
+      expect(fns.filter((n) => /renew|extend|prolong/i.test(n))).to.deep.equal([]);
+      const { r1, callId } = await withCall(w);
+      const first = await applyFor(w, { resourceIds: [r1], callId, termYears: 1 });
+      const a = await w.authorizations.authorization(first);
+      const second = await applyFor(w, { resourceIds: [r1], callId, termStart: Number(a.termEnd), termEnd: Number(addYearsCst(a.termEnd, 3)) });
+      expect(second).to.not.equal(first);
+      expect((await w.authorizations.authorization(second)).status).to.equal(AuthStatus.Applied);
+    });
+  });
+
+  describe("C12 resource grants", () => {
+    it("C12 the authority evaluates first, then the resource's own source department confirms", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, r2, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, deptA, deptB } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1, r2], callId });
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Requested]);
+      await expect(A.connect(authority).evaluateGrant(id, r1, true, h("评估")))
+        .to.emit(A, "GrantAdvanced")
+        .withArgs(id, r1, Grant.Evaluated, h("评估"), authority.address);
+      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryNotAuthorized", [id, deptB.address]);
+      await expectRefused(w, () => A.connect(authority).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryNotAuthorized", [id, authority.address]);
+      await expect(A.connect(deptA).confirmGrant(id, r1, true, h("确认")))
+        .to.emit(A, "GrantAdvanced")
+        .withArgs(id, r1, Grant.Confirmed, h("确认"), deptA.address);
+      expect(await A.grantStatus(id, r1)).to.equal(Grant.Confirmed);
+      expect(await A.grantStatus(id, r2)).to.equal(Grant.Requested);
+    });
+
+    it("C12 refuses grant steps by others, repeated, out of scope, with zero hashes, or the operator's pre-review on tier 1", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, r2, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, deptA, operatorA, agency } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await expectRefused(w, () => A.connect(operatorA).preReviewGrant(id, r1, true, h("p")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Requested]);
+      await expectRefused(w, () => A.connect(agency).evaluateGrant(id, r1, true, h("e")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(99, r1, true, h("e")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("e")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.None]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      await A.connect(authority).evaluateGrant(id, r1, true, h("e"));
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Evaluated]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, 99, true, h("c")), w.catalog, "ResourceCatalogUnknownResource", [99]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(99, r1, true, h("c")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      await A.connect(deptA).confirmGrant(id, r1, true, h("c"));
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Confirmed]);
+      // once active, grants no longer move
+      await approveAuthorization(w, id);
+      const noticeEnd = (await time.latest()) + 6 * DAY;
+      await A.connect(authority).startNotice(id, noticeEnd);
+      await time.increaseTo(noticeEnd);
+      await activateAuthorization(w, id);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
+    });
+  });
+
+  describe("views", () => {
+    it("the views name the problem for unknown or inactive authorizations", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const now = await time.latest();
+      await expect(A.authorization(99)).to.be.revertedWithCustomError(A, "AuthorizationRegistryUnknownAuthorization").withArgs(99);
+      await expect(A.statusAt(99, now)).to.be.revertedWithCustomError(A, "AuthorizationRegistryUnknownAuthorization").withArgs(99);
+      await expect(A.requireActive(99)).to.be.revertedWithCustomError(A, "AuthorizationRegistryUnknownAuthorization").withArgs(99);
+      expect(await A.isActive(99, now)).to.equal(false);
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      expect(await A.isActive(id, now)).to.equal(false);
+      await expect(A.requireActive(id)).to.be.revertedWithCustomError(A, "AuthorizationRegistryWrongStatus").withArgs(id, AuthStatus.Applied);
+      expect(await A.grantStatus(id, 99)).to.equal(Grant.None);
+      expect(await A.inScope(id, 99)).to.equal(false);
+    });
+  });
+});
