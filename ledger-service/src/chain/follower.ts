@@ -1,0 +1,365 @@
+/**
+ * The block follower. Reads logs of the deployment's contracts in block ranges behind a
+ * confirmation depth, checks every answer against the block headers, and reports outward with a
+ * tagged union:
+ *   block     a range of blocks to apply (headers + decoded events), in chain order
+ *   reorg     the chain no longer extends our tip: unwind to `ancestor`, then ranges follow again
+ *   finalize  blocks up to `block` can no longer be reorganized (undo records may go)
+ * The consumer (runtime/) applies each report before the follower moves on, so the follower's
+ * position is always the store's. RPC faults are retried with backoff; a range is never skipped.
+ */
+import type { Logger } from "pino";
+import type { BlockRef, IndexState } from "../store/db";
+import type { ChainEvent } from "../store/types";
+import type { Decoder } from "./decoder";
+import { DeepReorgError, RpcError, errorMessage, isRetryable } from "./errors";
+import type { Rpc, RpcBlock, RpcLog } from "./rpc";
+
+export type FollowerEvent =
+  | {
+      type: "block";
+      /** Headers known in the range, ascending; the last is the new tip. */
+      blocks: BlockRef[];
+      events: ChainEvent[];
+      /** The node's finalized block when the range was read: blocks at or below need no undo. */
+      finalized: number;
+    }
+  | { type: "reorg"; ancestor: BlockRef; dropped: BlockRef[]; depth: number }
+  | { type: "finalize"; block: number };
+
+export type FollowerPhase = "starting" | "syncing" | "live" | "retrying" | "stopped" | "failed";
+
+export interface FollowerStatus {
+  phase: FollowerPhase;
+  chainHead: number | undefined;
+  /** The node's finalized block (its `finalized` tag, or head minus finalityDepth). */
+  chainFinalized: number | undefined;
+  indexedBlock: number | undefined;
+  reorgs: number;
+  /** Current range size in blocks (adapted on RPC errors). */
+  rangeSize: number;
+  consecutiveErrors: number;
+  lastError: { message: string; kind: string; at: string } | null;
+  /** Cumulative figures since start (benchmarks, metrics). */
+  totals: { ranges: number; logs: number; events: number; rpcMs: number; decodeMs: number; applyMs: number };
+}
+
+export interface FollowerArgs {
+  rpc: Rpc;
+  decoder: Decoder;
+  /** First block to read (the deployment's startBlock). */
+  startBlock: number;
+  /** The store's state at start. */
+  initial: IndexState;
+  /** Blocks behind the head that are not read yet. */
+  confirmations: number;
+  /** Used when the node offers no `finalized` tag: head minus this is taken as final. */
+  finalityDepth: number;
+  /** "auto": use the node's finalized tag when it answers one; "off": always head - finalityDepth. */
+  finalizedTag: "auto" | "off";
+  pollIntervalMs: number;
+  /** Largest block range per eth_getLogs. */
+  maxRange: number;
+  /** Backoff bounds for retried faults. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Applies one report; the follower waits for it and retries it on retryable errors. */
+  onEvent(event: FollowerEvent): Promise<void>;
+}
+
+export interface Follower {
+  /** Runs until stop() or a non-retryable error (which it rethrows). */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+  status(): FollowerStatus;
+}
+
+export function createFollower(common: { logger: Logger }, args: FollowerArgs): Follower {
+  const log = common.logger.child({ module: "follower" });
+  const retryMinMs = args.retryMinMs ?? 250;
+  const retryMaxMs = args.retryMaxMs ?? 10_000;
+
+  // ===== STATE (the store's position, mirrored) =====
+  let tip: BlockRef | undefined = args.initial.checkpoint;
+  let recent: BlockRef[] = [...args.initial.recent].sort((a, b) => a.number - b.number);
+  let localFinalized = args.initial.finalized;
+  let finalizedTagWorks = args.finalizedTag === "auto";
+  let rangeSize = Math.max(1, args.maxRange);
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  const status: FollowerStatus = {
+    phase: "starting",
+    chainHead: undefined,
+    chainFinalized: undefined,
+    indexedBlock: tip?.number,
+    reorgs: 0,
+    rangeSize,
+    consecutiveErrors: 0,
+    lastError: null,
+    totals: { ranges: 0, logs: 0, events: 0, rpcMs: 0, decodeMs: 0, applyMs: 0 },
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  async function timed<T>(p: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await p();
+    } finally {
+      status.totals.rpcMs += performance.now() - t;
+    }
+  }
+
+  async function emit(event: FollowerEvent): Promise<void> {
+    const t = performance.now();
+    await args.onEvent(event);
+    status.totals.applyMs += performance.now() - t;
+  }
+
+  async function chainFinalized(head: RpcBlock): Promise<number> {
+    if (finalizedTagWorks) {
+      try {
+        const f = await timed(() => args.rpc.eth_getBlockByNumber("finalized"));
+        if (f !== null) return Math.min(f.number, head.number);
+      } catch (err) {
+        if (!(err instanceof RpcError) || err.kind !== "remote") throw err;
+      }
+      log.info("node offers no finalized tag: using head minus finalityDepth");
+      finalizedTagWorks = false;
+    }
+    return Math.max(-1, head.number - args.finalityDepth);
+  }
+
+  /** One unit of work; false when there was nothing to do. */
+  async function step(): Promise<boolean> {
+    const head = await timed(() => args.rpc.eth_getBlockByNumber("latest"));
+    if (head === null) throw new RpcError("malformed", "eth_getBlockByNumber", "no latest block");
+    const finalized = await chainFinalized(head);
+    status.chainHead = head.number;
+    status.chainFinalized = finalized;
+    if (head.number < localFinalized) {
+      throw new RpcError(
+        "behind",
+        "eth_getBlockByNumber",
+        `node head ${head.number} is behind our finalized block ${localFinalized} (node resyncing, or another chain?)`,
+      );
+    }
+    const target = head.number - args.confirmations;
+    const from = tip === undefined ? args.startBlock : tip.number + 1;
+    if (target < from) {
+      // Nothing new to read; make sure the tip is still on the chain.
+      if (tip !== undefined && tip.number > localFinalized) {
+        const remote = await timed(() => args.rpc.eth_getBlockByNumber(tip!.number));
+        if (remote === null || remote.hash !== tip.hash) {
+          await reorg();
+          return true;
+        }
+      }
+      await maybeFinalize(finalized);
+      status.phase = "live";
+      return false;
+    }
+    status.phase = target - from > rangeSize ? "syncing" : "live";
+    const to = Math.min(target, from + rangeSize - 1);
+    const sparse = to <= finalized;
+
+    let logs: RpcLog[];
+    let headers: RpcBlock[];
+    if (sparse) {
+      // Final blocks cannot change: read the logs, then only the headers we need.
+      logs = await getLogs(from, to);
+      const numbers = new Set<number>([from, to]);
+      for (const l of logs) numbers.add(l.blockNumber);
+      headers = await getHeaders([...numbers].sort((a, b) => a - b));
+    } else {
+      // Near the head: link every header, read the logs, then check the range's end did not move.
+      const numbers: number[] = [];
+      for (let n = from; n <= to; n++) numbers.push(n);
+      headers = await getHeaders(numbers);
+      for (let i = 1; i < headers.length; i++) {
+        if (headers[i].parentHash !== headers[i - 1].hash) {
+          throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${headers[i].number} does not link to ${headers[i - 1].number} (chain moving)`);
+        }
+      }
+      logs = await getLogs(from, to);
+      const end = await timed(() => args.rpc.eth_getBlockByNumber(to));
+      if (end === null || end.hash !== headers[headers.length - 1].hash) {
+        throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${to} changed while its logs were read`);
+      }
+    }
+    if (tip !== undefined && headers[0].parentHash !== tip.hash) {
+      await reorg();
+      return true;
+    }
+
+    const t = performance.now();
+    const byNumber = new Map<number, RpcBlock>();
+    for (const h of headers) byNumber.set(h.number, h);
+    const events: ChainEvent[] = [];
+    let ordered = true;
+    for (let i = 0; i < logs.length; i++) {
+      const l = logs[i];
+      const h = byNumber.get(l.blockNumber);
+      if (h === undefined || l.blockHash !== h.hash || l.removed) {
+        throw new RpcError(
+          "inconsistent",
+          "eth_getLogs",
+          `log ${l.logIndex} of block ${l.blockNumber} carries blockHash ${l.blockHash}, the block is ${h?.hash ?? "unknown"}`,
+        );
+      }
+      if (i > 0 && (l.blockNumber < logs[i - 1].blockNumber || (l.blockNumber === logs[i - 1].blockNumber && l.logIndex <= logs[i - 1].logIndex))) {
+        ordered = false;
+      }
+      const event = args.decoder.decode(l, h.timestamp);
+      if (event !== undefined) events.push(event);
+    }
+    if (!ordered) events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+    status.totals.decodeMs += performance.now() - t;
+
+    const blocks: BlockRef[] = headers.map((h) => ({
+      number: h.number,
+      hash: h.hash,
+      parentHash: h.parentHash,
+      timestamp: h.timestamp,
+    }));
+    await emit({ type: "block", blocks, events, finalized });
+    const last = blocks[blocks.length - 1];
+    tip = last;
+    recent.push(...blocks.filter((b) => b.number > finalized || b === last));
+    localFinalized = Math.max(localFinalized, Math.min(finalized, last.number));
+    status.indexedBlock = last.number;
+    status.totals.ranges++;
+    status.totals.logs += logs.length;
+    status.totals.events += events.length;
+    if (logs.length < 20_000) rangeSize = Math.min(args.maxRange, rangeSize * 2);
+    status.rangeSize = rangeSize;
+    log.debug({ fromBlock: from, toBlock: to, events: events.length }, "range applied");
+    await maybeFinalize(finalized);
+    return true;
+  }
+
+  async function getLogs(from: number, to: number): Promise<RpcLog[]> {
+    try {
+      return await timed(() => args.rpc.eth_getLogs({ fromBlock: from, toBlock: to, address: args.decoder.addresses }));
+    } catch (err) {
+      // Too many results, a timeout, a limit of the provider: read a smaller range next time.
+      if (to > from) {
+        rangeSize = Math.max(1, Math.floor((to - from + 1) / 2));
+        status.rangeSize = rangeSize;
+      }
+      throw err;
+    }
+  }
+
+  async function getHeaders(numbers: number[]): Promise<RpcBlock[]> {
+    const headers = await timed(() => args.rpc.eth_getBlockByNumberBatch(numbers));
+    return headers.map((h, i) => {
+      if (h === null) {
+        throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${numbers[i]} not available (node behind its own head?)`);
+      }
+      return h;
+    });
+  }
+
+  async function maybeFinalize(finalized: number): Promise<void> {
+    if (tip === undefined) return;
+    const upTo = Math.min(finalized, tip.number);
+    const anchor = recent.filter((b) => b.number <= upTo).pop();
+    if (anchor === undefined || !recent.some((b) => b.number < anchor.number)) return;
+    await emit({ type: "finalize", block: upTo });
+    recent = recent.filter((b) => b.number >= anchor.number);
+    localFinalized = Math.max(localFinalized, upTo);
+  }
+
+  /** Walks back from the tip to the newest remembered block the node still has. */
+  async function reorg(): Promise<void> {
+    const candidates = recent.filter((b) => b.number >= localFinalized || b === recent[0]).reverse();
+    const remote = await getHeadersOrNull(candidates.map((b) => b.number));
+    let ancestor: BlockRef | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      if (remote[i]?.hash === candidates[i].hash) {
+        ancestor = candidates[i];
+        break;
+      }
+    }
+    if (ancestor === undefined || ancestor.number < localFinalized) {
+      throw new DeepReorgError(
+        localFinalized,
+        `the node's chain diverges below our finalized block ${localFinalized} (tip ${tip?.number}): refusing to unwind; node fault or chain reset`,
+      );
+    }
+    const dropped = recent.filter((b) => b.number > ancestor!.number);
+    const depth = (tip?.number ?? ancestor.number) - ancestor.number;
+    log.warn({ ancestor: ancestor.number, depth, from: tip?.number }, "reorg: unwinding to the common ancestor");
+    await emit({ type: "reorg", ancestor, dropped, depth });
+    recent = recent.filter((b) => b.number <= ancestor!.number);
+    tip = ancestor;
+    status.indexedBlock = ancestor.number;
+    status.reorgs++;
+  }
+
+  async function getHeadersOrNull(numbers: number[]): Promise<(RpcBlock | null)[]> {
+    return timed(() => args.rpc.eth_getBlockByNumberBatch(numbers));
+  }
+
+  async function run(): Promise<void> {
+    log.info({ from: tip ? tip.number + 1 : args.startBlock, confirmations: args.confirmations }, "follower starting");
+    while (!stopped) {
+      let progressed: boolean;
+      try {
+        progressed = await step();
+        if (status.consecutiveErrors > 0) log.info({ after: status.consecutiveErrors }, "rpc recovered");
+        status.consecutiveErrors = 0;
+      } catch (err) {
+        if (!isRetryable(err)) {
+          status.phase = "failed";
+          status.lastError = describe(err);
+          log.error({ err }, "follower failed");
+          throw err;
+        }
+        status.consecutiveErrors++;
+        status.lastError = describe(err);
+        status.phase = "retrying";
+        const delay = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(status.consecutiveErrors - 1, 16));
+        const level = status.consecutiveErrors >= 5 ? "error" : "warn";
+        log[level]({ err: errorMessage(err), attempt: status.consecutiveErrors, delayMs: delay }, "rpc fault: retrying");
+        await sleep(delay);
+        continue;
+      }
+      if (!progressed && !stopped) await sleep(args.pollIntervalMs);
+    }
+    status.phase = "stopped";
+  }
+
+  return {
+    run() {
+      running ??= run();
+      return running;
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running?.catch(() => undefined);
+      status.phase = "stopped";
+    },
+    status: () => status,
+  };
+}
+
+function describe(err: unknown): { message: string; kind: string; at: string } {
+  const kind = err instanceof RpcError ? err.kind : err instanceof Error ? err.name : "unknown";
+  return { message: errorMessage(err), kind, at: new Date().toISOString() };
+}

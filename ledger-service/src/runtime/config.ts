@@ -1,0 +1,79 @@
+/**
+ * The service configuration, parsed once from the environment. The only module that reads
+ * process.env; everything else receives the parsed Config through `common`.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+const int = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+export const configSchema = z.object({
+  /** JSON-RPC endpoint of any EVM node. */
+  RPC_URL: z
+    .string({ error: "RPC_URL is required (e.g. http://127.0.0.1:8545)" })
+    .trim()
+    .url("RPC_URL must be a URL such as http://127.0.0.1:8545")
+    .refine((u) => /^https?:/.test(u), "RPC_URL must be http(s)"),
+  /** The deployment JSON written by scripts/deploy.ts. */
+  DEPLOYMENT_FILE: z.string({ error: "DEPLOYMENT_FILE is required (the JSON scripts/deploy.ts writes)" }).trim().min(1),
+  /** LevelDB directory. */
+  DATA_DIR: z.string().trim().min(1).optional().transform((v) => v ?? path.join(REPO_ROOT, "data", "index")),
+  /** Hardhat artifacts holding the ABIs of the deployed contracts. */
+  ARTIFACTS_DIR: z.string().trim().min(1).optional().transform((v) => v ?? path.join(REPO_ROOT, "artifacts")),
+  /** Blocks behind the head the follower stays. */
+  CONFIRMATIONS: int("CONFIRMATIONS", 0, 1000, 2),
+  /** Blocks behind the head taken as final when the node has no `finalized` tag. */
+  FINALITY_DEPTH: int("FINALITY_DEPTH", 1, 100_000, 64),
+  /** "auto": trust the node's `finalized` tag when it has one; "off": use FINALITY_DEPTH only. */
+  FINALIZED_TAG: z.enum(["auto", "off"], { error: 'FINALIZED_TAG must be "auto" or "off"' }).optional().transform((v) => v ?? "auto"),
+  POLL_INTERVAL_MS: int("POLL_INTERVAL_MS", 10, 600_000, 1000),
+  /** Largest eth_getLogs block range (shrunk automatically on errors). */
+  MAX_BLOCK_RANGE: int("MAX_BLOCK_RANGE", 1, 1_000_000, 2000),
+  RPC_TIMEOUT_MS: int("RPC_TIMEOUT_MS", 100, 600_000, 15_000),
+  PORT: int("PORT", 0, 65535, 8080),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .optional()
+    .transform((v) => v ?? "info"),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly retryable = false;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the configuration; throws ConfigError listing every bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== "") relevant[key] = v;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = i.path.join(".");
+        return i.message.startsWith(key) ? i.message : `${key}: ${i.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

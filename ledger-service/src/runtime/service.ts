@@ -1,0 +1,268 @@
+/**
+ * Wires the indexer: deployment -> RPC -> chain identity check -> store -> decoder -> follower,
+ * with the follower's reports applied to the store by the views. The only module (with the other
+ * runtime/ files) that knows every stage.
+ */
+import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader } from "../store/types";
+import { openStore, type ApplyStats, type ChainIdentity, type DumpEntry, type Store } from "../store/db";
+import { createRpc, type Rpc } from "../chain/rpc";
+import { createDecoder, loadArtifactAbis } from "../chain/decoder";
+import { createFollower, type Follower, type FollowerEvent } from "../chain/follower";
+import { DeploymentError, RpcError, errorMessage, isRetryable } from "../chain/errors";
+import type { Deployment } from "../../../scripts/lib/deploy";
+import type { Common } from "./common";
+import { loadDeployment } from "./deployment";
+
+export type HealthStatus = "starting" | "syncing" | "ok" | "degraded" | "failed" | "stopped";
+
+export interface Health {
+  status: HealthStatus;
+  chainId: number | null;
+  headBlock: number | null;
+  indexedBlock: number | null;
+  finalizedBlock: number | null;
+  lag: number | null;
+  lastError: { message: string; kind: string; at: string } | null;
+  reorgs: number;
+  /** True when the index found at start belonged to another chain or deployment and was rebuilt. */
+  rebuilt: boolean;
+}
+
+/** Where the indexer's time went since start (benchmarks). */
+export interface IndexerTimings {
+  ranges: number;
+  logs: number;
+  events: number;
+  rpcMs: number;
+  decodeMs: number;
+  viewsMs: number;
+  dbMs: number;
+}
+
+export interface Indexer {
+  /** Reads the views; waits for the store to open. */
+  reader: ViewReader;
+  health(): Health;
+  timings(): IndexerTimings;
+  /** Resolves when the store is open (after the chain identity check). */
+  ready: Promise<void>;
+  /** Resolves when the indexer stops; rejects on a fatal error. */
+  done: Promise<void>;
+  /** Every view entry, sorted (tests and rebuild comparisons). */
+  dump(): Promise<DumpEntry[]>;
+  stop(): Promise<void>;
+}
+
+export interface StartIndexerArgs {
+  views: View[];
+  /** Deployment already loaded (defaults to reading config.DEPLOYMENT_FILE). */
+  deployment?: Deployment;
+  /** Called after every applied report (tests, metrics). */
+  onApplied?(event: FollowerEvent): void;
+}
+
+export async function startIndexer(common: Common, args: StartIndexerArgs): Promise<Indexer> {
+  const { config } = common;
+  const log = common.logger.child({ module: "indexer" });
+  const deployment = args.deployment ?? loadDeployment(config.DEPLOYMENT_FILE);
+  const names = Object.keys(deployment.contracts).sort();
+  const abis = loadArtifactAbis(config.ARTIFACTS_DIR, names);
+  const decoder = createDecoder({
+    contracts: names.map((name) => ({
+      name,
+      address: deployment.contracts[name as keyof Deployment["contracts"]].address,
+      abi: abis[name],
+    })),
+  });
+  const rpc = createRpc(common, { url: config.RPC_URL, timeoutMs: config.RPC_TIMEOUT_MS });
+
+  let store: Store | undefined;
+  let follower: Follower | undefined;
+  let stopped = false;
+  let rebuilt = false;
+  let fatal: unknown;
+  let startError: { message: string; kind: string; at: string } | null = null;
+  let chainId: number | null = null;
+  const timings: IndexerTimings = { ranges: 0, logs: 0, events: 0, rpcMs: 0, decodeMs: 0, viewsMs: 0, dbMs: 0 };
+  let wake: (() => void) | undefined;
+
+  let markReady!: () => void;
+  let failReady!: (err: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  ready.catch(() => undefined); // observed through `done` and health()
+
+  async function apply(event: FollowerEvent): Promise<void> {
+    const s = store!;
+    if (event.type === "block") {
+      const stats: ApplyStats = await s.applyRange({
+        blocks: event.blocks,
+        events: event.events,
+        finalized: event.finalized,
+        views: args.views,
+      });
+      timings.viewsMs += stats.viewsMs;
+      timings.dbMs += stats.dbMs;
+    } else if (event.type === "reorg") {
+      const r = await s.unwindTo(event.ancestor);
+      log.warn({ ancestor: event.ancestor.number, depth: event.depth, keys: r.keys }, "views unwound");
+    } else {
+      await s.finalize(event.block);
+    }
+    args.onApplied?.(event);
+  }
+
+  async function connect(): Promise<ChainIdentity> {
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await chainIdentity(rpc, deployment, args.views);
+      } catch (err) {
+        if (!isRetryable(err) || stopped) throw err;
+        attempt++;
+        startError = { message: errorMessage(err), kind: err instanceof RpcError ? err.kind : "error", at: new Date().toISOString() };
+        const delay = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
+        log.warn({ err: errorMessage(err), attempt, delayMs: delay }, "cannot reach the chain yet: retrying");
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        if (stopped) throw new Error("stopped before the chain was reached");
+      }
+    }
+  }
+
+  async function run(): Promise<void> {
+    const identity = await connect();
+    chainId = identity.chainId;
+    startError = null;
+    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity });
+    store = opened.store;
+    rebuilt = opened.reset;
+    if (opened.reset) log.warn({ previous: opened.previous }, "chain or deployment changed: index rebuilt from the start block");
+    markReady();
+    if (stopped) return;
+    follower = createFollower(common, {
+      rpc,
+      decoder,
+      startBlock: deployment.startBlock,
+      initial: store.state(),
+      confirmations: config.CONFIRMATIONS,
+      finalityDepth: config.FINALITY_DEPTH,
+      finalizedTag: config.FINALIZED_TAG,
+      pollIntervalMs: config.POLL_INTERVAL_MS,
+      maxRange: config.MAX_BLOCK_RANGE,
+      onEvent: apply,
+    });
+    await follower.run();
+  }
+
+  const done = run()
+    .catch((err: unknown) => {
+      fatal = err;
+      failReady(err);
+      log.error({ err: errorMessage(err) }, "indexer stopped on a fatal error");
+      throw err;
+    })
+    .finally(async () => {
+      await store?.close().catch(() => undefined);
+    });
+  done.catch(() => undefined); // the caller observes it through `done` or health()
+
+  const reader: ViewReader = {
+    async get<T extends JsonValue>(space: string, key: string) {
+      await ready;
+      return store!.reader.get<T>(space, key);
+    },
+    range<T extends JsonValue>(space: string, options?: RangeOptions): AsyncIterable<[string, T]> {
+      return {
+        async *[Symbol.asyncIterator]() {
+          await ready;
+          yield* store!.reader.range<T>(space, options);
+        },
+      };
+    },
+  };
+
+  function health(): Health {
+    const f = follower?.status();
+    const head = f?.chainHead ?? null;
+    const indexed = f?.indexedBlock ?? store?.state().checkpoint?.number ?? null;
+    let status: HealthStatus;
+    if (fatal !== undefined || f?.phase === "failed") status = "failed";
+    else if (stopped) status = "stopped";
+    else if (f === undefined) status = "starting";
+    else if (f.consecutiveErrors > 0) status = "degraded";
+    else if (f.phase === "syncing" || f.phase === "starting") status = "syncing";
+    else status = "ok";
+    const lastError =
+      fatal !== undefined
+        ? { message: errorMessage(fatal), kind: fatal instanceof Error ? fatal.name : "error", at: new Date().toISOString() }
+        : (f?.lastError ?? startError);
+    return {
+      status,
+      chainId,
+      headBlock: head,
+      indexedBlock: indexed,
+      finalizedBlock: f?.chainFinalized ?? null,
+      lag: head !== null && indexed !== null ? Math.max(0, head - indexed) : null,
+      lastError,
+      reorgs: f?.reorgs ?? 0,
+      rebuilt,
+    };
+  }
+
+  return {
+    reader,
+    health,
+    timings() {
+      const t = follower?.status().totals;
+      return { ...timings, ranges: t?.ranges ?? 0, logs: t?.logs ?? 0, events: t?.events ?? 0, rpcMs: t?.rpcMs ?? 0, decodeMs: t?.decodeMs ?? 0 };
+    },
+    ready,
+    done,
+    async dump() {
+      await ready;
+      return store!.dump();
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await follower?.stop();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/** What the index is built from; checks that the endpoint serves the deployment's chain. */
+export async function chainIdentity(rpc: Rpc, deployment: Deployment, views: readonly View[]): Promise<ChainIdentity> {
+  const chainId = await rpc.eth_chainId();
+  if (chainId !== deployment.chainId) {
+    throw new DeploymentError(`RPC_URL serves chain ${chainId}, the deployment file is for chain ${deployment.chainId}`);
+  }
+  const [genesis, start] = await rpc.eth_getBlockByNumberBatch([0, deployment.startBlock]);
+  if (genesis === null) throw new RpcError("malformed", "eth_getBlockByNumber", "the node has no genesis block");
+  if (start === null || start.hash !== deployment.startBlockHash.toLowerCase()) {
+    throw new DeploymentError(
+      `block ${deployment.startBlock} on this chain is ${start?.hash ?? "missing"}, the deployment file says ${deployment.startBlockHash}: ` +
+        "the chain was reset or the deployment file belongs to another chain (deploy again and point DEPLOYMENT_FILE at the new file)",
+    );
+  }
+  return {
+    chainId,
+    genesisHash: genesis.hash,
+    startBlock: deployment.startBlock,
+    startBlockHash: start.hash,
+    contracts: Object.entries(deployment.contracts)
+      .map(([name, c]) => `${name}=${c.address.toLowerCase()}`)
+      .sort(),
+    views: views.map((v) => v.name),
+  };
+}
+
+export type { ChainEvent };
