@@ -1,0 +1,82 @@
+/**
+ * API errors: classes carrying their HTTP status and code, mapped to a JSON response in one
+ * middleware (`errorHandler`). Nothing else writes an error response.
+ */
+import type { ErrorRequestHandler } from "express";
+import type { Logger } from "pino";
+
+export type ErrorDetails = { [key: string]: unknown } | unknown[] | null;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails = null,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends ApiError {
+  constructor(message: string, details: ErrorDetails = null) {
+    super(400, "invalid_request", message, details);
+  }
+}
+export class NotFoundError extends ApiError {
+  constructor(what: string) {
+    super(404, "not_found", `${what} not found`);
+  }
+}
+export class UnauthorizedError extends ApiError {
+  constructor(message: string) {
+    super(401, "unauthorized", message);
+  }
+}
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, "forbidden", message);
+  }
+}
+export class PayloadTooLargeError extends ApiError {
+  constructor(limit: string) {
+    super(413, "payload_too_large", `request body exceeds ${limit}`);
+  }
+}
+export class RateLimitedError extends ApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, "rate_limited", "too many requests", { retryAfterSeconds });
+  }
+}
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor() {
+    super(415, "unsupported_media_type", "request body must be application/json");
+  }
+}
+
+/** Errors raised by express's body parser carry `type` and `status`. */
+function fromBodyParser(err: unknown, limit: string): ApiError | undefined {
+  if (typeof err !== "object" || err === null || !("type" in err)) return undefined;
+  const type = (err as { type: unknown }).type;
+  if (type === "entity.too.large") return new PayloadTooLargeError(limit);
+  if (type === "entity.parse.failed") return new ValidationError("request body is not valid JSON");
+  if (type === "encoding.unsupported" || type === "charset.unsupported") return new UnsupportedMediaTypeError();
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === "number" && status >= 400 && status < 500) return new ApiError(status, "bad_request", "malformed request");
+  return undefined;
+}
+
+/** The one error middleware: ApiError -> its status; anything else -> 500 without internals. */
+export function errorHandler(log: Logger, bodyLimit: string): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const e = err instanceof ApiError ? err : fromBodyParser(err, bodyLimit);
+    if (e) {
+      if (e instanceof RateLimitedError) res.setHeader("Retry-After", String(e.retryAfterSeconds));
+      res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
+      return;
+    }
+    log.error({ err, method: req.method, path: req.path }, "unhandled error");
+    res.status(500).json({ error: { code: "internal", message: "internal error", details: null } });
+  };
+}

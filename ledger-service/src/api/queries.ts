@@ -1,0 +1,433 @@
+/**
+ * Read-side queries over the views: what the routes return. Pure reads through a ViewReader;
+ * unknown ids raise NotFoundError. Times are chain seconds.
+ */
+import type { JsonValue, RangeOptions, ViewReader } from "../store/types";
+import type { AgreementRecord } from "../views/agreements";
+import { agreementStatusAt } from "../views/agreements";
+import { ALERT_SPACE, LISTED_SPACE, type OperationAlert } from "../views/alerts";
+import {
+  authorizationInForce,
+  authorizationStatusAt,
+  type AuthorizationRecord,
+  type CallRecord,
+} from "../views/authorizations";
+import type { DeadlineRecord } from "../views/deadlines";
+import type { DisclosureRecord } from "../views/oversight";
+import { participantStatusAt, type ParticipantRecord } from "../views/participants";
+import { productStatusAt, type ProductRecord } from "../views/products";
+import { registeredAt } from "../views/registration";
+import type { ResourceRecord } from "../views/resources";
+import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
+import { timelineRange, type TimelineEntry } from "../views/timeline";
+import { SPACE, pad, padTime, type Anchor } from "../views/util";
+import { NotFoundError, ValidationError } from "./errors";
+
+export type Page<T> = { items: T[]; next: string | null };
+export type PageArgs = { limit: number; after?: string };
+
+/** At most this many records are read to answer one filtered list page. */
+export const SCAN_CAP = 5_000;
+const DAY = 86_400;
+
+export type ProvNode = {
+  id: string;
+  kind: "product" | "scenario" | "authorization" | "agreement" | "resource" | "participant";
+  recordId: string;
+  label: string;
+  status: string;
+  anchor: Anchor;
+  statusAnchor: Anchor | null;
+};
+export type ProvEdge = { from: string; to: string; relation: string };
+export type ProvenanceGraph = { root: string; at: number; nodes: ProvNode[]; edges: ProvEdge[]; truncated: boolean };
+
+/** Limits of one provenance walk (hostile lineage cannot make a request unbounded). */
+const MAX_NODES = 2_000;
+const MAX_DEPTH = 32;
+
+function lastAt<T extends { at: number }>(history: T[], at: number): T | null {
+  let out: T | null = null;
+  for (const h of history) if (h.at <= at) out = h;
+  return out;
+}
+
+export function createQueries(reader: ViewReader) {
+  async function must<T extends JsonValue>(space: string, key: string, what: string): Promise<T> {
+    const v = await reader.get<T>(space, key);
+    if (v === undefined) throw new NotFoundError(what);
+    return v;
+  }
+
+  /** One page of a space (or of the keys under `prefix`), with an optional async filter/map. */
+  async function page<V extends JsonValue, T>(
+    space: string,
+    args: PageArgs & { prefix?: string },
+    map: (value: V, key: string) => Promise<T | undefined> | T | undefined,
+  ): Promise<Page<T>> {
+    const opts: RangeOptions = {};
+    if (args.prefix !== undefined) {
+      opts.gte = args.prefix;
+      opts.lt = args.prefix.slice(0, -1) + String.fromCharCode(args.prefix.charCodeAt(args.prefix.length - 1) + 1);
+    }
+    if (args.after !== undefined) {
+      if (args.prefix !== undefined && !args.after.startsWith(args.prefix)) throw new ValidationError("cursor does not belong to this list");
+      delete opts.gte;
+      opts.gt = args.after;
+    }
+    const items: T[] = [];
+    let scanned = 0;
+    let last: string | null = null;
+    for await (const [key, value] of reader.range<V>(space, opts)) {
+      scanned += 1;
+      last = key;
+      const item = await map(value, key);
+      if (item !== undefined) items.push(item);
+      if (items.length >= args.limit || scanned >= SCAN_CAP) return { items, next: key };
+    }
+    void last;
+    return { items, next: null };
+  }
+
+  const participant = (id: string) => reader.get<ParticipantRecord>(SPACE.participant, pad(id));
+  const authorization = (id: string) => reader.get<AuthorizationRecord>(SPACE.authorization, pad(id));
+
+  /** In force at `at`: its own record, its holder active, and every ancestor in force. */
+  async function inForce(a: AuthorizationRecord, at: number, depth = 0): Promise<boolean> {
+    if (!authorizationInForce(a, at)) return false;
+    const holder = await participant(a.holderId);
+    if (!holder || participantStatusAt(holder, at) !== "Active") return false;
+    if (a.parentId === "0") return true;
+    const parent = await authorization(a.parentId);
+    return parent !== undefined && depth < MAX_DEPTH && inForce(parent, at, depth + 1);
+  }
+
+  async function authorizationView(a: AuthorizationRecord, at: number) {
+    return { ...a, statusAt: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
+  }
+
+  async function idsUnder(space: string, prefix: string, limit = 1_000): Promise<string[]> {
+    const out: string[] = [];
+    for await (const [, v] of reader.range<string>(space, { gte: prefix, lt: prefix.slice(0, -1) + ";", limit })) out.push(v);
+    return out;
+  }
+
+  // ===== PROVENANCE =====
+
+  async function provenance(productId: string, at: number): Promise<ProvenanceGraph> {
+    const root = await must<ProductRecord>(SPACE.product, pad(productId), `product ${productId}`);
+    const nodes = new Map<string, ProvNode>();
+    const edges: ProvEdge[] = [];
+    const edgeSet = new Set<string>();
+    let truncated = false;
+    const edge = (from: string, to: string, relation: string) => {
+      const k = `${from}>${to}>${relation}`;
+      if (!edgeSet.has(k)) {
+        edgeSet.add(k);
+        edges.push({ from, to, relation });
+      }
+    };
+    const add = (n: ProvNode): boolean => {
+      if (nodes.has(n.id)) return false;
+      if (nodes.size >= MAX_NODES) {
+        truncated = true;
+        return false;
+      }
+      nodes.set(n.id, n);
+      return true;
+    };
+
+    const addParticipant = async (id: string): Promise<string | null> => {
+      const p = await participant(id);
+      if (!p) return null;
+      const h = lastAt(p.history, at);
+      add({ id: `participant:${id}`, kind: "participant", recordId: id, label: p.name, status: participantStatusAt(p, at), anchor: p.anchor, statusAnchor: null });
+      void h;
+      return `participant:${id}`;
+    };
+    const addResource = async (id: string): Promise<string | null> => {
+      const r = await reader.get<ResourceRecord>(SPACE.resource, pad(id));
+      if (!r) return null;
+      const h = lastAt(r.history, at);
+      const nid = `resource:${id}`;
+      if (add({ id: nid, kind: "resource", recordId: id, label: r.data.catalogKey, status: h?.status ?? "None", anchor: r.anchor, statusAnchor: h?.anchor ?? null })) {
+        const dept = await addParticipant(r.sourceDeptId);
+        if (dept) edge(nid, dept, "sourcedFrom");
+      }
+      return nid;
+    };
+    const addAgreements = async (authId: string, authNode: string) => {
+      for (const agId of await idsUnder(SPACE.agreementByAuth, `${pad(authId)}:`)) {
+        const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(agId));
+        if (!g) continue;
+        const nid = `agreement:${agId}`;
+        const h = lastAt(g.history, at);
+        add({ id: nid, kind: "agreement", recordId: agId, label: g.kind, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor: h?.anchor ?? null });
+        edge(authNode, nid, "governedBy");
+      }
+    };
+    const addAuthorization = async (id: string, depth: number): Promise<string | null> => {
+      const a = await authorization(id);
+      if (!a) return null;
+      const nid = `authorization:${id}`;
+      const h = lastAt(a.history, at);
+      if (!add({ id: nid, kind: "authorization", recordId: id, label: `${a.mode} tier ${a.tier}`, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      const holder = await addParticipant(a.holderId);
+      if (holder) edge(nid, holder, "heldBy");
+      await addAgreements(id, nid);
+      for (const res of a.resourceIds) {
+        const r = await addResource(res);
+        if (r) edge(nid, r, "scopeIncludes");
+      }
+      if (a.parentId !== "0" && depth < MAX_DEPTH) {
+        const p = await addAuthorization(a.parentId, depth + 1);
+        if (p) edge(nid, p, "childOf");
+      }
+      return nid;
+    };
+    const addScenario = async (id: string): Promise<string | null> => {
+      const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(id));
+      if (!s) return null;
+      const nid = `scenario:${id}`;
+      const h = lastAt(s.history, at);
+      if (!add({ id: nid, kind: "scenario", recordId: id, label: s.purposeHash, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      const auth = await addAuthorization(s.authorizationId, 0);
+      if (auth) edge(nid, auth, "underAuthorization");
+      for (const res of s.resourceIds) {
+        const r = await addResource(res);
+        if (r) edge(nid, r, "uses");
+      }
+      return nid;
+    };
+    const addProduct = async (p: ProductRecord, depth: number): Promise<string> => {
+      const nid = `product:${p.id}`;
+      const h = lastAt(p.history, at);
+      if (!add({ id: nid, kind: "product", recordId: p.id, label: `${p.kind} v${p.version}`, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      const holder = await addParticipant(p.holderId);
+      if (holder) edge(nid, holder, "heldBy");
+      for (const parentId of p.parentProductIds) {
+        if (depth >= MAX_DEPTH) {
+          truncated = true;
+          break;
+        }
+        const parent = await reader.get<ProductRecord>(SPACE.product, pad(parentId));
+        if (parent) edge(nid, await addProduct(parent, depth + 1), "derivedFromProduct");
+      }
+      const sc = await addScenario(p.scenarioId);
+      if (sc) edge(nid, sc, "servesScenario");
+      for (const res of p.resourceIds) {
+        const r = await addResource(res);
+        if (r) edge(nid, r, "derivedFromResource");
+      }
+      return nid;
+    };
+    await addProduct(root, 0);
+    return { root: `product:${root.id}`, at, nodes: [...nodes.values()], edges, truncated };
+  }
+
+  return {
+    inForce,
+    provenance,
+
+    participant: (id: string) => must<ParticipantRecord>(SPACE.participant, pad(id), `participant ${id}`),
+    participants: (args: PageArgs) => page<ParticipantRecord, ParticipantRecord>(SPACE.participant, args, (v) => v),
+
+    resource: (id: string) => must<ResourceRecord>(SPACE.resource, pad(id), `resource ${id}`),
+    resources: (args: PageArgs) => page<ResourceRecord, ResourceRecord>(SPACE.resource, args, (v) => v),
+
+    call: (id: string) => must<CallRecord>(SPACE.call, pad(id), `call ${id}`),
+
+    async authorizations(
+      f: { status?: string; holder?: string; mode?: string; activeAt?: number; parent?: string },
+      args: PageArgs,
+      now: number,
+    ) {
+      const index = f.holder !== undefined ? { space: SPACE.authByHolder, prefix: `${pad(f.holder)}:` } : f.parent !== undefined ? { space: SPACE.authByParent, prefix: `${pad(f.parent)}:` } : null;
+      const pick = async (a: AuthorizationRecord | undefined) => {
+        if (!a) return undefined;
+        if (f.parent !== undefined && a.parentId !== f.parent) return undefined;
+        if (f.holder !== undefined && a.holderId !== f.holder) return undefined;
+        if (f.mode !== undefined && a.mode !== f.mode) return undefined;
+        if (f.status !== undefined && authorizationStatusAt(a, now) !== f.status) return undefined;
+        if (f.activeAt !== undefined && !(await inForce(a, f.activeAt))) return undefined;
+        return authorizationView(a, f.activeAt ?? now);
+      };
+      if (index) return page<string, Awaited<ReturnType<typeof pick>>>(index.space, { ...args, prefix: index.prefix }, async (id) => pick(await authorization(id)));
+      return page<AuthorizationRecord, Awaited<ReturnType<typeof pick>>>(SPACE.authorization, args, (a) => pick(a));
+    },
+
+    async authorization(id: string, at: number) {
+      const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
+      const children = [];
+      for (const cid of await idsUnder(SPACE.authByParent, `${pad(id)}:`)) {
+        const c = await authorization(cid);
+        if (c) children.push({ id: c.id, holderId: c.holderId, status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
+      }
+      const agreements = [];
+      for (const gid of await idsUnder(SPACE.agreementByAuth, `${pad(id)}:`)) {
+        const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(gid));
+        if (g) agreements.push({ id: g.id, kind: g.kind, status: agreementStatusAt(g, at), termStart: g.termStart, termEnd: g.termEnd, partyIds: g.partyIds, termsDigest: g.termsDigest, anchor: g.anchor });
+      }
+      const scenarios = [];
+      for (const sid of await idsUnder(SPACE.scenarioByAuth, `${pad(id)}:`)) {
+        const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(sid));
+        if (s) scenarios.push({ id: s.id, status: scenarioStatusAt(s, at), purposeHash: s.purposeHash, resourceIds: s.resourceIds, anchor: s.anchor });
+      }
+      return { ...(await authorizationView(a, at)), children, agreements, scenarios };
+    },
+
+    scenario: (id: string) => must<ScenarioRecord>(SPACE.scenario, pad(id), `scenario ${id}`),
+    agreement: (id: string) => must<AgreementRecord>(SPACE.agreement, pad(id), `agreement ${id}`),
+
+    async products(f: { holder?: string; status?: string }, args: PageArgs) {
+      const pick = (p: ProductRecord | undefined) => (p && (f.status === undefined || p.status === f.status) ? p : undefined);
+      if (f.holder !== undefined) {
+        return page<string, ProductRecord>(SPACE.productByHolder, { ...args, prefix: `${pad(f.holder)}:` }, async (id) =>
+          pick(await reader.get<ProductRecord>(SPACE.product, pad(id))),
+        );
+      }
+      return page<ProductRecord, ProductRecord>(SPACE.product, args, pick);
+    },
+
+    async product(id: string, at: number) {
+      const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
+      const a = await authorization(p.authorizationId);
+      const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(p.scenarioId));
+      const usable =
+        productStatusAt(p, at) === "Listed" &&
+        registeredAt(p.registration, at) &&
+        s !== undefined &&
+        scenarioStatusAt(s, at) === "Approved" &&
+        a !== undefined &&
+        (await inForce(a, at));
+      return { ...p, statusAt: productStatusAt(p, at), usable, at };
+    },
+
+    async timeline(kind: string, id: string, args: PageArgs) {
+      const r = timelineRange(kind, id);
+      const result = await page<TimelineEntry, TimelineEntry>(SPACE.timeline, { ...args, prefix: r.gte }, (v) => v);
+      return result;
+    },
+
+    // ===== DISCLOSURES (C21, C37) =====
+
+    async disclosedAuthorizations(args: PageArgs, now: number) {
+      const decided = new Set(["Approved", "Noticed", "Active", "Suspended", "Expired", "Terminated", "Revoked", "Exited"]);
+      return page<AuthorizationRecord, JsonValue>(SPACE.authorization, args, async (a) => {
+        const status = authorizationStatusAt(a, now);
+        if (!decided.has(status)) return undefined;
+        const holder = await participant(a.holderId);
+        const resources = [];
+        for (const rid of a.resourceIds) {
+          const r = await reader.get<ResourceRecord>(SPACE.resource, pad(rid));
+          resources.push({ id: rid, catalogKey: r?.data.catalogKey ?? null, shareType: r?.data.shareType ?? null, openAttribute: r?.data.openAttribute ?? null, sourceDeptId: r?.sourceDeptId ?? null });
+        }
+        return {
+          id: a.id,
+          object: { participantId: a.holderId, name: holder?.name ?? null, creditCode: holder?.creditCode ?? null, kind: holder?.kind ?? null },
+          content: { resources, domains: a.domains },
+          scope: { mode: a.mode, tier: a.tier, parentId: a.parentId === "0" ? null : a.parentId, organizerId: a.organizerId },
+          term: { start: a.termStart, end: a.termEnd },
+          status,
+          anchor: a.anchor,
+        };
+      });
+    },
+
+    async disclosedProducts(args: PageArgs) {
+      // Capability lists per operator: listed products grouped by holder, in holder order.
+      const result = await page<string, ProductRecord>(SPACE.productByHolder, args, async (id) => {
+        const p = await reader.get<ProductRecord>(SPACE.product, pad(id));
+        return p && p.status === "Listed" ? p : undefined;
+      });
+      const groups = new Map<string, { holder: { id: string; name: string | null }; products: JsonValue[] }>();
+      for (const p of result.items) {
+        let g = groups.get(p.holderId);
+        if (!g) {
+          const h = await participant(p.holderId);
+          g = { holder: { id: p.holderId, name: h?.name ?? null }, products: [] };
+          groups.set(p.holderId, g);
+        }
+        g.products.push({
+          id: p.id, kind: p.kind, version: p.version, scenarioId: p.scenarioId, capabilityListHash: p.descriptionHash,
+          usageHash: p.usageHash, pricingBasisHash: p.pricingBasisHash, chargingBases: p.chargingBases,
+          registrationCode: p.registration.code, listedAt: p.listedAt, anchor: p.anchor,
+        });
+      }
+      return { items: [...groups.values()], next: result.next };
+    },
+
+    async usage() {
+      // Usage statistics come from anchored receipts (ledger-service/src/receipts): none yet.
+      const items: JsonValue[] = [];
+      for await (const [key, value] of reader.range<JsonValue>("usage", { limit: 1_000 })) items.push({ key, value });
+      return { receipts: items.length, items };
+    },
+
+    async annualDisclosures(year: number, now: number) {
+      const disclosures: DisclosureRecord[] = [];
+      for await (const [key, v] of reader.range<DisclosureRecord>(SPACE.disclosure, {})) if (key.endsWith(`:${pad(year, 4)}`)) disclosures.push(v);
+      const due: DeadlineRecord[] = [];
+      for await (const [, d] of reader.range<DeadlineRecord>(SPACE.deadline, { gte: "participant:", lt: "participant;" })) {
+        if (d.clause === "C37" && d.name === `disclosure-${year}`) due.push(d);
+      }
+      const missing = due
+        .filter((d) => d.status === "open" || d.status === "late")
+        .map((d) => ({ participantId: d.subjectId, dueAt: d.dueAt, dueDate: d.dueDate, status: d.status === "open" && now >= d.dueAt ? "overdue" : d.status }));
+      return { year, disclosures, missing };
+    },
+
+    // ===== REGULATOR =====
+
+    async deadlines(f: { status?: string; clause?: string; subjectKind?: string }, args: PageArgs, now: number) {
+      return page<DeadlineRecord, JsonValue>(SPACE.deadline, { ...args, ...(f.subjectKind ? { prefix: `${f.subjectKind}:` } : {}) }, (d) => {
+        const status = d.status === "open" && now >= d.dueAt ? "overdue" : d.status;
+        if (f.status !== undefined && status !== f.status) return undefined;
+        if (f.clause !== undefined && d.clause !== f.clause) return undefined;
+        return { ...d, status };
+      });
+    },
+
+    async alerts(now: number, days: number, limit: number) {
+      const missed: DeadlineRecord[] = [];
+      for await (const [, key] of reader.range<string>(SPACE.deadlineOpen, { lt: `${padTime(now)}:`, limit })) {
+        const d = await reader.get<DeadlineRecord>(SPACE.deadline, key);
+        if (d) missed.push(d);
+      }
+      const breaches: DeadlineRecord[] = [];
+      for await (const [, key] of reader.range<string>(SPACE.violation, { reverse: true, limit })) {
+        const d = await reader.get<DeadlineRecord>(SPACE.deadline, key);
+        if (d) breaches.push(d);
+      }
+      const expiring = [];
+      for await (const [, id] of reader.range<string>(SPACE.expiry, { gte: `${padTime(now)}:`, lt: `${padTime(now + days * DAY)}:`, limit })) {
+        const a = await authorization(id);
+        if (!a) continue;
+        const status = authorizationStatusAt(a, now);
+        if (status !== "Active" && status !== "Suspended") continue;
+        expiring.push({ id: a.id, holderId: a.holderId, status, termEnd: a.termEnd, daysLeft: Math.floor((a.termEnd - now) / DAY) });
+      }
+      const operations: OperationAlert[] = [];
+      for await (const [, v] of reader.range<OperationAlert>(ALERT_SPACE, { reverse: true, limit })) operations.push(v);
+      const listedUnderStopped = [];
+      let scanned = 0;
+      for await (const [key, authId] of reader.range<string>(LISTED_SPACE, {})) {
+        if (++scanned > SCAN_CAP || listedUnderStopped.length >= limit) break;
+        const a = await authorization(authId);
+        if (a && !(await inForce(a, now))) listedUnderStopped.push({ productId: key.replace(/^0+(?=\d)/, ""), authorizationId: authId, authorizationStatus: authorizationStatusAt(a, now) });
+      }
+      return {
+        at: now,
+        days,
+        missedDeadlines: missed.filter((d) => d.clause !== "C28"),
+        missingReports: missed.filter((d) => d.clause === "C28"),
+        breaches,
+        expiringTerms: expiring,
+        operationsOutsideAuthorization: operations,
+        listedUnderStoppedAuthorization: listedUnderStopped,
+      };
+    },
+  };
+}
+
+export type Queries = ReturnType<typeof createQueries>;

@@ -1,0 +1,105 @@
+/**
+ * The route table: path, schemas, and a handler of a few lines over the queries. The same table
+ * mounts the express routes and generates the OpenAPI document.
+ */
+import type { z } from "zod";
+import type { Auth } from "./auth";
+import type { Queries } from "./queries";
+import { toProvJson } from "./prov";
+import * as s from "./schemas";
+
+export type RouteInput = { params: unknown; query: unknown; body: unknown; now: number };
+
+export type RouteDef = {
+  method: "get" | "post";
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: "public" | "disclosure" | "auth" | "regulator" | "meta";
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodObject;
+  regulator?: boolean;
+  handle: (input: RouteInput) => Promise<unknown> | unknown;
+};
+
+/** Typed definition: the handler sees the parsed shapes of its schemas. */
+function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefined, B extends z.ZodObject | undefined>(def: {
+  method: "get" | "post";
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: RouteDef["tag"];
+  params?: P;
+  query?: Q;
+  body?: B;
+  regulator?: boolean;
+  handle: (input: {
+    params: P extends z.ZodObject ? z.output<P> : undefined;
+    query: Q extends z.ZodObject ? z.output<Q> : undefined;
+    body: B extends z.ZodObject ? z.output<B> : undefined;
+    now: number;
+  }) => Promise<unknown> | unknown;
+}): RouteDef {
+  return def as unknown as RouteDef; // the input is parsed with these very schemas before `handle`
+}
+
+const DEFAULT_LIMIT = 100;
+const pg = (q: { limit?: number; after?: string }) => ({ limit: q.limit ?? DEFAULT_LIMIT, after: q.after });
+
+export function createRoutes(q: Queries, auth: Auth, health: () => object): RouteDef[] {
+  return [
+    route({ method: "get", path: "/health", operationId: "health", summary: "Service and index health", tag: "meta", handle: () => ({ status: "ok", ...health() }) }),
+
+    route({ method: "get", path: "/participants", operationId: "listParticipants", summary: "Participants", tag: "public", query: s.pageQuery, handle: ({ query }) => q.participants(pg(query)) }),
+    route({ method: "get", path: "/participants/:id", operationId: "getParticipant", summary: "One participant", tag: "public", params: s.idParams, handle: ({ params }) => q.participant(params.id) }),
+    route({ method: "get", path: "/resources", operationId: "listResources", summary: "Catalog resources", tag: "public", query: s.pageQuery, handle: ({ query }) => q.resources(pg(query)) }),
+    route({ method: "get", path: "/resources/:id", operationId: "getResource", summary: "One resource with its registration", tag: "public", params: s.idParams, handle: ({ params }) => q.resource(params.id) }),
+
+    route({
+      method: "get", path: "/authorizations", operationId: "listAuthorizations", summary: "Authorizations (filters: status, holder, mode, activeAt, parent)", tag: "public", query: s.authorizationsQuery,
+      handle: ({ query, now }) => q.authorizations(query, pg(query), now),
+    }),
+    route({
+      method: "get", path: "/authorizations/:id", operationId: "getAuthorization", summary: "One authorization with children, agreements and scenarios; status at ?at=", tag: "public", params: s.idParams, query: s.atQuery,
+      handle: ({ params, query, now }) => q.authorization(params.id, query.at ?? now),
+    }),
+    route({ method: "get", path: "/calls/:id", operationId: "getCall", summary: "One call for applications (C35)", tag: "public", params: s.idParams, handle: ({ params }) => q.call(params.id) }),
+    route({ method: "get", path: "/scenarios/:id", operationId: "getScenario", summary: "One scenario", tag: "public", params: s.idParams, handle: ({ params }) => q.scenario(params.id) }),
+    route({ method: "get", path: "/agreements/:id", operationId: "getAgreement", summary: "One agreement", tag: "public", params: s.idParams, handle: ({ params }) => q.agreement(params.id) }),
+
+    route({ method: "get", path: "/products", operationId: "listProducts", summary: "Products", tag: "public", query: s.productsQuery, handle: ({ query }) => q.products(query, pg(query)) }),
+    route({
+      method: "get", path: "/products/:id", operationId: "getProduct", summary: "One product; usable at ?at=", tag: "public", params: s.idParams, query: s.atQuery,
+      handle: ({ params, query, now }) => q.product(params.id, query.at ?? now),
+    }),
+    route({
+      method: "get", path: "/products/:id/provenance", operationId: "getProvenance", summary: "Provenance graph (or W3C PROV-JSON with ?format=prov)", tag: "public", params: s.idParams, query: s.provenanceQuery,
+      handle: async ({ params, query, now }) => {
+        const g = await q.provenance(params.id, query.at ?? now);
+        return query.format === "prov" ? toProvJson(g) : g;
+      },
+    }),
+    route({
+      method: "get", path: "/timeline/:kind/:id", operationId: "getTimeline", summary: "Every event of one record, oldest first (C22)", tag: "public", params: s.timelineParams, query: s.pageQuery,
+      handle: ({ params, query }) => q.timeline(params.kind, params.id, pg(query)),
+    }),
+
+    route({ method: "get", path: "/disclosures/authorizations", operationId: "discloseAuthorizations", summary: "C21: authorization objects, content, scope and term", tag: "disclosure", query: s.pageQuery, handle: ({ query, now }) => q.disclosedAuthorizations(pg(query), now) }),
+    route({ method: "get", path: "/disclosures/products", operationId: "discloseProducts", summary: "C21: product capability lists per operator", tag: "disclosure", query: s.pageQuery, handle: ({ query }) => q.disclosedProducts(pg(query)) }),
+    route({ method: "get", path: "/disclosures/usage", operationId: "discloseUsage", summary: "C21: usage statistics (from receipts)", tag: "disclosure", query: s.emptyObject, handle: () => q.usage() }),
+    route({ method: "get", path: "/disclosures/annual", operationId: "discloseAnnual", summary: "C37: annual disclosures of a year and the missing ones", tag: "disclosure", query: s.annualQuery, handle: ({ query, now }) => q.annualDisclosures(query.year, now) }),
+
+    route({ method: "post", path: "/auth/challenge", operationId: "authChallenge", summary: "One-time EIP-4361 sign-in challenge", tag: "auth", body: s.challengeBody, handle: ({ body }) => auth.challenge(body.address) }),
+    route({ method: "post", path: "/auth/token", operationId: "authToken", summary: "Bearer token for a REGULATOR key", tag: "auth", body: s.tokenBody, handle: ({ body }) => auth.token(body.address, body.signature, body.nonce) }),
+
+    route({
+      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", summary: "Missed deadlines, breaches, expiring terms, operations outside authorization, missing reports", tag: "regulator", regulator: true, query: s.alertsQuery,
+      handle: ({ query, now }) => q.alerts(now, query.days ?? 30, query.limit ?? DEFAULT_LIMIT),
+    }),
+    route({
+      method: "get", path: "/regulator/deadlines", operationId: "regulatorDeadlines", summary: "Statutory deadlines in working days", tag: "regulator", regulator: true, query: s.deadlinesQuery,
+      handle: ({ query, now }) => q.deadlines(query, pg(query), now),
+    }),
+  ];
+}

@@ -1,0 +1,98 @@
+/**
+ * Request schemas (zod): the same objects validate requests and generate the OpenAPI document.
+ */
+import { z } from "zod";
+import { AUTH_STATUSES, MODES } from "../views/authorizations";
+import { PRODUCT_STATUSES } from "../views/products";
+import { SUBJECT_KIND_NAMES } from "../views/timeline";
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** A record id: positive decimal uint64. */
+export const id = z
+  .string()
+  .regex(/^[1-9][0-9]{0,19}$/, "a positive decimal id")
+  .refine((v) => BigInt(v) <= UINT64_MAX, "exceeds uint64")
+  .describe("record id (decimal uint64)");
+
+/** Seconds since the epoch (chain time). */
+export const seconds = z
+  .string()
+  .regex(/^[0-9]{1,12}$/, "seconds since the epoch")
+  .transform(Number)
+  .describe("seconds since the epoch");
+
+export const limit = z
+  .string()
+  .regex(/^[0-9]{1,4}$/, "an integer")
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(500))
+  .optional()
+  .describe("page size, 1-500 (default 100)");
+
+export const after = z
+  .string()
+  .max(256)
+  .regex(/^[0-9A-Za-z:_-]+$/, "a cursor returned as `next`")
+  .optional()
+  .describe("cursor: the `next` of the previous page");
+
+export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte 0x-hex address");
+
+const page = { limit, after };
+
+export const idParams = z.object({ id }).strict();
+export const timelineParams = z.object({ kind: z.enum(SUBJECT_KIND_NAMES), id }).strict();
+
+export const pageQuery = z.object(page).strict();
+export const atQuery = z.object({ at: seconds.optional() }).strict();
+
+export const authorizationsQuery = z
+  .object({
+    ...page,
+    status: z.enum(AUTH_STATUSES).optional().describe("effective status now"),
+    holder: id.optional().describe("holder participant id"),
+    mode: z.enum(MODES.slice(1) as [string, ...string[]]).optional(),
+    activeAt: seconds.optional().describe("in force at this time (holder active, parents in force)"),
+    parent: id.optional().describe("parent authorization id"),
+  })
+  .strict();
+
+export const productsQuery = z
+  .object({ ...page, holder: id.optional(), status: z.enum(PRODUCT_STATUSES).optional() })
+  .strict();
+
+export const provenanceQuery = z
+  .object({ at: seconds.optional(), format: z.enum(["graph", "prov"]).optional().describe("prov: W3C PROV-JSON") })
+  .strict();
+
+export const annualQuery = z
+  .object({ year: z.string().regex(/^(19|20|21)[0-9]{2}$/, "a year").transform(Number) })
+  .strict();
+
+export const alertsQuery = z
+  .object({
+    days: z.string().regex(/^[0-9]{1,4}$/).transform(Number).pipe(z.number().int().min(0).max(3660)).optional().describe("terms ending within N days (default 30)"),
+    limit,
+  })
+  .strict();
+
+export const deadlinesQuery = z
+  .object({
+    ...page,
+    status: z.enum(["open", "overdue", "met", "late", "closed", "violated"]).optional(),
+    clause: z.string().regex(/^C[0-9]{2}$/, "a clause id such as C12").optional(),
+    subjectKind: z.enum(SUBJECT_KIND_NAMES).optional(),
+  })
+  .strict();
+
+export const challengeBody = z.object({ address }).strict();
+export const tokenBody = z
+  .object({
+    address,
+    signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte 0x-hex signature"),
+    nonce: z.string().regex(/^[0-9a-f]{32}$/, "the challenge nonce"),
+  })
+  .strict();
+
+export const emptyObject = z.object({}).strict();

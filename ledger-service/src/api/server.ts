@@ -1,0 +1,98 @@
+/**
+ * The ledger-service HTTP API (express 5): read-only public routes (rate-limited), regulator
+ * sign-in and routes, the OpenAPI document. Every request is validated with zod; every error is
+ * an ApiError mapped to JSON in one middleware.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { ViewReader } from "../store/types";
+import { createAuth, type AuthOptions, type HasRole } from "./auth";
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
+import { openApiDocument } from "./openapi";
+import { createQueries } from "./queries";
+import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
+import { createRoutes, type RouteDef } from "./routes";
+
+export type ApiCommon = { logger: Logger };
+
+export type ApiArgs = {
+  reader: ViewReader;
+  health: () => object;
+  /** Milliseconds since the epoch (default Date.now). */
+  now?: () => number;
+  /** Whether `address` holds `role` on the ProvenantHub at the current block. */
+  hasRole: HasRole;
+  auth?: AuthOptions;
+  /** Per-IP token bucket on every route; false disables it (benchmarks). */
+  rateLimit?: RateLimitOptions | false;
+  /** Largest accepted JSON body (default 8kb). */
+  bodyLimit?: string;
+};
+
+export const API_PREFIX = "/api/v1";
+
+function parse<T extends z.ZodObject>(schema: T | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) {
+    throw new ValidationError(`invalid ${where}`, r.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+  }
+  return r.data;
+}
+
+export function createApi(common: ApiCommon, args: ApiArgs): Express {
+  const log = common.logger.child({ module: "api" });
+  const now = args.now ?? Date.now;
+  const bodyLimit = args.bodyLimit ?? "8kb";
+  const queries = createQueries(args.reader);
+  const auth = createAuth(args.auth ?? {}, args.hasRole, now);
+  const routes = createRoutes(queries, auth, args.health);
+  const openapi = openApiDocument(
+    [...routes, { method: "get", path: "/openapi.json", operationId: "openapi", summary: "This document", tag: "meta", handle: () => null }],
+    { title: "Provenant ledger-service", version: "1.0.0" },
+  );
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  const api = express.Router({ strict: false, caseSensitive: true });
+  if (args.rateLimit !== false) api.use(createRateLimiter(args.rateLimit ?? { capacity: 120, refillPerSecond: 20 }, now));
+
+  const jsonBody = express.json({ limit: bodyLimit, strict: true, type: "application/json" });
+  const requireJson = (req: Request, _res: Response, next: NextFunction) =>
+    next(req.is("application/json") ? undefined : new UnsupportedMediaTypeError());
+
+  const mount = (r: RouteDef) => {
+    const handler = async (req: Request, res: Response) => {
+      if (r.regulator) auth.verify(req.get("authorization"));
+      const input = {
+        params: parse(r.params, req.params, "path parameters"),
+        query: parse(r.query, req.query, "query"),
+        body: parse(r.body, req.body, "body"),
+        now: Math.floor(now() / 1000),
+      };
+      if (!r.query && Object.keys(req.query as object).length > 0) throw new ValidationError("this route takes no query parameters");
+      res.json(await r.handle(input));
+    };
+    if (r.method === "get") api.get(r.path, handler);
+    else api.post(r.path, requireJson, jsonBody, handler);
+  };
+  for (const r of routes) mount(r);
+  api.get("/openapi.json", (_req, res) => {
+    res.json(openapi);
+  });
+  api.use((req) => {
+    throw new NotFoundError(`route ${req.method} ${API_PREFIX}${req.path}`);
+  });
+
+  app.use(API_PREFIX, api);
+  app.use((req) => {
+    throw new NotFoundError(`route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(log, bodyLimit));
+  log.debug({ routes: routes.length }, "api ready");
+  return app;
+}
