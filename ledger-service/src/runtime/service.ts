@@ -20,6 +20,8 @@ export interface Health {
   chainId: number | null;
   headBlock: number | null;
   indexedBlock: number | null;
+  /** Hash of indexedBlock, to tell a tip on a reorganized-away branch from the canonical one. */
+  indexedBlockHash: string | null;
   finalizedBlock: number | null;
   lag: number | null;
   lastError: { message: string; kind: string; at: string } | null;
@@ -209,6 +211,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       chainId,
       headBlock: head,
       indexedBlock: indexed,
+      indexedBlockHash: store?.state().checkpoint?.hash ?? null,
       finalizedBlock: f?.chainFinalized ?? null,
       lag: head !== null && indexed !== null ? Math.max(0, head - indexed) : null,
       lastError,
