@@ -481,7 +481,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
 
     it("C06 renewal is a new application: no function extends a term", async () => {
       const w = await loadFixture(deployWorld);
-      const fns = w.authorizations.interface.fragments.filter((f) => f.type === "function").map((f) => (f as { name: string }).name);
+      const fns = w.authorizations.interface.fragments.filter((f) => f.type === "function").map((f) => (f as unknown as { name: string }).name);
       expect(fns.filter((n) => /renew|extend|prolong/i.test(n))).to.deep.equal([]);
       const { r1, callId } = await withCall(w);
       const first = await applyFor(w, { resourceIds: [r1], callId, termYears: 1 });
