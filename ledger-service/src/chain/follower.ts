@@ -244,7 +244,9 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     status.totals.ranges++;
     status.totals.logs += logs.length;
     status.totals.events += events.length;
-    if (logs.length < 20_000) rangeSize = Math.min(args.maxRange, rangeSize * 2);
+    // Aim at ranges of a few thousand logs: big enough to amortize, small enough for memory.
+    if (logs.length > 20_000) rangeSize = Math.max(1, Math.floor(rangeSize / 2));
+    else if (logs.length < 5_000) rangeSize = Math.min(args.maxRange, rangeSize * 2);
     status.rangeSize = rangeSize;
     log.debug({ fromBlock: from, toBlock: to, events: events.length }, "range applied");
     await maybeFinalize(finalized);
