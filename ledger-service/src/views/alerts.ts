@@ -30,6 +30,17 @@ const OPERATIONS: Record<string, { kind: string; id: string; auth: string }> = {
   "AgreementRegistry.AgreementFiled": { kind: "agreement", id: "agreementId", auth: "authorizationId" },
 };
 
+/** The authorization and every ancestor in force at `at` (two tiers; bounded anyway). */
+async function chainInForce(tx: ViewTx, auth: AuthorizationRecord, at: number): Promise<boolean> {
+  let a: AuthorizationRecord | undefined = auth;
+  for (let depth = 0; a && depth < 8; depth++) {
+    if (!authorizationInForce(a, at)) return false;
+    if (a.parentId === "0") return true;
+    a = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(a.parentId));
+  }
+  return false;
+}
+
 export function createAlertsView(): View {
   return {
     name: "alerts",
@@ -54,7 +65,7 @@ export function createAlertsView(): View {
       if (e.event === "AgreementFiled") return; // agreements precede activation by design
       const authId = idOf(a[op.auth]);
       const auth = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(authId));
-      if (!auth || authorizationInForce(auth, e.timestamp)) return;
+      if (!auth || (await chainInForce(tx, auth, e.timestamp))) return;
       const alert: OperationAlert = {
         kind: "operation-outside-authorization",
         at: e.timestamp,

@@ -1,0 +1,180 @@
+/**
+ * The projections (ledger-service/src/views) fed with realistic ChainEvents through the real
+ * LevelDB store, read back through its ViewReader: records, status at any time, timelines and
+ * the statutory deadlines of the zhaoqing profile on the China calendar.
+ */
+import { expect } from "chai";
+import { loadProfile } from "../../policy/profile";
+import { createViews, SPACE } from "../../ledger-service/src/views";
+import { authorizationStatusAt, type AuthorizationRecord } from "../../ledger-service/src/views/authorizations";
+import type { DeadlineRecord } from "../../ledger-service/src/views/deadlines";
+import { reportPeriods } from "../../ledger-service/src/views/deadlines";
+import type { ProductRecord } from "../../ledger-service/src/views/products";
+import type { ResourceRecord } from "../../ledger-service/src/views/resources";
+import { timelineRange, type TimelineEntry } from "../../ledger-service/src/views/timeline";
+import type { ParticipantRecord } from "../../ledger-service/src/views/participants";
+import { pad } from "../../ledger-service/src/views/util";
+import { calendarInfo, chinaDayStart } from "../../ledger-service/src/calendar";
+import type { ViewReader } from "../../ledger-service/src/store/types";
+import { createChainBuilder, cst, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
+
+async function all<T>(reader: ViewReader, space: string, opts = {}): Promise<[string, T][]> {
+  const out: [string, T][] = [];
+  for await (const kv of reader.range<never>(space, opts)) out.push(kv as [string, T]);
+  return out;
+}
+
+describe("views: projections over the real store", () => {
+  const profile = loadProfile("zhaoqing");
+  let ts: TestStore;
+  let reader: ViewReader;
+  let times: ReturnType<typeof seedWorld>;
+  const deadline = (key: string) => reader.get<DeadlineRecord>(SPACE.deadline, key);
+
+  before(async () => {
+    ts = await openTestStore(createViews(profile));
+    reader = ts.store.reader;
+    const b = createChainBuilder();
+    times = seedWorld(b);
+    await ts.apply(b);
+  });
+  after(async () => ts.close());
+
+  it("projects participants with their signers and qualifications (C08)", async () => {
+    const op = await reader.get<ParticipantRecord>(SPACE.participant, pad(P.operator));
+    expect(op?.kind).to.equal("Operator");
+    expect(op?.qualifications).to.have.length(1);
+    expect(op?.status).to.equal("Active");
+    const list = await all<ParticipantRecord>(reader, SPACE.participant);
+    expect(list.map(([, p]) => p.id)).to.deep.equal(["1", "2", "3", "4", "5", "6", "7"]);
+  });
+
+  it("projects resources with their one source department and registration (C09, C36)", async () => {
+    const r = await reader.get<ResourceRecord>(SPACE.resource, pad("1"));
+    expect(r?.sourceDeptId).to.equal(P.dept);
+    expect(r?.status).to.equal("Listed");
+    expect(r?.registration.code).to.match(/^0x[0-9a-f]{64}$/);
+    expect(r?.data.shareType).to.equal("Unconditional");
+  });
+
+  it("computes an authorization's effective status at any time from stored fields, Expired after its term", async () => {
+    const a = (await reader.get<AuthorizationRecord>(SPACE.authorization, pad("1")))!;
+    expect(a.status).to.equal("Active");
+    expect(authorizationStatusAt(a, times.applied - 1)).to.equal("None");
+    expect(authorizationStatusAt(a, times.applied)).to.equal("Applied");
+    expect(authorizationStatusAt(a, times.noticeStart + 60)).to.equal("Noticed");
+    expect(authorizationStatusAt(a, times.activated + 1)).to.equal("Active");
+    expect(authorizationStatusAt(a, times.termEnd)).to.equal("Expired");
+    expect(a.grants.map((g) => g.status)).to.deep.equal(["Confirmed", "Confirmed"]);
+    const children = await all<string>(reader, SPACE.authByParent, { gte: `${pad("1")}:`, lt: `${pad("1")};` });
+    expect(children.map(([, id]) => id)).to.deep.equal(["2"]);
+  });
+
+  it("C22 keeps every event of a record in its timeline, oldest first, with its anchor and actor", async () => {
+    const entries = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("authorization", "1"))).map(([, e]) => e);
+    expect(entries[0].event).to.equal("AuthorizationApplied");
+    const order = entries.map((e) => e.blockNumber * 1000 + e.logIndex);
+    expect(order).to.deep.equal([...order].sort((x, y) => x - y));
+    expect(entries.map((e) => e.event)).to.include.members(["AuthorizationNoticed", "AuthorizationActivated", "AgreementFiled", "GrantAdvanced", "ScenarioProposed", "ProductRegistered", "ReportFiled"]);
+    for (const e of entries) expect(e.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    const applied = entries[0];
+    expect(applied.actor).to.be.a("string");
+    // The operator's timeline holds what it did and what names it.
+    const op = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("participant", P.operator))).map(([, e]) => e.event);
+    expect(op).to.include.members(["ParticipantRegistered", "QualificationAttested", "AuthorizationApplied", "DisclosureAnchored"]);
+  });
+
+  it("C11 computes the catalog approval deadline in working days across the National Day break (not day % 7)", async () => {
+    const d1 = (await deadline(`resource:${pad("1")}:C11:entry-approval`))!;
+    // Proposed Friday 26 September 2025: Sun 28 (make-up), 29, 30, then 1-8 October off, 9, 10.
+    expect(d1.dueDate).to.equal("2025-10-10");
+    expect(d1.status).to.equal("met"); // reviewed 10 October 16:00; a weekday-only count would call it late
+    expect(d1.provisional).to.equal(false);
+    expect(d1.calendar.sha256).to.equal(calendarInfo().sha256);
+    const d2 = (await deadline(`resource:${pad("2")}:C11:entry-approval`))!;
+    expect(d2.status).to.equal("late");
+    const breaches = await all<string>(reader, SPACE.violation);
+    expect(breaches.map(([, k]) => k)).to.include(d2.key);
+  });
+
+  it("C12 tracks each grant step for 5 working days: evaluation then confirmation; for partners the operator pre-review first", async () => {
+    const k = (auth: string, res: string, step: string) => `authorization:${pad(auth)}:C12:grant-${pad(res)}-${step}`;
+    const ev = (await deadline(k("1", "1", "evaluate")))!;
+    expect(ev.workingDays).to.equal(profile.deadlines.authorityEvaluationWorkingDays);
+    expect(ev.dueDate).to.equal("2025-10-22");
+    expect(ev.status).to.equal("met");
+    expect((await deadline(k("1", "2", "confirm")))!.dueDate).to.equal("2025-10-23");
+    expect((await deadline(k("2", "1", "prereview")))!.dueDate).to.equal("2025-11-10");
+    expect((await deadline(k("2", "1", "evaluate")))!.status).to.equal("met");
+    expect((await deadline(k("2", "1", "confirm")))!.status).to.equal("met");
+  });
+
+  it("C04 checks the public notice lasts at least the profile's working days and flags a short one", async () => {
+    const ok = (await deadline(`authorization:${pad("1")}:C04:notice`))!;
+    expect(ok.status).to.equal("met");
+    expect(ok.dueDate).to.equal("2025-10-27");
+    const short = (await deadline(`authorization:${pad("2")}:C04:notice`))!;
+    expect(short.status).to.equal("violated"); // 3 working days (Nov 10-12) instead of 5
+    expect((await deadline(`authorization:${pad("2")}:C04:activation`))!.status).to.equal("violated");
+  });
+
+  it("C27 gives the source department 10 working days to answer an objection and records a late answer", async () => {
+    const d = (await deadline(`case:${pad("1")}:C27:answer`))!;
+    expect(d.dueDate).to.equal("2025-12-15");
+    expect(d.status).to.equal("late");
+  });
+
+  it("C32 tracks conditional sharing (reply in 2 working days) and flags a refusal without legal basis", async () => {
+    const reply = (await deadline(`share:${pad("1")}:C32:reply`))!;
+    expect(reply.dueDate).to.equal("2025-12-03");
+    expect(reply.status).to.equal("met");
+    expect((await deadline(`share:${pad("1")}:C32:refusal-basis`))!.status).to.equal("violated");
+    expect(await deadline(`share:${pad("1")}:C32:execute`)).to.equal(undefined);
+  });
+
+  it("C28 opens one report deadline per period of the profile's cadence; a filed report meets it; far periods are provisional", async () => {
+    const q4 = (await deadline(`authorization:${pad("1")}:C28:QuarterlyOperation-20254`))!;
+    expect(q4.dueDate).to.equal("2026-01-15"); // 1-3 January off, Sunday 4 January a make-up day
+    expect(q4.status).to.equal("met");
+    const annual = (await deadline(`authorization:${pad("1")}:C28:AnnualReport-2025`))!;
+    expect(annual.status).to.equal("open");
+    const later = (await deadline(`authorization:${pad("1")}:C28:QuarterlyOperation-20273`))!;
+    expect(later.provisional).to.equal(true);
+    expect(reportPeriods("quarterly", cst("2025-11-01"), cst("2026-02-01")).map(([p]) => p)).to.deep.equal([20254, 20261]);
+    expect(reportPeriods("monthly", cst("2025-12-15"), cst("2026-01-02")).map(([p]) => p)).to.deep.equal([202512, 202601]);
+  });
+
+  it("C37 expects an annual disclosure by 31 March from the operator and the implementing agency", async () => {
+    const op = (await deadline(`participant:${pad(P.operator)}:C37:disclosure-2025`))!;
+    expect(op.dueAt).to.equal(chinaDayStart("2026-04-01"));
+    expect(op.status).to.equal("met");
+    const agency = (await deadline(`participant:${pad(P.agency)}:C37:disclosure-2025`))!;
+    expect(agency.status).to.equal("open");
+  });
+
+  it("C24 an operation under a child whose parent is suspended is flagged; a rejection closes the open grant steps", async () => {
+    const b = createChainBuilder(1000);
+    b.block(cst("2026-04-01"), [
+      { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "1", from: 7, to: 8, reasonHash: "0x" + "11".repeat(32), emergency: true, by: "0x" + "22".repeat(20) } },
+      {
+        contract: "AuthorizationRegistry", event: "AuthorizationApplied",
+        args: { id: "3", parentId: "0", holderId: P.operator, organizerId: P.agency, mode: 2, tier: 1, request: { parentId: "0", holderId: P.operator, callId: "1", termStart: String(cst("2026-05-01")), termEnd: String(cst("2027-05-01")), materialsHash: "0x" + "66".repeat(32), resourceIds: ["2"], domains: [] }, applicant: "0x" + "55".repeat(20) },
+      },
+    ]);
+    b.block(cst("2026-04-02"), [
+      { contract: "ProductRegistry", event: "ProductListed", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", registrationCode: "0x" + "33".repeat(32), registrationValidUntil: String(cst("2028-11-20")), reviewReportHash: "0x" + "44".repeat(32), by: "0x" + "55".repeat(20) } },
+      { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "3", from: 1, to: 5, reasonHash: "0x" + "77".repeat(32), emergency: false, by: "0x" + "22".repeat(20) } },
+    ]);
+    await ts.apply(b);
+    const a = (await reader.get<AuthorizationRecord>(SPACE.authorization, pad("1")))!;
+    expect(authorizationStatusAt(a, cst("2026-04-01", 12))).to.equal("Suspended");
+    expect(authorizationStatusAt(a, cst("2026-03-31"))).to.equal("Active");
+    expect(a.history.at(-1)?.emergency).to.equal(true);
+    const alerts = (await all<{ subjectId: string; authorizationId: string }>(reader, "alert")).map(([, v]) => v);
+    expect(alerts.some((x) => x.subjectId === "2" && x.authorizationId === "2"), "re-listing under a suspended parent").to.equal(true);
+    const grant = (await deadline(`authorization:${pad("3")}:C12:grant-${pad("2")}-evaluate`))!;
+    expect(grant.status).to.equal("closed");
+    const open = await all<string>(reader, SPACE.deadlineOpen);
+    expect(open.map(([, k]) => k)).to.not.include(grant.key);
+  });
+});
