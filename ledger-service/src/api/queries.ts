@@ -306,6 +306,7 @@ export function createQueries(reader: ViewReader) {
     async timeline(kind: string, id: string, args: PageArgs) {
       const r = timelineRange(kind, id);
       const result = await page<TimelineEntry, TimelineEntry>(SPACE.timeline, { ...args, prefix: r.gte }, (v) => v);
+      if (result.items.length === 0 && args.after === undefined) throw new NotFoundError(`${kind} ${id}`);
       return result;
     },
 

@@ -12,7 +12,8 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export const id = z
   .string()
   .regex(/^[1-9][0-9]{0,19}$/, "a positive decimal id")
-  .refine((v) => BigInt(v) <= UINT64_MAX, "exceeds uint64")
+  // zod runs every check even after the regex failed: never hand BigInt a non-decimal string.
+  .refine((v) => /^[0-9]{1,20}$/.test(v) && BigInt(v) <= UINT64_MAX, "exceeds uint64")
   .describe("record id (decimal uint64)");
 
 /** Seconds since the epoch (chain time). */

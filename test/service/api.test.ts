@@ -1,0 +1,343 @@
+/**
+ * The HTTP API (ledger-service/src/api) over the real LevelDB store seeded through the views:
+ * every route with real HTTP requests on an ephemeral loopback port — good queries, malformed
+ * queries, unknown ids, hostile input — and the regulator sign-in (EIP-4361 challenge, HMAC token).
+ */
+import { expect } from "chai";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { Wallet, id as keccak } from "ethers";
+import { loadProfile } from "../../policy/profile";
+import { createApi, type ApiArgs } from "../../ledger-service/src/api/server";
+import { REGULATOR_ROLE } from "../../ledger-service/src/api/auth";
+import { createViews } from "../../ledger-service/src/views";
+import { createChainBuilder, cst, openTestStore, P, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+
+const regulator = new Wallet(keccak("regulator key"));
+const outsider = new Wallet(keccak("outsider key"));
+
+async function listen(args: Partial<ApiArgs> & Pick<ApiArgs, "reader">): Promise<{ server: Server; base: string }> {
+  const app = createApi({ logger: silentLogger }, { health: () => ({ index: "test" }), hasRole: async () => false, rateLimit: false, ...args });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` };
+}
+
+describe("api: public, disclosure and regulator routes", () => {
+  let ts: TestStore;
+  let server: Server;
+  let base: string;
+  let nowMs = cst("2026-04-10") * 1000;
+
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const r = await fetch(base + path, { headers });
+    return { status: r.status, body: (await r.json()) as Json, headers: r.headers };
+  };
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const r = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    return { status: r.status, body: (await r.json()) as Json, headers: r.headers };
+  };
+  const expectError = (r: { status: number; body: Json }, status: number) => {
+    expect(r.status, JSON.stringify(r.body)).to.equal(status);
+    expect(r.body.error.code).to.be.a("string");
+    expect(r.body.error.message).to.be.a("string");
+    expect(JSON.stringify(r.body)).to.not.match(/at .*\.ts:\d+/); // no stack traces
+  };
+  async function signIn(wallet: Wallet): Promise<string> {
+    const c = await post("/auth/challenge", { address: wallet.address });
+    expect(c.status).to.equal(200);
+    const t = await post("/auth/token", { address: wallet.address, signature: await wallet.signMessage(c.body.message), nonce: c.body.nonce });
+    expect(t.status, JSON.stringify(t.body)).to.equal(200);
+    return t.body.token;
+  }
+
+  before(async () => {
+    ts = await openTestStore(createViews(loadProfile("zhaoqing")));
+    const b = createChainBuilder();
+    seedWorld(b);
+    await ts.apply(b);
+    ({ server, base } = await listen({
+      reader: ts.store.reader,
+      now: () => nowMs,
+      hasRole: async (role, address) => role === REGULATOR_ROLE && address === regulator.address,
+    }));
+  });
+  after(async () => {
+    server.close();
+    await ts.close();
+  });
+
+  it("serves health and an OpenAPI 3.1 document generated from the request schemas", async () => {
+    expect((await get("/health")).body).to.deep.equal({ status: "ok", index: "test" });
+    const doc = (await get("/openapi.json")).body;
+    expect(doc.openapi).to.equal("3.1.0");
+    for (const p of ["/api/v1/authorizations/{id}", "/api/v1/products/{id}/provenance", "/api/v1/timeline/{kind}/{id}", "/api/v1/disclosures/annual", "/api/v1/auth/token", "/api/v1/regulator/alerts"]) {
+      expect(doc.paths, p).to.have.property(p);
+    }
+    const list = doc.paths["/api/v1/authorizations"].get;
+    expect(list.parameters.map((x: Json) => x.name)).to.include.members(["status", "holder", "mode", "activeAt", "parent", "limit", "after"]);
+    expect(doc.paths["/api/v1/regulator/alerts"].get.security).to.deep.equal([{ bearer: [] }]);
+    expect(doc.paths["/api/v1/auth/token"].post.requestBody.content["application/json"].schema.required).to.include.members(["address", "signature", "nonce"]);
+  });
+
+  it("lists participants in id order with a cursor, and serves one; unknown ids 404, malformed ids 400", async () => {
+    const p1 = await get("/participants?limit=4");
+    expect(p1.body.items.map((x: Json) => x.id)).to.deep.equal(["1", "2", "3", "4"]);
+    const p2 = await get(`/participants?limit=4&after=${p1.body.next}`);
+    expect(p2.body.items.map((x: Json) => x.id)).to.deep.equal(["5", "6", "7"]);
+    expect(p2.body.next).to.equal(null);
+    expect((await get(`/participants/${P.operator}`)).body.name).to.equal("惠州数据运营有限公司");
+    expectError(await get("/participants/999"), 404);
+    for (const bad of ["abc", "0", "-1", "1e3", "0x10", "184467440737095516160", "1".repeat(5000)]) expectError(await get(`/participants/${bad}`), 400);
+    expectError(await get("/participants?limit=0"), 400);
+    expectError(await get("/participants?limit=100000"), 400);
+    expectError(await get("/participants?after=%00%01"), 400);
+    expectError(await get("/participants?unknown=1"), 400);
+  });
+
+  it("serves resources with registration", async () => {
+    expect((await get("/resources")).body.items).to.have.length(2);
+    const r = (await get("/resources/1")).body;
+    expect(r.sourceDeptId).to.equal(P.dept);
+    expect(r.registration.code).to.match(/^0x/);
+    expectError(await get("/resources/3"), 404);
+  });
+
+  it("filters authorizations by status, holder, mode, activeAt and parent", async () => {
+    const ids = async (q: string) => (await get(`/authorizations${q}`)).body.items.map((x: Json) => x.id);
+    expect(await ids("")).to.deep.equal(["1", "2"]);
+    expect(await ids(`?holder=${P.operator}`)).to.deep.equal(["1"]);
+    expect(await ids("?parent=1")).to.deep.equal(["2"]);
+    expect(await ids("?status=Active")).to.deep.equal(["1", "2"]);
+    expect(await ids("?mode=Domain")).to.deep.equal([]);
+    expect(await ids(`?activeAt=${cst("2025-10-25")}`)).to.deep.equal([]);
+    expect(await ids(`?activeAt=${cst("2025-12-01")}`)).to.deep.equal(["1", "2"]);
+    expect(await ids(`?activeAt=${cst("2027-12-01")}`)).to.deep.equal(["1"]); // the child's term is over
+    expectError(await get("/authorizations?status=Bogus"), 400);
+    expectError(await get("/authorizations?activeAt=yesterday"), 400);
+    expectError(await get("/authorizations?holder=1&holder=2"), 400);
+  });
+
+  it("serves one authorization with its children, agreements and scenarios, and its status at ?at=", async () => {
+    const a = (await get("/authorizations/1")).body;
+    expect(a.statusAt).to.equal("Active");
+    expect(a.inForce).to.equal(true);
+    expect(a.children.map((c: Json) => c.id)).to.deep.equal(["2"]);
+    expect(a.agreements.map((c: Json) => [c.id, c.status])).to.deep.equal([["1", "Filed"]]);
+    expect(a.scenarios.map((c: Json) => c.id)).to.deep.equal(["1"]);
+    expect((await get(`/authorizations/1?at=${cst("2025-10-21")}`)).body.statusAt).to.equal("Noticed");
+    expect((await get(`/authorizations/1?at=${cst("2028-11-02")}`)).body.statusAt).to.equal("Expired");
+    expectError(await get("/authorizations/77"), 404);
+  });
+
+  it("serves scenarios, agreements and calls; unknown ids 404", async () => {
+    expect((await get("/scenarios/2")).body.authorizationId).to.equal("2");
+    expect((await get("/agreements/1")).body.signatures).to.have.length(2);
+    expect((await get("/calls/1")).body.organizerId).to.equal(P.agency);
+    expectError(await get("/scenarios/9"), 404);
+    expectError(await get("/agreements/9"), 404);
+  });
+
+  it("serves products and whether one is usable at a time", async () => {
+    expect((await get("/products")).body.items.map((x: Json) => x.id)).to.deep.equal(["1", "2"]);
+    expect((await get(`/products?holder=${P.developer}`)).body.items.map((x: Json) => x.id)).to.deep.equal(["2"]);
+    const p = (await get("/products/2")).body;
+    expect(p.usable).to.equal(true);
+    expect(p.parentProductIds).to.deep.equal(["1"]);
+    expect((await get(`/products/2?at=${cst("2025-11-19")}`)).body.usable).to.equal(false);
+    expectError(await get("/products/3"), 404);
+  });
+
+  it("answers provenance: product -> parent product -> scenario -> authorization -> parent -> agreements -> resources -> source departments, each anchored", async () => {
+    const g = (await get("/products/2/provenance")).body;
+    const ids = g.nodes.map((n: Json) => n.id);
+    expect(ids).to.include.members(["product:2", "product:1", "scenario:2", "scenario:1", "authorization:2", "authorization:1", "agreement:2", "agreement:1", "resource:1", "resource:2", `participant:${P.dept}`, `participant:${P.dept2}`]);
+    for (const n of g.nodes) {
+      expect(n.anchor.txHash, n.id).to.match(/^0x[0-9a-f]{64}$/);
+      expect(n.anchor.blockNumber, n.id).to.be.a("number");
+    }
+    const has = (from: string, to: string, relation: string) => g.edges.some((e: Json) => e.from === from && e.to === to && e.relation === relation);
+    expect(has("product:2", "product:1", "derivedFromProduct")).to.equal(true);
+    expect(has("scenario:2", "authorization:2", "underAuthorization")).to.equal(true);
+    expect(has("authorization:2", "authorization:1", "childOf")).to.equal(true);
+    expect(has("authorization:1", "agreement:1", "governedBy")).to.equal(true);
+    expect(has("resource:1", `participant:${P.dept}`, "sourcedFrom")).to.equal(true);
+    const before = (await get(`/products/2/provenance?at=${cst("2025-11-20", 9)}`)).body;
+    expect(before.nodes.find((n: Json) => n.id === "product:2").status).to.equal("None");
+    expect(before.nodes.find((n: Json) => n.id === "product:1").status).to.equal("Listed");
+    expectError(await get("/products/9/provenance"), 404);
+    expectError(await get("/products/2/provenance?format=xml"), 400);
+  });
+
+  it("exports provenance as W3C PROV-JSON", async () => {
+    const prov = (await get("/products/2/provenance?format=prov")).body;
+    for (const k of ["prefix", "entity", "activity", "agent", "wasDerivedFrom", "used", "wasAttributedTo"]) expect(prov, k).to.have.property(k);
+    expect(prov.entity).to.have.property("pvn:product/2");
+    expect(prov.activity).to.have.property("pvn:scenario/2");
+    expect(prov.agent).to.have.property(`pvn:participant/${P.dept}`);
+    expect(prov.entity["pvn:product/2"]["pvn:txHash"]).to.match(/^0x/);
+    const derived = Object.values(prov.wasDerivedFrom) as Json[];
+    expect(derived.some((d) => d["prov:generatedEntity"] === "pvn:product/2" && d["prov:usedEntity"] === "pvn:product/1")).to.equal(true);
+  });
+
+  it("C22 returns any record's full history, oldest first, with anchors; unknown subjects 404", async () => {
+    const t = (await get("/timeline/authorization/1")).body;
+    expect(t.items[0].event).to.equal("AuthorizationApplied");
+    const order = t.items.map((e: Json) => e.blockNumber * 1000 + e.logIndex);
+    expect(order).to.deep.equal([...order].sort((x: number, y: number) => x - y));
+    expect(t.items.every((e: Json) => /^0x[0-9a-f]{64}$/.test(e.txHash))).to.equal(true);
+    const page = (await get("/timeline/authorization/1?limit=2")).body;
+    expect(page.items).to.have.length(2);
+    expect((await get(`/timeline/authorization/1?limit=2&after=${page.next}`)).body.items[0].logIndex).to.be.a("number");
+    expect((await get("/timeline/product/2")).body.items.map((e: Json) => e.event)).to.include("ProductListed");
+    expectError(await get("/timeline/product/99"), 404);
+    expectError(await get("/timeline/spaceship/1"), 400);
+    expectError(await get("/timeline/authorization/1?after=product:1"), 400);
+  });
+
+  it("C21 discloses authorization objects, content, scope and term; product capability lists; usage", async () => {
+    const a = (await get("/disclosures/authorizations")).body.items;
+    expect(a.map((x: Json) => x.id)).to.deep.equal(["1", "2"]);
+    expect(a[0].object.name).to.equal("惠州数据运营有限公司");
+    expect(a[0].content.resources.map((r: Json) => r.id)).to.deep.equal(["1", "2"]);
+    expect(a[0].scope.mode).to.equal("Comprehensive");
+    expect(a[0].term.end).to.be.greaterThan(a[0].term.start);
+    const p = (await get("/disclosures/products")).body.items;
+    expect(p.map((g: Json) => g.holder.id)).to.deep.equal([P.operator, P.developer]);
+    expect(p[0].products[0].capabilityListHash).to.match(/^0x/);
+    expect(p[0].products[0].chargingBases).to.deep.equal(["FreeTrialForSourceDept", "Commercial"]);
+    expect((await get("/disclosures/usage")).body).to.deep.equal({ receipts: 0, items: [] });
+  });
+
+  it("C37 lists the annual disclosures of a year and those missing after 31 March", async () => {
+    const d = (await get("/disclosures/annual?year=2025")).body;
+    expect(d.disclosures.map((x: Json) => x.participantId)).to.deep.equal([P.operator]);
+    expect(d.missing).to.deep.equal([{ participantId: P.agency, dueAt: cst("2026-04-01", 0), dueDate: "2026-03-31", status: "overdue" }]);
+    expectError(await get("/disclosures/annual"), 400);
+    expectError(await get("/disclosures/annual?year=twenty"), 400);
+  });
+
+  describe("regulator sign-in and routes", () => {
+    it("refuses regulator routes without a token, with a malformed or a forged one", async () => {
+      expectError(await get("/regulator/alerts"), 401);
+      expectError(await get("/regulator/alerts", { authorization: "Bearer nope" }), 401);
+      const token = await signIn(regulator);
+      const [payload] = token.split(".");
+      expectError(await get("/regulator/alerts", { authorization: `Bearer ${payload}.${"A".repeat(43)}` }), 401);
+      const forged = Buffer.from(JSON.stringify({ sub: outsider.address, role: "REGULATOR", iat: 0, exp: 9e9, jti: "x" })).toString("base64url");
+      expectError(await get("/regulator/alerts", { authorization: `Bearer ${forged}.${token.split(".")[1]}` }), 401);
+    });
+
+    it("issues a token only to a key holding REGULATOR, and it expires", async () => {
+      const c = await post("/auth/challenge", { address: outsider.address });
+      expect(c.body.message).to.include("wants you to sign in with your Ethereum account");
+      expect(c.body.message).to.include(`Nonce: ${c.body.nonce}`);
+      expectError(await post("/auth/token", { address: outsider.address, signature: await outsider.signMessage(c.body.message), nonce: c.body.nonce }), 403);
+      const token = await signIn(regulator);
+      expect((await get("/regulator/deadlines?limit=1", { authorization: `Bearer ${token}` })).status).to.equal(200);
+      nowMs += 16 * 60 * 1000;
+      try {
+        expectError(await get("/regulator/alerts", { authorization: `Bearer ${token}` }), 401);
+      } finally {
+        nowMs -= 16 * 60 * 1000;
+      }
+    });
+
+    it("refuses a replayed, an expired, a mismatched or a wrongly signed challenge", async () => {
+      const c = await post("/auth/challenge", { address: regulator.address });
+      const signature = await regulator.signMessage(c.body.message);
+      expect((await post("/auth/token", { address: regulator.address, signature, nonce: c.body.nonce })).status).to.equal(200);
+      expectError(await post("/auth/token", { address: regulator.address, signature, nonce: c.body.nonce }), 401); // replay
+      const late = await post("/auth/challenge", { address: regulator.address });
+      nowMs += 6 * 60 * 1000;
+      try {
+        expectError(await post("/auth/token", { address: regulator.address, signature: await regulator.signMessage(late.body.message), nonce: late.body.nonce }), 401);
+      } finally {
+        nowMs -= 6 * 60 * 1000;
+      }
+      const other = await post("/auth/challenge", { address: regulator.address });
+      expectError(await post("/auth/token", { address: regulator.address, signature: await outsider.signMessage(other.body.message), nonce: other.body.nonce }), 401);
+      const mine = await post("/auth/challenge", { address: outsider.address });
+      expectError(await post("/auth/token", { address: regulator.address, signature: await regulator.signMessage(mine.body.message), nonce: mine.body.nonce }), 401);
+      expectError(await post("/auth/token", { address: regulator.address, signature: "0x1234", nonce: "a".repeat(32) }), 400);
+    });
+
+    it("C28 C37 C27 C04 alerts: missed deadlines, missing reports, breaches and terms expiring within ?days=", async () => {
+      const auth = { authorization: `Bearer ${await signIn(regulator)}` };
+      const a = (await get("/regulator/alerts?days=600", auth)).body;
+      expect(a.missingReports.map((d: Json) => d.name)).to.include("AnnualReport-2025");
+      expect(a.missedDeadlines.map((d: Json) => d.key)).to.include(`participant:${P.agency.padStart(20, "0")}:C37:disclosure-2025`);
+      const breaches = a.breaches.map((d: Json) => `${d.clause}:${d.name}`);
+      expect(breaches).to.include.members(["C27:answer", "C04:notice", "C11:entry-approval", "C32:refusal-basis"]);
+      expect(a.expiringTerms.map((x: Json) => x.id)).to.deep.equal(["2"]);
+      expect((await get("/regulator/alerts?days=30", auth)).body.expiringTerms).to.deep.equal([]);
+      expectError(await get("/regulator/alerts?days=-1", auth), 400);
+    });
+
+    it("C12 C32 lists deadlines with computed status and filters", async () => {
+      const auth = { authorization: `Bearer ${await signIn(regulator)}` };
+      const c12 = (await get("/regulator/deadlines?clause=C12&limit=500", auth)).body.items;
+      expect(c12.length).to.equal(7);
+      expect(c12.every((d: Json) => d.status === "met" && d.workingDays === 5)).to.equal(true);
+      const overdue = (await get("/regulator/deadlines?status=overdue&limit=500", auth)).body.items.map((d: Json) => d.name);
+      expect(overdue).to.include.members(["disclosure-2025", "AnnualReport-2025"]);
+      const shares = (await get("/regulator/deadlines?subjectKind=share", auth)).body.items.map((d: Json) => d.name);
+      expect(shares).to.deep.equal(["refusal-basis", "reply"]);
+      expectError(await get("/regulator/deadlines?clause=X1", auth), 400);
+    });
+
+    it("C24 flags products still listed under an authorization that is no longer in force", async () => {
+      const b = createChainBuilder(2000);
+      b.block(cst("2026-04-09"), [
+        { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "1", from: 7, to: 10, reasonHash: keccak("revoked"), emergency: false, by: regulator.address } },
+      ]);
+      await ts.apply(b);
+      const auth = { authorization: `Bearer ${await signIn(regulator)}` };
+      const a = (await get("/regulator/alerts", auth)).body;
+      expect(a.listedUnderStoppedAuthorization.map((x: Json) => [x.productId, x.authorizationStatus])).to.deep.equal([["1", "Revoked"], ["2", "Active"]]);
+      expect((await get("/authorizations?status=Revoked")).body.items.map((x: Json) => x.id)).to.deep.equal(["1"]);
+      expect((await get("/products/2")).body.usable).to.equal(false); // its parent authorization is revoked
+    });
+  });
+
+  describe("hostile input", () => {
+    it("answers oversized, malformed, deeply nested and wrongly typed bodies with a clear 4xx and keeps serving", async () => {
+      expectError(await post("/auth/challenge", { address: "0x" + "g".repeat(40) }), 400);
+      expectError(await post("/auth/challenge", { address: "0x1234" }), 400);
+      expectError(await post("/auth/challenge", "{not json"), 400);
+      expectError(await post("/auth/challenge", { address: regulator.address, extra: 1 }), 400);
+      expectError(await post("/auth/challenge", '{"__proto__":{"admin":true},"address":"' + regulator.address + '"}'), 400);
+      expectError(await post("/auth/challenge", "[".repeat(3000) + "]".repeat(3000)), 400);
+      expectError(await post("/auth/challenge", { address: "x".repeat(200_000) }), 413);
+      expectError(await post("/auth/challenge", [1, 2, 3]), 400);
+      expectError(await post("/auth/challenge", "null"), 400);
+      const r = await fetch(base + "/auth/challenge", { method: "POST", headers: { "content-type": "text/plain" }, body: "address" });
+      expect(r.status).to.equal(415);
+      const long = await fetch(`${base}/participants/${"9".repeat(100_000)}`);
+      expect(long.status).to.be.within(400, 499);
+      expectError(await get("/nothing/here"), 404);
+      expectError(await post("/participants", {}), 404);
+      expect((await get("/health")).status).to.equal(200);
+    });
+
+    it("rate-limits public routes per IP with 429 and Retry-After", async () => {
+      const limited = await listen({ reader: ts.store.reader, rateLimit: { capacity: 3, refillPerSecond: 0.5 } });
+      try {
+        const statuses = [];
+        let last: Response | undefined;
+        for (let i = 0; i < 5; i++) {
+          last = await fetch(`${limited.base}/participants/1`);
+          statuses.push(last.status);
+        }
+        expect(statuses).to.deep.equal([200, 200, 200, 429, 429]);
+        expect(Number(last!.headers.get("retry-after"))).to.be.within(1, 2);
+        expect(((await last!.json()) as Json).error.code).to.equal("rate_limited");
+      } finally {
+        limited.server.close();
+      }
+    });
+  });
+});
