@@ -1,0 +1,603 @@
+/**
+ * The demo world of the embedded chain (`npm start` on an empty data directory): a data
+ * authority, an implementing agency, three source departments with catalog entries of different
+ * share types and open attributes, two operators selected through a recorded call, developers
+ * under them, authorizations through the whole lifecycle (active, suspended for rectification
+ * 整改, expired, rejected), agreements signed by every party, scenarios, products with lineage and
+ * objections. Every organization's name starts with 【演示】.
+ *
+ * Time: statutory windows (registration and authorization notices of 5+ working days, terms that
+ * end) need the chain clock to move. The caller starts the chain about 400 days in the past;
+ * `seedDemo` walks it forward step by step and finally sets it to the wall clock, so the chain
+ * never runs ahead of real time afterwards.
+ *
+ * The actors are anvil's well-known dev keys (mnemonic "test test … junk"): never use them on a
+ * real chain. `DEMO_KEYS` lists which key holds which role.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  HDNodeWallet,
+  Mnemonic,
+  id as keccakText,
+  JsonRpcProvider,
+  type ContractTransactionResponse,
+  type Signer,
+  type TransactionRequest,
+} from "ethers";
+import type { PolicyProfile } from "../../policy/profile";
+import {
+  AgreementRegistry__factory,
+  AuthorizationRegistry__factory,
+  OversightRegistry__factory,
+  ParticipantRegistry__factory,
+  ProductRegistry__factory,
+  ProvenantHub__factory,
+  ResourceCatalog__factory,
+  ScenarioRegistry__factory,
+} from "../../typechain-types";
+import { AgreementKind, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
+import { makeCreditCode } from "./creditCode";
+import type { Deployment } from "./deploy";
+
+// ===== KEYS =====
+
+/** anvil's and Hardhat's default mnemonic: public knowledge, dev chains only. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Which dev account (m/44'/60'/0'/0/<index>) holds which demo role. */
+export const DEMO_KEYS = [
+  { index: 0, key: "admin", role: "hub admin, deployer (部署者)" },
+  { index: 1, key: "authority", role: "DATA_AUTHORITY — 数据主管部门 (【演示】惠州市政务服务和数据管理局)" },
+  { index: 2, key: "agency", role: "IMPLEMENTING_AGENCY — 实施机构 (【演示】惠州市政务数据事务中心)" },
+  { index: 3, key: "regulator", role: "REGULATOR — 监管 (regulator API sign-in)" },
+  { index: 4, key: "expert1", role: "EXPERT — 评审专家" },
+  { index: 5, key: "expert2", role: "EXPERT — 评审专家" },
+  { index: 6, key: "expert3", role: "EXPERT — 评审专家" },
+  { index: 7, key: "market", role: "SOURCE_DEPT — 数源部门 (【演示】惠州市市场监督管理局)" },
+  { index: 8, key: "transport", role: "SOURCE_DEPT — 数源部门 (【演示】惠州市交通运输局)" },
+  { index: 9, key: "health", role: "SOURCE_DEPT — 数源部门 (【演示】惠州市卫生健康局)" },
+  { index: 10, key: "operatorA", role: "OPERATOR — 一级运营主体 (【演示】惠州数据运营有限公司)" },
+  { index: 11, key: "operatorB", role: "OPERATOR — 一级运营主体 (【演示】粤数科技有限公司)" },
+  { index: 12, key: "developerA", role: "DEVELOPER — 二级开发主体 (【演示】惠州智算开发有限公司), under operator A" },
+  { index: 13, key: "developerB", role: "DEVELOPER — 二级开发主体 (【演示】城市交通数据开发有限公司), under operator B" },
+  { index: 14, key: "platformNode", role: "PLATFORM_NODE — 授权运营平台节点 (submits signatures, files data subjects' objections)" },
+] as const;
+export type DemoKey = (typeof DEMO_KEYS)[number]["key"];
+
+/** The dev wallet at `index` of the default mnemonic. */
+export function devWallet(index: number, provider?: JsonRpcProvider): HDNodeWallet {
+  const w = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`);
+  return provider ? w.connect(provider) : w;
+}
+
+// ===== MARKERS =====
+
+/** Written when seeding starts, replaced by DEMO_DONE when it completes. */
+export const DEMO_STARTED = "demo.started";
+export const DEMO_DONE = "demo.json";
+
+export type DemoState = "none" | "seeded" | "interrupted";
+
+/** Whether the data directory holds a seeded demo, none, or an interrupted seeding. */
+export function demoState(dataDir: string): DemoState {
+  if (existsSync(path.join(dataDir, DEMO_DONE))) return "seeded";
+  if (existsSync(path.join(dataDir, DEMO_STARTED))) return "interrupted";
+  return "none";
+}
+
+/** What the demo created, by name (written to `<dataDir>/demo.json`). */
+export interface DemoSummary {
+  demo: true;
+  seededAt: string;
+  chainStart: number;
+  chainEnd: number;
+  participants: Record<string, number>;
+  resources: Record<string, number>;
+  callId: number;
+  authorizations: Record<"operatorA" | "operatorB" | "developerAExpired" | "developerA" | "developerBRejected", number>;
+  agreements: number[];
+  scenarios: Record<string, number>;
+  products: Record<string, number>;
+  cases: Record<string, number>;
+}
+
+export function readDemoSummary(dataDir: string): DemoSummary | undefined {
+  const file = path.join(dataDir, DEMO_DONE);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as DemoSummary;
+}
+
+// ===== SEEDING =====
+
+/**
+ * A dev-chain provider whose gas estimates carry a margin: anvil's estimate can fall a little
+ * short when the block that mines a transaction has a later timestamp than the one it was
+ * estimated in (a status write next to `statusChangedAt`), and gas is free on a dev chain.
+ */
+export class DevChainProvider extends JsonRpcProvider {
+  constructor(url: string) {
+    super(url, undefined, { cacheTimeout: -1, pollingInterval: 100 });
+  }
+  override async estimateGas(tx: TransactionRequest): Promise<bigint> {
+    return ((await super.estimateGas(tx)) * 3n) / 2n + 50_000n;
+  }
+}
+
+export interface SeedDemoArgs {
+  /** RPC URL of the dev chain (anvil): the demo moves its clock. */
+  rpcUrl: string;
+  deployment: Deployment;
+  profile: PolicyProfile;
+  /** Root data directory (markers). */
+  dataDir: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+  /** Wall-clock time (seconds) the chain clock ends on; default now. */
+  endAt?: number;
+}
+
+const DAY = 86_400;
+const h = (label: string): string => keccakText(`provenant-demo:${label}`);
+const ZERO = "0x" + "00".repeat(32);
+const asc = (ids: bigint[]): bigint[] => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** ParticipantKind, IResourceCatalog and registry enums (contracts/common/Types.sol and interfaces). */
+const Kind = { DataAuthority: 1, ImplementingAgency: 2, SourceDepartment: 3, Operator: 4, Developer: 5, Regulator: 6 } as const;
+const Mode = { Comprehensive: 1 } as const;
+const Share = { Unconditional: 1, Conditional: 2, NotShared: 3 } as const;
+const Open = { Unconditional: 1, Conditional: 2, NotOpen: 3 } as const;
+const Consent = { NotRequired: 1, Obtained: 2 } as const;
+const Frequency = { RealTime: 1, Daily: 2, Weekly: 3, Monthly: 4 } as const;
+const RegInitial = 1;
+const ProductKind = { Dataset: 1, Api: 2, Indicator: 3, Report: 4 } as const;
+const ChargingBasis = { FreeTrialForSourceDept: 1, PublicInterestFree: 2, Commercial: 3 } as const;
+const bases = (...b: number[]): number => b.reduce((m, x) => m | (1 << x), 0);
+const CaseKind = { Objection: 1, QualityFeedback: 2 } as const;
+const Subject = { Resource: 1, Product: 2, Authorization: 3 } as const;
+const Outcome = { Corrected: 1, Confirmed: 2 } as const;
+
+/**
+ * Seeds the demo on a freshly deployed dev chain whose clock is at least ~400 days behind
+ * `endAt`. Writes DEMO_STARTED first and DEMO_DONE (the summary) last.
+ */
+export async function seedDemo(args: SeedDemoArgs): Promise<DemoSummary> {
+  const provider = new DevChainProvider(args.rpcUrl);
+  try {
+    return await seed(provider, args);
+  } finally {
+    provider.destroy();
+  }
+}
+
+async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<DemoSummary> {
+  const { deployment, profile, dataDir } = args;
+  const log = args.log ?? (() => undefined);
+  const endAt = args.endAt ?? Math.floor(Date.now() / 1000);
+  const state = demoState(dataDir);
+  if (state !== "none") throw new Error(`the demo was already ${state === "seeded" ? "seeded" : "started"} in ${dataDir}`);
+  writeFileSync(path.join(dataDir, DEMO_STARTED), new Date().toISOString() + "\n");
+
+  const wallets = Object.fromEntries(DEMO_KEYS.map((k) => [k.key, devWallet(k.index, provider)])) as Record<DemoKey, HDNodeWallet>;
+  const addr = deployment.contracts;
+  const hubAs = (s: Signer) => ProvenantHub__factory.connect(addr.ProvenantHub.address, s);
+  const participantsAs = (s: Signer) => ParticipantRegistry__factory.connect(addr.ParticipantRegistry.address, s);
+  const catalogAs = (s: Signer) => ResourceCatalog__factory.connect(addr.ResourceCatalog.address, s);
+  const authAs = (s: Signer) => AuthorizationRegistry__factory.connect(addr.AuthorizationRegistry.address, s);
+  const agreementsAs = (s: Signer) => AgreementRegistry__factory.connect(addr.AgreementRegistry.address, s);
+  const scenariosAs = (s: Signer) => ScenarioRegistry__factory.connect(addr.ScenarioRegistry.address, s);
+  const productsAs = (s: Signer) => ProductRegistry__factory.connect(addr.ProductRegistry.address, s);
+  const oversightAs = (s: Signer) => OversightRegistry__factory.connect(addr.OversightRegistry.address, s);
+  const W = wallets;
+  const reader = W.admin;
+
+  let txs = 0;
+  async function send(p: Promise<ContractTransactionResponse>): Promise<void> {
+    const tx = await p;
+    const receipt = await tx.wait();
+    if (!receipt || receipt.status !== 1) throw new Error(`demo transaction ${tx.hash} failed`);
+    txs++;
+  }
+  async function latest(): Promise<number> {
+    const b = await provider.getBlock("latest");
+    if (!b) throw new Error("no latest block");
+    return b.timestamp;
+  }
+  /** Moves the chain clock to `t` (never backwards) and mines a block there. */
+  async function timeTo(t: number): Promise<void> {
+    const now = await latest();
+    if (t <= now) return;
+    await provider.send("evm_setNextBlockTimestamp", [t]);
+    await provider.send("evm_mine", []);
+  }
+  const chainStart = await latest();
+  if (endAt - chainStart < 390 * DAY) {
+    throw new Error(
+      `the demo needs the chain clock at least 390 days behind the wall clock (it is ${Math.round((endAt - chainStart) / DAY)} days); ` +
+        "start it on a fresh chain created with a genesis timestamp in the past",
+    );
+  }
+  const day = (n: number) => chainStart + n * DAY;
+  const noticeDays = profile.noticeWorkingDays;
+  const regNoticeDays = profile.registrationNoticeWorkingDays;
+
+  // ----- roles and participants -----
+  log("demo: governance roles and participants");
+  const hub = hubAs(W.admin);
+  await send(hub.grantRole(keccakText("DATA_AUTHORITY"), W.authority.address));
+  await send(hub.grantRole(keccakText("IMPLEMENTING_AGENCY"), W.agency.address));
+  await send(hub.grantRole(keccakText("REGULATOR"), W.regulator.address));
+  for (const e of [W.expert1, W.expert2, W.expert3]) await send(hub.grantRole(keccakText("EXPERT"), e.address));
+  await send(hub.grantRole(keccakText("PLATFORM_NODE"), W.platformNode.address));
+
+  let serial = 9001; // stable credit codes, far from the tests' serials
+  const participants = participantsAs(W.authority);
+  async function register(kind: number, name: string, key: DemoKey, category: "1" | "9"): Promise<bigint> {
+    await send(participants.register(kind, `【演示】${name}`, makeCreditCode(serial++, category), h(`profile:${name}`), [W[key].address]));
+    return participants.participantCount();
+  }
+  const P = {
+    authority: await register(Kind.DataAuthority, "惠州市政务服务和数据管理局", "authority", "1"),
+    agency: await register(Kind.ImplementingAgency, "惠州市政务数据事务中心", "agency", "1"),
+    market: await register(Kind.SourceDepartment, "惠州市市场监督管理局", "market", "1"),
+    transport: await register(Kind.SourceDepartment, "惠州市交通运输局", "transport", "1"),
+    health: await register(Kind.SourceDepartment, "惠州市卫生健康局", "health", "1"),
+    operatorA: await register(Kind.Operator, "惠州数据运营有限公司", "operatorA", "9"),
+    operatorB: await register(Kind.Operator, "粤数科技有限公司", "operatorB", "9"),
+    developerA: await register(Kind.Developer, "惠州智算开发有限公司", "developerA", "9"),
+    developerB: await register(Kind.Developer, "城市交通数据开发有限公司", "developerB", "9"),
+  };
+  const deptKey = new Map<bigint, DemoKey>([
+    [P.market, "market"],
+    [P.transport, "transport"],
+    [P.health, "health"],
+  ]);
+  const keyOf = new Map<bigint, DemoKey>(Object.entries(P).map(([k, v]) => [v, k as DemoKey]));
+  const signerOf = (participantId: bigint): HDNodeWallet => {
+    const k = keyOf.get(participantId);
+    if (!k) throw new Error(`no demo key for participant ${participantId}`);
+    return W[k];
+  };
+
+  // ----- catalog (资源目录) with registration codes (登记, C36) -----
+  log("demo: catalog entries of three source departments");
+  const catalogSpecs = [
+    { name: "enterpriseRegistry", dept: "market", share: Share.Unconditional, open: Open.Unconditional, freq: Frequency.Daily, cls: 1, desens: false, consent: Consent.NotRequired, register: true }, // 企业登记信息
+    { name: "penalties", dept: "market", share: Share.Conditional, open: Open.Conditional, freq: Frequency.Weekly, cls: 2, desens: false, consent: Consent.NotRequired, register: true }, // 行政处罚信息
+    { name: "busArrivals", dept: "transport", share: Share.Unconditional, open: Open.Conditional, freq: Frequency.RealTime, cls: 2, desens: false, consent: Consent.NotRequired, register: true }, // 公交实时到站
+    { name: "medicalInstitutions", dept: "health", share: Share.Conditional, open: Open.NotOpen, freq: Frequency.Monthly, cls: 3, desens: true, consent: Consent.Obtained, register: true }, // 医疗机构服务量 (脱敏)
+    { name: "healthRecords", dept: "health", share: Share.NotShared, open: Open.NotOpen, freq: Frequency.Daily, cls: 4, desens: false, consent: Consent.NotRequired, register: false }, // 个人健康档案: 不予共享、不予开放
+  ] as const;
+  const R: Record<string, bigint> = {};
+  for (const spec of catalogSpecs) {
+    const dept = W[spec.dept];
+    const catalog = catalogAs(dept);
+    await send(
+      catalog.proposeResource(P[spec.dept], {
+        catalogKey: h(`resource:${spec.name}`),
+        classification: spec.cls,
+        shareType: spec.share,
+        openAttribute: spec.open,
+        desensitized: spec.desens,
+        consent: spec.consent,
+        updateFrequency: spec.freq,
+        metadataHash: h(`metadata:${spec.name}`),
+      }),
+    );
+    R[spec.name] = await catalog.resourceCount();
+    await send(catalogAs(W.authority).reviewResource(R[spec.name], true, h(`catalog-approval:${spec.name}`)));
+  }
+  // Registration of the authorizable entries: apply, accept, review, one notice for all, issue.
+  const registered = catalogSpecs.filter((s) => s.register);
+  const resourceApps: bigint[] = [];
+  for (const spec of registered) {
+    await send(catalogAs(W[spec.dept]).applyRegistration(R[spec.name], RegInitial, h(`materials:${spec.name}`)));
+    resourceApps.push((await catalogAs(reader).registrationOf(R[spec.name])).pendingApplication);
+  }
+  const regNoticeEnd = (await latest()) + regNoticeDays * DAY + 2 * DAY;
+  for (const app of resourceApps) {
+    const c = catalogAs(W.authority);
+    await send(c.acceptRegistration(app, h(`accepted:${app}`)));
+    await send(c.reviewRegistration(app, true, h(`registration-review:${app}`)));
+    await send(c.noticeRegistration(app, regNoticeEnd));
+  }
+  await timeTo(regNoticeEnd + 60);
+  for (const [i, app] of resourceApps.entries()) {
+    await send(catalogAs(W.authority).issueRegistration(app, h(`registration-code:resource:${registered[i].name}`)));
+  }
+
+  // ----- the call (征集) and two operators (一级运营主体) -----
+  log("demo: a call for applications and the selection of two operators");
+  await timeTo(day(10));
+  const auth = authAs(W.authority);
+  await send(authAs(W.agency).publishCall(P.agency, Mode.Comprehensive, day(40), h("call-announcement")));
+  const callId = 1n;
+  const termYears = Math.min(3, profile.maxTermYears);
+  const opTermStart = day(30);
+  const opTermEnd = opTermStart + termYears * 365 * DAY;
+  await timeTo(day(12));
+  await send(
+    authAs(W.operatorA).applyFor({
+      parentId: 0n, holderId: P.operatorA, callId, termStart: opTermStart, termEnd: opTermEnd,
+      materialsHash: h("application:operatorA"),
+      resourceIds: asc([R.enterpriseRegistry, R.penalties, R.busArrivals, R.medicalInstitutions]), domains: [],
+    }),
+  );
+  const A1 = await auth.authorizationCount();
+  await send(
+    authAs(W.operatorB).applyFor({
+      parentId: 0n, holderId: P.operatorB, callId, termStart: opTermStart, termEnd: opTermEnd,
+      materialsHash: h("application:operatorB"),
+      resourceIds: asc([R.busArrivals, R.medicalInstitutions]), domains: [],
+    }),
+  );
+  const A2 = await auth.authorizationCount();
+  await timeTo(day(20));
+  await send(authAs(W.agency).closeCall(callId, h("call-selection-result"), asc([P.operatorA, P.operatorB])));
+
+  const experts = [W.expert1, W.expert2, W.expert3].slice(0, profile.expertQuorum);
+  async function reviewAndApprove(id: bigint, preReviewer: Signer): Promise<void> {
+    await send(authAs(preReviewer).preReview(id, true, h(`pre-review:${id}`)));
+    for (const e of experts) await send(authAs(e).expertReview(id, true, h(`expert-opinion:${id}:${e.address}`)));
+    await send(auth.approve(id, h(`decision:${id}`)));
+  }
+  async function confirmGrants(id: bigint, parentHolder?: HDNodeWallet): Promise<void> {
+    const a = await auth.authorization(id);
+    for (const r of a.resourceIds) {
+      if (parentHolder) await send(authAs(parentHolder).preReviewGrant(id, r, true, h(`grant-pre-review:${id}:${r}`)));
+      await send(auth.evaluateGrant(id, r, true, h(`grant-evaluation:${id}:${r}`)));
+      const res = await catalogAs(reader).resource(r);
+      const dept = deptKey.get(res.sourceDeptId);
+      if (!dept) throw new Error(`resource ${r} has no demo department`);
+      await send(authAs(W[dept]).confirmGrant(id, r, true, h(`grant-confirmation:${id}:${r}`)));
+    }
+  }
+
+  // ----- agreements (协议), signed by every party, filed (备案) -----
+  const agreementIds: bigint[] = [];
+  let nonce = 1n;
+  const { chainId } = await provider.getNetwork();
+  async function fileAgreement(
+    kind: AgreementKindValue,
+    authorizationId: bigint,
+    partyIds: bigint[],
+    assignerId: bigint,
+    purpose: string,
+    scenarioId = 0n,
+  ): Promise<bigint> {
+    const a = await auth.authorization(authorizationId);
+    const terms = buildOdrlAgreement({
+      uid: `urn:provenant:agreement:${chainId}:${authorizationId}:${kind}:${scenarioId}`,
+      assignerId,
+      assigneeId: a.holderId,
+      resourceIds: a.resourceIds,
+      authorizationId,
+      actions: ["use", "derive"],
+      prohibitedActions: ["sell"],
+      purpose,
+      termStart: a.termStart,
+      termEnd: a.termEnd,
+      spatial: "441300",
+    });
+    const parties = asc([...new Set(partyIds)]);
+    const proposer = a.holderId;
+    const registry = agreementsAs(signerOf(proposer));
+    await send(
+      registry.propose({
+        kind, proposerId: proposer, authorizationId, scenarioId, termStart: a.termStart, termEnd: a.termEnd,
+        documentHash: h(`agreement-document:${authorizationId}:${kind}:${scenarioId}`),
+        termsDigest: odrlTermsDigest(terms), partyIds: parties,
+      }),
+    );
+    const agreementId = await registry.agreementCount();
+    await send(registry.sign(agreementId, proposer));
+    const ag = await registry.agreement(agreementId);
+    const approvals = [];
+    for (const partyId of parties.filter((p) => p !== proposer)) {
+      approvals.push(
+        await signAgreement(signerOf(partyId), {
+          chainId, verifyingContract: addr.AgreementRegistry.address, agreementId,
+          documentHash: ag.documentHash, termsDigest: ag.termsDigest, partyId,
+          nonce: nonce++, deadline: BigInt((await latest()) + 3 * DAY),
+        }),
+      );
+    }
+    await send(agreementsAs(W.platformNode).submitSignatures(agreementId, approvals));
+    await send(agreementsAs(W.authority).file(agreementId, h(`filing:${agreementId}`)));
+    agreementIds.push(agreementId);
+    return agreementId;
+  }
+
+  log("demo: operator authorizations — review, grants, notice (公示), agreements, activation");
+  await timeTo(day(22));
+  for (const id of [A1, A2]) {
+    await reviewAndApprove(id, W.agency);
+    await confirmGrants(id);
+  }
+  const opNoticeEnd = (await latest()) + noticeDays * DAY + 2 * DAY;
+  for (const id of [A1, A2]) await send(auth.startNotice(id, opNoticeEnd));
+  await timeTo(Math.max(opNoticeEnd + 60, opTermStart + 60));
+  for (const [id, holder] of [[A1, P.operatorA], [A2, P.operatorB]] as const) {
+    const ag = await fileAgreement(AgreementKind.OperationAuthorization, id, [holder, P.authority], P.authority, "公共数据授权运营（综合授权）");
+    await send(auth.activate(id, ag));
+  }
+
+  // ----- developers (二级开发主体) -----
+  log("demo: developer authorizations (one to expire, one active, one rejected)");
+  await timeTo(day(45));
+  const devStart = (await latest()) + DAY;
+  const a1 = await auth.authorization(A1);
+  await send(
+    authAs(W.developerA).applyFor({
+      parentId: A1, holderId: P.developerA, callId: 0n, termStart: devStart, termEnd: day(220),
+      materialsHash: h("application:developerA:pilot"), resourceIds: asc([R.busArrivals]), domains: [],
+    }),
+  );
+  const A3 = await auth.authorizationCount();
+  await send(
+    authAs(W.developerA).applyFor({
+      parentId: A1, holderId: P.developerA, callId: 0n, termStart: devStart, termEnd: a1.termEnd,
+      materialsHash: h("application:developerA"), resourceIds: asc([R.enterpriseRegistry, R.penalties, R.busArrivals]), domains: [],
+    }),
+  );
+  const A4 = await auth.authorizationCount();
+  await send(
+    authAs(W.developerB).applyFor({
+      parentId: A2, holderId: P.developerB, callId: 0n, termStart: devStart, termEnd: day(500),
+      materialsHash: h("application:developerB"), resourceIds: asc([R.busArrivals, R.medicalInstitutions]), domains: [],
+    }),
+  );
+  const A5 = await auth.authorizationCount();
+  for (const id of [A3, A4]) {
+    await reviewAndApprove(id, W.operatorA);
+    await confirmGrants(id, W.operatorA);
+  }
+  // The rejected one: the operator passes it, the first expert objects, the authority rejects (C03).
+  await send(authAs(W.operatorB).preReview(A5, true, h(`pre-review:${A5}`)));
+  await send(authAs(W.expert1).expertReview(A5, false, h("expert-opinion:developerB:insufficient-security")));
+  await send(auth.reject(A5, h("rejection:developerB:security-assessment-missing")));
+
+  const devNoticeEnd = (await latest()) + noticeDays * DAY + 2 * DAY;
+  for (const id of [A3, A4]) await send(auth.startNotice(id, devNoticeEnd));
+  await timeTo(devNoticeEnd + 60);
+  for (const id of [A3, A4]) {
+    const ag = await fileAgreement(AgreementKind.DevelopmentAuthorization, id, [P.developerA, P.operatorA], P.operatorA, "授权开发（二级开发主体）");
+    await send(auth.activate(id, ag));
+  }
+
+  // ----- scenarios (一场景一授权，一场景一审定) -----
+  log("demo: scenarios and their reviews");
+  await timeTo(day(70));
+  const scenarios = scenariosAs(reader);
+  async function approvedScenario(holder: DemoKey, holderId: bigint, authorizationId: bigint, resourceIds: bigint[], purpose: string): Promise<bigint> {
+    await send(
+      scenariosAs(W[holder]).proposeScenario({
+        holderId, authorizationId, purposeHash: h(`purpose:${purpose}`), descriptionHash: h(`scenario:${purpose}`), resourceIds: asc(resourceIds),
+      }),
+    );
+    const id = await scenarios.scenarioCount();
+    await send(scenariosAs(W.expert1).recordOpinion(id, true, h(`scenario-opinion:${id}`)));
+    await send(scenariosAs(W.authority).approveScenario(id, h(`scenario-decision:${id}`)));
+    return id;
+  }
+  const S = {
+    enterpriseCredit: await approvedScenario("operatorA", P.operatorA, A1, [R.enterpriseRegistry, R.penalties], "企业信用评估"),
+    commute: await approvedScenario("developerA", P.developerA, A4, [R.enterpriseRegistry, R.busArrivals], "通勤出行服务"),
+    clinicAccess: await approvedScenario("operatorB", P.operatorB, A2, [R.busArrivals, R.medicalInstitutions], "就医出行便利度分析"),
+  };
+  // 场景开发与产品经营协议 for the operator's scenario, signed by the holder and the authority.
+  await fileAgreement(AgreementKind.ScenarioProduct, A1, [P.operatorA, P.authority], P.authority, "企业信用评估", S.enterpriseCredit);
+
+  // ----- products (数据产品) with lineage, registration codes, review, listing -----
+  log("demo: products with lineage — registration, review, listing");
+  const products = productsAs(reader);
+  async function registerProduct(
+    holder: DemoKey, holderId: bigint, scenarioId: bigint, kind: number, resourceIds: bigint[], parentProductIds: bigint[], label: string,
+  ): Promise<bigint> {
+    await send(
+      productsAs(W[holder]).registerProduct({
+        holderId, scenarioId, kind,
+        chargingBases: bases(ChargingBasis.FreeTrialForSourceDept, ChargingBasis.PublicInterestFree, ChargingBasis.Commercial),
+        previousVersionId: 0n, pricingBasisHash: h(`pricing:${label}`), usageHash: h(`usage:${label}`), descriptionHash: h(`product:${label}`),
+        resourceIds: asc(resourceIds), parentProductIds: asc(parentProductIds),
+      }),
+    );
+    return products.productCount();
+  }
+  async function reviewAndRegister(ids: { id: bigint; holder: DemoKey }[]): Promise<void> {
+    const apps: bigint[] = [];
+    for (const { id, holder } of ids) {
+      await send(productsAs(W.expert2).reviewProduct(id, true, h(`compliance-security-review:${id}`)));
+      await send(productsAs(W[holder]).applyRegistration(id, RegInitial, h(`product-materials:${id}`)));
+      apps.push((await products.registrationOf(id)).pendingApplication);
+    }
+    const noticeEnd = (await latest()) + regNoticeDays * DAY + 2 * DAY;
+    for (const app of apps) {
+      const p = productsAs(W.authority);
+      await send(p.acceptRegistration(app, h(`accepted:${app}`)));
+      await send(p.reviewRegistration(app, true, h(`registration-review:${app}`)));
+      await send(p.noticeRegistration(app, noticeEnd));
+    }
+    await timeTo(noticeEnd + 60);
+    for (const [i, app] of apps.entries()) {
+      await send(productsAs(W.authority).issueRegistration(app, h(`registration-code:product:${ids[i].id}`)));
+      await send(productsAs(W[ids[i].holder]).listProduct(ids[i].id));
+    }
+  }
+  const creditIndex = await registerProduct("operatorA", P.operatorA, S.enterpriseCredit, ProductKind.Indicator, [R.enterpriseRegistry, R.penalties], [], "企业信用指数");
+  const clinicReport = await registerProduct("operatorB", P.operatorB, S.clinicAccess, ProductKind.Report, [R.busArrivals, R.medicalInstitutions], [], "就医出行便利度报告");
+  await reviewAndRegister([{ id: creditIndex, holder: "operatorA" }, { id: clinicReport, holder: "operatorB" }]);
+  await timeTo(day(110));
+  const commuteApi = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Api, [R.busArrivals], [creditIndex], "通勤企业画像接口");
+  await reviewAndRegister([{ id: commuteApi, holder: "developerA" }]);
+  await timeTo(day(150));
+  const commuteReport = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Report, [], [commuteApi], "园区通勤分析报告");
+  await send(productsAs(W.expert2).reviewProduct(commuteReport, true, h(`compliance-security-review:${commuteReport}`)));
+  const Pr = { creditIndex, clinicReport, commuteApi, commuteReport };
+
+  // ----- objections (异议) and quality feedback (质量反馈) -----
+  log("demo: objections and quality feedback");
+  await timeTo(day(160));
+  const oversight = oversightAs(reader);
+  async function fileCase(filer: HDNodeWallet, req: { kind: number; subjectKind: number; subjectId: bigint; filerId: bigint; personDigest: string; label: string }): Promise<bigint> {
+    await send(
+      oversightAs(filer).fileCase({
+        kind: req.kind, subjectKind: req.subjectKind, subjectId: req.subjectId, filerId: req.filerId,
+        departmentId: 0n, contentDigest: h(`case:${req.label}`), personDigest: req.personDigest,
+      }),
+    );
+    return (await oversight.counts())[0];
+  }
+  const caseAnswered = await fileCase(W.platformNode, {
+    kind: CaseKind.Objection, subjectKind: Subject.Resource, subjectId: R.enterpriseRegistry, filerId: 0n,
+    personDigest: h("salted-person:demo-1"), label: "enterprise-address-wrong",
+  });
+  await timeTo(day(165));
+  await send(oversightAs(W.market).answerCase(caseAnswered, Outcome.Corrected, h("resolution:address-corrected")));
+  const caseFeedback = await fileCase(W.developerA, {
+    kind: CaseKind.QualityFeedback, subjectKind: Subject.Resource, subjectId: R.busArrivals, filerId: P.developerA,
+    personDigest: ZERO, label: "bus-arrival-gaps",
+  });
+  await timeTo(day(168));
+  await send(oversightAs(W.transport).answerCase(caseFeedback, Outcome.Confirmed, h("resolution:bus-data-confirmed")));
+
+  // The pilot developer authorization expires (a fact of time, no transaction) at day 220.
+  await timeTo(day(300));
+  const caseOverdue = await fileCase(W.platformNode, {
+    kind: CaseKind.Objection, subjectKind: Subject.Product, subjectId: creditIndex, filerId: 0n,
+    personDigest: h("salted-person:demo-2"), label: "credit-score-disputed",
+  });
+
+  // ----- suspension for rectification (整改) -----
+  log("demo: operator B suspended for rectification (整改)");
+  await timeTo(endAt - 20 * DAY);
+  await send(auth.suspend(A2, h("suspension:operatorB:security-rectification")));
+  await timeTo(endAt - 3 * DAY);
+  const caseOpen = await fileCase(W.platformNode, {
+    kind: CaseKind.Objection, subjectKind: Subject.Resource, subjectId: R.penalties, filerId: 0n,
+    personDigest: h("salted-person:demo-3"), label: "penalty-record-outdated",
+  });
+
+  // Back to the wall clock: from here on blocks carry real time.
+  await timeTo(endAt);
+  const chainEnd = await latest();
+  log(`demo: ${txs} transactions, chain clock ${new Date(chainStart * 1000).toISOString().slice(0, 10)} → ${new Date(chainEnd * 1000).toISOString()}`);
+
+  const num = (o: Record<string, bigint>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Number(v)]));
+  const summary: DemoSummary = {
+    demo: true,
+    seededAt: new Date().toISOString(),
+    chainStart,
+    chainEnd,
+    participants: num(P),
+    resources: num(R),
+    callId: Number(callId),
+    authorizations: { operatorA: Number(A1), operatorB: Number(A2), developerAExpired: Number(A3), developerA: Number(A4), developerBRejected: Number(A5) },
+    agreements: agreementIds.map(Number),
+    scenarios: num(S),
+    products: num(Pr),
+    cases: num({ answeredObjection: caseAnswered, answeredFeedback: caseFeedback, overdueObjection: caseOverdue, openObjection: caseOpen }),
+  };
+  writeFileSync(path.join(dataDir, DEMO_DONE), JSON.stringify(summary, null, 2) + "\n");
+  return summary;
+}
