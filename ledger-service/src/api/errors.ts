@@ -55,6 +55,12 @@ export class UnsupportedMediaTypeError extends ApiError {
   }
 }
 
+export class ServiceUnavailableError extends ApiError {
+  constructor() {
+    super(503, "unavailable", "the index is not open (starting or shutting down)");
+  }
+}
+
 /** Errors raised by express's body parser carry `type` and `status`. */
 function fromBodyParser(err: unknown, limit: string): ApiError | undefined {
   if (typeof err !== "object" || err === null || !("type" in err)) return undefined;
@@ -70,9 +76,12 @@ function fromBodyParser(err: unknown, limit: string): ApiError | undefined {
 /** The one error middleware: ApiError -> its status; anything else -> 500 without internals. */
 export function errorHandler(log: Logger, bodyLimit: string): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const e = err instanceof ApiError ? err : fromBodyParser(err, bodyLimit);
+    const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+    const closed = code === "LEVEL_DATABASE_NOT_OPEN" || code === "LEVEL_ITERATOR_NOT_OPEN";
+    const e = err instanceof ApiError ? err : closed ? new ServiceUnavailableError() : fromBodyParser(err, bodyLimit);
     if (e) {
       if (e instanceof RateLimitedError) res.setHeader("Retry-After", String(e.retryAfterSeconds));
+      if (e instanceof ServiceUnavailableError) res.setHeader("Retry-After", "1");
       res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
       return;
     }
