@@ -221,6 +221,23 @@ describe("ledger-service follower (anvil)", function () {
     await indexer.stop();
   });
 
+  it("R7 startService: the real views index the chain and /api/v1/health reports the follower", async function () {
+    const { startService } = await import("../../ledger-service/src/runtime/service");
+    const common = testCommon({ RPC_URL: anvil.url, DEPLOYMENT_FILE: world.deploymentFile, DATA_DIR: tmpDir("service"), PORT: "0" });
+    const service = await startService(common);
+    try {
+      await synced(service.indexer);
+      const res = await fetch(`http://127.0.0.1:${service.port}/api/v1/health`);
+      const body = (await res.json()) as { status: string; indexedBlock: number; chainId: number; lag: number };
+      expect(res.status).to.equal(200);
+      expect(body.chainId).to.equal(31337);
+      expect(body.indexedBlock).to.equal((await head()).number);
+      expect(body.lag).to.equal(0);
+    } finally {
+      await service.stop();
+    }
+  });
+
   it("R6 chain reset (fresh chain, new deployment, same data dir): the index is rebuilt, never mixed", async function () {
     const dataDir = tmpDir("reset");
     const first = await index({ RPC_URL: anvil.url, DATA_DIR: dataDir });

@@ -84,7 +84,8 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   let recent: BlockRef[] = [...args.initial.recent].sort((a, b) => a.number - b.number);
   let localFinalized = args.initial.finalized;
   let finalizedTagWorks = args.finalizedTag === "auto";
-  let rangeSize = Math.max(1, args.maxRange);
+  // Start small and let the log counts of the first ranges grow it (see step()).
+  let rangeSize = Math.max(1, Math.min(args.maxRange, 16));
   let stopped = false;
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;

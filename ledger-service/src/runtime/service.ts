@@ -269,3 +269,53 @@ export async function chainIdentity(rpc: Rpc, deployment: Deployment, views: rea
 }
 
 export type { ChainEvent };
+
+// ===== SERVICE =====
+
+export interface Service {
+  indexer: Indexer;
+  /** The port the API listens on. */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service: the indexer with every view of the deployment's policy profile, and the
+ * API over its reader on config.PORT.
+ */
+export async function startService(common: Common): Promise<Service> {
+  const { createViews } = await import("../views");
+  const { createApi } = await import("../api/server");
+  const { Contract, JsonRpcProvider } = await import("ethers");
+  const deployment = loadDeployment(common.config.DEPLOYMENT_FILE);
+  const views = createViews(deployment.profile.body);
+  const indexer = await startIndexer(common, { views, deployment });
+  // Role checks read the hub at the latest block (sign-in is rare; one eth_call each).
+  const provider = new JsonRpcProvider(common.config.RPC_URL, deployment.chainId, { staticNetwork: true });
+  const hub = new Contract(
+    deployment.contracts.ProvenantHub.address,
+    ["function hasRole(bytes32 role, address account) view returns (bool)"],
+    provider,
+  );
+  const app = createApi(common, {
+    reader: indexer.reader,
+    health: () => indexer.health(),
+    hasRole: async (role, address) => Boolean(await hub.getFunction("hasRole").staticCall(role, address)),
+  });
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
+    const s = app.listen(common.config.PORT, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : common.config.PORT;
+  common.logger.info({ port }, "api listening");
+  return {
+    indexer,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await indexer.stop();
+      provider.destroy();
+    },
+  };
+}
