@@ -1,37 +1,262 @@
 /**
- * Process entry: configuration from the environment, the service, and a clean shutdown.
- *   RPC_URL=http://127.0.0.1:8545 DEPLOYMENT_FILE=deployments/local.json npx ts-node ledger-service/src/runtime/main.ts
+ * `npm start`: the whole platform in one command.
+ *
+ * Embedded mode (no RPC_URL): anvil with its state under `<dataDir>/chain`, the contracts
+ * deployed once (`<dataDir>/deployment.json`), the demo seeded on the first start, then the
+ * ledger-service (indexer, API, explorer). External mode (RPC_URL + DEPLOYMENT_FILE): the service
+ * only. Ctrl-C stops the HTTP server, then the indexer, then the chain (which dumps its state).
+ *
+ * Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration.
+ *
+ * External mode replaces the earlier service-only entry (RPC_URL=… DEPLOYMENT_FILE=… main.ts);
+ * note that DATA_DIR is the root here and the LevelDB index lives in `<DATA_DIR>/index`.
  */
-import { ConfigError, loadConfig } from "./config";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import express from "express";
+import { JsonRpcProvider } from "ethers";
+import { loadProfile, ProfileError } from "../../../policy/profile";
+import { deployProvenantWith, type Deployment } from "../../../scripts/lib/deploy";
+import { DEMO_KEYS, DevChainProvider, demoState, devWallet, readDemoSummary, seedDemo } from "../../../scripts/lib/demo";
+import { ProvenantHub__factory } from "../../../typechain-types";
+import { createApi } from "../api/server";
+import { DeploymentError, errorMessage } from "../chain/errors";
+import { createExplorer } from "../explorer";
+import { createViews } from "../views";
+import { startAnvil, type Anvil } from "./anvil";
 import { createCommon } from "./common";
-import { startService } from "./service";
+import { ConfigError, loadConfig } from "./config";
+import { loadDeployment } from "./deployment";
+import { ensurePortFree, LAUNCH_HELP, parseLaunchOptions, UsageError, type LaunchOptions } from "./launch";
+import { startIndexer, type Indexer } from "./service";
 
-async function main(): Promise<void> {
-  let config;
+/** The deployment JSON of the embedded chain: the shared format plus the demo flag. */
+export type EmbeddedDeployment = Deployment & { demo: boolean; embedded: true };
+
+const DAY = 86_400;
+/** How far in the past a new demo chain starts (the demo walks ~395 days forward). */
+const DEMO_CHAIN_AGE = 400 * DAY;
+/** A new chain without demo starts a little in the past so deployment never runs ahead of real time. */
+const PLAIN_CHAIN_AGE = 3600;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  let opts: LaunchOptions | "help";
   try {
-    config = loadConfig();
+    opts = parseLaunchOptions(process.argv.slice(2));
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    return configFailure(err);
   }
-  const common = createCommon(config);
-  const service = await startService(common);
-  const shutdown = (signal: string) => {
-    common.logger.info({ signal }, "shutting down");
-    service.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+  if (opts === "help") {
+    say(LAUNCH_HELP);
+    return 0;
+  }
+  const o = opts;
+  const embedded = o.rpcUrl === undefined;
+
+  let anvil: Anvil | undefined;
+  let indexer: Indexer | undefined;
+  let server: Server | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function shutdown(reason: string): Promise<void> {
+    stopping ??= (async () => {
+      say(`provenant: stopping (${reason})`);
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
+      await indexer?.stop().catch((err: unknown) => say(`provenant: indexer stop: ${errorMessage(err)}`));
+      if (anvil) {
+        await anvil.stop();
+        say(`provenant: chain state saved to ${anvil.stateFile}`);
+      }
+    })();
+    return stopping;
+  }
+  let exitCode = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say("provenant: second signal, exiting now");
+      process.exit(130);
+    }
+    void shutdown(signal).then(resolveDone);
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-  await service.indexer.done.catch((err: unknown) => {
-    common.logger.fatal({ err }, "indexer failed");
-    process.exitCode = 1;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // Last resort if the process dies some other way: never leave the chain running.
+  process.on("exit", () => {
+    if (anvil?.pid !== undefined && !stopping) {
+      try {
+        process.kill(anvil.pid, "SIGINT");
+      } catch {
+        // already gone
+      }
+    }
   });
+
+  try {
+    mkdirSync(o.dataDir, { recursive: true });
+    if (embedded) await ensurePortFree(o.host, o.port, "PORT");
+
+    let rpcUrl: string;
+    let deploymentFile: string;
+    let deployment: Deployment;
+    let demo = false;
+    if (embedded) {
+      const profile = loadProfile(o.profile);
+      await ensurePortFree("127.0.0.1", o.chainPort, "CHAIN_PORT");
+      deploymentFile = o.deploymentFile ?? path.join(o.dataDir, "deployment.json");
+      const stateFile = path.join(o.dataDir, "chain", "state.json");
+      const hasState = existsSync(stateFile);
+      const hasDeployment = existsSync(deploymentFile);
+      if (!hasState && hasDeployment) {
+        throw new UsageError([
+          `${deploymentFile} exists but the chain state ${stateFile} does not: the chain was removed. ` +
+            "Move the deployment file away (or use a new DATA_DIR) to deploy on a new chain.",
+        ]);
+      }
+      if (hasState && demoState(o.dataDir) === "interrupted") {
+        throw new UsageError([
+          `the demo seeding in ${o.dataDir} was interrupted; its chain is half-seeded. Delete the data directory and start again.`,
+        ]);
+      }
+      const seed = !hasState && o.demo;
+      const wall = Math.floor(Date.now() / 1000);
+      anvil = await startAnvil({
+        dataDir: o.dataDir,
+        port: o.chainPort,
+        genesisTimestamp: wall - (seed ? DEMO_CHAIN_AGE : PLAIN_CHAIN_AGE),
+      });
+      const a = anvil;
+      void a.exited.then((code) => {
+        if (!stopping) {
+          say(`provenant: the embedded chain exited unexpectedly (code ${code}); see ${path.join(o.dataDir, "chain", "anvil.log")}`);
+          exitCode = 1;
+          void shutdown("chain exited").then(resolveDone);
+        }
+      });
+      rpcUrl = a.url;
+      say(`provenant: chain ${a.fresh ? "created" : "resumed"} at ${rpcUrl} (state ${a.stateFile})`);
+      const provider = new DevChainProvider(rpcUrl);
+      if (!hasDeployment) {
+        say(`provenant: deploying the contracts with policy profile ${profile.id}`);
+        const { deployment: d } = await deployProvenantWith(devWallet(0, provider), {
+          profile,
+          log: (line) => say(`  ${line}`),
+        });
+        const record: EmbeddedDeployment = { ...d, demo: seed, embedded: true };
+        const tmp = `${deploymentFile}.tmp`;
+        writeFileSync(tmp, JSON.stringify(record, null, 2) + "\n");
+        renameSync(tmp, deploymentFile);
+        say(`provenant: deployment written to ${deploymentFile}`);
+        if (seed) {
+          say("provenant: seeding the demo (【演示】, dev keys; --no-demo skips this)");
+          await seedDemo({ rpcUrl, deployment: d, profile, dataDir: o.dataDir, log: (line) => say(`  ${line}`) });
+        } else {
+          // Bring the clock from the genesis in the past to the wall clock.
+          await provider.send("evm_setNextBlockTimestamp", [Math.floor(Date.now() / 1000)]);
+          await provider.send("evm_mine", []);
+        }
+      }
+      provider.destroy();
+      deployment = loadDeployment(deploymentFile);
+      demo = (deployment as Partial<EmbeddedDeployment>).demo === true;
+      if (deployment.profile.id !== profile.id) {
+        say(`provenant: note: this chain was deployed with profile ${deployment.profile.id}; PROVENANT_PROFILE=${profile.id} applies only to a new data directory`);
+      }
+    } else {
+      rpcUrl = o.rpcUrl!;
+      deploymentFile = o.deploymentFile!;
+      deployment = loadDeployment(deploymentFile);
+      demo = (deployment as Partial<EmbeddedDeployment>).demo === true;
+      await ensurePortFree(o.host, o.port, "PORT");
+    }
+
+    const config = loadConfig({
+      CONFIRMATIONS: embedded ? "0" : undefined,
+      ...o.serviceEnv,
+      RPC_URL: rpcUrl,
+      DEPLOYMENT_FILE: deploymentFile,
+      DATA_DIR: path.join(o.dataDir, "index"),
+      PORT: String(o.port),
+    });
+    const common = createCommon(config);
+    const views = createViews(deployment.profile.body);
+    indexer = await startIndexer(common, { views, deployment });
+    const ix = indexer;
+    void ix.done.catch((err: unknown) => {
+      if (!stopping) {
+        say(`provenant: the indexer stopped: ${errorMessage(err)}`);
+        exitCode = 1;
+        void shutdown("indexer failed").then(resolveDone);
+      }
+    });
+
+    const readProvider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
+    const hub = ProvenantHub__factory.connect(deployment.contracts.ProvenantHub.address, readProvider);
+    const api = createApi(common, {
+      reader: ix.reader,
+      health: () => ({ ...ix.health(), mode: embedded ? "embedded" : "external", demo, profile: deployment.profile.id }),
+      hasRole: (role, address) => hub.hasRole(role, address),
+      auth: { chainId: deployment.chainId },
+    });
+    const app = express();
+    app.disable("x-powered-by");
+    app.use(createExplorer());
+    app.use(api);
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(o.port, o.host, () => resolve(s));
+      s.once("error", reject);
+    });
+
+    const base = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
+    say("");
+    say("Provenant is running  (Ctrl-C to stop)");
+    say(`  mode             ${embedded ? "embedded chain (anvil)" : "external chain"}${demo ? ", demo data (【演示】)" : ""}`);
+    say(`  RPC URL          ${rpcUrl}`);
+    say(`  API              ${base}/api/v1   (health: ${base}/api/v1/health, OpenAPI: ${base}/api/v1/openapi.json)`);
+    say(`  explorer         ${base}/`);
+    say(`  deployment file  ${deploymentFile}`);
+    say(`  data directory   ${o.dataDir}`);
+    say(`  policy profile   ${deployment.profile.id}`);
+    if (demo) {
+      const summary = readDemoSummary(o.dataDir);
+      if (summary) say(`  demo             ${path.join(o.dataDir, "demo.json")} (ids of every demo record)`);
+      say(`  dev keys         anvil's default mnemonic; ${DEMO_KEYS.map((k) => `#${k.index} ${k.key}`).join(", ")}`);
+    }
+    say(`  CLI              npx provenant status --api ${base}`);
+    say("");
+    if (stopping) await stopping; // a signal arrived while starting
+    else await done;
+  } catch (err) {
+    await shutdown("start failed").catch(() => undefined);
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof ProfileError || err instanceof DeploymentError) {
+      return configFailure(err);
+    }
+    say(`provenant: ${errorMessage(err)}`);
+    return 1;
+  }
+  return exitCode;
 }
 
-void main();
+function configFailure(err: unknown): number {
+  const message = err instanceof ConfigError ? err.problems.join("\n  ") : errorMessage(err);
+  process.stderr.write(`provenant: ${message}\n(see npm start -- --help)\n`);
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`provenant: ${errorMessage(err)}\n`);
+    process.exit(1);
+  },
+);
