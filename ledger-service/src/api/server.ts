@@ -28,6 +28,8 @@ export type ApiArgs = {
   rateLimit?: RateLimitOptions | false;
   /** Largest accepted JSON body (default 8kb). */
   bodyLimit?: string;
+  /** Served at "/" beside the API (the public explorer); paths it does not know fall through. */
+  explorer?: express.Router;
 };
 
 export const API_PREFIX = "/api/v1";
@@ -89,6 +91,7 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   });
 
   app.use(API_PREFIX, api);
+  if (args.explorer) app.use(args.explorer);
   app.use((req) => {
     throw new NotFoundError(`route ${req.method} ${req.path}`);
   });

@@ -12,6 +12,10 @@ import { DeploymentError, RpcError, errorMessage, isRetryable } from "../chain/e
 import type { Deployment } from "../../../scripts/lib/deploy";
 import type { Common } from "./common";
 import { loadDeployment } from "./deployment";
+import { Contract, JsonRpcProvider } from "ethers";
+import { createApi } from "../api/server";
+import { createExplorer } from "../explorer";
+import { createViews } from "../views";
 
 export type HealthStatus = "starting" | "syncing" | "ok" | "degraded" | "failed" | "stopped";
 
@@ -284,9 +288,6 @@ export interface Service {
  * API over its reader on config.PORT.
  */
 export async function startService(common: Common): Promise<Service> {
-  const { createViews } = await import("../views");
-  const { createApi } = await import("../api/server");
-  const { Contract, JsonRpcProvider } = await import("ethers");
   const deployment = loadDeployment(common.config.DEPLOYMENT_FILE);
   const views = createViews(deployment.profile.body);
   const indexer = await startIndexer(common, { views, deployment });
@@ -301,6 +302,7 @@ export async function startService(common: Common): Promise<Service> {
     reader: indexer.reader,
     health: () => indexer.health(),
     hasRole: async (role, address) => Boolean(await hub.getFunction("hasRole").staticCall(role, address)),
+    explorer: createExplorer(),
   });
   const server = await new Promise<import("node:http").Server>((resolve, reject) => {
     const s = app.listen(common.config.PORT, () => resolve(s));
