@@ -1,0 +1,288 @@
+/**
+ * The real start path (`ledger-service/src/runtime/main.ts`, what `npm start` runs) in a temp
+ * data directory: embedded anvil, deploy once, demo seed, service; stop with SIGINT; start
+ * again on the same directory; the CLI against it; bad configuration values.
+ */
+import { expect } from "chai";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../..");
+const MAIN = path.join(ROOT, "ledger-service/src/runtime/main.ts");
+const CLI = path.join(ROOT, "bin/provenant");
+const TS_NODE = path.join(ROOT, "node_modules/.bin/ts-node");
+/** Dev account #3 of anvil's default mnemonic: REGULATOR in the demo. */
+const REGULATOR_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A clean environment: none of the launcher's variables leak in from the caller. */
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  return { ...e, ...extra };
+}
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(dataDir: string, port: number, chainPort: number, args: string[] = []): Running {
+  const child = spawn(TS_NODE, ["--transpile-only", MAIN, ...args], {
+    cwd: ROOT,
+    env: env({ DATA_DIR: dataDir, PORT: String(port), CHAIN_PORT: String(chainPort) }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Health {
+  status: string;
+  headBlock: number | null;
+  indexedBlock: number | null;
+  indexedBlockHash?: string;
+  demo?: boolean;
+  rebuilt: boolean;
+}
+
+/** Waits until the service answers and has indexed the chain head. */
+async function waitIndexed(r: Running, base: string, timeoutMs = 150_000): Promise<Health> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void r.exited.then((c) => (exitCode = c));
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`the platform exited (${exitCode}):\n${r.output()}`);
+    try {
+      const h = await getJson<Health>(`${base}/api/v1/health`);
+      if (h.status === "ok" && h.headBlock !== null && h.indexedBlock === h.headBlock) return h;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`not healthy within ${timeoutMs} ms:\n${r.output()}`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+async function stop(r: Running): Promise<number | null> {
+  r.child.kill("SIGINT");
+  return r.exited;
+}
+
+function cli(args: string[], extra: Record<string, string> = {}) {
+  const r = spawnSync(CLI, args, { cwd: ROOT, env: env(extra), encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+type Page = { items: { id: string; name?: string; status?: string; statusAt?: string }[] };
+
+describe("npm start: the whole platform on an embedded chain", function () {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "provenant-start-"));
+  let port: number;
+  let chainPort: number;
+  let base: string;
+  let first: { health: Health; participants: Page; authorizations: Page; products: Page; deployment: string };
+
+  before(async () => {
+    port = await freePort();
+    chainPort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("starts on an empty data directory: anvil, deployment, demo seed, service; stops on SIGINT", async () => {
+    const r = start(dataDir, port, chainPort);
+    try {
+      const health = await waitIndexed(r, base);
+      expect(health.demo).to.equal(true);
+      const participants = await getJson<Page>(`${base}/api/v1/participants?limit=100`);
+      expect(participants.items).to.have.length(9);
+      for (const p of participants.items) expect(p.name).to.match(/^【演示】/);
+      const authorizations = await getJson<Page>(`${base}/api/v1/authorizations?limit=100`);
+      expect(authorizations.items.map((a) => a.status)).to.include.members(["Active", "Suspended", "Rejected"]);
+      const products = await getJson<Page>(`${base}/api/v1/products?limit=100`);
+      expect(products.items.length).to.be.greaterThanOrEqual(4);
+      const deployment = readFileSync(path.join(dataDir, "deployment.json"), "utf8");
+      expect(JSON.parse(deployment)).to.include({ demo: true, embedded: true });
+      const out = r.output();
+      for (const what of ["RPC URL", "API", "explorer", "deployment file", "data directory"]) expect(out).to.contain(what);
+      expect(out).to.contain("seeding the demo");
+
+      // The chain never runs ahead of the wall clock.
+      const head = await rpc(chainPort, "eth_getBlockByNumber", ["latest", false]);
+      expect(parseInt((head as { timestamp: string }).timestamp, 16)).to.be.at.most(Math.floor(Date.now() / 1000) + 1);
+      first = { health, participants, authorizations, products, deployment };
+    } finally {
+      expect(await stop(r)).to.equal(0);
+    }
+    expect(r.output()).to.contain("chain state saved");
+    expect(statSync(path.join(dataDir, "chain", "state.json")).size).to.be.greaterThan(0);
+  });
+
+  it("starts again on the same directory: same chain and records, nothing redeployed or reseeded", async () => {
+    const r = start(dataDir, port, chainPort);
+    try {
+      const health = await waitIndexed(r, base);
+      expect(health.headBlock).to.be.at.least(first.health.headBlock!);
+      expect(health.rebuilt).to.equal(false);
+      expect(await getJson<Page>(`${base}/api/v1/participants?limit=100`)).to.deep.equal(first.participants);
+      expect(await getJson<Page>(`${base}/api/v1/products?limit=100`)).to.deep.equal(first.products);
+      const auths = await getJson<Page>(`${base}/api/v1/authorizations?limit=100`);
+      expect(auths.items.map((a) => [a.id, a.status])).to.deep.equal(first.authorizations.items.map((a) => [a.id, a.status]));
+      expect(readFileSync(path.join(dataDir, "deployment.json"), "utf8")).to.equal(first.deployment);
+      const out = r.output();
+      expect(out).to.contain("chain resumed");
+      expect(out).not.to.contain("deploying");
+      expect(out).not.to.contain("seeding");
+
+      // The CLI against the running service.
+      const status = cli(["status", "--api", base]);
+      expect(status.code, status.stderr).to.equal(0);
+      expect(status.stdout).to.contain("9 participants");
+      const statusJson = cli(["status", "--api", base, "--json"]);
+      expect(JSON.parse(statusJson.stdout).counts.authorizations).to.equal(5);
+      const trace = cli(["trace", "4", "--api", base]);
+      expect(trace.code, trace.stderr).to.equal(0);
+      expect(trace.stdout).to.match(/^product 4/);
+      expect(trace.stdout).to.contain("derivedFromProduct → product 3");
+      expect(trace.stdout).to.contain("sourcedFrom → participant");
+      const missing = cli(["trace", "999", "--api", base]);
+      expect(missing.code).to.equal(1);
+      expect(missing.stderr).to.contain("404");
+      const deadlines = cli(["deadlines", "--api", base, "--json"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+      expect(deadlines.code, deadlines.stderr).to.equal(0);
+      expect(JSON.parse(deadlines.stdout).items.length).to.be.greaterThan(0);
+      const refused = cli(["deadlines", "--api", base, "--key", "0x" + "11".repeat(32)]);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.contain("REGULATOR");
+
+      // A port in use is refused with a clear message while this one runs.
+      const busy = spawnSync(TS_NODE, ["--transpile-only", MAIN], {
+        cwd: ROOT,
+        env: env({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "provenant-busy-")), PORT: String(port) }),
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(busy.status).to.equal(2);
+      expect(busy.stderr).to.contain(`PORT ${port} is already in use`);
+    } finally {
+      expect(await stop(r)).to.equal(0);
+    }
+  });
+});
+
+async function rpc(port: number, method: string, params: unknown[]): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${port}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return ((await res.json()) as { result: unknown }).result;
+}
+
+describe("npm start: bad configuration", function () {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "provenant-badcfg-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (args: string[], extra: Record<string, string> = {}) =>
+    spawnSync(TS_NODE, ["--transpile-only", MAIN, ...args], {
+      cwd: ROOT,
+      env: env({ DATA_DIR: path.join(dir, "data"), ...extra }),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  const cases: [string, string[], Record<string, string>, string][] = [
+    ["a bad RPC URL", [], { RPC_URL: "not a url", DEPLOYMENT_FILE: "x.json" }, 'RPC_URL "not a url" is not an http(s) URL'],
+    ["RPC_URL without a deployment file", ["--rpc-url", "http://127.0.0.1:1"], {}, "DEPLOYMENT_FILE is required"],
+    ["an unreadable deployment file", ["--rpc-url", "http://127.0.0.1:1", "--deployment", "/nonexistent/deployment.json"], {}, "does not exist"],
+    ["an unknown profile", [], { PROVENANT_PROFILE: "atlantis" }, 'unknown policy profile "atlantis"'],
+    ["a bad port", ["--port", "70000"], {}, "PORT must be a port number"],
+    ["a bad DEMO value", [], { DEMO: "maybe" }, 'DEMO must be "true" or "false"'],
+    ["an unknown flag", ["--frobnicate"], {}, 'unknown option "--frobnicate"'],
+    ["a bad log level", [], { LOG_LEVEL: "loud" }, "LOG_LEVEL must be one of"],
+  ];
+  for (const [what, args, extra, message] of cases) {
+    it(`refuses ${what} with a clear message and exit code 2`, () => {
+      const r = run(args, extra);
+      expect(r.stderr).to.contain(message);
+      expect(r.status).to.equal(2);
+    });
+  }
+
+  it("refuses a deployment file that is not a deployment", () => {
+    const file = path.join(dir, "broken.json");
+    writeFileSync(file, "{ not json");
+    const r = run(["--rpc-url", "http://127.0.0.1:1", "--deployment", file]);
+    expect(r.stderr).to.contain("cannot read deployment file");
+    expect(r.status).to.equal(2);
+  });
+
+  it("refuses a config file with an unknown key", () => {
+    const file = path.join(dir, "config.json");
+    writeFileSync(file, JSON.stringify({ PORTT: 1 }));
+    const r = run(["--config", file]);
+    expect(r.stderr).to.contain('unknown key "PORTT"');
+    expect(r.status).to.equal(2);
+  });
+
+  it("prints help with exit code 0", () => {
+    const r = run(["--help"]);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.contain("--no-demo");
+  });
+});
+
+describe("provenant CLI: usage and unreachable API", function () {
+  it("--help on every command, exit 0", () => {
+    for (const args of [["--help"], ["status", "--help"], ["trace", "--help"], ["deadlines", "--help"]]) {
+      const r = cli(args);
+      expect(r.code, args.join(" ")).to.equal(0);
+      expect(r.stdout).to.contain("Usage: provenant");
+    }
+  });
+  it("bad arguments exit 2 with a message", () => {
+    for (const [args, message] of [
+      [["frobnicate"], 'unknown command "frobnicate"'],
+      [["verify-receipt"], "receipts contract"],
+      [["trace"], "needs a product id"],
+      [["trace", "abc"], "is not a product id"],
+      [["status", "--api", "ftp://x"], "must be http(s)"],
+      [["status", "--bogus"], 'unknown option "--bogus"'],
+      [["deadlines", "--api", "http://127.0.0.1:1"], "needs a REGULATOR key"],
+      [[], "Usage: provenant"],
+    ] as [string[], string][]) {
+      const r = cli(args);
+      expect(r.code, args.join(" ")).to.equal(2);
+      expect(r.stderr, args.join(" ")).to.contain(message);
+    }
+  });
+  it("an unreachable API exits 1 naming the URL", async () => {
+    const port = await freePort();
+    const r = cli(["status", "--api", `http://127.0.0.1:${port}`]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain(`cannot reach the ledger-service API at http://127.0.0.1:${port}`);
+  });
+});
