@@ -12,24 +12,17 @@
  * note that DATA_DIR is the root here and the LevelDB index lives in `<DATA_DIR>/index`.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
 import path from "node:path";
-import express from "express";
-import { JsonRpcProvider } from "ethers";
 import { loadProfile, ProfileError } from "../../../policy/profile";
 import { deployProvenantWith, type Deployment } from "../../../scripts/lib/deploy";
 import { DEMO_KEYS, DevChainProvider, demoState, devWallet, readDemoSummary, seedDemo } from "../../../scripts/lib/demo";
-import { ProvenantHub__factory } from "../../../typechain-types";
-import { createApi } from "../api/server";
 import { DeploymentError, errorMessage } from "../chain/errors";
-import { createExplorer } from "../explorer";
-import { createViews } from "../views";
 import { startAnvil, type Anvil } from "./anvil";
 import { createCommon } from "./common";
 import { ConfigError, loadConfig } from "./config";
 import { loadDeployment } from "./deployment";
 import { ensurePortFree, LAUNCH_HELP, parseLaunchOptions, UsageError, type LaunchOptions } from "./launch";
-import { startIndexer, type Indexer } from "./service";
+import { startService, type Service } from "./service";
 
 /** The deployment JSON of the embedded chain: the shared format plus the demo flag. */
 export type EmbeddedDeployment = Deployment & { demo: boolean; embedded: true };
@@ -57,21 +50,13 @@ async function main(): Promise<number> {
   const embedded = o.rpcUrl === undefined;
 
   let anvil: Anvil | undefined;
-  let indexer: Indexer | undefined;
-  let server: Server | undefined;
+  let service: Service | undefined;
   let stopping: Promise<void> | undefined;
 
   async function shutdown(reason: string): Promise<void> {
     stopping ??= (async () => {
       say(`provenant: stopping (${reason})`);
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeAllConnections();
-        });
-      }
-      await indexer?.stop().catch((err: unknown) => say(`provenant: indexer stop: ${errorMessage(err)}`));
+      await service?.stop().catch((err: unknown) => say(`provenant: service stop: ${errorMessage(err)}`));
       if (anvil) {
         await anvil.stop();
         say(`provenant: chain state saved to ${anvil.stateFile}`);
@@ -189,32 +174,17 @@ async function main(): Promise<number> {
       PORT: String(o.port),
     });
     const common = createCommon(config);
-    const views = createViews(deployment.profile.body);
-    indexer = await startIndexer(common, { views, deployment });
-    const ix = indexer;
-    void ix.done.catch((err: unknown) => {
+    service = await startService(common, {
+      deployment,
+      host: o.host,
+      health: (h) => ({ ...h, mode: embedded ? "embedded" : "external", demo, profile: deployment.profile.id }),
+    });
+    void service.indexer.done.catch((err: unknown) => {
       if (!stopping) {
         say(`provenant: the indexer stopped: ${errorMessage(err)}`);
         exitCode = 1;
         void shutdown("indexer failed").then(resolveDone);
       }
-    });
-
-    const readProvider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
-    const hub = ProvenantHub__factory.connect(deployment.contracts.ProvenantHub.address, readProvider);
-    const api = createApi(common, {
-      reader: ix.reader,
-      health: () => ({ ...ix.health(), mode: embedded ? "embedded" : "external", demo, profile: deployment.profile.id }),
-      hasRole: (role, address) => hub.hasRole(role, address),
-      auth: { chainId: deployment.chainId },
-    });
-    const app = express();
-    app.disable("x-powered-by");
-    app.use(createExplorer());
-    app.use(api);
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(o.port, o.host, () => resolve(s));
-      s.once("error", reject);
     });
 
     const base = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;

@@ -12,7 +12,9 @@ import { DeploymentError, RpcError, errorMessage, isRetryable } from "../chain/e
 import type { Deployment } from "../../../scripts/lib/deploy";
 import type { Common } from "./common";
 import { loadDeployment } from "./deployment";
-import { Contract, JsonRpcProvider } from "ethers";
+import type { Server } from "node:http";
+import { JsonRpcProvider } from "ethers";
+import { ProvenantHub__factory } from "../../../typechain-types";
 import { createApi } from "../api/server";
 import { createExplorer } from "../explorer";
 import { createViews } from "../views";
@@ -280,34 +282,49 @@ export interface Service {
   indexer: Indexer;
   /** The port the API listens on. */
   port: number;
+  /** Closes the HTTP server (dropping open connections), then stops the indexer. */
   stop(): Promise<void>;
+}
+
+export interface StartServiceOptions {
+  /** Deployment already loaded (defaults to reading config.DEPLOYMENT_FILE). */
+  deployment?: Deployment;
+  /** Interface to listen on (default: all interfaces). */
+  host?: string;
+  /** Adds fields to /api/v1/health (e.g. the launch mode). */
+  health?: (health: Health) => object;
 }
 
 /**
  * The whole service: the indexer with every view of the deployment's policy profile, and the
- * API over its reader on config.PORT.
+ * API with the explorer over its reader on config.PORT. The only place the API is wired.
  */
-export async function startService(common: Common): Promise<Service> {
-  const deployment = loadDeployment(common.config.DEPLOYMENT_FILE);
+export async function startService(common: Common, opts: StartServiceOptions = {}): Promise<Service> {
+  const deployment = opts.deployment ?? loadDeployment(common.config.DEPLOYMENT_FILE);
   const views = createViews(deployment.profile.body);
   const indexer = await startIndexer(common, { views, deployment });
   // Role checks read the hub at the latest block (sign-in is rare; one eth_call each).
   const provider = new JsonRpcProvider(common.config.RPC_URL, deployment.chainId, { staticNetwork: true });
-  const hub = new Contract(
-    deployment.contracts.ProvenantHub.address,
-    ["function hasRole(bytes32 role, address account) view returns (bool)"],
-    provider,
-  );
+  const hub = ProvenantHub__factory.connect(deployment.contracts.ProvenantHub.address, provider);
+  const extra = opts.health ?? ((h: Health) => h);
   const app = createApi(common, {
     reader: indexer.reader,
-    health: () => indexer.health(),
-    hasRole: async (role, address) => Boolean(await hub.getFunction("hasRole").staticCall(role, address)),
+    health: () => extra(indexer.health()),
+    hasRole: (role, address) => hub.hasRole(role, address),
+    auth: { chainId: deployment.chainId },
     explorer: createExplorer(),
   });
-  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
-    const s = app.listen(common.config.PORT, () => resolve(s));
-    s.once("error", reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = opts.host ? app.listen(common.config.PORT, opts.host, () => resolve(s)) : app.listen(common.config.PORT, () => resolve(s));
+      s.once("error", reject);
+    });
+  } catch (err) {
+    await indexer.stop();
+    provider.destroy();
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : common.config.PORT;
   common.logger.info({ port }, "api listening");
@@ -315,7 +332,10 @@ export async function startService(common: Common): Promise<Service> {
     indexer,
     port,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await indexer.stop();
       provider.destroy();
     },
