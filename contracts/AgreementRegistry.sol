@@ -229,9 +229,10 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             if (i > 0 && partyIds[i] <= partyIds[i - 1]) {
                 revert AgreementRegistryPartiesNotAscending(partyIds[i - 1], partyIds[i]);
             }
-            IParticipantRegistry.Participant memory p = participants.participant(partyIds[i]);
-            if (p.status != ParticipantStatus.Active) revert AgreementRegistryPartyInactive(partyIds[i], p.status);
-            kinds[i] = p.kind;
+            ParticipantStatus status = participants.statusOf(partyIds[i]);
+            if (status == ParticipantStatus.None) revert IParticipantRegistry.ParticipantRegistryUnknownParticipant(partyIds[i]);
+            if (status != ParticipantStatus.Active) revert AgreementRegistryPartyInactive(partyIds[i], status);
+            kinds[i] = participants.kindOf(partyIds[i]);
         }
     }
 

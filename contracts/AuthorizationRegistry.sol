@@ -73,7 +73,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         IParticipantRegistry participants = _participants();
         participants.requireActiveSigner(organizerId, ParticipantKind.None, msg.sender);
         // Ensure that the organizer fits the mode (000 第五条).
-        ParticipantKind kind = participants.participant(organizerId).kind;
+        ParticipantKind kind = participants.kindOf(organizerId);
         bool ok = kind == ParticipantKind.DataAuthority ||
             (mode == AuthorizationMode.Comprehensive && kind == ParticipantKind.ImplementingAgency) ||
             (mode == AuthorizationMode.Domain && kind == ParticipantKind.SourceDepartment);
@@ -387,6 +387,11 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     /// @inheritdoc IAuthorizationRegistry
     function authorization(uint64 id) external view returns (Authorization memory) {
         return _get(id);
+    }
+
+    /// @inheritdoc IAuthorizationRegistry
+    function holderOf(uint64 id) external view returns (uint64) {
+        return _get(id).holderId;
     }
 
     /// @inheritdoc IAuthorizationRegistry

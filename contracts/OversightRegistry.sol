@@ -407,7 +407,8 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
 
     /// @dev Reverts unless participant `id` is of kind `a` or `b`; returns its kind.
     function _checkKind(uint64 id, ParticipantKind a, ParticipantKind b) private view returns (ParticipantKind kind) {
-        kind = _participants().participant(id).kind;
+        kind = _participants().kindOf(id);
+        if (kind == ParticipantKind.None) revert IParticipantRegistry.ParticipantRegistryUnknownParticipant(id);
         if (kind != a && kind != b) revert OversightRegistryWrongParticipantKind(id, kind);
     }
 
@@ -445,7 +446,7 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
 
     function _holderOf(uint64 authorizationId) private view returns (uint64) {
         _checkSubject(SubjectKind.Authorization, authorizationId);
-        return _authorizations().authorization(authorizationId).holderId;
+        return _authorizations().holderOf(authorizationId);
     }
 
     function _resource(uint64 resourceId) private view returns (IResourceCatalog.Resource memory) {

@@ -167,6 +167,11 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function kindOf(uint64 id) external view returns (ParticipantKind) {
+        return _participants[id].kind;
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function statusOf(uint64 id) external view returns (ParticipantStatus) {
         return _participants[id].status;
     }

@@ -132,7 +132,7 @@ contract ProductRegistry is Registrable, IProductRegistry {
         }
         p.status = ProductStatus.Listed;
         p.listedAt = nowTs;
-        RegistrationRecord memory reg = this.registrationOf(id);
+        RegistrationRecord storage reg = _registrationRecord(id);
         emit ProductListed(
             id,
             p.holderId,

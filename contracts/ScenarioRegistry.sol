@@ -41,7 +41,7 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
         if (req.purposeHash == bytes32(0)) revert ScenarioRegistryZeroHash("purposeHash");
         if (req.descriptionHash == bytes32(0)) revert ScenarioRegistryZeroHash("descriptionHash");
         // Ensure that the scenario runs under one authorization of its own holder (002 第二十三条).
-        uint64 authHolder = auths.authorization(req.authorizationId).holderId;
+        uint64 authHolder = auths.holderOf(req.authorizationId);
         if (authHolder != req.holderId) {
             revert ScenarioRegistryHolderMismatch(req.authorizationId, authHolder, req.holderId);
         }

@@ -133,6 +133,11 @@ abstract contract Registrable is HubConsumer, IRegistrable {
         return rec.code != bytes32(0) && !rec.deregistered && rec.issuedAt <= at && at < rec.validUntil;
     }
 
+    /// @dev The registration a subject holds, for inheriting registries (no external self-call).
+    function _registrationRecord(uint64 subjectId) internal view returns (RegistrationRecord storage) {
+        return _records[subjectId];
+    }
+
     function _application(
         uint64 applicationId,
         RegistrationStep expected

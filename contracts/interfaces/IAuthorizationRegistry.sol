@@ -299,6 +299,9 @@ interface IAuthorizationRegistry {
     /// @notice One authorization.
     function authorization(uint64 id) external view returns (Authorization memory);
 
+    /// @notice The holder of authorization `id`; reverts if unknown. Cheaper than `authorization`.
+    function holderOf(uint64 id) external view returns (uint64);
+
     /// @notice The effective status at `at`: the stored status, or Expired once the term is over.
     function statusAt(uint64 id, uint64 at) external view returns (AuthorizationStatus);
 

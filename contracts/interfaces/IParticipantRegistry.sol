@@ -122,6 +122,9 @@ interface IParticipantRegistry {
     /// @notice The participant `id`; reverts if unknown.
     function participant(uint64 id) external view returns (Participant memory);
 
+    /// @notice The kind of participant `id` (None if unknown). Cheaper than `participant` for checks.
+    function kindOf(uint64 id) external view returns (ParticipantKind);
+
     /// @notice The status of participant `id` (None if unknown).
     function statusOf(uint64 id) external view returns (ParticipantStatus);
 
