@@ -99,6 +99,14 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         _participants().requireActiveSigner(c.organizerId, ParticipantKind.None, msg.sender);
         if (c.closed) revert AuthorizationRegistryCallClosed(callId);
         if (resultHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
+        // Ensure that only operators are recorded as selected (002 第十二条).
+        IParticipantRegistry participants = _participants();
+        for (uint256 i = 0; i < selectedHolderIds.length; ++i) {
+            ParticipantKind kind = participants.kindOf(selectedHolderIds[i]);
+            if (kind != ParticipantKind.Operator) {
+                revert IParticipantRegistry.ParticipantRegistryWrongKind(selectedHolderIds[i], ParticipantKind.Operator, kind);
+            }
+        }
         c.closed = true;
         c.resultHash = resultHash;
         emit CallClosed(callId, resultHash, selectedHolderIds, msg.sender);
@@ -276,7 +284,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
 
     /// @inheritdoc IAuthorizationRegistry
     function terminate(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
-        _getInStatus(id, AuthorizationStatus.Suspended);
+        _getLive(id, AuthorizationStatus.Suspended);
         _setStatus(id, AuthorizationStatus.Terminated, reasonHash, false);
     }
 
@@ -316,6 +324,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     ) external onlyRole(DATA_AUTHORITY) {
         Authorization storage a = _get(id);
         if (!a.exitRequested || a.exitNoticeEnd != 0) revert AuthorizationRegistryNoExitRequest(id);
+        if (opinionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
         if (a.status != AuthorizationStatus.Active && a.status != AuthorizationStatus.Suspended) {
             revert AuthorizationRegistryWrongStatus(id, a.status);
         }
