@@ -6,9 +6,10 @@
  *
  *   npx ts-node --transpile-only bench/api.ts            # AUTHS=40000 DURATION=15 by default
  *   AUTHS=60000 DURATION=20 npx ts-node --transpile-only bench/api.ts
+ *   BENCH_DIR=/tmp/idx AUTHS=25000 npx ts-node --transpile-only bench/api.ts  # keep/reuse the index
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
@@ -17,7 +18,7 @@ import { id as keccak } from "ethers";
 import { loadProfile } from "../policy/profile";
 import { openStore, type BlockRef } from "../ledger-service/src/store/db";
 import type { ChainEvent, JsonValue } from "../ledger-service/src/store/types";
-import { createViews } from "../ledger-service/src/views";
+import { createViews, viewIdentity } from "../ledger-service/src/views";
 import { createApi } from "../ledger-service/src/api/server";
 
 type AutocannonResult = {
@@ -66,12 +67,16 @@ function eventsOf(i: number, at: number): { contract: string; event: string; arg
   ];
 }
 
-async function main(): Promise<void> {
-  const logger = pino({ level: "warn" });
-  const dir = mkdtempSync(path.join(os.tmpdir(), "provenant-bench-api-"));
+/** Builds the index in `dir` (skipped when BENCH_DIR already holds one of the same size). */
+async function buildIndex(dir: string, t0: number): Promise<void> {
   const views = createViews(loadProfile("huizhou"));
-  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: views.map((v) => v.name) } });
-  const t0 = Date.UTC(2025, 0, 6) / 1000;
+  const marker = path.join(dir, `.bench-${AUTHS}-${h(viewIdentity(views).join(",")).slice(2, 14)}`);
+  if (existsSync(marker)) {
+    console.log(`reusing the index in ${dir}`);
+    return;
+  }
+  const logger = pino({ level: "warn" });
+  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
   let blockNo = 1;
   let events: ChainEvent[] = [];
   let blocks: BlockRef[] = [];
@@ -106,6 +111,15 @@ async function main(): Promise<void> {
   console.log(`indexed ${records.toLocaleString()} records (${eventCount.toLocaleString()} events) in ${indexSeconds.toFixed(1)} s`);
 
   await store.close();
+  writeFileSync(marker, "");
+}
+
+async function main(): Promise<void> {
+  const keep = process.env.BENCH_DIR;
+  const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), "provenant-bench-api-"));
+  if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
+  const t0 = Date.UTC(2025, 0, 6) / 1000;
+  await buildIndex(dir, t0);
 
   // The API runs in its own process so that autocannon does not share its event loop.
   const nowMs = (t0 + 600 + AUTHS * 30 + 86_400) * 1000;
@@ -137,14 +151,14 @@ async function main(): Promise<void> {
     child.once("exit", r);
     child.kill("SIGTERM");
   });
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Child mode: open the index read-only-by-use and serve it. */
 async function serve(dir: string, nowMs: number): Promise<void> {
   const logger = pino({ level: "warn" });
   const views = createViews(loadProfile("huizhou"));
-  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: views.map((v) => v.name) } });
+  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
   const app = createApi({ logger }, { reader: store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, now: () => nowMs });
   const server = app.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
   process.once("SIGTERM", () => {

@@ -106,10 +106,9 @@ export function createQueries(reader: ViewReader) {
     return { ...a, statusAt: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
   }
 
-  async function idsUnder(space: string, prefix: string, limit = 1_000): Promise<string[]> {
-    const out: string[] = [];
-    for await (const [, v] of reader.range<string>(space, { gte: prefix, lt: prefix.slice(0, -1) + ";", limit })) out.push(v);
-    return out;
+  /** The ids a view linked to one record (ascending, at most LINKS_CAP): one point read. */
+  async function links(space: string, id: string): Promise<readonly string[]> {
+    return (await reader.get<string[]>(space, pad(id))) ?? [];
   }
 
   // ===== PROVENANCE =====
@@ -157,7 +156,7 @@ export function createQueries(reader: ViewReader) {
       return nid;
     };
     const addAgreements = async (authId: string, authNode: string) => {
-      for (const agId of await idsUnder(SPACE.agreementByAuth, `${pad(authId)}:`)) {
+      for (const agId of await links(SPACE.agreementsOfAuth, authId)) {
         const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(agId));
         if (!g) continue;
         const nid = `agreement:${agId}`;
@@ -259,17 +258,17 @@ export function createQueries(reader: ViewReader) {
     async authorization(id: string, at: number) {
       const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
       const children = [];
-      for (const cid of await idsUnder(SPACE.authByParent, `${pad(id)}:`)) {
+      for (const cid of await links(SPACE.authChildren, id)) {
         const c = await authorization(cid);
         if (c) children.push({ id: c.id, holderId: c.holderId, status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
       }
       const agreements = [];
-      for (const gid of await idsUnder(SPACE.agreementByAuth, `${pad(id)}:`)) {
+      for (const gid of await links(SPACE.agreementsOfAuth, id)) {
         const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(gid));
         if (g) agreements.push({ id: g.id, kind: g.kind, status: agreementStatusAt(g, at), termStart: g.termStart, termEnd: g.termEnd, partyIds: g.partyIds, termsDigest: g.termsDigest, anchor: g.anchor });
       }
       const scenarios = [];
-      for (const sid of await idsUnder(SPACE.scenarioByAuth, `${pad(id)}:`)) {
+      for (const sid of await links(SPACE.scenariosOfAuth, id)) {
         const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(sid));
         if (s) scenarios.push({ id: s.id, status: scenarioStatusAt(s, at), purposeHash: s.purposeHash, resourceIds: s.resourceIds, anchor: s.anchor });
       }

@@ -17,7 +17,7 @@ import { JsonRpcProvider } from "ethers";
 import { ProvenantHub__factory } from "../../../typechain-types";
 import { createApi } from "../api/server";
 import { createExplorer } from "../explorer";
-import { createViews } from "../views";
+import { createViews, viewIdentity } from "../views";
 
 export type HealthStatus = "starting" | "syncing" | "ok" | "degraded" | "failed" | "stopped";
 
@@ -270,7 +270,7 @@ export async function chainIdentity(rpc: Rpc, deployment: Deployment, views: rea
     contracts: Object.entries(deployment.contracts)
       .map(([name, c]) => `${name}=${c.address.toLowerCase()}`)
       .sort(),
-    views: views.map((v) => v.name),
+    views: viewIdentity(views),
   };
 }
 

@@ -38,6 +38,11 @@ export interface ViewTx {
 /** A projection: pure (view state, event) -> writes. */
 export interface View {
   name: string;
+  /**
+   * Version of what the view stores, raised when its keys or values change shape: an index built
+   * by another version is rebuilt (it is part of the index identity, see views/index.ts `viewIdentity`).
+   */
+  version?: number;
   apply(tx: ViewTx, event: ChainEvent): Promise<void>;
 }
 

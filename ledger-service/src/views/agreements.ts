@@ -3,7 +3,7 @@
  * signature, taking effect and filing (备案) with the authority (C05, C15, C16).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
+import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
 export const AGREEMENT_KINDS = ["None", "OperationAuthorization", "DevelopmentService", "ScenarioProduct", "DevelopmentAuthorization"] as const;
 export const AGREEMENT_STATUSES = ["None", "Proposed", "Effective", "Filed", "Terminated"] as const;
@@ -40,6 +40,7 @@ export function agreementStatusAt(r: AgreementRecord, at: number): string {
 export function createAgreementsView(): View {
   return {
     name: "agreements",
+    version: 2, // 2: agreements-of-auth id lists replace the agreement-by-auth keys
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AgreementRegistry") return;
       const a = e.args;
@@ -68,7 +69,7 @@ export function createAgreementsView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.agreement, pad(id), r);
-        tx.put(SPACE.agreementByAuth, `${pad(r.authorizationId)}:${pad(id)}`, id);
+        await addLink(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), id);
         return;
       }
       const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));

@@ -5,7 +5,7 @@
  * from stored fields (`authorizationStatusAt`): expiry is a fact of time, never a transaction.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
-import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
+import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
 
 export const AUTH_STATUSES = [
   "None", "Applied", "PreReviewed", "ExpertReviewed", "Approved", "Rejected", "Noticed", "Active", "Suspended",
@@ -89,6 +89,7 @@ export function createAuthorizationsView(): View {
 
   return {
     name: "authorizations",
+    version: 2, // 2: auth-children id lists
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AuthorizationRegistry") return;
       const a = e.args;
@@ -151,7 +152,10 @@ export function createAuthorizationsView(): View {
           };
           put(tx, r);
           tx.put(SPACE.authByHolder, `${pad(r.holderId)}:${pad(r.id)}`, r.id);
-          if (r.parentId !== "0") tx.put(SPACE.authByParent, `${pad(r.parentId)}:${pad(r.id)}`, r.id);
+          if (r.parentId !== "0") {
+            tx.put(SPACE.authByParent, `${pad(r.parentId)}:${pad(r.id)}`, r.id);
+            await addLink(tx, SPACE.authChildren, pad(r.parentId), r.id);
+          }
           return;
         }
       }

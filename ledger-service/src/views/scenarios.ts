@@ -3,7 +3,7 @@
  * minimal resources it needs (C14).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, pad, strOf, type Anchor } from "./util";
+import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, pad, strOf, type Anchor } from "./util";
 
 export const SCENARIO_STATUSES = ["None", "Proposed", "Approved", "Rejected", "Retired"] as const;
 
@@ -33,6 +33,7 @@ export function scenarioStatusAt(r: ScenarioRecord, at: number): string {
 export function createScenariosView(): View {
   return {
     name: "scenarios",
+    version: 2, // 2: scenarios-of-auth id lists replace the scenario-by-auth keys
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ScenarioRegistry") return;
       const a = e.args;
@@ -55,7 +56,7 @@ export function createScenariosView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.scenario, pad(id), r);
-        tx.put(SPACE.scenarioByAuth, `${pad(r.authorizationId)}:${pad(id)}`, id);
+        await addLink(tx, SPACE.scenariosOfAuth, pad(r.authorizationId), id);
         return;
       }
       const r = await tx.get<ScenarioRecord>(SPACE.scenario, pad(id));

@@ -3,7 +3,7 @@
  * encodes uints as decimal strings and uint8 enums as numbers, see store/types.ts), the on-chain
  * anchor of an event, and the space names every view and reader agrees on.
  */
-import type { ChainEvent, JsonValue } from "../store/types";
+import type { ChainEvent, JsonValue, ViewTx } from "../store/types";
 
 /** Sublevel names. Each space is written by exactly one view (named beside it). */
 export const SPACE = {
@@ -14,10 +14,11 @@ export const SPACE = {
   authorization: "authorization", // authorizations
   authByHolder: "auth-by-holder", // authorizations: `${holder}:${id}`
   authByParent: "auth-by-parent", // authorizations: `${parent}:${id}`
+  authChildren: "auth-children", // authorizations: `${parent}` -> child ids (addLink)
   agreement: "agreement", // agreements
-  agreementByAuth: "agreement-by-auth", // agreements: `${auth}:${id}`
+  agreementsOfAuth: "agreements-of-auth", // agreements: `${auth}` -> agreement ids (addLink)
   scenario: "scenario", // scenarios
-  scenarioByAuth: "scenario-by-auth", // scenarios: `${auth}:${id}`
+  scenariosOfAuth: "scenarios-of-auth", // scenarios: `${auth}` -> scenario ids (addLink)
   product: "product", // products
   productByHolder: "product-by-holder", // products: `${holder}:${id}`
   productByParent: "product-by-parent", // products: `${parent}:${child}` (lineage, downstream)
@@ -49,6 +50,24 @@ export function pad(value: string | number | bigint, width: number = ID_WIDTH): 
 export const padTime = (t: number): string => pad(Math.max(0, Math.floor(t)), TIME_WIDTH);
 export const padBlock = (b: number): string => pad(b, BLOCK_WIDTH);
 export const padLog = (i: number): string => pad(i, LOG_WIDTH);
+
+/** Most ids one link list keeps (a record's children, agreements or scenarios). */
+export const LINKS_CAP = 1_000;
+
+/** Numeric order of canonical decimal ids. */
+const byId = (x: string, y: string): number => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+
+/**
+ * Adds `id` to the ascending id list stored at `key`, keeping the LINKS_CAP lowest ids: a reader
+ * gets a record's links with one point read instead of a range scan. Links are never removed.
+ */
+export async function addLink(tx: ViewTx, space: string, key: string, id: string): Promise<void> {
+  const list = (await tx.get<string[]>(space, key)) ?? [];
+  if (list.includes(id) || (list.length >= LINKS_CAP && byId(id, list[list.length - 1]) > 0)) return;
+  // A new array: the pending value may be the previous block's, kept for its undo record.
+  const next = [...list, id].sort(byId).slice(0, LINKS_CAP);
+  tx.put(space, key, next);
+}
 
 /** Strips the zero padding of an id key segment. */
 export const unpad = (s: string): string => s.replace(/^0+(?=\d)/, "");
