@@ -18,6 +18,7 @@ import type {
   ParticipantRegistry,
   ProductRegistry,
   ProvenantHub,
+  ReceiptAnchor,
   ResourceCatalog,
   ScenarioRegistry,
 } from "../../typechain-types";
@@ -28,6 +29,7 @@ import {
   ParticipantRegistry__factory,
   ProductRegistry__factory,
   ProvenantHub__factory,
+  ReceiptAnchor__factory,
   ResourceCatalog__factory,
   ScenarioRegistry__factory,
 } from "../../typechain-types";
@@ -41,6 +43,7 @@ export const CONTRACT_NAMES = [
   "ScenarioRegistry",
   "ProductRegistry",
   "OversightRegistry",
+  "ReceiptAnchor",
 ] as const;
 export type RegistryName = (typeof CONTRACT_NAMES)[number];
 export type ContractName = "ProvenantHub" | RegistryName;
@@ -74,6 +77,7 @@ export interface ProvenantContracts {
   scenarios: ScenarioRegistry;
   products: ProductRegistry;
   oversight: OversightRegistry;
+  receipts: ReceiptAnchor;
 }
 
 export interface DeployOptions {
@@ -96,6 +100,7 @@ const FACTORIES: Record<ContractName, new (signer: Signer) => ContractFactory> =
   ScenarioRegistry: ScenarioRegistry__factory,
   ProductRegistry: ProductRegistry__factory,
   OversightRegistry: OversightRegistry__factory,
+  ReceiptAnchor: ReceiptAnchor__factory,
 };
 
 /** Deploys through the Hardhat runtime's network; the admin defaults to its first signer. */
@@ -151,6 +156,7 @@ export async function deployProvenantWith(
         shareExecuteWorkingDays: profile.deadlines.conditionalShareExecuteWorkingDays,
       },
     ],
+    ReceiptAnchor: [hubAddress],
   };
   const deployed = {} as Record<RegistryName, unknown>;
   for (const name of CONTRACT_NAMES) {
@@ -186,6 +192,7 @@ export async function deployProvenantWith(
       scenarios: deployed.ScenarioRegistry as ScenarioRegistry,
       products: deployed.ProductRegistry as ProductRegistry,
       oversight: deployed.OversightRegistry as OversightRegistry,
+      receipts: deployed.ReceiptAnchor as ReceiptAnchor,
     },
   };
 }
