@@ -1,0 +1,575 @@
+/**
+ * Usage receipts (使用回执) off chain: the receipt, its canonical encoding and Merkle leaf, a
+ * batch's tree and the commitment a platform node anchors in contracts/ReceiptAnchor.sol, the
+ * proof file a consumer keeps, and its verification against the chain alone.
+ *
+ * One implementation shared by platform nodes, the `provenant verify-receipt` CLI and the tests.
+ *
+ * Leaf: `keccak256(bytes.concat(keccak256(abi.encode(<RECEIPT_LEAF_ENCODING>))))`, the
+ * OpenZeppelin double hash; trees hash pairs sorted (StandardMerkleTree of
+ * @openzeppelin/merkle-tree), so `MerkleProof.verify` on chain accepts what this file builds.
+ *
+ * Node signature (optional in a proof file): EIP-712 typed data `UsageReceipt(bytes32 leaf)` in
+ * the domain { name "Provenant ReceiptAnchor", version "1", chainId, verifyingContract = the
+ * ReceiptAnchor }, signed by a signer key of the node's participant. The leaf binds every field;
+ * the domain binds the chain and the anchor. ReceiptAnchor.receiptSignatureDigest(leaf) computes
+ * the same digest on chain.
+ *
+ * No personal data (C20, C34): the user appears only as `consumer`, a salted digest of the verified
+ * identity kept by the node (`pseudonymousConsumer`); the schema accepts nothing else about them.
+ */
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import {
+  AbiCoder,
+  TypedDataEncoder,
+  concat,
+  getAddress,
+  id as keccakText,
+  keccak256,
+  recoverAddress,
+  toUtf8Bytes,
+  type Provider,
+  type Signer,
+  type TypedDataDomain,
+  type TypedDataField,
+} from "ethers";
+import { z } from "zod";
+import { canonicalJson } from "../../policy/profile";
+import { ParticipantRegistry__factory, ProvenantHub__factory, ReceiptAnchor__factory } from "../../typechain-types";
+import type { Deployment } from "./deploy";
+
+// ===== VOCABULARY =====
+
+/** ChargingBasis in contracts/common/Types.sol (C33; 004 第十六条; 002 第二十六条). */
+export const ChargingBasis = { None: 0, FreeTrialForSourceDept: 1, PublicInterestFree: 2, Commercial: 3 } as const;
+/** A charging basis a receipt may name (never None). */
+export type ChargingBasisName = Exclude<keyof typeof ChargingBasis, "None">;
+const BASIS_NAMES = ["FreeTrialForSourceDept", "PublicInterestFree", "Commercial"] as const satisfies readonly ChargingBasisName[];
+
+/** One use of a data product or resource, as a platform node records it (DESIGN section 6). */
+export interface Receipt {
+  /** Receipt id, unique per node (e.g. keccak256 of the node's internal id). */
+  id: string;
+  /** The node: participant id of the Operator or ImplementingAgency running the platform. */
+  nodeId: bigint;
+  /** The authorization the use runs under (the operator's, or a developer's under it). */
+  authorizationId: bigint;
+  /** The approved scenario the use serves (一场景一授权). */
+  scenarioId: bigint;
+  /** The product used (0 when resources are used directly). */
+  productId: bigint;
+  /** The resources used directly, strictly ascending (empty when a product is used). */
+  resourceIds: bigint[];
+  /** Pseudonymous id of the verified user: a salted digest, never personal data (C20; 002 第二十五条). */
+  consumer: string;
+  /** Digest of the stated purpose (keccak256 of its text, like a scenario's purposeHash). */
+  purpose: string;
+  /** Number of records delivered. */
+  recordCount: bigint;
+  /** Digest of the request as the node received it. */
+  requestDigest: string;
+  /** Digest of the result as the node delivered it. */
+  resultDigest: string;
+  /** The basis on which this use is charged or free (C33). */
+  chargingBasis: ChargingBasisName;
+  /** When the use happened, Unix seconds. */
+  timestamp: number;
+}
+
+/** The ABI types of a receipt's leaf, in the order of RECEIPT_FIELDS. Never reorder: leaves depend on it. */
+export const RECEIPT_LEAF_ENCODING = [
+  "bytes32", // id
+  "uint64", // nodeId
+  "uint64", // authorizationId
+  "uint64", // scenarioId
+  "uint64", // productId
+  "uint64[]", // resourceIds
+  "bytes32", // consumer
+  "bytes32", // purpose
+  "uint64", // recordCount
+  "bytes32", // requestDigest
+  "bytes32", // resultDigest
+  "uint8", // chargingBasis (ChargingBasis)
+  "uint64", // timestamp
+] as const;
+
+/** The receipt fields, in leaf order. */
+export const RECEIPT_FIELDS = [
+  "id",
+  "nodeId",
+  "authorizationId",
+  "scenarioId",
+  "productId",
+  "resourceIds",
+  "consumer",
+  "purpose",
+  "recordCount",
+  "requestDigest",
+  "resultDigest",
+  "chargingBasis",
+  "timestamp",
+] as const satisfies readonly (keyof Receipt)[];
+
+// ===== VALIDATION =====
+
+const UINT64_MAX = (1n << 64n) - 1n;
+const bytes32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte hex value")
+  .transform((s) => s.toLowerCase());
+const digest = bytes32.refine((s) => !/^0x0{64}$/.test(s), "must not be zero");
+const uint64 = z
+  .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "a decimal integer")])
+  .transform((v) => BigInt(v))
+  .refine((v) => v <= UINT64_MAX, "exceeds uint64");
+const recordId = uint64.refine((v) => v > 0n, "must be a positive id");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address").transform((a) => getAddress(a.toLowerCase()));
+const basis = z
+  .union([z.enum(BASIS_NAMES), z.number().int().min(1).max(3)])
+  .transform((b): ChargingBasisName => (typeof b === "number" ? BASIS_NAMES[b - 1] : b));
+/** Unix seconds, after 2000-01-01 and below 2^40: a receipt time in milliseconds is refused. */
+const timestamp = z.number().int().min(946_684_800, "Unix seconds after 2000").max(2 ** 40, "Unix seconds, not milliseconds");
+
+/** A receipt as JSON: ids as decimal strings (or safe numbers), digests as 0x hex; no other field. */
+export const ReceiptSchema = z
+  .object({
+    id: digest,
+    nodeId: recordId,
+    authorizationId: recordId,
+    scenarioId: recordId,
+    productId: uint64,
+    resourceIds: z.array(recordId).max(64),
+    consumer: digest,
+    purpose: digest,
+    recordCount: uint64,
+    requestDigest: digest,
+    resultDigest: digest,
+    chargingBasis: basis,
+    timestamp,
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if ((r.productId === 0n) === (r.resourceIds.length === 0)) {
+      ctx.addIssue({ code: "custom", path: ["productId"], message: "name either a product (productId) or the resources used (resourceIds), not both" });
+    }
+    for (let i = 1; i < r.resourceIds.length; i++) {
+      if (r.resourceIds[i] <= r.resourceIds[i - 1]) {
+        ctx.addIssue({ code: "custom", path: ["resourceIds", i], message: "resource ids must be strictly ascending" });
+      }
+    }
+  });
+
+/** The JSON form of a receipt (what ReceiptSchema reads and receiptToJson writes). */
+export type ReceiptJson = z.input<typeof ReceiptSchema>;
+
+/** Parses a receipt from JSON; throws a ZodError naming every problem. */
+export function parseReceipt(value: unknown): Receipt {
+  return ReceiptSchema.parse(value);
+}
+
+/** The JSON form of a receipt: ids and counts as decimal strings. */
+export function receiptToJson(r: Receipt): ReceiptJson {
+  return {
+    id: r.id,
+    nodeId: r.nodeId.toString(),
+    authorizationId: r.authorizationId.toString(),
+    scenarioId: r.scenarioId.toString(),
+    productId: r.productId.toString(),
+    resourceIds: r.resourceIds.map(String),
+    consumer: r.consumer,
+    purpose: r.purpose,
+    recordCount: r.recordCount.toString(),
+    requestDigest: r.requestDigest,
+    resultDigest: r.resultDigest,
+    chargingBasis: r.chargingBasis,
+    timestamp: r.timestamp,
+  };
+}
+
+// ===== DIGESTS =====
+
+/**
+ * The pseudonymous id of a verified user (C20; C34): keccak256(salt ‖ identifier). The node keeps
+ * the salt per user off chain, so the digest reveals nothing and cannot be brute-forced from an
+ * id-card number; the node can still show a regulator which receipts belong to one user.
+ */
+export function pseudonymousConsumer(salt: string, verifiedIdentifier: string): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(salt)) throw new TypeError("pseudonymousConsumer: salt must be 32 random bytes (0x hex)");
+  return keccak256(concat([salt, toUtf8Bytes(verifiedIdentifier)]));
+}
+
+/** Digest of a purpose statement: keccak256 of its UTF-8 text (as a scenario's purposeHash). */
+export const purposeDigest = (text: string): string => keccakText(text);
+
+// ===== ENCODING AND LEAF =====
+
+/** The values of a receipt in leaf order, typed for RECEIPT_LEAF_ENCODING. */
+export function receiptValues(r: Receipt): unknown[] {
+  return [
+    r.id,
+    r.nodeId,
+    r.authorizationId,
+    r.scenarioId,
+    r.productId,
+    r.resourceIds,
+    r.consumer,
+    r.purpose,
+    r.recordCount,
+    r.requestDigest,
+    r.resultDigest,
+    ChargingBasis[r.chargingBasis],
+    BigInt(r.timestamp),
+  ];
+}
+
+/** The canonical encoding: `abi.encode` of the fields in RECEIPT_LEAF_ENCODING order. */
+export function encodeReceipt(r: Receipt): string {
+  return AbiCoder.defaultAbiCoder().encode([...RECEIPT_LEAF_ENCODING], receiptValues(r));
+}
+
+/** The Merkle leaf: `keccak256(bytes.concat(keccak256(abi.encode(...))))`. */
+export function receiptLeaf(r: Receipt): string {
+  return keccak256(keccak256(encodeReceipt(r)));
+}
+
+// ===== BATCHES =====
+
+/** The manifest whose hash a batch anchors as `metadataHash` (kept by the node). */
+export interface BatchMetadata {
+  format: "provenant-receipt-batch/1";
+  nodeId: string;
+  receiptCount: number;
+  firstAt: number;
+  lastAt: number;
+  leafEncoding: string[];
+  /** Receipt ids in the order the node batched them. */
+  receiptIds: string[];
+}
+
+export interface ReceiptBatch {
+  root: string;
+  tree: StandardMerkleTree<unknown[]>;
+  /** The receipts in input order; `leaves[i]` and `proofs[i]` belong to `receipts[i]`. */
+  receipts: Receipt[];
+  leaves: string[];
+  proofs: string[][];
+  nodeId: bigint;
+  receiptCount: number;
+  firstAt: number;
+  lastAt: number;
+  metadata: BatchMetadata;
+  metadataHash: string;
+}
+
+/** IReceiptAnchor.BatchRequest. */
+export interface BatchRequest {
+  nodeId: bigint;
+  sequence: bigint;
+  root: string;
+  receiptCount: number;
+  firstAt: number;
+  lastAt: number;
+  metadataHash: string;
+}
+
+/** Builds the tree of a batch of one node's receipts, with every receipt's proof. */
+export function buildBatch(receipts: readonly Receipt[]): ReceiptBatch {
+  if (receipts.length === 0) throw new RangeError("buildBatch: a batch holds at least one receipt");
+  if (receipts.length > 0xffff_ffff) throw new RangeError("buildBatch: more receipts than a uint32 counts");
+  const nodeId = receipts[0].nodeId;
+  const ids = new Set<string>();
+  for (const r of receipts) {
+    if (r.nodeId !== nodeId) throw new RangeError(`buildBatch: receipt ${r.id} is of node ${r.nodeId}, the batch of node ${nodeId}`);
+    if (ids.has(r.id)) throw new RangeError(`buildBatch: receipt ${r.id} appears twice`);
+    ids.add(r.id);
+  }
+  const tree = StandardMerkleTree.of(receipts.map(receiptValues), [...RECEIPT_LEAF_ENCODING]);
+  const leaves: string[] = new Array(receipts.length);
+  const proofs: string[][] = new Array(receipts.length);
+  for (const [i, v] of tree.entries()) {
+    leaves[i] = tree.leafHash(v);
+    proofs[i] = tree.getProof(i);
+  }
+  const times = receipts.map((r) => r.timestamp);
+  const firstAt = Math.min(...times);
+  const lastAt = Math.max(...times);
+  const metadata: BatchMetadata = {
+    format: "provenant-receipt-batch/1",
+    nodeId: nodeId.toString(),
+    receiptCount: receipts.length,
+    firstAt,
+    lastAt,
+    leafEncoding: [...RECEIPT_LEAF_ENCODING],
+    receiptIds: receipts.map((r) => r.id),
+  };
+  return {
+    root: tree.root,
+    tree,
+    receipts: [...receipts],
+    leaves,
+    proofs,
+    nodeId,
+    receiptCount: receipts.length,
+    firstAt,
+    lastAt,
+    metadata,
+    metadataHash: keccak256(toUtf8Bytes(canonicalJson(metadata))),
+  };
+}
+
+/** The commitment `ReceiptAnchor.anchorBatch` takes for `batch` as the node's batch `sequence`. */
+export function batchRequest(batch: ReceiptBatch, sequence: bigint | number): BatchRequest {
+  return {
+    nodeId: batch.nodeId,
+    sequence: BigInt(sequence),
+    root: batch.root,
+    receiptCount: batch.receiptCount,
+    firstAt: batch.firstAt,
+    lastAt: batch.lastAt,
+    metadataHash: batch.metadataHash,
+  };
+}
+
+// ===== NODE SIGNATURE (EIP-712) =====
+
+export const RECEIPT_DOMAIN_NAME = "Provenant ReceiptAnchor";
+export const RECEIPT_DOMAIN_VERSION = "1";
+export const RECEIPT_SIGNATURE_TYPES: Record<string, TypedDataField[]> = {
+  UsageReceipt: [{ name: "leaf", type: "bytes32" }],
+};
+export const RECEIPT_SIGNATURE_SCHEME = "eip712:UsageReceipt(bytes32 leaf)" as const;
+
+export function receiptDomain(chainId: bigint | number, anchorAddress: string): TypedDataDomain {
+  return { name: RECEIPT_DOMAIN_NAME, version: RECEIPT_DOMAIN_VERSION, chainId: BigInt(chainId), verifyingContract: anchorAddress };
+}
+
+/** The digest a node key signs for `leaf` (equals ReceiptAnchor.receiptSignatureDigest(leaf)). */
+export function receiptSignatureDigest(leaf: string, chainId: bigint | number, anchorAddress: string): string {
+  return TypedDataEncoder.hash(receiptDomain(chainId, anchorAddress), RECEIPT_SIGNATURE_TYPES, { leaf });
+}
+
+export interface NodeSignature {
+  scheme: typeof RECEIPT_SIGNATURE_SCHEME;
+  signer: string;
+  value: string;
+}
+
+/** Signs a receipt with a signer key of its node. */
+export async function signReceipt(signer: Signer, r: Receipt, chainId: bigint | number, anchorAddress: string): Promise<NodeSignature> {
+  const value = await signer.signTypedData(receiptDomain(chainId, anchorAddress), RECEIPT_SIGNATURE_TYPES, { leaf: receiptLeaf(r) });
+  return { scheme: RECEIPT_SIGNATURE_SCHEME, signer: await signer.getAddress(), value };
+}
+
+// ===== PROOF FILE =====
+
+export const PROOF_FILE_FORMAT = "provenant-receipt-proof/1" as const;
+
+export const ReceiptProofFileSchema = z
+  .object({
+    format: z.literal(PROOF_FILE_FORMAT),
+    receipt: ReceiptSchema,
+    leaf: bytes32.optional(),
+    proof: z.array(bytes32).max(64),
+    batch: z
+      .object({
+        nodeId: recordId,
+        sequence: recordId,
+        root: digest,
+        receiptCount: z.number().int().min(1).max(0xffff_ffff).optional(),
+        firstAt: timestamp.optional(),
+        lastAt: timestamp.optional(),
+      })
+      .strict(),
+    anchor: z.object({ chainId: z.number().int().positive(), address }).strict(),
+    signature: z
+      .object({
+        scheme: z.literal(RECEIPT_SIGNATURE_SCHEME),
+        signer: address,
+        value: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** The JSON a consumer keeps: the receipt, its proof, the batch and where it is anchored. */
+export type ReceiptProofFile = z.input<typeof ReceiptProofFileSchema>;
+export type ParsedReceiptProofFile = z.output<typeof ReceiptProofFileSchema>;
+
+/** The proof file of `receipt` (which must be in `batch`), anchored as batch `sequence` of `nodeId`. */
+export function receiptProofFile(
+  receipt: Receipt,
+  batch: ReceiptBatch,
+  nodeId: bigint | number,
+  sequence: bigint | number,
+  chainId: bigint | number,
+  anchorAddress: string,
+  signature?: NodeSignature,
+): ReceiptProofFile {
+  const leaf = receiptLeaf(receipt);
+  const index = batch.leaves.indexOf(leaf);
+  if (index < 0) throw new RangeError(`receiptProofFile: receipt ${receipt.id} is not in the batch`);
+  if (BigInt(nodeId) !== batch.nodeId) throw new RangeError(`receiptProofFile: the batch is of node ${batch.nodeId}, not ${nodeId}`);
+  return {
+    format: PROOF_FILE_FORMAT,
+    receipt: receiptToJson(receipt),
+    leaf,
+    proof: batch.proofs[index],
+    batch: {
+      nodeId: BigInt(nodeId).toString(),
+      sequence: BigInt(sequence).toString(),
+      root: batch.root,
+      receiptCount: batch.receiptCount,
+      firstAt: batch.firstAt,
+      lastAt: batch.lastAt,
+    },
+    anchor: { chainId: Number(chainId), address: getAddress(anchorAddress) },
+    ...(signature ? { signature } : {}),
+  };
+}
+
+/** A proof file that does not match the schema (not a receipt proof, or a field of the wrong shape). */
+export class ReceiptFileError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[],
+  ) {
+    super(message);
+    this.name = "ReceiptFileError";
+  }
+}
+
+/** Parses a proof file; throws ReceiptFileError listing every problem. */
+export function parseReceiptProofFile(value: unknown): ParsedReceiptProofFile {
+  const r = ReceiptProofFileSchema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+  throw new ReceiptFileError(`not a receipt proof file (${PROOF_FILE_FORMAT}): ${issues.join("; ")}`, issues);
+}
+
+// ===== VERIFICATION =====
+
+/** Names of the checks, in the order they run. */
+export type CheckName = "leaf" | "node" | "proof" | "chain" | "anchor" | "anchored" | "inclusion" | "timeRange" | "signature";
+
+export interface Check {
+  name: CheckName;
+  status: "pass" | "fail" | "skip";
+  detail: string;
+}
+
+export interface ReceiptVerification {
+  /** True when no check failed. */
+  ok: boolean;
+  checks: Check[];
+  leaf: string;
+  nodeId: string;
+  sequence: string;
+  anchorAddress: string;
+  chainId: number;
+}
+
+/**
+ * Verifies a receipt proof file, trusting no service: recomputes the leaf, checks the proof
+ * against the file's root locally, then asks the chain (through `provider`) whether that root is
+ * batch `sequence` of the node, whether the ReceiptAnchor accepts the proof, whether the receipt's
+ * time lies in the batch's range, and, if the file carries a node signature, whether its key is a
+ * signer of the node's participant. The anchor address comes from `deployment` when given (the
+ * file's own must then agree), else from the file.
+ *
+ * Throws ReceiptFileError when `file` is not a proof file; RPC faults propagate.
+ */
+export async function verifyReceiptFile(file: unknown, provider: Provider, deployment?: Pick<Deployment, "chainId" | "contracts">): Promise<ReceiptVerification> {
+  const f = parseReceiptProofFile(file);
+  const receipt: Receipt = f.receipt;
+  const checks: Check[] = [];
+  const add = (name: CheckName, pass: boolean | "skip", detail: string) =>
+    checks.push({ name, status: pass === "skip" ? "skip" : pass ? "pass" : "fail", detail });
+
+  // Local: the receipt, its leaf and its path to the root.
+  const leaf = receiptLeaf(receipt);
+  if (f.leaf === undefined) add("leaf", true, `recomputed ${leaf}`);
+  else if (f.leaf === leaf) add("leaf", true, `the receipt hashes to the file's leaf ${leaf}`);
+  else add("leaf", false, `the receipt hashes to ${leaf}, the file says ${f.leaf}: a field of the receipt was changed`);
+  const nodeMatches = receipt.nodeId === f.batch.nodeId;
+  add("node", nodeMatches, nodeMatches ? `receipt and batch are of node ${receipt.nodeId}` : `the receipt names node ${receipt.nodeId}, the batch node ${f.batch.nodeId}`);
+  const proofOk = StandardMerkleTree.verify(f.batch.root, [...RECEIPT_LEAF_ENCODING], receiptValues(receipt), f.proof);
+  add("proof", proofOk, proofOk ? `the proof leads from the leaf to root ${f.batch.root}` : `the proof does not lead from the receipt's leaf to root ${f.batch.root}`);
+
+  // Chain: which chain and which anchor.
+  const network = await provider.getNetwork();
+  const chainId = Number(network.chainId);
+  const chainOk = chainId === f.anchor.chainId && (deployment === undefined || deployment.chainId === chainId);
+  add(
+    "chain",
+    chainOk,
+    chainOk
+      ? `chain id ${chainId}`
+      : `the RPC serves chain ${chainId}; the file names chain ${f.anchor.chainId}${deployment ? `, the deployment chain ${deployment.chainId}` : ""}`,
+  );
+  const pinned = deployment?.contracts.ReceiptAnchor?.address;
+  const anchorAddress = getAddress(pinned ?? f.anchor.address);
+  const code = await provider.getCode(anchorAddress);
+  if (code === "0x") {
+    add("anchor", false, `no contract at ${anchorAddress} on chain ${chainId}`);
+  } else if (pinned !== undefined && getAddress(pinned) !== f.anchor.address) {
+    add("anchor", false, `the file names ReceiptAnchor ${f.anchor.address}, the deployment ${getAddress(pinned)}`);
+  } else {
+    add("anchor", true, `ReceiptAnchor ${anchorAddress}${pinned ? " (from the deployment)" : " (from the file; pass --deployment to pin it)"}`);
+  }
+  const result = (): ReceiptVerification => ({
+    ok: checks.every((c) => c.status !== "fail"),
+    checks,
+    leaf,
+    nodeId: f.batch.nodeId.toString(),
+    sequence: f.batch.sequence.toString(),
+    anchorAddress,
+    chainId,
+  });
+  if (code === "0x") {
+    for (const name of ["anchored", "inclusion", "timeRange", "signature"] as const) add(name, "skip", "no ReceiptAnchor to ask");
+    return result();
+  }
+
+  const anchor = ReceiptAnchor__factory.connect(anchorAddress, provider);
+  const b = await anchor.batch(f.batch.nodeId, f.batch.sequence);
+  const where = `batch ${f.batch.sequence} of node ${f.batch.nodeId}`;
+  if (b.root === `0x${"0".repeat(64)}`) add("anchored", false, `${where} is not anchored`);
+  else if (b.root.toLowerCase() !== f.batch.root) add("anchored", false, `${where} has root ${b.root}, the file says ${f.batch.root}`);
+  else add("anchored", true, `${where} anchored root ${b.root} at ${new Date(Number(b.anchoredAt) * 1000).toISOString()} (${b.receiptCount} receipts)`);
+
+  const included = await anchor.verifyReceipt(leaf, f.proof, f.batch.nodeId, f.batch.sequence);
+  add("inclusion", included, included ? `ReceiptAnchor.verifyReceipt accepts the leaf in ${where}` : `ReceiptAnchor.verifyReceipt refuses the leaf in ${where}`);
+
+  if (b.root === `0x${"0".repeat(64)}`) {
+    add("timeRange", "skip", `${where} is not anchored`);
+  } else {
+    const inRange = BigInt(receipt.timestamp) >= b.firstAt && BigInt(receipt.timestamp) <= b.lastAt;
+    const range = `[${iso(b.firstAt)}, ${iso(b.lastAt)}]`;
+    add("timeRange", inRange, inRange ? `${iso(BigInt(receipt.timestamp))} lies in the batch's range ${range}` : `the receipt's time ${iso(BigInt(receipt.timestamp))} lies outside the batch's range ${range}`);
+  }
+
+  if (f.signature === undefined) {
+    add("signature", "skip", "the file carries no node signature");
+  } else {
+    const digestValue = receiptSignatureDigest(leaf, chainId, anchorAddress);
+    let recovered: string | undefined;
+    try {
+      recovered = recoverAddress(digestValue, f.signature.value);
+    } catch {
+      recovered = undefined; // a malformed signature: reported below
+    }
+    if (recovered === undefined || recovered !== f.signature.signer) {
+      add("signature", false, `the signature is not ${f.signature.signer}'s over this receipt${recovered ? ` (it recovers to ${recovered})` : ""}`);
+    } else {
+      const hub = ProvenantHub__factory.connect(await anchor.hub(), provider);
+      const participants = ParticipantRegistry__factory.connect(await hub.contractOf(keccakText("ParticipantRegistry")), provider);
+      const keys = (await participants.signers(f.batch.nodeId)).map((k) => getAddress(k));
+      const isKey = keys.includes(recovered);
+      add("signature", isKey, isKey ? `signed by ${recovered}, a signer key of participant ${f.batch.nodeId}` : `signed by ${recovered}, not a signer key of participant ${f.batch.nodeId}`);
+    }
+  }
+  return result();
+}
+
+const iso = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
