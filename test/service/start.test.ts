@@ -266,7 +266,7 @@ describe("provenant CLI: usage and unreachable API", function () {
   it("bad arguments exit 2 with a message", () => {
     for (const [args, message] of [
       [["frobnicate"], 'unknown command "frobnicate"'],
-      [["verify-receipt"], "receipts contract"],
+      [["verify-receipt"], "verify-receipt needs a file"],
       [["trace"], "needs a product id"],
       [["trace", "abc"], "is not a product id"],
       [["status", "--api", "ftp://x"], "must be http(s)"],

@@ -1,16 +1,22 @@
 /**
- * `npx provenant <command>`: a small client of the ledger-service API.
+ * `npx provenant <command>`: a small client of the ledger-service API, and of the chain itself.
  *
  *   status                   service, index and chain health, record counts
  *   trace <productId>        a product's provenance as an indented tree (可溯源)
  *   deadlines                statutory deadlines (regulator sign-in with a REGULATOR key)
+ *   verify-receipt <file>    a usage receipt and its proof, checked against the chain directly
+ *                            (JSON-RPC, no ledger-service involved: it trusts no service)
  *
- * Exit codes: 0 ok, 1 failure (API unreachable, not found, refused), 2 usage.
- * verify-receipt is not here yet: it needs the receipts contract, which does not exist.
+ * Exit codes: 0 ok, 1 failure (API or chain unreachable, not found, refused, not verified), 2 usage.
  */
-import { Wallet } from "ethers";
+import { readFileSync } from "node:fs";
+import { FetchRequest, JsonRpcProvider, Network, Wallet } from "ethers";
+import { loadDeployment } from "../runtime/deployment";
+import { ReceiptFileError, parseReceiptProofFile, verifyReceiptFile, type Check } from "../../../scripts/lib/receipts";
 
 export const DEFAULT_API = "http://127.0.0.1:8080";
+/** The embedded chain of `npm start` (CHAIN_PORT 8545). */
+export const DEFAULT_RPC = "http://127.0.0.1:8545";
 
 const HELP: Record<string, string> = {
   main: `Usage: provenant <command> [options]
@@ -19,6 +25,8 @@ Commands:
   status              health of the service, its index and chain; record counts
   trace <productId>   provenance of a product as an indented tree
   deadlines           statutory deadlines (needs a REGULATOR key)
+  verify-receipt <file>
+                      check a usage receipt and its proof against the chain directly
 
 Common options:
   --api URL           ledger-service base URL (env PROVENANT_API, default ${DEFAULT_API})
@@ -39,6 +47,22 @@ products, scenario, authorization chain, agreements, resources and source depart
 
 Signs in to the regulator API with a key holding REGULATOR (--key or env
 PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists statutory deadlines.`,
+  "verify-receipt": `Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--json]
+
+Checks a usage receipt proof file (provenant-receipt-proof/1, what a platform node hands the
+consumer) against the chain itself, trusting no service: recomputes the receipt's Merkle leaf,
+checks the proof against the batch root, then asks the ReceiptAnchor contract over JSON-RPC
+whether that root is the node's anchored batch, whether it accepts the proof, whether the
+receipt's time lies in the batch's range, and, if the file carries a node signature, whether
+the key is a signer of the node's participant. Prints each check with its reason.
+
+  --rpc URL           JSON-RPC endpoint (env PROVENANT_RPC, default ${DEFAULT_RPC})
+  --deployment FILE   deployment JSON that pins the ReceiptAnchor address (env PROVENANT_DEPLOYMENT);
+                      without it the address is taken from the file
+  --json              print the checks as JSON
+
+Exit codes: 0 verified, 1 not verified (a check failed, the file is not a receipt proof,
+or the chain is unreachable), 2 usage (bad option, no such file).`,
 };
 
 export class CliError extends Error {
@@ -57,7 +81,7 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit"]);
+const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment"]);
 const FLAG_OPTIONS = new Set(["--json", "--help", "-h"]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -249,7 +273,116 @@ async function deadlines(p: Parsed, io: Io): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = { status, trace, deadlines };
+// ===== verify-receipt =====
+
+function rpcUrl(p: Parsed, io: Io): string {
+  const raw = (typeof p.options["--rpc"] === "string" ? p.options["--rpc"] : undefined) ?? io.env.PROVENANT_RPC ?? DEFAULT_RPC;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CliError(`--rpc "${raw}" is not a URL such as ${DEFAULT_RPC}`, 2);
+  }
+  if (!["http:", "https:"].includes(url.protocol)) throw new CliError(`--rpc "${raw}" must be http(s)`, 2);
+  return raw;
+}
+
+/** `eth_chainId`, once, with a timeout: tells an unreachable endpoint from a failed check. */
+async function ethChainId(url: string): Promise<bigint> {
+  const unreachable = (why: string) =>
+    new CliError(`cannot reach the chain at ${url} (${why}); is the node running? (--rpc URL or PROVENANT_RPC)`, 1);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    throw unreachable((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+  }
+  let body: { result?: unknown };
+  try {
+    body = (await res.json()) as { result?: unknown };
+  } catch {
+    throw unreachable(`HTTP ${res.status}, not a JSON-RPC answer`);
+  }
+  if (typeof body.result !== "string" || !/^0x[0-9a-f]+$/i.test(body.result)) throw unreachable(`eth_chainId answered ${JSON.stringify(body).slice(0, 120)}`);
+  return BigInt(body.result);
+}
+
+const MARK: Record<Check["status"], string> = { pass: "✓", fail: "✗", skip: "-" };
+
+async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
+  const [file, ...rest] = p.positionals;
+  if (file === undefined) throw new CliError("verify-receipt needs a file: provenant verify-receipt <file>", 2);
+  if (rest.length > 0) throw new CliError("verify-receipt takes one file", 2);
+  const url = rpcUrl(p, io);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory, not a file" : (code ?? (err as Error).message);
+    throw new CliError(`cannot read ${file}: ${why}`, 2);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${file} is not JSON (${(err as Error).message}); expected a receipt proof file`, 1);
+  }
+  try {
+    parseReceiptProofFile(json);
+  } catch (err) {
+    if (err instanceof ReceiptFileError) throw new CliError(`${file}: ${err.message}`, 1);
+    throw err;
+  }
+  const deploymentFile = (typeof p.options["--deployment"] === "string" ? p.options["--deployment"] : undefined) ?? io.env.PROVENANT_DEPLOYMENT;
+  let deployment: ReturnType<typeof loadDeployment> | undefined;
+  if (deploymentFile !== undefined) {
+    try {
+      deployment = loadDeployment(deploymentFile);
+    } catch (err) {
+      throw new CliError((err as Error).message, 2);
+    }
+    if (!deployment.contracts.ReceiptAnchor) throw new CliError(`deployment file ${deploymentFile} names no ReceiptAnchor`, 2);
+  }
+
+  const chainId = await ethChainId(url);
+  const request = new FetchRequest(url);
+  request.timeout = 15_000;
+  const network = Network.from(chainId);
+  const provider = new JsonRpcProvider(request, network, { staticNetwork: network });
+  let v: Awaited<ReturnType<typeof verifyReceiptFile>>;
+  try {
+    v = await verifyReceiptFile(json, provider, deployment);
+  } catch (err) {
+    throw new CliError(`the chain at ${url} failed while verifying: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`, 1);
+  } finally {
+    provider.destroy();
+  }
+  const failed = v.checks.filter((c) => c.status === "fail").map((c) => c.name);
+  if (p.options["--json"]) {
+    io.out(JSON.stringify({ file, rpc: url, ...v }, null, 2));
+  } else {
+    io.out(`receipt    ${v.leaf}  (leaf)`);
+    io.out(`batch      ${v.sequence} of node ${v.nodeId}`);
+    io.out(`anchor     ${v.anchorAddress} on chain ${v.chainId} via ${url}`);
+    for (const c of v.checks) io.out(`  ${MARK[c.status]} ${c.name.padEnd(10)} ${c.detail}`);
+    io.out(v.ok ? "verified: the node anchored exactly this receipt" : `NOT VERIFIED: ${failed.join(", ")} failed`);
+  }
+  if (!v.ok) process.stderr.write(`provenant verify-receipt: ${file} not verified: ${failed.join(", ")} failed\n`);
+  return v.ok ? 0 : 1;
+}
+
+const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = {
+  status,
+  trace,
+  deadlines,
+  "verify-receipt": verifyReceipt,
+};
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: Io = { out: (l) => process.stdout.write(`${l}\n`), env: process.env }): Promise<number> {
@@ -271,8 +404,7 @@ export async function main(argv: string[], io: Io = { out: (l) => process.stdout
   }
   const run = COMMANDS[command];
   if (!run) {
-    const hint = command === "verify-receipt" ? " (verify-receipt waits for the receipts contract, not built yet)" : "";
-    process.stderr.write(`provenant: unknown command "${command}"${hint}\n${HELP.main}\n`);
+    process.stderr.write(`provenant: unknown command "${command}"\n${HELP.main}\n`);
     return 2;
   }
   if (parsed.options["--help"]) {

@@ -1,0 +1,213 @@
+/**
+ * `provenant verify-receipt` as a child process against a real anvil node: a platform node
+ * anchors a batch of usage receipts, hands a consumer a proof file, and the CLI checks it against
+ * the chain directly (no ledger-service running). The follower's decoder reads BatchAnchored
+ * from the artifacts like any other event.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { id as keccakText, type Signer } from "ethers";
+import { makeCreditCode } from "../../scripts/lib/creditCode";
+import {
+  batchRequest,
+  buildBatch,
+  pseudonymousConsumer,
+  purposeDigest,
+  receiptProofFile,
+  signReceipt,
+  type Receipt,
+  type ReceiptBatch,
+  type ReceiptProofFile,
+} from "../../scripts/lib/receipts";
+import { createDecoder, loadArtifactAbis } from "../../ledger-service/src/chain/decoder";
+import type { RpcLog } from "../../ledger-service/src/chain/rpc";
+import { ROOT, deployTestWorld, freePort, startAnvil, tmpDir, type Anvil, type TestWorld } from "./follower.helpers";
+
+const CLI = path.join(ROOT, "bin/provenant");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in a clean environment (nothing of the caller's PROVENANT_* leaks in). */
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLI, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("provenant verify-receipt against a real chain", function () {
+  this.timeout(180_000);
+  let anvil: Anvil;
+  let dir: string;
+  let world: TestWorld;
+  let nodeKey: Signer;
+  let nodeId: bigint;
+  let batch: ReceiptBatch;
+  let proofFile: ReceiptProofFile;
+  let anchorTx: string;
+  const file = (name: string, body: unknown) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, typeof body === "string" ? body : JSON.stringify(body, null, 2));
+    return f;
+  };
+
+  before(async () => {
+    anvil = await startAnvil();
+    dir = tmpDir("verify-receipt");
+    world = await deployTestWorld(anvil.url, dir);
+    const { provider, contracts, authority } = world;
+    const admin = await provider.getSigner(0);
+    nodeKey = await provider.getSigner(3);
+    // Operator 惠州数据运营 runs the platform node; its node key is one of its signer keys.
+    await (
+      await contracts.participants
+        .connect(authority)
+        .register(4, "惠州数据运营有限公司", makeCreditCode(77), keccakText("operator"), [await nodeKey.getAddress()])
+    ).wait();
+    nodeId = await contracts.participants.participantCount();
+    await (await contracts.hub.connect(admin).grantRole(keccakText("PLATFORM_NODE"), await nodeKey.getAddress())).wait();
+
+    const now = (await provider.getBlock("latest"))!.timestamp;
+    const receipts: Receipt[] = Array.from({ length: 16 }, (_, i) => ({
+      id: keccakText(`receipt-${i}`),
+      nodeId,
+      authorizationId: 1n,
+      scenarioId: 1n,
+      productId: 1n,
+      resourceIds: [],
+      consumer: pseudonymousConsumer(keccakText(`salt-${i}`), `user-${i}`),
+      purpose: purposeDigest("企业信用评估"),
+      recordCount: BigInt(10 + i),
+      requestDigest: keccakText(`request-${i}`),
+      resultDigest: keccakText(`result-${i}`),
+      chargingBasis: i % 4 === 0 ? "FreeTrialForSourceDept" : "Commercial",
+      timestamp: now - 600 + i,
+    }));
+    batch = buildBatch(receipts);
+    const tx = await contracts.receipts.connect(nodeKey).anchorBatch(batchRequest(batch, 1));
+    anchorTx = (await tx.wait())!.hash;
+    const chainId = world.deployment.chainId;
+    const anchorAddress = world.deployment.contracts.ReceiptAnchor.address;
+    const signature = await signReceipt(nodeKey, receipts[5], chainId, anchorAddress);
+    proofFile = receiptProofFile(receipts[5], batch, nodeId, 1n, chainId, anchorAddress, signature);
+  });
+
+  after(async () => {
+    await anvil?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("C31 a valid receipt proof verifies against the chain alone: exit 0, every check passes", async () => {
+    const f = file("receipt.json", proofFile);
+    const r = await cli(["verify-receipt", f, "--rpc", anvil.url]);
+    expect(r.code, r.stderr).to.equal(0);
+    for (const check of ["leaf", "node", "proof", "chain", "anchor", "anchored", "inclusion", "timeRange", "signature"]) {
+      expect(r.stdout).to.match(new RegExp(`✓ ${check}\\b`));
+    }
+    expect(r.stdout).to.contain("verified: the node anchored exactly this receipt");
+    expect(r.stdout).to.contain("pass --deployment to pin it");
+  });
+
+  it("C31 --deployment pins the anchor; --json prints every check", async () => {
+    const f = file("receipt-pinned.json", proofFile);
+    const r = await cli(["verify-receipt", f, "--rpc", anvil.url, "--deployment", world.deploymentFile, "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as { ok: boolean; checks: { name: string; status: string }[]; anchorAddress: string };
+    expect(out.ok).to.equal(true);
+    expect(out.anchorAddress).to.equal(world.deployment.contracts.ReceiptAnchor.address);
+    expect(out.checks.map((c) => c.status)).to.deep.equal(Array(9).fill("pass"));
+  });
+
+  it("C31 a tampered receipt exits 1 naming the failed checks", async () => {
+    const tampered = { ...proofFile, receipt: { ...proofFile.receipt, recordCount: "1000" } };
+    const r = await cli(["verify-receipt", file("tampered.json", tampered), "--rpc", anvil.url]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not verified: leaf, proof, inclusion, signature failed/);
+    expect(r.stdout).to.contain("✗ leaf");
+    expect(r.stdout).to.contain("a field of the receipt was changed");
+  });
+
+  it("C33 a receipt re-labelled free of charge exits 1", async () => {
+    const relabelled = { ...proofFile, receipt: { ...proofFile.receipt, chargingBasis: "PublicInterestFree" } };
+    const r = await cli(["verify-receipt", file("relabelled.json", relabelled), "--rpc", anvil.url]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain("leaf, proof, inclusion");
+  });
+
+  it("a proof file naming a batch the node never anchored exits 1 on the anchored check", async () => {
+    const unanchored = { ...proofFile, batch: { ...proofFile.batch, sequence: "2" } };
+    const r = await cli(["verify-receipt", file("unanchored.json", unanchored), "--rpc", anvil.url]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain("✗ anchored   batch 2 of node");
+    expect(r.stderr).to.contain("anchored, inclusion failed");
+  });
+
+  it("malformed input: not JSON or not a proof exits 1, a missing file exits 2, each with a clear message", async () => {
+    const notJson = await cli(["verify-receipt", file("broken.json", "{ not json"), "--rpc", anvil.url]);
+    expect(notJson.code).to.equal(1);
+    expect(notJson.stderr).to.contain("is not JSON");
+    const { consumer: _dropped, ...noConsumer } = proofFile.receipt;
+    void _dropped;
+    const notProof = await cli(["verify-receipt", file("no-consumer.json", { ...proofFile, receipt: noConsumer }), "--rpc", anvil.url]);
+    expect(notProof.code).to.equal(1);
+    expect(notProof.stderr).to.contain("not a receipt proof file").and.to.contain("receipt.consumer");
+    const missing = await cli(["verify-receipt", path.join(dir, "nope.json"), "--rpc", anvil.url]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain("nope.json: no such file");
+  });
+
+  it("an unreachable RPC exits 1 naming the URL", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const r = await cli(["verify-receipt", file("receipt-offline.json", proofFile), "--rpc", url]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain(`cannot reach the chain at ${url}`);
+  });
+
+  it("the ledger-service decoder reads BatchAnchored with every field from the artifacts", async () => {
+    const { deployment, provider } = world;
+    const names = Object.keys(deployment.contracts);
+    const abis = loadArtifactAbis(path.join(ROOT, "artifacts"), names);
+    const decoder = createDecoder({
+      contracts: names.map((name) => ({ name, address: deployment.contracts[name as keyof typeof deployment.contracts].address, abi: abis[name] })),
+    });
+    const receipt = (await provider.getTransactionReceipt(anchorTx))!;
+    const log = receipt.logs[0];
+    const rpcLog: RpcLog = {
+      address: log.address.toLowerCase(),
+      topics: log.topics.map((t) => t.toLowerCase()),
+      data: log.data,
+      blockNumber: log.blockNumber,
+      blockHash: log.blockHash,
+      transactionHash: log.transactionHash,
+      logIndex: log.index,
+      removed: false,
+    };
+    const e = decoder.decode(rpcLog, 0)!;
+    expect([e.contract, e.event]).to.deep.equal(["ReceiptAnchor", "BatchAnchored"]);
+    expect(e.args).to.include({
+      nodeId: nodeId.toString(),
+      sequence: "1",
+      root: batch.root,
+      receiptCount: "16",
+      firstAt: String(batch.firstAt),
+      lastAt: String(batch.lastAt),
+      metadataHash: batch.metadataHash,
+      anchoredBy: await nodeKey.getAddress(),
+    });
+  });
+});
