@@ -7,6 +7,9 @@
  *   finalize  blocks up to `block` can no longer be reorganized (undo records may go)
  * The consumer (runtime/) applies each report before the follower moves on, so the follower's
  * position is always the store's. RPC faults are retried with backoff; a range is never skipped.
+ * While one range is applied, the next one is already read (one range ahead, never more): the
+ * node works on the other core meanwhile. A range read ahead is used only if it starts right
+ * after the new tip, and it is checked against the tip like any other read.
  */
 import type { Logger } from "pino";
 import type { BlockRef, IndexState } from "../store/db";
@@ -40,8 +43,11 @@ export interface FollowerStatus {
   rangeSize: number;
   consecutiveErrors: number;
   lastError: { message: string; kind: string; at: string } | null;
-  /** Cumulative figures since start (benchmarks, metrics). */
-  totals: { ranges: number; logs: number; events: number; rpcMs: number; decodeMs: number; applyMs: number };
+  /**
+   * Cumulative figures since start (benchmarks, metrics). rpcMs counts every RPC call, including
+   * those that overlap an apply (read-ahead); rpcWaitMs only the time the follower waited for them.
+   */
+  totals: { ranges: number; logs: number; events: number; rpcMs: number; rpcWaitMs: number; decodeMs: number; applyMs: number };
 }
 
 export interface FollowerArgs {
@@ -89,6 +95,8 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   let stopped = false;
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  /** The next range, read while the current one is applied. */
+  let ahead: { from: number; read: Promise<Read> } | undefined;
 
   const status: FollowerStatus = {
     phase: "starting",
@@ -99,7 +107,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     rangeSize,
     consecutiveErrors: 0,
     lastError: null,
-    totals: { ranges: 0, logs: 0, events: 0, rpcMs: 0, decodeMs: 0, applyMs: 0 },
+    totals: { ranges: 0, logs: 0, events: 0, rpcMs: 0, rpcWaitMs: 0, decodeMs: 0, applyMs: 0 },
   };
 
   const sleep = (ms: number) =>
@@ -144,8 +152,12 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     return Math.max(-1, head.number - args.finalityDepth);
   }
 
-  /** One unit of work; false when there was nothing to do. */
-  async function step(): Promise<boolean> {
+  type Read =
+    | { type: "idle"; finalized: number }
+    | { type: "range"; from: number; to: number; target: number; finalized: number; logs: RpcLog[]; headers: RpcBlock[] };
+
+  /** Reads the range starting at `from` (or finds there is none yet), checked in itself. */
+  async function read(from: number): Promise<Read> {
     const head = await timed(() => args.rpc.eth_getBlockByNumber("latest"));
     if (head === null) throw new RpcError("malformed", "eth_getBlockByNumber", "no latest block");
     const finalized = await chainFinalized(head);
@@ -159,21 +171,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       );
     }
     const target = head.number - args.confirmations;
-    const from = tip === undefined ? args.startBlock : tip.number + 1;
-    if (target < from) {
-      // Nothing new to read; make sure the tip is still on the chain.
-      if (tip !== undefined && tip.number > localFinalized) {
-        const remote = await timed(() => args.rpc.eth_getBlockByNumber(tip!.number));
-        if (remote === null || remote.hash !== tip.hash) {
-          await reorg();
-          return true;
-        }
-      }
-      await maybeFinalize(finalized);
-      status.phase = "live";
-      return false;
-    }
-    status.phase = target - from > rangeSize ? "syncing" : "live";
+    if (target < from) return { type: "idle", finalized };
     const to = Math.min(target, from + rangeSize - 1);
     const sparse = to <= finalized;
 
@@ -201,6 +199,39 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
         throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${to} changed while its logs were read`);
       }
     }
+    return { type: "range", from, to, target, finalized, logs, headers };
+  }
+
+  /** One unit of work; false when there was nothing to do. */
+  async function step(): Promise<boolean> {
+    const from = tip === undefined ? args.startBlock : tip.number + 1;
+    const waited = performance.now();
+    let r: Read;
+    if (ahead !== undefined && ahead.from === from) {
+      const pending = ahead.read;
+      ahead = undefined;
+      r = await pending; // a failed read-ahead is a failed read: retried like one
+    } else {
+      ahead = undefined;
+      r = await read(from);
+    }
+    status.totals.rpcWaitMs += performance.now() - waited;
+
+    if (r.type === "idle") {
+      // Nothing new to read; make sure the tip is still on the chain.
+      if (tip !== undefined && tip.number > localFinalized) {
+        const remote = await timed(() => args.rpc.eth_getBlockByNumber(tip!.number));
+        if (remote === null || remote.hash !== tip.hash) {
+          await reorg();
+          return true;
+        }
+      }
+      await maybeFinalize(r.finalized);
+      status.phase = "live";
+      return false;
+    }
+    const { to, target, finalized, logs, headers } = r;
+    status.phase = target - from > rangeSize ? "syncing" : "live";
     if (tip !== undefined && headers[0].parentHash !== tip.hash) {
       await reorg();
       return true;
@@ -236,6 +267,16 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       parentHash: h.parentHash,
       timestamp: h.timestamp,
     }));
+    // Aim at ranges of a few thousand logs: big enough to amortize, small enough for memory.
+    if (logs.length > 20_000) rangeSize = Math.max(1, Math.floor(rangeSize / 2));
+    else if (logs.length < 5_000) rangeSize = Math.min(args.maxRange, rangeSize * 2);
+    status.rangeSize = rangeSize;
+    if (to < target && !stopped) {
+      // More is waiting: read it while this range is applied.
+      const next = read(to + 1);
+      next.catch(() => undefined); // observed when step() takes it, or dropped
+      ahead = { from: to + 1, read: next };
+    }
     await emit({ type: "block", blocks, events, finalized });
     const last = blocks[blocks.length - 1];
     tip = last;
@@ -245,10 +286,6 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     status.totals.ranges++;
     status.totals.logs += logs.length;
     status.totals.events += events.length;
-    // Aim at ranges of a few thousand logs: big enough to amortize, small enough for memory.
-    if (logs.length > 20_000) rangeSize = Math.max(1, Math.floor(rangeSize / 2));
-    else if (logs.length < 5_000) rangeSize = Math.min(args.maxRange, rangeSize * 2);
-    status.rangeSize = rangeSize;
     log.debug({ fromBlock: from, toBlock: to, events: events.length }, "range applied");
     await maybeFinalize(finalized);
     return true;

@@ -41,10 +41,16 @@ export interface IndexerTimings {
   ranges: number;
   logs: number;
   events: number;
+  /** Every RPC call, including reads ahead that overlap an apply. */
   rpcMs: number;
+  /** Time the follower waited for RPC answers (not overlapped by an apply). */
+  rpcWaitMs: number;
   decodeMs: number;
   viewsMs: number;
   dbMs: number;
+  /** View writes and undo entries committed. */
+  writes: number;
+  undoEntries: number;
 }
 
 export interface Indexer {
@@ -91,7 +97,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
   let fatal: unknown;
   let startError: { message: string; kind: string; at: string } | null = null;
   let chainId: number | null = null;
-  const timings: IndexerTimings = { ranges: 0, logs: 0, events: 0, rpcMs: 0, decodeMs: 0, viewsMs: 0, dbMs: 0 };
+  const timings: IndexerTimings = { ranges: 0, logs: 0, events: 0, rpcMs: 0, rpcWaitMs: 0, decodeMs: 0, viewsMs: 0, dbMs: 0, writes: 0, undoEntries: 0 };
   let wake: (() => void) | undefined;
 
   let markReady!: () => void;
@@ -113,6 +119,8 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       });
       timings.viewsMs += stats.viewsMs;
       timings.dbMs += stats.dbMs;
+      timings.writes += stats.writes;
+      timings.undoEntries += stats.undoEntries;
     } else if (event.type === "reorg") {
       const r = await s.unwindTo(event.ancestor);
       log.warn({ ancestor: event.ancestor.number, depth: event.depth, keys: r.keys }, "views unwound");
@@ -231,7 +239,15 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     health,
     timings() {
       const t = follower?.status().totals;
-      return { ...timings, ranges: t?.ranges ?? 0, logs: t?.logs ?? 0, events: t?.events ?? 0, rpcMs: t?.rpcMs ?? 0, decodeMs: t?.decodeMs ?? 0 };
+      return {
+        ...timings,
+        ranges: t?.ranges ?? 0,
+        logs: t?.logs ?? 0,
+        events: t?.events ?? 0,
+        rpcMs: t?.rpcMs ?? 0,
+        rpcWaitMs: t?.rpcWaitMs ?? 0,
+        decodeMs: t?.decodeMs ?? 0,
+      };
     },
     ready,
     done,
