@@ -53,7 +53,8 @@ export interface Anvil {
   stop(): Promise<void>;
 }
 
-export async function startAnvil(extra: string[] = []): Promise<Anvil> {
+/** `readyTimeoutMs`: how long anvil may take to answer (loading a big --load-state takes seconds). */
+export async function startAnvil(extra: string[] = [], readyTimeoutMs = 20_000): Promise<Anvil> {
   const port = await freePort();
   const proc = spawn(ANVIL_BIN, ["--silent", "--host", "127.0.0.1", "--port", String(port), ...extra], { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
@@ -67,7 +68,12 @@ export async function startAnvil(extra: string[] = []): Promise<Anvil> {
     if (body.error) throw new Error(`${method}: ${body.error.message}`);
     return body.result as T;
   };
-  await waitFor("anvil to answer", async () => rpc("eth_chainId").then(() => true, () => false), 20_000);
+  try {
+    await waitFor("anvil to answer", async () => rpc("eth_chainId").then(() => true, () => false), readyTimeoutMs);
+  } catch (err) {
+    proc.kill("SIGKILL");
+    throw err;
+  }
   return {
     url,
     port,
