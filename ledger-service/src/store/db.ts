@@ -122,6 +122,8 @@ interface UndoEntry {
 
 type Json = JsonValue;
 type Op = BatchOperation<Level<string, Json>, string, Json>;
+/** A write of applyRange: key already prefixed with its sublevel, value already JSON. */
+type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 
 const DELETED = Symbol("deleted");
 type Pending = Json | typeof DELETED;
@@ -206,6 +208,12 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const fromDb: UndoEntry[] = [];
     let undoCount = 0;
     let touched = new Set<string>();
+    /**
+     * Pending values of earlier blocks as they were when this block first read them: views may
+     * change a value they read in place before putting it back, so the undo record must not be
+     * taken from the pending value at put time.
+     */
+    let seen = new Map<string, Json>();
     let current = -1;
     let recordUndo = false;
     let entries: UndoEntry[] = [];
@@ -226,7 +234,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       const before = m.get(key);
       const entry: UndoEntry = { space: name, key };
       if (before === undefined) fromDb.push(entry);
-      else if (before !== DELETED) entry.previous = structuredClone(before);
+      else if (before !== DELETED) entry.previous = seen.has(id) ? seen.get(id) : structuredClone(before);
       entries.push(entry);
       undoCount++;
     };
@@ -234,8 +242,17 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       async get<T extends Json>(name: string, key: string) {
         const v = pending.get(name)?.get(key);
         if (v === DELETED) return undefined;
-        if (v !== undefined) return v as T;
-        return (await space(name).get(key)) as T | undefined;
+        if (v !== undefined) {
+          if (recordUndo && typeof v === "object" && v !== null) {
+            const id = `${name}\u0000${key}`;
+            if (!touched.has(id) && !seen.has(id)) seen.set(id, structuredClone(v));
+          }
+          return v as T;
+        }
+        // Synchronous: a LevelDB point read costs a few microseconds, an async one a thread-pool
+        // round trip, once per read of every view.
+        // Through the root (always open; a sublevel made a moment ago may still be opening).
+        return db.getSync(space(name).prefix + key) as T | undefined;
       },
       put(name, key, value) {
         const m = pendingOf(name);
@@ -249,15 +266,23 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       },
     };
 
-    for (const event of a.events) {
+    let yielded = performance.now();
+    for (let i = 0; i < a.events.length; i++) {
+      const event = a.events[i];
       if (event.blockNumber !== current) {
         current = event.blockNumber;
         recordUndo = current > a.finalized;
         if (recordUndo) {
           touched = new Set();
+          seen = new Map();
           entries = [];
           undoByBlock.set(current, entries);
         }
+      }
+      // Views read synchronously: let the read of the next range (follower) make progress now and then.
+      if ((i & 255) === 255 && performance.now() - yielded > 5) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
       }
       for (const view of a.views) {
         try {
@@ -283,26 +308,29 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       });
     }
 
-    const ops: Op[] = [];
+    // One batch on the root db with the sublevel prefixes applied and the values already JSON
+    // (what the sublevels would write): abstract-level's per-operation sublevel handling was a
+    // third of the batch's cost.
+    const ops: RawOp[] = [];
     let writes = 0;
     for (const [name, m] of pending) {
-      const sub = space(name);
+      const prefix = space(name).prefix;
       for (const [key, value] of m) {
         writes++;
-        if (value === DELETED) ops.push({ type: "del", key, sublevel: sub });
-        else ops.push({ type: "put", key, value, sublevel: sub });
+        if (value === DELETED) ops.push({ type: "del", key: prefix + key });
+        else ops.push({ type: "put", key: prefix + key, value: JSON.stringify(value) });
       }
     }
     for (const [n, list] of undoByBlock) {
-      if (list.length > 0) ops.push({ type: "put", key: pad(n), value: list as unknown as Json, sublevel: undo });
+      if (list.length > 0) ops.push({ type: "put", key: undo.prefix + pad(n), value: JSON.stringify(list) });
     }
     const last = a.blocks[a.blocks.length - 1];
     const remembered = a.blocks.filter((b) => b.number > a.finalized || b === last);
-    for (const b of remembered) ops.push({ type: "put", key: pad(b.number), value: b as unknown as Json, sublevel: blocks });
-    ops.push({ type: "put", key: "checkpoint", value: last as unknown as Json, sublevel: meta });
+    for (const b of remembered) ops.push({ type: "put", key: blocks.prefix + pad(b.number), value: JSON.stringify(b) });
+    ops.push({ type: "put", key: `${meta.prefix}checkpoint`, value: JSON.stringify(last) });
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
-    if (finalized !== state.finalized) ops.push({ type: "put", key: "finalized", value: finalized, sublevel: meta });
-    await db.batch(ops);
+    if (finalized !== state.finalized) ops.push({ type: "put", key: `${meta.prefix}finalized`, value: JSON.stringify(finalized) });
+    await db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
 
     state.checkpoint = last;
     state.finalized = finalized;
