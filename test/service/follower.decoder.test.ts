@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { Interface, getAddress, hexlify, randomBytes, type ParamType } from "ethers";
+import { checksumAddress } from "../../ledger-service/src/chain/checksum";
 import { createDecoder, loadArtifactAbis, type AbiItem } from "../../ledger-service/src/chain/decoder";
 import type { JsonValue } from "../../ledger-service/src/store/types";
 import type { RpcLog } from "../../ledger-service/src/chain/rpc";
@@ -113,5 +114,13 @@ describe("ledger-service decoder", function () {
       removed: false,
     };
     expect(() => decoder.decode(log, 0)).to.throw(/does not decode/).with.property("retryable", true);
+  });
+
+  it("checksums addresses exactly as ethers' getAddress (EIP-55)", function () {
+    const samples = ["0".repeat(40), "f".repeat(40), "a".repeat(40), "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"];
+    for (let i = 0; i < 5_000; i++) samples.push(hexlify(randomBytes(20)).slice(2));
+    for (const a of samples) expect(checksumAddress(a)).to.equal(getAddress(`0x${a}`));
+    expect(checksumAddress("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")).to.equal("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    expect(() => checksumAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")).to.throw(RangeError);
   });
 });

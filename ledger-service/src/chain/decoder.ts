@@ -11,9 +11,10 @@
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { getAddress, id as keccakText } from "ethers";
+import { id as keccakText } from "ethers";
 import type { ChainEvent, JsonValue } from "../store/types";
 import type { RpcLog } from "./rpc";
+import { checksumAddress } from "./checksum";
 import { DeploymentError, RpcError } from "./errors";
 
 /** The subset of a Solidity ABI entry the decoder reads. */
@@ -94,12 +95,14 @@ export function loadArtifactAbis(artifactsDir: string, names: readonly string[])
 // ===== DECODER =====
 
 export function createDecoder(args: { contracts: DecoderContract[] }): Decoder {
+  // Addresses repeat (contracts, signers): remember the recent ones, within bounds.
   const checksums = new Map<string, string>();
-  const checksum = (lower: string): string => {
-    let c = checksums.get(lower);
+  const checksum = (hex40: string): string => {
+    let c = checksums.get(hex40);
     if (c === undefined) {
-      c = getAddress(lower);
-      checksums.set(lower, c);
+      c = checksumAddress(hex40.toLowerCase());
+      if (checksums.size >= 65_536) checksums.clear();
+      checksums.set(hex40, c);
     }
     return c;
   };
@@ -231,7 +234,7 @@ function compileType(type: string, components: AbiParam[] | undefined, checksum:
       },
     };
   }
-  if (type === "address") return word((hex, s) => checksum(`0x${hex.slice(s + 24, s + 64)}`));
+  if (type === "address") return word((hex, s) => checksum(hex.slice(s + 24, s + 64)));
   if (type === "bool") return word((hex, s) => hex.charCodeAt(s + 63) !== 48 /* '0' */);
   if (type === "string") {
     return {

@@ -62,7 +62,8 @@ interface JsonRpcResponse {
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const HEX_DATA = /^0x(?:[0-9a-fA-F]{2})*$/;
+/** Hex digits; the even length is checked apart (a repeated group is several times slower). */
+const HEX_DATA = /^0x[0-9a-fA-F]*$/;
 const QUANTITY = /^0x[0-9a-fA-F]{1,16}$/;
 
 const toQuantity = (n: number): string => `0x${n.toString(16)}`;
@@ -187,7 +188,8 @@ export function createRpc(common: { logger: Logger }, args: RpcArgs): Rpc {
       ]);
       if (!Array.isArray(result)) throw new RpcError("malformed", "eth_getLogs", "result is not an array");
       const logs = new Array<RpcLog>(result.length);
-      for (let i = 0; i < result.length; i++) logs[i] = rpcLog(result[i], filter);
+      const seen = new LogFieldCache();
+      for (let i = 0; i < result.length; i++) logs[i] = rpcLog(result[i], filter, seen);
       return logs;
     },
   };
@@ -226,26 +228,65 @@ function block(method: string, value: unknown, expected?: number): RpcBlock {
   return out;
 }
 
-function rpcLog(value: unknown, filter: GetLogsFilter): RpcLog {
+/**
+ * Logs of one answer repeat most of their fields (block hash and number, transaction hash,
+ * address, event topic): each distinct string is validated once per answer.
+ */
+class LogFieldCache {
+  private readonly hashes = new Map<string, string>();
+  private readonly quantities = new Map<string, number>();
+  private readonly addresses = new Map<string, string>();
+
+  hash(value: unknown, field: string): string {
+    const known = typeof value === "string" ? this.hashes.get(value) : undefined;
+    if (known !== undefined) return known;
+    const h = hash("eth_getLogs", value, field);
+    this.remember(this.hashes, value as string, h);
+    return h;
+  }
+
+  quantity(value: unknown, field: string): number {
+    const known = typeof value === "string" ? this.quantities.get(value) : undefined;
+    if (known !== undefined) return known;
+    const n = quantity("eth_getLogs", value, field);
+    this.remember(this.quantities, value as string, n);
+    return n;
+  }
+
+  address(value: unknown): string {
+    const known = typeof value === "string" ? this.addresses.get(value) : undefined;
+    if (known !== undefined) return known;
+    if (typeof value !== "string" || !ADDRESS.test(value)) {
+      throw new RpcError("malformed", "eth_getLogs", `log.address invalid: ${JSON.stringify(value)}`);
+    }
+    const a = value.toLowerCase();
+    this.remember(this.addresses, value, a);
+    return a;
+  }
+
+  private remember<T>(map: Map<string, T>, key: string, value: T): void {
+    // Bounded: ids in topics and transaction hashes rarely repeat far apart.
+    if (map.size >= 4096) map.clear();
+    map.set(key, value);
+  }
+}
+
+function rpcLog(value: unknown, filter: GetLogsFilter, seen: LogFieldCache): RpcLog {
   const method = "eth_getLogs";
   if (typeof value !== "object" || value === null) throw new RpcError("malformed", method, "log is not an object");
   const l = value as Record<string, unknown>;
-  const { address, topics, data } = l;
-  if (typeof address !== "string" || !ADDRESS.test(address)) {
-    throw new RpcError("malformed", method, `log.address invalid: ${JSON.stringify(address)}`);
-  }
+  const { topics, data } = l;
   if (!Array.isArray(topics) || topics.length > 4) throw new RpcError("malformed", method, "log.topics invalid");
-  for (const t of topics) {
-    if (typeof t !== "string" || !HASH.test(t)) throw new RpcError("malformed", method, `log topic invalid: ${String(t)}`);
-  }
-  if (typeof data !== "string" || !HEX_DATA.test(data)) throw new RpcError("malformed", method, "log.data is not hex");
+  const lowered = new Array<string>(topics.length);
+  for (let i = 0; i < topics.length; i++) lowered[i] = seen.hash(topics[i], "log topic");
+  if (typeof data !== "string" || (data.length & 1) !== 0 || !HEX_DATA.test(data)) throw new RpcError("malformed", method, "log.data is not hex");
   const out: RpcLog = {
-    address: address.toLowerCase(),
-    topics: (topics as string[]).map((t) => t.toLowerCase()),
+    address: seen.address(l.address),
+    topics: lowered,
     data,
-    blockNumber: quantity(method, l.blockNumber, "log.blockNumber"),
-    blockHash: hash(method, l.blockHash, "log.blockHash"),
-    transactionHash: hash(method, l.transactionHash, "log.transactionHash"),
+    blockNumber: seen.quantity(l.blockNumber, "log.blockNumber"),
+    blockHash: seen.hash(l.blockHash, "log.blockHash"),
+    transactionHash: seen.hash(l.transactionHash, "log.transactionHash"),
     logIndex: quantity(method, l.logIndex, "log.logIndex"),
     removed: l.removed === true,
   };
