@@ -286,10 +286,15 @@ export function buildBatch(receipts: readonly Receipt[]): ReceiptBatch {
   const tree = StandardMerkleTree.of(receipts.map(receiptValues), [...RECEIPT_LEAF_ENCODING]);
   const leaves: string[] = new Array(receipts.length);
   const proofs: string[][] = new Array(receipts.length);
-  for (const [i, v] of tree.entries()) {
-    leaves[i] = tree.leafHash(v);
-    proofs[i] = tree.getProof(i);
-  }
+  // Leaves and proofs read off the built tree (a heap array: children of i at 2i+1, 2i+2), rather
+  // than tree.getProof, which re-encodes and re-hashes each value first.
+  const { tree: nodes, values } = tree.dump();
+  values.forEach(({ treeIndex }, i) => {
+    leaves[i] = nodes[treeIndex];
+    const proof: string[] = [];
+    for (let at = treeIndex; at > 0; at = (at - 1) >> 1) proof.push(nodes[at % 2 === 1 ? at + 1 : at - 1]);
+    proofs[i] = proof;
+  });
   const times = receipts.map((r) => r.timestamp);
   const firstAt = Math.min(...times);
   const lastAt = Math.max(...times);
