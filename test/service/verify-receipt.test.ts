@@ -171,6 +171,18 @@ describe("provenant verify-receipt against a real chain", function () {
     expect(missing.stderr).to.contain("nope.json: no such file");
   });
 
+  it("--help exits 0; a bad --rpc or a second file exits 2", async () => {
+    const help = await cli(["verify-receipt", "--help"]);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.contain("Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--json]");
+    const f = file("receipt-usage.json", proofFile);
+    const badRpc = await cli(["verify-receipt", f, "--rpc", "ftp://x"]);
+    expect([badRpc.code, badRpc.stderr]).to.deep.equal([2, 'provenant verify-receipt: --rpc "ftp://x" must be http(s)\n']);
+    const two = await cli(["verify-receipt", f, f, "--rpc", anvil.url]);
+    expect(two.code).to.equal(2);
+    expect(two.stderr).to.contain("takes one file");
+  });
+
   it("an unreachable RPC exits 1 naming the URL", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const r = await cli(["verify-receipt", file("receipt-offline.json", proofFile), "--rpc", url]);
