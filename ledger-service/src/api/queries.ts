@@ -136,19 +136,21 @@ export function createQueries(reader: ViewReader) {
       return true;
     };
 
+    // Each addX returns early for a record already in the graph: it was read and walked once.
     const addParticipant = async (id: string): Promise<string | null> => {
+      const nid = `participant:${id}`;
+      if (nodes.has(nid)) return nid;
       const p = await participant(id);
       if (!p) return null;
-      const h = lastAt(p.history, at);
-      add({ id: `participant:${id}`, kind: "participant", recordId: id, label: p.name, status: participantStatusAt(p, at), anchor: p.anchor, statusAnchor: null });
-      void h;
-      return `participant:${id}`;
+      add({ id: nid, kind: "participant", recordId: id, label: p.name, status: participantStatusAt(p, at), anchor: p.anchor, statusAnchor: null });
+      return nid;
     };
     const addResource = async (id: string): Promise<string | null> => {
+      const nid = `resource:${id}`;
+      if (nodes.has(nid)) return nid;
       const r = await reader.get<ResourceRecord>(SPACE.resource, pad(id));
       if (!r) return null;
       const h = lastAt(r.history, at);
-      const nid = `resource:${id}`;
       if (add({ id: nid, kind: "resource", recordId: id, label: r.data.catalogKey, status: h?.status ?? "None", anchor: r.anchor, statusAnchor: h?.anchor ?? null })) {
         const dept = await addParticipant(r.sourceDeptId);
         if (dept) edge(nid, dept, "sourcedFrom");
@@ -166,9 +168,10 @@ export function createQueries(reader: ViewReader) {
       }
     };
     const addAuthorization = async (id: string, depth: number): Promise<string | null> => {
+      const nid = `authorization:${id}`;
+      if (nodes.has(nid)) return nid;
       const a = await authorization(id);
       if (!a) return null;
-      const nid = `authorization:${id}`;
       const h = lastAt(a.history, at);
       if (!add({ id: nid, kind: "authorization", recordId: id, label: `${a.mode} tier ${a.tier}`, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor: h?.anchor ?? null })) return nid;
       const holder = await addParticipant(a.holderId);
@@ -185,9 +188,10 @@ export function createQueries(reader: ViewReader) {
       return nid;
     };
     const addScenario = async (id: string): Promise<string | null> => {
+      const nid = `scenario:${id}`;
+      if (nodes.has(nid)) return nid;
       const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(id));
       if (!s) return null;
-      const nid = `scenario:${id}`;
       const h = lastAt(s.history, at);
       if (!add({ id: nid, kind: "scenario", recordId: id, label: s.purposeHash, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor: h?.anchor ?? null })) return nid;
       const auth = await addAuthorization(s.authorizationId, 0);
@@ -209,8 +213,10 @@ export function createQueries(reader: ViewReader) {
           truncated = true;
           break;
         }
-        const parent = await reader.get<ProductRecord>(SPACE.product, pad(parentId));
+        const known = `product:${parentId}`;
+        const parent = nodes.has(known) ? undefined : await reader.get<ProductRecord>(SPACE.product, pad(parentId));
         if (parent) edge(nid, await addProduct(parent, depth + 1), "derivedFromProduct");
+        else if (nodes.has(known)) edge(nid, known, "derivedFromProduct");
       }
       const sc = await addScenario(p.scenarioId);
       if (sc) edge(nid, sc, "servesScenario");

@@ -175,15 +175,14 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   };
   for await (const value of blocks.values()) state.recent.push(value as unknown as BlockRef);
 
-  // NOTE: the reader's point reads are synchronous LevelDB gets (level v10). A get served from
-  // LevelDB's block cache or the OS page cache costs a few microseconds; the asynchronous get
-  // pays a libuv threadpool round trip (~60 us of main-thread work) per read, which was most of
-  // the API's time. A cold read blocks the event loop for one disk read.
+  // NOTE: the reader's point reads are synchronous LevelDB gets (level v10) through the root (always
+  // open; a sublevel made a moment ago may still be opening). A get served from LevelDB's block
+  // cache or the OS page cache costs a few microseconds; the asynchronous get pays a libuv
+  // threadpool round trip (~60 us of main-thread work) per read, which was most of the API's time.
+  // A cold read blocks the event loop for one disk read.
   const reader: ViewReader = {
     async get<T extends Json>(name: string, key: string) {
-      const s = space(name);
-      // A sublevel opens with its first use; until then only the deferred (async) get works.
-      return (s.status === "open" ? s.getSync(key) : await s.get(key)) as T | undefined;
+      return db.getSync(space(name).prefix + key) as T | undefined;
     },
     range<T extends Json>(name: string, options: RangeOptions = {}): AsyncIterable<[string, T]> {
       const it = space(name).iterator(options);
