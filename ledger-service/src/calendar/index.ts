@@ -113,9 +113,23 @@ export function createCalendar(data: CalendarData, meta: Omit<CalendarInfo, "cov
     return { working: !weekend, provisional: false };
   };
 
+  // Deadlines are opened per event during a catch-up, mostly from a few days: answers are kept
+  // by (start day, n), bounded.
+  const answers = new Map<string, WorkingDayDeadline>();
   const addWorkingDays = (start: Date | number, n: number): WorkingDayDeadline => {
     if (!Number.isInteger(n) || n < 0 || n > 3660) throw new RangeError(`working days must be an integer 0..3660: ${n}`);
-    let date = chinaDate(start);
+    const from = chinaDate(start);
+    const cacheKey = `${from}+${n}`;
+    const known = answers.get(cacheKey);
+    if (known !== undefined) return { ...known };
+    const answer = countWorkingDays(from, n);
+    if (answers.size >= 4096) answers.clear();
+    answers.set(cacheKey, answer);
+    return { ...answer };
+  };
+
+  const countWorkingDays = (from: string, n: number): WorkingDayDeadline => {
+    let date = from;
     let provisional = false;
     let left = n;
     while (left > 0) {
