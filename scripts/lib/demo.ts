@@ -14,7 +14,7 @@
  * The actors are anvil's well-known dev keys (mnemonic "test test … junk"): never use them on a
  * real chain. `DEMO_KEYS` lists which key holds which role.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   HDNodeWallet,
@@ -33,11 +33,21 @@ import {
   ParticipantRegistry__factory,
   ProductRegistry__factory,
   ProvenantHub__factory,
+  ReceiptAnchor__factory,
   ResourceCatalog__factory,
   ScenarioRegistry__factory,
 } from "../../typechain-types";
 import { AgreementKind, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
 import { makeCreditCode } from "./creditCode";
+import {
+  batchRequest,
+  buildBatch,
+  pseudonymousConsumer,
+  purposeDigest,
+  receiptProofFile,
+  signReceipt,
+  type Receipt,
+} from "./receipts";
 import type { Deployment } from "./deploy";
 
 // ===== KEYS =====
@@ -100,6 +110,8 @@ export interface DemoSummary {
   scenarios: Record<string, number>;
   products: Record<string, number>;
   cases: Record<string, number>;
+  /** Anchored usage receipts, and the proof files a reader can check with `provenant verify-receipt`. */
+  receipts: { batches: number; perBatch: number; proofFiles: string[] };
 }
 
 export function readDemoSummary(dataDir: string): DemoSummary | undefined {
@@ -107,6 +119,10 @@ export function readDemoSummary(dataDir: string): DemoSummary | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, "utf8")) as DemoSummary;
 }
+
+/** Usage receipts the demo anchors: a few batches of operator A's credit-index product. */
+const DEMO_RECEIPT_BATCHES = 3;
+const DEMO_RECEIPTS_PER_BATCH = 500;
 
 // ===== SEEDING =====
 
@@ -578,6 +594,48 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     personDigest: h("salted-person:demo-3"), label: "penalty-record-outdated",
   });
 
+  // ----- usage receipts (使用回执) anchored by operator A's platform node -----
+  log("demo: usage receipts in anchored batches");
+  // The platform node key signs for operator A, which runs the platform (ReceiptAnchor: the node
+  // is a participant; its anchoring key must be one of its signer keys).
+  await send(participantsAs(W.authority).addSigner(P.operatorA, W.platformNode.address));
+  const anchor = ReceiptAnchor__factory.connect(addr.ReceiptAnchor.address, W.platformNode);
+  const proofDir = path.join(dataDir, "receipts");
+  mkdirSync(proofDir, { recursive: true });
+  const proofFiles: string[] = [];
+  const receiptBases = ["Commercial", "FreeTrialForSourceDept", "PublicInterestFree"] as const;
+  for (let seq = 1; seq <= DEMO_RECEIPT_BATCHES; seq++) {
+    const batchEnd = endAt - (DEMO_RECEIPT_BATCHES - seq + 1) * DAY;
+    const receipts: Receipt[] = [];
+    for (let i = 0; i < DEMO_RECEIPTS_PER_BATCH; i++) {
+      receipts.push({
+        id: h(`demo-receipt:${seq}:${i}`),
+        nodeId: P.operatorA,
+        authorizationId: A1,
+        scenarioId: S.enterpriseCredit,
+        productId: creditIndex,
+        resourceIds: [],
+        consumer: pseudonymousConsumer(h(`demo-salt:${seq}`), `verified-user-${i % 97}`),
+        purpose: purposeDigest("企业信用评估"),
+        recordCount: BigInt(1 + (i % 50)),
+        requestDigest: h(`demo-request:${seq}:${i}`),
+        resultDigest: h(`demo-result:${seq}:${i}`),
+        chargingBasis: receiptBases[i % receiptBases.length],
+        timestamp: batchEnd - DAY + Math.floor((i * DAY) / DEMO_RECEIPTS_PER_BATCH),
+      });
+    }
+    const batch = buildBatch(receipts);
+    await timeTo(batchEnd + 60);
+    await send(anchor.anchorBatch(batchRequest(batch, seq)));
+    for (const i of [0, Math.floor(DEMO_RECEIPTS_PER_BATCH / 2)]) {
+      const signature = await signReceipt(W.platformNode, receipts[i], chainId, addr.ReceiptAnchor.address);
+      const file = path.join(proofDir, `batch-${seq}-receipt-${i}.json`);
+      const content = receiptProofFile(receipts[i], batch, P.operatorA, seq, chainId, addr.ReceiptAnchor.address, signature);
+      writeFileSync(file, JSON.stringify(content, null, 2) + "\n");
+      proofFiles.push(file);
+    }
+  }
+
   // Back to the wall clock: from here on blocks carry real time.
   await timeTo(endAt);
   const chainEnd = await latest();
@@ -597,6 +655,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     scenarios: num(S),
     products: num(Pr),
     cases: num({ answeredObjection: caseAnswered, answeredFeedback: caseFeedback, overdueObjection: caseOverdue, openObjection: caseOpen }),
+    receipts: { batches: DEMO_RECEIPT_BATCHES, perBatch: DEMO_RECEIPTS_PER_BATCH, proofFiles },
   };
   writeFileSync(path.join(dataDir, DEMO_DONE), JSON.stringify(summary, null, 2) + "\n");
   return summary;

@@ -14,7 +14,7 @@ import { loadProfile } from "../../policy/profile";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createExplorer } from "../../ledger-service/src/explorer";
 import { createViews } from "../../ledger-service/src/views";
-import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">恶意名称`;
@@ -39,11 +39,19 @@ describe("explorer: the public disclosure page in a real browser", function () {
         event: "ParticipantRegistered",
         args: { id: "99", kind: 5, name: HOSTILE_NAME, creditCode: "91441300MA0000099X", profileHash: h("hostile"), signers: [KEYS.developer], registeredBy: KEYS.authority },
       },
+      {
+        contract: "ReceiptAnchor",
+        event: "BatchAnchored",
+        args: {
+          nodeId: P.operator, sequence: "1", root: h("root"), receiptCount: 640, firstAt: String(cst("2026-05-31")),
+          lastAt: String(cst("2026-05-31", 20)), metadataHash: h("meta"), anchoredAt: String(cst("2026-06-01")), anchoredBy: KEYS.operator,
+        },
+      },
     ]);
     await ts.apply(b);
     const app = createApi(
       { logger: silentLogger },
-      { reader: ts.store.reader, health: () => ({ chainId: 31337, indexedBlock: 42, lag: 0 }), hasRole: async () => false, rateLimit: false, explorer: createExplorer() },
+      { reader: ts.store.reader, health: () => ({ chainId: 31337, indexedBlock: 42, lag: 0, demo: true }), hasRole: async () => false, rateLimit: false, explorer: createExplorer() },
     );
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -100,6 +108,16 @@ describe("explorer: the public disclosure page in a real browser", function () {
     expect(await page.textContent("main")).to.contain(HOSTILE_NAME);
     expect(await page.locator("main img").count()).to.equal(0);
     expect(await page.evaluate("typeof window.__pwned")).to.equal("undefined");
+  });
+
+  it("C21 shows usage statistics from anchored receipt batches, and marks demo data as demo", async () => {
+    await page.goto(`${base}/#/usage`);
+    await page.waitForSelector("main table tbody tr");
+    const text = await page.textContent("main");
+    expect(text).to.contain("Anchored receipts: 640");
+    expect(text).to.contain("惠州数据运营有限公司");
+    await page.waitForSelector("body.demo .demo-banner", { state: "visible", timeout: 10_000 });
+    expect(await page.textContent(".demo-banner")).to.contain("演示数据");
   });
 
   it("says clearly when a record does not exist", async () => {

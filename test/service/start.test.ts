@@ -177,6 +177,15 @@ describe("npm start: the whole platform on an embedded chain", function () {
       const refused = cli(["deadlines", "--api", base, "--key", "0x" + "11".repeat(32)]);
       expect(refused.code).to.equal(1);
       expect(refused.stderr).to.contain("REGULATOR");
+      // A demo usage receipt, checked against the resumed chain directly (no service trusted).
+      const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as { receipts: { proofFiles: string[] } };
+      expect(demo.receipts.proofFiles.length).to.be.greaterThan(0);
+      const verified = cli([
+        "verify-receipt", demo.receipts.proofFiles[0],
+        "--rpc", `http://127.0.0.1:${chainPort}`, "--deployment", path.join(dataDir, "deployment.json"), "--json",
+      ]);
+      expect(verified.code, verified.stderr + verified.stdout).to.equal(0);
+      expect(JSON.parse(verified.stdout).ok).to.equal(true);
 
       // A port in use is refused with a clear message while this one runs.
       const busy = spawnSync(TS_NODE, ["--transpile-only", MAIN], {

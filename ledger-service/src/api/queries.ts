@@ -20,6 +20,7 @@ import { registeredAt } from "../views/registration";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
+import type { UsageRecord } from "../views/usage";
 import { SPACE, pad, padTime, type Anchor } from "../views/util";
 import { NotFoundError, ValidationError } from "./errors";
 
@@ -364,10 +365,17 @@ export function createQueries(reader: ViewReader) {
     },
 
     async usage() {
-      // Usage statistics come from anchored receipts (ledger-service/src/receipts): none yet.
+      // Usage statistics (C21) from the batches platform nodes anchored, per node.
       const items: JsonValue[] = [];
-      for await (const [key, value] of reader.range<JsonValue>("usage", { limit: 1_000 })) items.push({ key, value });
-      return { receipts: items.length, items };
+      let receipts = 0;
+      let batches = 0;
+      for await (const [, u] of reader.range<UsageRecord>(SPACE.usage, { limit: 1_000 })) {
+        receipts += u.receipts;
+        batches += u.batches;
+        const node = await participant(u.nodeId);
+        items.push({ ...u, nodeName: node?.name ?? null });
+      }
+      return { receipts, batches, items };
     },
 
     async annualDisclosures(year: number, now: number) {

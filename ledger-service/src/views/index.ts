@@ -15,6 +15,7 @@ import { createProductsView } from "./products";
 import { createResourcesView } from "./resources";
 import { createScenariosView } from "./scenarios";
 import { createTimelineView } from "./timeline";
+import { createUsageView } from "./usage";
 
 export { SPACE } from "./util";
 
@@ -33,6 +34,7 @@ export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCa
     createScenariosView(),
     createProductsView(),
     createOversightView(),
+    createUsageView(),
     createTimelineView(),
     createDeadlinesView(profile, calendar),
     createAlertsView(),

@@ -38,6 +38,7 @@ const REF_KIND: Record<string, SubjectKind> = {
   filerId: "participant",
   evaluatorId: "participant",
   participantId: "participant",
+  nodeId: "participant", // ReceiptAnchor: the platform node that anchored a batch
   callId: "call",
   parentId: "authorization",
   authorizationId: "authorization",

@@ -35,6 +35,8 @@ export const SPACE = {
   violation: "violation", // deadlines, alerts: `${at}:${key}`
   expiry: "expiry", // alerts: `${termEnd}:${authId}` for authorizations in force
   stats: "stats", // timeline: counters
+  usage: "usage", // usage: `${node}` -> batches and receipts anchored by a platform node
+  receiptBatch: "receipt-batch", // usage: `${node}:${sequence}`
 } as const;
 
 export const ID_WIDTH = 20; // uint64 max has 20 digits

@@ -197,8 +197,13 @@ async function annualPage() {
 async function usagePage() {
   const data = await get("/disclosures/usage");
   return [
-    el("h2", {}, bi("资源使用统计", "Usage statistics")),
-    el("p", {}, `已锚定回执 Anchored receipts: ${data.receipts}`),
+    el("h2", {}, bi("资源使用统计", "Usage statistics (C21): receipts anchored by platform nodes")),
+    el("p", {}, `已锚定回执 Anchored receipts: ${data.receipts} · 批次 Batches: ${data.batches}`),
+    table(
+      [["平台节点", "Platform node"], ["批次", "Batches"], ["回执", "Receipts"], ["起", "From"], ["止", "To"]],
+      data.items.map((u) => [link(`#/participant/${u.nodeId}`, u.nodeName || u.nodeId), String(u.batches), String(u.receipts), date(u.firstAt), date(u.lastAt)]),
+    ),
+    el("p", { class: "muted" }, "任何人可用 provenant verify-receipt 直接对链核验一张回执。Anyone can check a receipt against the chain with provenant verify-receipt."),
   ];
 }
 
@@ -311,7 +316,9 @@ async function health() {
   const node = document.getElementById("health");
   try {
     const h = await get("/health");
-    node.textContent = `链 Chain ${h.chainId} · 已索引区块 Indexed block ${h.indexedBlock} · 延迟 Lag ${h.lag}` + (h.lastError ? ` · ${h.lastError}` : "");
+    const error = h.lastError ? ` · ${typeof h.lastError === "object" ? h.lastError.message : h.lastError}` : "";
+    node.textContent = `链 Chain ${h.chainId} · 已索引区块 Indexed block ${h.indexedBlock} · 延迟 Lag ${h.lag}` + error;
+    document.body.classList.toggle("demo", h.demo === true);
   } catch (err) {
     node.textContent = `服务不可用 Service unavailable: ${err.message}`;
   }
