@@ -7,6 +7,9 @@
  *   npx ts-node --transpile-only bench/api.ts            # AUTHS=40000 DURATION=15 by default
  *   AUTHS=60000 DURATION=20 npx ts-node --transpile-only bench/api.ts
  *   BENCH_DIR=/tmp/idx AUTHS=25000 npx ts-node --transpile-only bench/api.ts  # keep/reuse the index
+ *
+ * Each route gets WARMUP seconds (default 2, not counted) before it is measured. "API CPU" is the
+ * server process's user+system time per request: steadier than req/s on a shared machine.
  */
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +36,7 @@ const autocannon = require("autocannon") as Autocannon; // eslint-disable-line @
 
 const AUTHS = Number(process.argv.includes("--quick") ? 2000 : (process.env.AUTHS ?? 40_000)); // bench-only knobs
 const DURATION = Number(process.env.DURATION ?? 15);
+const WARMUP = Number(process.env.WARMUP ?? 2);
 const OPERATORS = 500;
 const RESOURCES = 200;
 const h = (s: string) => keccak(s);
@@ -129,23 +133,39 @@ async function main(): Promise<void> {
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
   });
   const base = `http://127.0.0.1:${port}`;
+  /** CPU time (user + system, µs) the API process has used so far. */
+  const serverCpu = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => resolve(Number(m)));
+      child.send("cpu");
+    });
   const rnd = () => 1 + Math.floor(Math.random() * AUTHS);
   const rows: string[] = [];
+  const run = (make: () => string, duration: number) =>
+    autocannon({
+      url: base,
+      connections: 50,
+      duration,
+      requests: [{ method: "GET", setupRequest: (req: Record<string, unknown>) => ({ ...req, path: make() }) }],
+    });
   for (const [label, make] of [
     ["GET /api/v1/authorizations/:id", () => `/api/v1/authorizations/${rnd()}`],
     ["GET /api/v1/products/:id/provenance", () => `/api/v1/products/${rnd()}/provenance`],
   ] as const) {
     const probe = await fetch(base + make());
     if (probe.status !== 200) throw new Error(`${label}: probe returned ${probe.status}`);
-    const r = await autocannon({
-      url: base,
-      connections: 50,
-      duration: DURATION,
-      requests: [{ method: "GET", setupRequest: (req: Record<string, unknown>) => ({ ...req, path: make() }) }],
-    });
-    rows.push(`${label.padEnd(40)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${Math.round(r.requests.average).toLocaleString().padStart(7)} req/s   (${r.requests.total.toLocaleString()} requests, non-2xx ${r.non2xx}, errors ${r.errors})`);
+    // Warm-up (JIT, LevelDB block cache), not counted.
+    if (WARMUP > 0) await run(make, WARMUP);
+    const cpu0 = await serverCpu();
+    const r = await run(make, DURATION);
+    const cpuPerRequest = ((await serverCpu()) - cpu0) / Math.max(1, r.requests.total);
+    rows.push(
+      `${label.padEnd(40)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${Math.round(r.requests.average).toLocaleString().padStart(7)} req/s   ` +
+        `API CPU ${Math.round(cpuPerRequest).toString().padStart(4)} µs/request   (${r.requests.total.toLocaleString()} requests, non-2xx ${r.non2xx}, errors ${r.errors})`,
+    );
   }
-  console.log(`\n50 connections, ${DURATION} s each, API in a separate process, node ${process.version}, ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ""}`);
+  const load = os.loadavg()[0].toFixed(1);
+  console.log(`\n50 connections, ${DURATION} s each after ${WARMUP} s of warm-up, API in a separate process, node ${process.version}, ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ""}, load average ${load}`);
   for (const row of rows) console.log(row);
   await new Promise((r) => {
     child.once("exit", r);
@@ -161,6 +181,10 @@ async function serve(dir: string, nowMs: number): Promise<void> {
   const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
   const app = createApi({ logger }, { reader: store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, now: () => nowMs });
   const server = app.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
+  process.on("message", () => {
+    const u = process.cpuUsage();
+    process.send?.(u.user + u.system);
+  });
   process.once("SIGTERM", () => {
     server.close(() => void store.close().then(() => process.exit(0)));
     server.closeAllConnections();
