@@ -148,6 +148,15 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         AgreementStatus from = a.status;
         if (from == AgreementStatus.Terminated) revert AgreementRegistryWrongStatus(agreementId, from);
         if (reasonHash == bytes32(0)) revert AgreementRegistryZeroHash();
+        // Ensure that no authorization stays active without its agreement (001 第十四条): the
+        // authorization this agreement made active is revoked or terminated first.
+        IAuthorizationRegistry.Authorization memory auth = _authorization(a.authorizationId);
+        if (
+            auth.agreementId == agreementId &&
+            (auth.status == IAuthorizationRegistry.AuthorizationStatus.Active ||
+                auth.status == IAuthorizationRegistry.AuthorizationStatus.Suspended) &&
+            _now() < auth.termEnd
+        ) revert AgreementRegistryGovernsLiveAuthorization(agreementId, a.authorizationId);
         a.status = AgreementStatus.Terminated;
         emit AgreementTerminated(agreementId, a.authorizationId, from, reasonHash, msg.sender);
     }

@@ -159,6 +159,7 @@ interface IAgreementRegistry {
     error AgreementRegistryNoSignatures();
     error AgreementRegistryNotFiled(uint64 agreementId, AgreementStatus status);
     error AgreementRegistryGovernsOther(uint64 agreementId, uint64 governedId, uint64 askedId);
+    error AgreementRegistryGovernsLiveAuthorization(uint64 agreementId, uint64 authorizationId);
     error AgreementRegistryTermNotCovered(
         uint64 agreementId,
         uint64 termStart,
@@ -202,8 +203,10 @@ interface IAgreementRegistry {
     /// @dev 000 第十七条; 002 第十四条: agreements are filed with the data authority.
     function file(uint64 agreementId, bytes32 filingHash) external;
 
-    /// @notice Terminates an agreement that is not yet terminated. DATA_AUTHORITY only.
-    /// @dev 001 第十三条 (终止和撤销机制); 001 第十四条.
+    /// @notice Terminates an agreement that is not yet terminated. DATA_AUTHORITY only. The
+    /// agreement that made an authorization active cannot end while that authorization is active
+    /// or suspended within its term: revoke or terminate the authorization first.
+    /// @dev 001 第十三条 (终止和撤销机制); 001 第十四条: access closes when the agreement ends.
     function terminate(uint64 agreementId, bytes32 reasonHash) external;
 
     // ===== GETTERS =====

@@ -1,0 +1,30 @@
+/**
+ * Findings of the contract review: each test failed before its fix.
+ */
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { deployWorld, createResource, applyFor, toNoticeOver, h, AuthStatus } from "../helpers/fixture";
+import { activeOperator } from "../helpers/foundation";
+import { activateAuthorization } from "../helpers/agreements";
+import { AgreementStatus } from "../../scripts/lib/agreements";
+import { expectRefused } from "../helpers/state";
+
+describe("review findings", () => {
+  it("C05 C24 refuses to terminate the agreement of a live authorization: revoke it first, then the agreement", async () => {
+    const w = await loadFixture(deployWorld);
+    const { authority } = w.signers;
+    const id = await activeOperator(w);
+    const agreementId = (await w.authorizations.authorization(id)).agreementId;
+    // Terminating the agreement must not leave the authorization active without one (001 第十四条).
+    await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("ended")), w.agreements,
+      "AgreementRegistryGovernsLiveAuthorization", [agreementId, id]);
+    await w.authorizations.connect(authority).suspend(id, h("rectify"));
+    await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("ended")), w.agreements,
+      "AgreementRegistryGovernsLiveAuthorization", [agreementId, id]);
+    await w.authorizations.connect(authority).revoke(id, h("revoked"));
+    await expect(w.agreements.connect(authority).terminate(agreementId, h("ended")))
+      .to.emit(w.agreements, "AgreementTerminated")
+      .withArgs(agreementId, id, AgreementStatus.Filed, h("ended"), authority.address);
+    expect((await w.authorizations.authorization(id)).status).to.equal(AuthStatus.Revoked);
+  });
+});
