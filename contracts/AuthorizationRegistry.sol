@@ -242,6 +242,12 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         if (_grantsConfirmed[id] != required) {
             revert AuthorizationRegistryGrantsIncomplete(id, _grantsConfirmed[id], required);
         }
+        // Ensure that every resource is still authorizable (C10, C36): it may have been delisted,
+        // changed or let its registration lapse since the application.
+        IResourceCatalog catalog = _catalog();
+        for (uint256 i = 0; i < required; ++i) {
+            catalog.requireAuthorizable(a.resourceIds[i]);
+        }
         // Ensure that the holder is still admitted and the parent still active (C07).
         _participants().requireActive(a.holderId, ParticipantKind.None);
         if (a.parentId != NO_ID && !isActive(a.parentId, _now())) revert AuthorizationRegistryParentInactive(a.parentId);

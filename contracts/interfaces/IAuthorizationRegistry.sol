@@ -239,7 +239,9 @@ interface IAuthorizationRegistry {
     function startNotice(uint64 id, uint64 noticeEnd) external;
 
     /// @notice Activates a noticed authorization once the notice is over, every resource grant is
-    /// confirmed and `agreementId` is an effective, filed agreement covering it. DATA_AUTHORITY only.
+    /// confirmed, every resource is still authorizable (listed, registered, open or desensitized,
+    /// with the consent it needs) and `agreementId` is an effective, filed agreement covering it.
+    /// DATA_AUTHORITY only.
     /// @dev 000 第十条(6); 001 第十三条; 001 第十八条.
     function activate(uint64 id, uint64 agreementId) external;
 

@@ -3,9 +3,9 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployWorld, createResource, applyFor, toNoticeOver, h, AuthStatus } from "../helpers/fixture";
+import { deployWorld, createResource, resourceData, applyFor, toNoticeOver, h, AuthStatus, Open } from "../helpers/fixture";
 import { activeOperator } from "../helpers/foundation";
-import { activateAuthorization } from "../helpers/agreements";
+import { fileAgreement, planAgreement } from "../helpers/agreements";
 import { AgreementStatus } from "../../scripts/lib/agreements";
 import { expectRefused } from "../helpers/state";
 
@@ -26,5 +26,30 @@ describe("review findings", () => {
       .to.emit(w.agreements, "AgreementTerminated")
       .withArgs(agreementId, id, AgreementStatus.Filed, h("ended"), authority.address);
     expect((await w.authorizations.authorization(id)).status).to.equal(AuthStatus.Revoked);
+  });
+
+  it("C10 refuses to activate an authorization over a resource delisted after the application", async () => {
+    const w = await loadFixture(deployWorld);
+    const { authority } = w.signers;
+    const r = await createResource(w);
+    const id = await applyFor(w, { resourceIds: [r] });
+    await toNoticeOver(w, id);
+    await w.catalog.connect(authority).delistResource(r, h("withdrawn"));
+    const agreementId = await fileAgreement(w, await planAgreement(w, id));
+    await expectRefused(w, () => w.authorizations.connect(authority).activate(id, agreementId), w.catalog,
+      "ResourceCatalogWrongStatus", [r, 4]);
+  });
+
+  it("C10 refuses to activate an authorization over a resource changed to non-open, not desensitized data", async () => {
+    const w = await loadFixture(deployWorld);
+    const { authority, deptA } = w.signers;
+    const r = await createResource(w, { key: "review-c10" });
+    const id = await applyFor(w, { resourceIds: [r] });
+    await toNoticeOver(w, id);
+    await w.catalog.connect(deptA).proposeChange(r, resourceData({ key: "review-c10", openAttribute: Open.NotOpen }));
+    await w.catalog.connect(authority).reviewChange(r, true, h("ok"));
+    const agreementId = await fileAgreement(w, await planAgreement(w, id));
+    await expectRefused(w, () => w.authorizations.connect(authority).activate(id, agreementId), w.catalog,
+      "ResourceCatalogNotOpenNotDesensitized", [r]);
   });
 });
