@@ -53,6 +53,10 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         if (req.documentHash == bytes32(0) || req.termsDigest == bytes32(0)) revert AgreementRegistryZeroHash();
         if (req.termStart >= req.termEnd) revert AgreementRegistryInvalidTerm(req.termStart, req.termEnd);
         IAuthorizationRegistry.Authorization memory auth = _authorization(req.authorizationId);
+        // Ensure that the decision was publicly noticed to the end before anyone signs (C04).
+        if (auth.noticeEnd == 0 || _now() < auth.noticeEnd) {
+            revert AgreementRegistryNoticeNotOver(req.authorizationId, auth.noticeEnd);
+        }
 
         ParticipantKind[] memory kinds = _checkParties(participants, req.partyIds);
         if (!_contains(req.partyIds, req.proposerId)) revert AgreementRegistryProposerNotParty(req.proposerId);

@@ -160,6 +160,7 @@ interface IAgreementRegistry {
     error AgreementRegistryNotFiled(uint64 agreementId, AgreementStatus status);
     error AgreementRegistryGovernsOther(uint64 agreementId, uint64 governedId, uint64 askedId);
     error AgreementRegistryGovernsLiveAuthorization(uint64 agreementId, uint64 authorizationId);
+    error AgreementRegistryNoticeNotOver(uint64 authorizationId, uint64 noticeEnd);
     error AgreementRegistryTermNotCovered(
         uint64 agreementId,
         uint64 termStart,
@@ -171,6 +172,8 @@ interface IAgreementRegistry {
     // ===== PROPOSAL =====
 
     /// @notice Proposes an agreement. A signer of `request.proposerId`, itself one of the parties.
+    /// The governed authorization's public notice must be over (000 第十条(6): 结果公示期满 ...
+    /// 组织签订协议), so no party signs before it.
     /// The parties the kind requires are checked now: OperationAuthorization (tier 1) the holder
     /// and the authority or implementing agency; DevelopmentAuthorization (tier 2) the holder and
     /// the parent's operator; DevelopmentService the operator, a developer, the authority or

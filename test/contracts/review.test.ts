@@ -2,10 +2,22 @@
  * Findings of the contract review: each test failed before its fix.
  */
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployWorld, createResource, resourceData, applyFor, toNoticeOver, h, AuthStatus, Open } from "../helpers/fixture";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  deployWorld,
+  createResource,
+  resourceData,
+  applyFor,
+  approveAuthorization,
+  confirmGrants,
+  toNoticeOver,
+  h,
+  AuthStatus,
+  Open,
+  DAY,
+} from "../helpers/fixture";
 import { activeOperator } from "../helpers/foundation";
-import { fileAgreement, planAgreement } from "../helpers/agreements";
+import { fileAgreement, planAgreement, proposeAgreement } from "../helpers/agreements";
 import { AgreementStatus } from "../../scripts/lib/agreements";
 import { expectRefused } from "../helpers/state";
 
@@ -51,5 +63,26 @@ describe("review findings", () => {
     const agreementId = await fileAgreement(w, await planAgreement(w, id));
     await expectRefused(w, () => w.authorizations.connect(authority).activate(id, agreementId), w.catalog,
       "ResourceCatalogNotOpenNotDesensitized", [r]);
+  });
+
+  it("C04 refuses to propose an agreement before the public notice of the decision is over", async () => {
+    const w = await loadFixture(deployWorld);
+    const { authority } = w.signers;
+    const r = await createResource(w);
+    const id = await applyFor(w, { resourceIds: [r] });
+    // Not even approved yet: no notice has started.
+    await expectRefused(w, async () => proposeAgreement(w, await planAgreement(w, id)), w.agreements,
+      "AgreementRegistryNoticeNotOver", [id, 0]);
+    await approveAuthorization(w, id);
+    await confirmGrants(w, id);
+    const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
+    await w.authorizations.connect(authority).startNotice(id, noticeEnd);
+    // 000 第十条(6): 结果公示期满且无异议的 ... 组织签订协议.
+    await expectRefused(w, async () => proposeAgreement(w, await planAgreement(w, id)), w.agreements,
+      "AgreementRegistryNoticeNotOver", [id, noticeEnd]);
+    await time.increaseTo(noticeEnd);
+    const agreementId = await fileAgreement(w, await planAgreement(w, id));
+    await w.authorizations.connect(authority).activate(id, agreementId);
+    expect(await w.authorizations.isActive(id, await time.latest())).to.equal(true);
   });
 });

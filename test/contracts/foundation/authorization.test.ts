@@ -330,10 +330,12 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await confirmGrants(w, id);
       const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 100;
       await A.connect(w.signers.authority).startNotice(id, noticeEnd);
-      const agreementId = await fileAgreement(w, await planAgreement(w, id));
+      // No agreement can be proposed while the notice runs (C04), so none can be named either.
+      const plan = await planAgreement(w, id);
       await time.setNextBlockTimestamp(noticeEnd - 1);
-      await expectRefused(w, () => A.connect(w.signers.authority).activate(id, agreementId), A, "AuthorizationRegistryNoticeOpen", [id, noticeEnd]);
+      await expectRefused(w, () => A.connect(w.signers.authority).activate(id, 1n), A, "AuthorizationRegistryNoticeOpen", [id, noticeEnd]);
       await time.setNextBlockTimestamp(noticeEnd);
+      const agreementId = await fileAgreement(w, plan);
       await expect(A.connect(w.signers.authority).activate(id, agreementId))
         .to.emit(A, "AuthorizationActivated")
         .withArgs(id, agreementId, (await A.authorization(id)).termStart, (await A.authorization(id)).termEnd, w.signers.authority.address);
