@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { Session } from "node:inspector";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -161,6 +161,13 @@ async function generate(anvil: Anvil, dir: string, stateFile: string, deployment
     writeFileSync(`${stateFile}.tmp`, state);
     renameSync(`${stateFile}.tmp`, stateFile);
     console.log(`saved the bench chain to ${dir} (${(state.length / 1e6).toFixed(0)} MB)`);
+    // Snapshots of other parameters or older contracts are half a gigabyte each: drop the stale ones.
+    for (const entry of readdirSync(os.tmpdir())) {
+      const other = path.join(os.tmpdir(), entry);
+      if (entry.startsWith("provenant-bench-chain-") && other !== dir && Date.now() - statSync(other).mtimeMs > 3_600_000) {
+        rmSync(other, { recursive: true, force: true });
+      }
+    }
   }
   return { anvil, deployment: world.deployment, deploymentFile: world.deploymentFile };
 }
