@@ -26,17 +26,6 @@ import {
   type TransactionRequest,
 } from "ethers";
 import type { PolicyProfile } from "../../policy/profile";
-import {
-  AgreementRegistry__factory,
-  AuthorizationRegistry__factory,
-  OversightRegistry__factory,
-  ParticipantRegistry__factory,
-  ProductRegistry__factory,
-  ProvenantHub__factory,
-  ReceiptAnchor__factory,
-  ResourceCatalog__factory,
-  ScenarioRegistry__factory,
-} from "../../typechain-types";
 import { AgreementKind, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
 import { makeCreditCode } from "./creditCode";
 import {
@@ -48,7 +37,7 @@ import {
   signReceipt,
   type Receipt,
 } from "./receipts";
-import type { Deployment } from "./deploy";
+import { connectProvenant, type Deployment } from "./deploy";
 
 // ===== KEYS =====
 
@@ -196,14 +185,15 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
 
   const wallets = Object.fromEntries(DEMO_KEYS.map((k) => [k.key, devWallet(k.index, provider)])) as Record<DemoKey, HDNodeWallet>;
   const addr = deployment.contracts;
-  const hubAs = (s: Signer) => ProvenantHub__factory.connect(addr.ProvenantHub.address, s);
-  const participantsAs = (s: Signer) => ParticipantRegistry__factory.connect(addr.ParticipantRegistry.address, s);
-  const catalogAs = (s: Signer) => ResourceCatalog__factory.connect(addr.ResourceCatalog.address, s);
-  const authAs = (s: Signer) => AuthorizationRegistry__factory.connect(addr.AuthorizationRegistry.address, s);
-  const agreementsAs = (s: Signer) => AgreementRegistry__factory.connect(addr.AgreementRegistry.address, s);
-  const scenariosAs = (s: Signer) => ScenarioRegistry__factory.connect(addr.ScenarioRegistry.address, s);
-  const productsAs = (s: Signer) => ProductRegistry__factory.connect(addr.ProductRegistry.address, s);
-  const oversightAs = (s: Signer) => OversightRegistry__factory.connect(addr.OversightRegistry.address, s);
+  const as = (s: Signer) => connectProvenant(addr, s);
+  const hubAs = (s: Signer) => as(s).hub;
+  const participantsAs = (s: Signer) => as(s).participants;
+  const catalogAs = (s: Signer) => as(s).catalog;
+  const authAs = (s: Signer) => as(s).authorizations;
+  const agreementsAs = (s: Signer) => as(s).agreements;
+  const scenariosAs = (s: Signer) => as(s).scenarios;
+  const productsAs = (s: Signer) => as(s).products;
+  const oversightAs = (s: Signer) => as(s).oversight;
   const W = wallets;
   const reader = W.admin;
 
@@ -599,7 +589,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   // The platform node key signs for operator A, which runs the platform (ReceiptAnchor: the node
   // is a participant; its anchoring key must be one of its signer keys).
   await send(participantsAs(W.authority).addSigner(P.operatorA, W.platformNode.address));
-  const anchor = ReceiptAnchor__factory.connect(addr.ReceiptAnchor.address, W.platformNode);
+  const anchor = as(W.platformNode).receipts;
   const proofDir = path.join(dataDir, "receipts");
   mkdirSync(proofDir, { recursive: true });
   const proofFiles: string[] = [];

@@ -3,7 +3,7 @@
  * book. Used by scripts/deploy.ts, by the embedded start path and by every test fixture, so that
  * tests exercise the same deployment as production.
  */
-import { id as keccakText, type ContractFactory, type Signer } from "ethers";
+import { id as keccakText, type ContractFactory, type ContractRunner, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
   chainPolicy,
@@ -78,6 +78,24 @@ export interface ProvenantContracts {
   products: ProductRegistry;
   oversight: OversightRegistry;
   receipts: ReceiptAnchor;
+}
+
+/** The deployed registries, typed, acting through `runner` (a signer to send, a provider to read). */
+export function connectProvenant(
+  contracts: Record<ContractName, Pick<DeployedContract, "address">>,
+  runner: ContractRunner,
+): ProvenantContracts {
+  return {
+    hub: ProvenantHub__factory.connect(contracts.ProvenantHub.address, runner),
+    participants: ParticipantRegistry__factory.connect(contracts.ParticipantRegistry.address, runner),
+    catalog: ResourceCatalog__factory.connect(contracts.ResourceCatalog.address, runner),
+    authorizations: AuthorizationRegistry__factory.connect(contracts.AuthorizationRegistry.address, runner),
+    agreements: AgreementRegistry__factory.connect(contracts.AgreementRegistry.address, runner),
+    scenarios: ScenarioRegistry__factory.connect(contracts.ScenarioRegistry.address, runner),
+    products: ProductRegistry__factory.connect(contracts.ProductRegistry.address, runner),
+    oversight: OversightRegistry__factory.connect(contracts.OversightRegistry.address, runner),
+    receipts: ReceiptAnchor__factory.connect(contracts.ReceiptAnchor.address, runner),
+  };
 }
 
 export interface DeployOptions {
