@@ -72,6 +72,8 @@ export interface Receipt {
   resultDigest: string;
   /** The basis on which this use is charged or free (C33). */
   chargingBasis: ChargingBasisName;
+  /** The fee charged for this use, in fen (分); 0 under a free basis (001 第二十四条, 004 第十六条). */
+  fee: bigint;
   /** When the use happened, Unix seconds. */
   timestamp: number;
 }
@@ -90,6 +92,7 @@ export const RECEIPT_LEAF_ENCODING = [
   "bytes32", // requestDigest
   "bytes32", // resultDigest
   "uint8", // chargingBasis (ChargingBasis)
+  "uint64", // fee, in fen
   "uint64", // timestamp
 ] as const;
 
@@ -107,6 +110,7 @@ export const RECEIPT_FIELDS = [
   "requestDigest",
   "resultDigest",
   "chargingBasis",
+  "fee",
   "timestamp",
 ] as const satisfies readonly (keyof Receipt)[];
 
@@ -145,10 +149,14 @@ export const ReceiptSchema = z
     requestDigest: digest,
     resultDigest: digest,
     chargingBasis: basis,
+    fee: uint64,
     timestamp,
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.chargingBasis !== "Commercial" && r.fee !== 0n) {
+      ctx.addIssue({ code: "custom", path: ["fee"], message: `a ${r.chargingBasis} use charges nothing: fee must be 0` });
+    }
     if ((r.productId === 0n) === (r.resourceIds.length === 0)) {
       ctx.addIssue({ code: "custom", path: ["productId"], message: "name either a product (productId) or the resources used (resourceIds), not both" });
     }
@@ -182,6 +190,7 @@ export function receiptToJson(r: Receipt): ReceiptJson {
     requestDigest: r.requestDigest,
     resultDigest: r.resultDigest,
     chargingBasis: r.chargingBasis,
+    fee: r.fee.toString(),
     timestamp: r.timestamp,
   };
 }
@@ -218,6 +227,7 @@ export function receiptValues(r: Receipt): unknown[] {
     r.requestDigest,
     r.resultDigest,
     ChargingBasis[r.chargingBasis],
+    r.fee,
     BigInt(r.timestamp),
   ];
 }
@@ -259,6 +269,8 @@ export interface ReceiptBatch {
   lastAt: number;
   metadata: BatchMetadata;
   metadataHash: string;
+  /** Usage counts per product, scenario and resource (usageWords). */
+  usage: string[];
 }
 
 /** IReceiptAnchor.BatchRequest. */
@@ -270,6 +282,72 @@ export interface BatchRequest {
   firstAt: number;
   lastAt: number;
   metadataHash: string;
+  /** The batch's usage counts (usageWords), published in BatchAnchored. */
+  usage: string[];
+}
+
+// ===== USAGE COUNTS =====
+
+/**
+ * What a usage word counts: receipts naming a product, receipts under a scenario (their counts
+ * sum to the batch's receipt count), or receipts using a resource directly (a receipt naming
+ * several resources counts for each; fees of direct uses are in the scenario's entry).
+ */
+export const UsageKind = { Product: 1, Scenario: 2, Resource: 3 } as const;
+export type UsageKindName = keyof typeof UsageKind;
+const USAGE_KIND_NAMES = ["Product", "Scenario", "Resource"] as const satisfies readonly UsageKindName[];
+
+/** One entry of a batch's usage counts. */
+export interface UsageEntry {
+  kind: UsageKindName;
+  id: bigint;
+  /** Receipts counted. */
+  count: number;
+  /** Fees of those receipts, in fen (always 0 for a resource entry). */
+  fee: bigint;
+}
+
+const FEE_MAX = (1n << 128n) - 1n;
+
+/**
+ * The word layout of a usage entry (IReceiptAnchor): kind (8 bits) | id (64) | count (32) |
+ * 24 zero bits | fee in fen (128). Words sort by (kind, id), and the chain requires them strictly
+ * ascending, so an entry appears once.
+ */
+export function encodeUsageWord(e: UsageEntry): string {
+  if (e.id <= 0n || e.id > UINT64_MAX) throw new RangeError(`usage id ${e.id} is not a positive uint64`);
+  if (!Number.isInteger(e.count) || e.count < 1 || e.count > 0xffff_ffff) throw new RangeError(`usage count ${e.count} is not a positive uint32`);
+  if (e.fee < 0n || e.fee > FEE_MAX) throw new RangeError(`usage fee ${e.fee} is not a uint128`);
+  const w = (BigInt(UsageKind[e.kind]) << 248n) | (e.id << 184n) | (BigInt(e.count) << 152n) | e.fee;
+  return "0x" + w.toString(16).padStart(64, "0");
+}
+
+/** Reads a usage word back; throws RangeError on a word the chain would refuse. */
+export function decodeUsageWord(word: string): UsageEntry {
+  const w = BigInt(word);
+  const kind = USAGE_KIND_NAMES[Number(w >> 248n) - 1];
+  if (kind === undefined) throw new RangeError(`usage word ${word}: unknown kind ${w >> 248n}`);
+  if (((w >> 128n) & 0xff_ffffn) !== 0n) throw new RangeError(`usage word ${word}: reserved bits set`);
+  return { kind, id: (w >> 184n) & UINT64_MAX, count: Number((w >> 152n) & 0xffff_ffffn), fee: w & FEE_MAX };
+}
+
+/** The usage counts of a batch of receipts, as ascending words. */
+export function usageWords(receipts: readonly Receipt[]): string[] {
+  const entries = new Map<string, UsageEntry>();
+  const add = (kind: UsageKindName, id: bigint, fee: bigint) => {
+    const key = `${kind}:${id}`;
+    const e = entries.get(key);
+    if (e) {
+      e.count++;
+      e.fee += fee;
+    } else entries.set(key, { kind, id, count: 1, fee });
+  };
+  for (const r of receipts) {
+    add("Scenario", r.scenarioId, r.fee);
+    if (r.productId !== 0n) add("Product", r.productId, r.fee);
+    for (const res of r.resourceIds) add("Resource", res, 0n);
+  }
+  return [...entries.values()].map(encodeUsageWord).sort();
 }
 
 /** Builds the tree of a batch of one node's receipts, with every receipt's proof. */
@@ -319,6 +397,7 @@ export function buildBatch(receipts: readonly Receipt[]): ReceiptBatch {
     lastAt,
     metadata,
     metadataHash: keccak256(toUtf8Bytes(canonicalJson(metadata))),
+    usage: usageWords(receipts),
   };
 }
 
@@ -332,6 +411,7 @@ export function batchRequest(batch: ReceiptBatch, sequence: bigint | number): Ba
     firstAt: batch.firstAt,
     lastAt: batch.lastAt,
     metadataHash: batch.metadataHash,
+    usage: batch.usage,
   };
 }
 
@@ -365,6 +445,62 @@ export async function signReceipt(signer: Signer, r: Receipt, chainId: bigint | 
   return { scheme: RECEIPT_SIGNATURE_SCHEME, signer: await signer.getAddress(), value };
 }
 
+// ===== ACKNOWLEDGEMENT (EIP-712) =====
+
+/**
+ * A node's signed acknowledgement of one intake request: the Merkle root (sorted pairs, the same
+ * tree as a batch's) of the leaves of every receipt the request acknowledged, their count and the
+ * time the node made them durable. One signature per request; each receipt carries its path to
+ * the root, so a consumer proves with its receipt, the path and the signature alone that the node
+ * acknowledged that use (and, once the batch window has passed without a proof of anchoring, that
+ * it was omitted). Signed by a signer key of the node, in the ReceiptAnchor's domain.
+ */
+export const ACK_SIGNATURE_TYPES: Record<string, TypedDataField[]> = {
+  ReceiptAcknowledgement: [
+    { name: "nodeId", type: "uint64" },
+    { name: "root", type: "bytes32" },
+    { name: "count", type: "uint32" },
+    { name: "acknowledgedAt", type: "uint64" },
+  ],
+};
+export const ACK_SIGNATURE_SCHEME = "eip712:ReceiptAcknowledgement(uint64 nodeId,bytes32 root,uint32 count,uint64 acknowledgedAt)" as const;
+
+/** What an acknowledgement signs. */
+export interface AcknowledgementBody {
+  nodeId: bigint;
+  root: string;
+  count: number;
+  /** Unix seconds. */
+  acknowledgedAt: number;
+}
+
+/** A signed acknowledgement as the intake answers it and a proof file carries it. */
+export interface Acknowledgement {
+  scheme: typeof ACK_SIGNATURE_SCHEME;
+  nodeId: string;
+  root: string;
+  count: number;
+  acknowledgedAt: number;
+  signer: string;
+  signature: string;
+}
+
+/** The EIP-712 digest of an acknowledgement. */
+export function acknowledgementDigest(body: AcknowledgementBody, chainId: bigint | number, anchorAddress: string): string {
+  return TypedDataEncoder.hash(receiptDomain(chainId, anchorAddress), ACK_SIGNATURE_TYPES, {
+    nodeId: body.nodeId,
+    root: body.root,
+    count: body.count,
+    acknowledgedAt: body.acknowledgedAt,
+  });
+}
+
+/** The address that signed `ack` (throws on a malformed signature). */
+export function acknowledgementSigner(ack: Acknowledgement, chainId: bigint | number, anchorAddress: string): string {
+  const digestValue = acknowledgementDigest({ nodeId: BigInt(ack.nodeId), root: ack.root, count: ack.count, acknowledgedAt: ack.acknowledgedAt }, chainId, anchorAddress);
+  return recoverAddress(digestValue, ack.signature);
+}
+
 // ===== PROOF FILE =====
 
 export const PROOF_FILE_FORMAT = "provenant-receipt-proof/1" as const;
@@ -391,6 +527,20 @@ export const ReceiptProofFileSchema = z
         scheme: z.literal(RECEIPT_SIGNATURE_SCHEME),
         signer: address,
         value: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+      })
+      .strict()
+      .optional(),
+    /** The node's signed acknowledgement of the intake request, and this receipt's path to its root. */
+    acknowledgement: z
+      .object({
+        scheme: z.literal(ACK_SIGNATURE_SCHEME),
+        nodeId: recordId.transform(String),
+        root: digest,
+        count: z.number().int().min(1).max(0xffff_ffff),
+        acknowledgedAt: timestamp,
+        path: z.array(bytes32).max(64),
+        signer: address,
+        signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
       })
       .strict()
       .optional(),
