@@ -28,15 +28,6 @@ import {
 import type { PolicyProfile } from "../../policy/profile";
 import { AgreementKind, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
 import { makeCreditCode } from "./creditCode";
-import {
-  batchRequest,
-  buildBatch,
-  pseudonymousConsumer,
-  purposeDigest,
-  receiptProofFile,
-  signReceipt,
-  type Receipt,
-} from "./receipts";
 import { connectProvenant, type Deployment } from "./deploy";
 
 // ===== KEYS =====
@@ -99,8 +90,6 @@ export interface DemoSummary {
   scenarios: Record<string, number>;
   products: Record<string, number>;
   cases: Record<string, number>;
-  /** Anchored usage receipts, and the proof files a reader can check with `provenant verify-receipt`. */
-  receipts: { batches: number; perBatch: number; proofFiles: string[] };
 }
 
 export function readDemoSummary(dataDir: string): DemoSummary | undefined {
@@ -109,9 +98,6 @@ export function readDemoSummary(dataDir: string): DemoSummary | undefined {
   return JSON.parse(readFileSync(file, "utf8")) as DemoSummary;
 }
 
-/** Usage receipts the demo anchors: a few batches of operator A's credit-index product. */
-const DEMO_RECEIPT_BATCHES = 3;
-const DEMO_RECEIPTS_PER_BATCH = 500;
 
 // ===== SEEDING =====
 
@@ -234,7 +220,6 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   await send(hub.grantRole(keccakText("IMPLEMENTING_AGENCY"), W.agency.address));
   await send(hub.grantRole(keccakText("REGULATOR"), W.regulator.address));
   for (const e of [W.expert1, W.expert2, W.expert3]) await send(hub.grantRole(keccakText("EXPERT"), e.address));
-  await send(hub.grantRole(keccakText("PLATFORM_NODE"), W.platformNode.address));
 
   let serial = 9001; // stable credit codes, far from the tests' serials
   const participants = participantsAs(W.authority);
@@ -253,6 +238,10 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     developerA: await register(Kind.Developer, "惠州智算开发有限公司", "developerA", "9"),
     developerB: await register(Kind.Developer, "城市交通数据开发有限公司", "developerB", "9"),
   };
+  // Operator A runs the platform node (授权运营平台): its node key is one of operator A's signer
+  // keys, and the registry mirrors PLATFORM_NODE to it once operator A is marked as a node.
+  await send(participants.addSigner(P.operatorA, W.platformNode.address));
+  await send(participants.setPlatformNode(P.operatorA, true));
   const deptKey = new Map<bigint, DemoKey>([
     [P.market, "market"],
     [P.transport, "transport"],
@@ -584,48 +573,6 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     personDigest: h("salted-person:demo-3"), label: "penalty-record-outdated",
   });
 
-  // ----- usage receipts (使用回执) anchored by operator A's platform node -----
-  log("demo: usage receipts in anchored batches");
-  // The platform node key signs for operator A, which runs the platform (ReceiptAnchor: the node
-  // is a participant; its anchoring key must be one of its signer keys).
-  await send(participantsAs(W.authority).addSigner(P.operatorA, W.platformNode.address));
-  const anchor = as(W.platformNode).receipts;
-  const proofDir = path.join(dataDir, "receipts");
-  mkdirSync(proofDir, { recursive: true });
-  const proofFiles: string[] = [];
-  const receiptBases = ["Commercial", "FreeTrialForSourceDept", "PublicInterestFree"] as const;
-  for (let seq = 1; seq <= DEMO_RECEIPT_BATCHES; seq++) {
-    const batchEnd = endAt - (DEMO_RECEIPT_BATCHES - seq + 1) * DAY;
-    const receipts: Receipt[] = [];
-    for (let i = 0; i < DEMO_RECEIPTS_PER_BATCH; i++) {
-      receipts.push({
-        id: h(`demo-receipt:${seq}:${i}`),
-        nodeId: P.operatorA,
-        authorizationId: A1,
-        scenarioId: S.enterpriseCredit,
-        productId: creditIndex,
-        resourceIds: [],
-        consumer: pseudonymousConsumer(h(`demo-salt:${seq}`), `verified-user-${i % 97}`),
-        purpose: purposeDigest("企业信用评估"),
-        recordCount: BigInt(1 + (i % 50)),
-        requestDigest: h(`demo-request:${seq}:${i}`),
-        resultDigest: h(`demo-result:${seq}:${i}`),
-        chargingBasis: receiptBases[i % receiptBases.length],
-        timestamp: batchEnd - DAY + Math.floor((i * DAY) / DEMO_RECEIPTS_PER_BATCH),
-      });
-    }
-    const batch = buildBatch(receipts);
-    await timeTo(batchEnd + 60);
-    await send(anchor.anchorBatch(batchRequest(batch, seq)));
-    for (const i of [0, Math.floor(DEMO_RECEIPTS_PER_BATCH / 2)]) {
-      const signature = await signReceipt(W.platformNode, receipts[i], chainId, addr.ReceiptAnchor.address);
-      const file = path.join(proofDir, `batch-${seq}-receipt-${i}.json`);
-      const content = receiptProofFile(receipts[i], batch, P.operatorA, seq, chainId, addr.ReceiptAnchor.address, signature);
-      writeFileSync(file, JSON.stringify(content, null, 2) + "\n");
-      proofFiles.push(file);
-    }
-  }
-
   // Back to the wall clock: from here on blocks carry real time.
   await timeTo(endAt);
   const chainEnd = await latest();
@@ -645,7 +592,6 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     scenarios: num(S),
     products: num(Pr),
     cases: num({ answeredObjection: caseAnswered, answeredFeedback: caseFeedback, overdueObjection: caseOverdue, openObjection: caseOpen }),
-    receipts: { batches: DEMO_RECEIPT_BATCHES, perBatch: DEMO_RECEIPTS_PER_BATCH, proofFiles },
   };
   writeFileSync(path.join(dataDir, DEMO_DONE), JSON.stringify(summary, null, 2) + "\n");
   return summary;

@@ -23,11 +23,16 @@ export type AuthOptions = {
   maxPendingChallenges?: number;
 };
 
-export type TokenClaims = { sub: string; role: "REGULATOR"; iat: number; exp: number; jti: string };
+/** REGULATOR: the regulator routes. INTAKE: a platform's own systems reporting receipts to this node. */
+export type TokenRole = "REGULATOR" | "INTAKE";
+export type TokenClaims = { sub: string; role: TokenRole; iat: number; exp: number; jti: string };
+
+/** Whether `address` may report receipts to this node (a signer key of the node's participant). */
+export type IsIntakeClient = (address: string) => Promise<boolean>;
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64url");
 
-export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => number) {
+export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => number, isIntakeClient?: IsIntakeClient) {
   const secret = Buffer.from(opts.tokenSecret ?? randomBytes(32));
   const tokenTtl = opts.tokenTtlSeconds ?? 900;
   const challengeTtl = opts.challengeTtlSeconds ?? 300;
@@ -58,7 +63,7 @@ export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => numbe
       const expiresAt = t + challengeTtl;
       const message =
         `${domain} wants you to sign in with your Ethereum account:\n${addr}\n\n` +
-        `Sign in to the Provenant regulator API.\n\n` +
+        `Sign in to the Provenant API.\n\n` +
         `URI: ${uri}\nVersion: 1\nChain ID: ${chainId}\nNonce: ${nonce}\n` +
         `Issued At: ${new Date(t * 1000).toISOString()}\nExpiration Time: ${new Date(expiresAt * 1000).toISOString()}`;
       pending.set(nonce, { address: addr, message, expiresAt });
@@ -80,15 +85,22 @@ export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => numbe
         throw new ValidationError("signature is malformed");
       }
       if (signer !== addr) throw new UnauthorizedError("signature does not match the address");
-      if (!(await hasRole(REGULATOR_ROLE, addr))) throw new ForbiddenError("the key does not hold REGULATOR");
+      let role: TokenRole;
+      if (await hasRole(REGULATOR_ROLE, addr)) role = "REGULATOR";
+      else if (isIntakeClient && (await isIntakeClient(addr))) role = "INTAKE";
+      else {
+        throw new ForbiddenError(
+          isIntakeClient ? "the key holds no REGULATOR role and is no signer key of this node's participant" : "the key does not hold REGULATOR",
+        );
+      }
       const t = sec();
-      const claims: TokenClaims = { sub: addr, role: "REGULATOR", iat: t, exp: t + tokenTtl, jti: randomBytes(8).toString("hex") };
+      const claims: TokenClaims = { sub: addr, role, iat: t, exp: t + tokenTtl, jti: randomBytes(8).toString("hex") };
       const payload = b64(JSON.stringify(claims));
-      return { token: `${payload}.${b64(sign(payload))}`, tokenType: "Bearer", expiresAt: claims.exp };
+      return { token: `${payload}.${b64(sign(payload))}`, tokenType: "Bearer", role, expiresAt: claims.exp };
     },
 
-    /** Verifies a bearer token; throws UnauthorizedError. */
-    verify(header: string | undefined): TokenClaims {
+    /** Verifies a bearer token for `role`; throws UnauthorizedError, or ForbiddenError for a token of another role. */
+    verify(header: string | undefined, role: TokenRole = "REGULATOR"): TokenClaims {
       if (!header) throw new UnauthorizedError("bearer token required");
       const m = /^Bearer ([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(header);
       if (!m) throw new UnauthorizedError("malformed bearer token");
@@ -101,8 +113,9 @@ export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => numbe
       } catch {
         throw new UnauthorizedError("invalid token");
       }
-      if (claims.role !== "REGULATOR" || typeof claims.exp !== "number") throw new UnauthorizedError("invalid token");
+      if ((claims.role !== "REGULATOR" && claims.role !== "INTAKE") || typeof claims.exp !== "number") throw new UnauthorizedError("invalid token");
       if (claims.exp <= sec()) throw new UnauthorizedError("token expired");
+      if (claims.role !== role) throw new ForbiddenError(`this route needs a ${role} token; this one is ${claims.role}`);
       return claims;
     },
   };

@@ -81,7 +81,7 @@ export function errorHandler(log: Logger, bodyLimit: string): ErrorRequestHandle
     const e = err instanceof ApiError ? err : closed ? new ServiceUnavailableError() : fromBodyParser(err, bodyLimit);
     if (e) {
       if (e instanceof RateLimitedError) res.setHeader("Retry-After", String(e.retryAfterSeconds));
-      if (e instanceof ServiceUnavailableError) res.setHeader("Retry-After", "1");
+      if (e.status === 503) res.setHeader("Retry-After", "1");
       res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
       return;
     }

@@ -15,13 +15,24 @@ export type RouteDef = {
   path: string;
   operationId: string;
   summary: string;
-  tag: "public" | "disclosure" | "auth" | "regulator" | "meta";
+  tag: "public" | "disclosure" | "auth" | "regulator" | "node" | "meta";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodObject;
   regulator?: boolean;
+  /** Needs an INTAKE token (a platform reporting to this node). */
+  intake?: boolean;
+  /** Mounted by its own router (documented here for OpenAPI only). */
+  custom?: boolean;
   handle: (input: RouteInput) => Promise<unknown> | unknown;
 };
+
+/** What a platform-node instance adds to the routes. */
+export interface NodeRoutes {
+  status(id: string): Promise<unknown>;
+  proof(id: string): Promise<unknown>;
+  flags(limit: number, after?: string): Promise<{ items: unknown[]; next: string | null }>;
+}
 
 /** Typed definition: the handler sees the parsed shapes of its schemas. */
 function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefined, B extends z.ZodObject | undefined>(def: {
@@ -34,6 +45,8 @@ function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefi
   query?: Q;
   body?: B;
   regulator?: boolean;
+  intake?: boolean;
+  custom?: boolean;
   handle: (input: {
     params: P extends z.ZodObject ? z.output<P> : undefined;
     query: Q extends z.ZodObject ? z.output<Q> : undefined;
@@ -47,7 +60,17 @@ function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefi
 const DEFAULT_LIMIT = 100;
 const pg = (q: { limit?: number; after?: string }) => ({ limit: q.limit ?? DEFAULT_LIMIT, after: q.after });
 
-export function createRoutes(q: Queries, auth: Auth, health: () => object): RouteDef[] {
+export function createRoutes(q: Queries, auth: Auth, health: () => object, node?: NodeRoutes): RouteDef[] {
+  const nodeRoutes: RouteDef[] = node
+    ? [
+        route({
+          method: "post", path: "/receipts", operationId: "submitReceipts", summary: "Platform node intake: up to 10,000 receipts (JSON {receipts} or NDJSON); answers after they are durable, with the node's signed acknowledgement", tag: "node", intake: true, custom: true, body: s.receiptsBody,
+          handle: () => undefined,
+        }),
+        route({ method: "get", path: "/receipts/:id", operationId: "getReceipt", summary: "A receipt's state: pending, anchored or final, with its batch and transaction", tag: "node", params: s.receiptIdParams, handle: ({ params }) => node.status(params.id) }),
+        route({ method: "get", path: "/receipts/:id/proof", operationId: "getReceiptProof", summary: "The provenant-receipt-proof/1 file of an anchored receipt (409 while pending)", tag: "node", params: s.receiptIdParams, handle: ({ params }) => node.proof(params.id) }),
+      ]
+    : [];
   return [
     route({ method: "get", path: "/health", operationId: "health", summary: "Service and index health", tag: "meta", handle: () => ({ status: "ok", ...health() }) }),
 
@@ -95,11 +118,17 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object): Rout
 
     route({
       method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", summary: "Missed deadlines, breaches, expiring terms, operations outside authorization, missing reports", tag: "regulator", regulator: true, query: s.alertsQuery,
-      handle: ({ query, now }) => q.alerts(now, query.days ?? 30, query.limit ?? DEFAULT_LIMIT),
+      handle: async ({ query, now }) => {
+        const alerts = await q.alerts(now, query.days ?? 30, query.limit ?? DEFAULT_LIMIT);
+        if (!node) return alerts;
+        // C31: uses this node recorded that broke a rule (receipt id, node, rule, clause, proof link).
+        return { ...alerts, usesOutsideRules: (await node.flags(query.limit ?? DEFAULT_LIMIT)).items };
+      },
     }),
     route({
       method: "get", path: "/regulator/deadlines", operationId: "regulatorDeadlines", summary: "Statutory deadlines in working days", tag: "regulator", regulator: true, query: s.deadlinesQuery,
       handle: ({ query, now }) => q.deadlines(query, pg(query), now),
     }),
+    ...nodeRoutes,
   ];
 }

@@ -97,3 +97,8 @@ export const tokenBody = z
   .strict();
 
 export const emptyObject = z.object({}).strict();
+
+/** A receipt id: 0x and 32 bytes of hex. */
+export const receiptIdParams = z.object({ id: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a receipt id (0x and 64 hex digits)") }).strict();
+/** The intake body as documented (the route parses JSON and NDJSON itself). */
+export const receiptsBody = z.object({ receipts: z.array(z.object({}).passthrough()).min(1).max(10_000) }).strict();

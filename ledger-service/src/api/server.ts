@@ -9,12 +9,21 @@ import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ViewReader } from "../store/types";
-import { createAuth, type AuthOptions, type HasRole } from "./auth";
-import { NotFoundError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
+import { createAuth, type AuthOptions, type HasRole, type IsIntakeClient } from "./auth";
+import { ApiError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
 import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
-import { createRoutes, type RouteDef } from "./routes";
+import { createRoutes, type NodeRoutes, type RouteDef } from "./routes";
+
+/** A platform-node instance: receipt intake and reads (ledger-service/src/node). */
+export type NodeApi = NodeRoutes & {
+  /** Validates, checks and durably acknowledges one request's receipts. */
+  intake(items: unknown[]): Promise<unknown>;
+  isIntakeClient: IsIntakeClient;
+  /** Largest intake body (default 32mb: 10,000 receipts of about 1 KB as JSON). */
+  bodyLimit?: string;
+};
 
 export type ApiCommon = { logger: Logger };
 
@@ -32,6 +41,8 @@ export type ApiArgs = {
   bodyLimit?: string;
   /** Served at "/" beside the API (the public explorer); paths it does not know fall through. */
   explorer?: express.Router;
+  /** Present on a platform node: the intake and receipt routes. */
+  node?: NodeApi;
 };
 
 export const API_PREFIX = "/api/v1";
@@ -50,8 +61,8 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   const now = args.now ?? Date.now;
   const bodyLimit = args.bodyLimit ?? "8kb";
   const queries = createQueries(args.reader);
-  const auth = createAuth(args.auth ?? {}, args.hasRole, now);
-  const routes = createRoutes(queries, auth, args.health);
+  const auth = createAuth(args.auth ?? {}, args.hasRole, now, args.node?.isIntakeClient);
+  const routes = createRoutes(queries, auth, args.health, args.node);
   const openapi = openApiDocument(
     [...routes, { method: "get", path: "/openapi.json", operationId: "openapi", summary: "This document", tag: "meta", handle: () => null }],
     { title: "Provenant ledger-service", version: "1.0.0" },
@@ -70,8 +81,9 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
     next(req.is("application/json") ? undefined : new UnsupportedMediaTypeError());
 
   const mount = (r: RouteDef) => {
+    if (r.custom) return;
     const handler = async (req: Request, res: Response) => {
-      if (r.regulator) auth.verify(req.get("authorization"));
+      if (r.regulator) auth.verify(req.get("authorization"), "REGULATOR");
       const input = {
         params: parse(r.params, req.params, "path parameters"),
         query: parse(r.query, req.query, "query"),
@@ -92,6 +104,7 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
     throw new NotFoundError(`route ${req.method} ${API_PREFIX}${req.path}`);
   });
 
+  if (args.node) app.use(API_PREFIX, intakeRouter(args.node, auth));
   app.use(API_PREFIX, api);
   if (args.explorer) app.use(args.explorer);
   app.use((req) => {
@@ -101,6 +114,58 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   app.listen = listenWithAppPrototypes(app);
   log.debug({ routes: routes.length }, "api ready");
   return app;
+}
+
+const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl"];
+
+/**
+ * POST /receipts, outside the public rate limit (callers hold an INTAKE token): JSON
+ * `{"receipts": [...]}` or NDJSON (one receipt per line), up to the node's body limit.
+ */
+function intakeRouter(node: NodeApi, auth: ReturnType<typeof createAuth>): express.Router {
+  const limit = node.bodyLimit ?? "32mb";
+  const r = express.Router({ strict: false, caseSensitive: true });
+  const json = express.json({ limit, strict: true, type: "application/json" });
+  const text = express.text({ limit, type: NDJSON_TYPES });
+  r.post(
+    "/receipts",
+    (req: Request, _res: Response, next: NextFunction) => {
+      auth.verify(req.get("authorization"), "INTAKE");
+      if (!req.is(["application/json", ...NDJSON_TYPES])) throw new ApiError(415, "unsupported_media_type", "send application/json ({\"receipts\": [...]}) or application/x-ndjson (one receipt per line)");
+      next();
+    },
+    json,
+    text,
+    async (req: Request, res: Response) => {
+      let items: unknown[];
+      if (typeof req.body === "string") {
+        items = [];
+        const lines = req.body.split("\n");
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i].trim();
+          if (line === "") continue;
+          try {
+            items.push(JSON.parse(line));
+          } catch {
+            throw new ValidationError(`line ${i + 1} of the NDJSON body is not JSON: nothing was stored`, { line: i + 1 });
+          }
+        }
+      } else {
+        const b = req.body as unknown;
+        if (typeof b !== "object" || b === null || Array.isArray(b) || !Array.isArray((b as { receipts?: unknown }).receipts) || Object.keys(b).length !== 1) {
+          throw new ValidationError('the body must be {"receipts": [...]} (or NDJSON, one receipt per line)');
+        }
+        items = (b as { receipts: unknown[] }).receipts;
+      }
+      res.json(await node.intake(items));
+    },
+  );
+  r.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    const type = typeof err === "object" && err !== null ? (err as { type?: unknown }).type : undefined;
+    if (type === "entity.too.large") return next(new PayloadTooLargeError(limit));
+    next(err);
+  });
+  return r;
 }
 
 /**

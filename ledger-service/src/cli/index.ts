@@ -6,6 +6,7 @@
  *   deadlines                statutory deadlines (regulator sign-in with a REGULATOR key)
  *   verify-receipt <file>    a usage receipt and its proof, checked against the chain directly
  *                            (JSON-RPC, no ledger-service involved: it trusts no service)
+ *   receipts submit|status|proof   a platform's side of a node's receipt intake (cli/receipts.ts)
  *
  * Exit codes: 0 ok, 1 failure (API or chain unreachable, not found, refused, not verified), 2 usage.
  */
@@ -13,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { FetchRequest, JsonRpcProvider, Network, Wallet } from "ethers";
 import { loadDeployment } from "../runtime/deployment";
 import { ReceiptFileError, parseReceiptProofFile, verifyReceiptFile, type Check } from "../../../scripts/lib/receipts";
+import { RECEIPTS_HELP, receiptsCli, signIn } from "./receipts";
 
 export const DEFAULT_API = "http://127.0.0.1:8080";
 /** The embedded chain of `npm start` (CHAIN_PORT 8545). */
@@ -27,6 +29,8 @@ Commands:
   deadlines           statutory deadlines (needs a REGULATOR key)
   verify-receipt <file>
                       check a usage receipt and its proof against the chain directly
+  receipts submit|status|proof
+                      report receipts to a platform node; a receipt's state; its proof file
 
 Common options:
   --api URL           ledger-service base URL (env PROVENANT_API, default ${DEFAULT_API})
@@ -47,6 +51,7 @@ products, scenario, authorization chain, agreements, resources and source depart
 
 Signs in to the regulator API with a key holding REGULATOR (--key or env
 PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists statutory deadlines.`,
+  receipts: RECEIPTS_HELP,
   "verify-receipt": `Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--json]
 
 Checks a usage receipt proof file (provenant-receipt-proof/1, what a platform node hands the
@@ -81,7 +86,7 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment"]);
+const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment", "--chunk", "--out"]);
 const FLAG_OPTIONS = new Set(["--json", "--help", "-h"]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -247,17 +252,7 @@ async function deadlines(p: Parsed, io: Io): Promise<number> {
   const query = new URLSearchParams();
   if (typeof p.options["--status"] === "string") query.set("status", p.options["--status"]);
   query.set("limit", typeof p.options["--limit"] === "string" ? p.options["--limit"] : "100");
-  const json = { "content-type": "application/json" };
-  const challenge = (await request(base, "/auth/challenge", { method: "POST", headers: json, body: JSON.stringify({ address: wallet.address }) })) as {
-    message: string;
-    nonce: string;
-  };
-  const signature = await wallet.signMessage(challenge.message);
-  const { token } = (await request(base, "/auth/token", {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify({ address: wallet.address, signature, nonce: challenge.nonce }),
-  })) as { token: string };
+  const token = await signIn(RECEIPTS_DEPS, base, wallet);
   const page = (await request(base, `/regulator/deadlines?${query}`, { headers: { authorization: `Bearer ${token}` } })) as Page;
   if (p.options["--json"]) {
     io.out(JSON.stringify(page, null, 2));
@@ -377,8 +372,19 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
   return v.ok ? 0 : 1;
 }
 
+const RECEIPTS_DEPS = {
+  request,
+  usage: (message: string) => new CliError(message, 2),
+  failure: (message: string) => new CliError(message, 1),
+};
+
+function receipts(p: Parsed, io: Io): Promise<number> {
+  return receiptsCli(RECEIPTS_DEPS, { out: io.out, err: (l) => process.stderr.write(`${l}\n`), env: io.env, isTty: process.stderr.isTTY === true }, baseUrl(p, io), p.positionals, p.options);
+}
+
 const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = {
   status,
+  receipts,
   trace,
   deadlines,
   "verify-receipt": verifyReceipt,

@@ -41,6 +41,30 @@ export const configSchema = z.object({
   MAX_BLOCK_RANGE: int("MAX_BLOCK_RANGE", 1, 1_000_000, 2000),
   RPC_TIMEOUT_MS: int("RPC_TIMEOUT_MS", 100, 600_000, 15_000),
   PORT: int("PORT", 0, 65535, 8080),
+  // ----- platform node (receipt intake); absent: a read-only replica -----
+  /** Encrypted JSON keystore of the node key (a signer key of the node's participant holding PLATFORM_NODE). */
+  NODE_KEYSTORE: z.string().trim().min(1).optional(),
+  /** File holding the keystore's password (never the password itself in the environment). */
+  NODE_KEYSTORE_PASSWORD_FILE: z.string().trim().min(1).optional(),
+  /** A raw node private key, for development only (the demo's dev keys). */
+  NODE_PRIVATE_KEY: z
+    .string()
+    .trim()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "NODE_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key")
+    .optional(),
+  /** The node's own LevelDB (receipts, acknowledgements, batches); default `<DATA_DIR>/../node`. */
+  NODE_DATA_DIR: z.string().trim().min(1).optional(),
+  /** A batch closes at this many receipts... */
+  BATCH_MAX: int("BATCH_MAX", 1, 65_536, 4096),
+  /** ...or when its oldest receipt has waited this many seconds. */
+  BATCH_MAX_AGE: int("BATCH_MAX_AGE", 1, 86_400, 60),
+  /** "1": refuse receipts that break a rule instead of recording them flagged. */
+  STRICT_INTAKE: z
+    .enum(["0", "1", "true", "false"], { error: 'STRICT_INTAKE must be "1" or "0"' })
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  /** Seconds an anchor transaction may stay unmined before it is replaced with higher fees. */
+  ANCHOR_REPLACE_AFTER: int("ANCHOR_REPLACE_AFTER", 5, 86_400, 120),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
@@ -75,5 +99,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     );
   }
-  return parsed.data;
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (c.NODE_KEYSTORE !== undefined && c.NODE_PRIVATE_KEY !== undefined) problems.push("NODE_KEYSTORE and NODE_PRIVATE_KEY: give one node key, not both");
+  if (c.NODE_KEYSTORE !== undefined && c.NODE_KEYSTORE_PASSWORD_FILE === undefined) problems.push("NODE_KEYSTORE_PASSWORD_FILE is required with NODE_KEYSTORE");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return c;
 }
+
+/** True when the configuration names a node key: the instance runs as a platform node. */
+export const isNodeConfig = (c: Config): boolean => c.NODE_KEYSTORE !== undefined || c.NODE_PRIVATE_KEY !== undefined;
+
+/** Where the node keeps its receipts. */
+export const nodeDataDir = (c: Config): string => c.NODE_DATA_DIR ?? path.join(path.dirname(c.DATA_DIR), "node");

@@ -60,6 +60,11 @@ Options (flag | environment variable | default):
 
 Service settings (environment or config file): CONFIRMATIONS (embedded default 0, else 2),
 FINALITY_DEPTH, FINALIZED_TAG, POLL_INTERVAL_MS, MAX_BLOCK_RANGE, RPC_TIMEOUT_MS, ARTIFACTS_DIR.
+
+Platform node (receipt intake; README "Platform nodes"): NODE_KEYSTORE + NODE_KEYSTORE_PASSWORD_FILE
+(or NODE_PRIVATE_KEY, development only), NODE_DATA_DIR (default <data-dir>/node), BATCH_MAX (4096),
+BATCH_MAX_AGE (60 s), STRICT_INTAKE (0), ANCHOR_REPLACE_AFTER (120 s). The embedded demo runs its
+platform node with the demo's dev key unless a node key is given.
 `;
 
 /** Keys a config file or the environment may set. */
@@ -74,7 +79,10 @@ const KEYS = [
   "DEPLOYMENT_FILE",
   "LOG_LEVEL",
 ] as const;
-const SERVICE_KEYS = ["CONFIRMATIONS", "FINALITY_DEPTH", "FINALIZED_TAG", "POLL_INTERVAL_MS", "MAX_BLOCK_RANGE", "RPC_TIMEOUT_MS", "ARTIFACTS_DIR"] as const;
+const SERVICE_KEYS = [
+  "CONFIRMATIONS", "FINALITY_DEPTH", "FINALIZED_TAG", "POLL_INTERVAL_MS", "MAX_BLOCK_RANGE", "RPC_TIMEOUT_MS", "ARTIFACTS_DIR",
+  "NODE_KEYSTORE", "NODE_KEYSTORE_PASSWORD_FILE", "NODE_PRIVATE_KEY", "NODE_DATA_DIR", "BATCH_MAX", "BATCH_MAX_AGE", "STRICT_INTAKE", "ANCHOR_REPLACE_AFTER",
+] as const;
 
 const FLAGS: Record<string, (typeof KEYS)[number] | "CONFIG"> = {
   "--data-dir": "DATA_DIR",

@@ -16,6 +16,7 @@ import path from "node:path";
 import { loadProfile, ProfileError } from "../../../policy/profile";
 import { deployProvenantWith, type Deployment } from "../../../scripts/lib/deploy";
 import { DEMO_KEYS, DevChainProvider, demoState, devWallet, readDemoSummary, seedDemo } from "../../../scripts/lib/demo";
+import { readDemoReceipts, submitDemoReceipts } from "../../../scripts/lib/demo-receipts";
 import { DeploymentError, errorMessage } from "../chain/errors";
 import { startAnvil, type Anvil } from "./anvil";
 import { createCommon } from "./common";
@@ -23,6 +24,7 @@ import { ConfigError, loadConfig } from "./config";
 import { loadDeployment } from "./deployment";
 import { ensurePortFree, LAUNCH_HELP, parseLaunchOptions, UsageError, type LaunchOptions } from "./launch";
 import { startService, type Service } from "./service";
+import { NodeKeyError } from "../node/key";
 
 /** The deployment JSON of the embedded chain: the shared format plus the demo flag. */
 export type EmbeddedDeployment = Deployment & { demo: boolean; embedded: true };
@@ -34,6 +36,8 @@ const DEMO_CHAIN_AGE = 400 * DAY;
 const PLAIN_CHAIN_AGE = 3600;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** The demo's platform node key: dev account #14, a signer key of operator A (scripts/lib/demo.ts). */
+const DEMO_NODE_KEY = 14;
 
 async function main(): Promise<number> {
   let opts: LaunchOptions | "help";
@@ -165,8 +169,11 @@ async function main(): Promise<number> {
       await ensurePortFree(o.host, o.port, "PORT");
     }
 
+    // The embedded demo runs operator A's platform node with its dev key unless a key is given.
+    const demoNode = embedded && demo && o.serviceEnv.NODE_KEYSTORE === undefined && o.serviceEnv.NODE_PRIVATE_KEY === undefined;
     const config = loadConfig({
       CONFIRMATIONS: embedded ? "0" : undefined,
+      ...(demoNode ? { NODE_PRIVATE_KEY: devWallet(DEMO_NODE_KEY).privateKey } : {}),
       ...o.serviceEnv,
       RPC_URL: rpcUrl,
       DEPLOYMENT_FILE: deploymentFile,
@@ -188,6 +195,22 @@ async function main(): Promise<number> {
     });
 
     const base = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
+    const node = service.node;
+    if (demo && node && readDemoReceipts(o.dataDir) === undefined) {
+      // Wait until the index has the demo's records: the intake checks every use against them.
+      while (!stopping && service.indexer.health().status !== "ok") await new Promise((r) => setTimeout(r, 200));
+      if (!stopping) {
+        say("provenant: sending the demo's usage receipts through the platform node's intake");
+        await submitDemoReceipts({
+          baseUrl: `http://127.0.0.1:${service.port}`,
+          summary: readDemoSummary(o.dataDir)!,
+          dataDir: o.dataDir,
+          nodeKey: devWallet(DEMO_NODE_KEY),
+          drain: () => node.batcher.drain(120_000),
+          log: (line) => say(`  ${line}`),
+        });
+      }
+    }
     say("");
     say("Provenant is running  (Ctrl-C to stop)");
     say(`  mode             ${embedded ? "embedded chain (anvil)" : "external chain"}${demo ? ", demo data (【演示】)" : ""}`);
@@ -202,13 +225,17 @@ async function main(): Promise<number> {
       if (summary) say(`  demo             ${path.join(o.dataDir, "demo.json")} (ids of every demo record)`);
       say(`  dev keys         anvil's default mnemonic; ${DEMO_KEYS.map((k) => `#${k.index} ${k.key}`).join(", ")}`);
     }
+    if (node) {
+      say(`  platform node    participant ${node.identity.nodeId} (${node.identity.name}), key ${node.identity.address}`);
+      say(`  receipt intake   POST ${base}/api/v1/receipts  (sign in with a signer key of the node's participant)`);
+    }
     say(`  CLI              npx provenant status --api ${base}`);
     say("");
     if (stopping) await stopping; // a signal arrived while starting
     else await done;
   } catch (err) {
     await shutdown("start failed").catch(() => undefined);
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof ProfileError || err instanceof DeploymentError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof ProfileError || err instanceof DeploymentError || err instanceof NodeKeyError) {
       return configFailure(err);
     }
     say(`provenant: ${errorMessage(err)}`);

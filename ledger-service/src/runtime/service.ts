@@ -18,6 +18,11 @@ import { ProvenantHub__factory } from "../../../typechain-types";
 import { createApi } from "../api/server";
 import { createExplorer } from "../explorer";
 import { createViews, viewIdentity } from "../views";
+import { isNodeConfig } from "./config";
+import { startNode, type PlatformNode } from "./node";
+
+/** How far behind the head (beyond CONFIRMATIONS) the index may be for the intake to check receipts. */
+const NODE_MAX_LAG_BLOCKS = 8;
 
 export type HealthStatus = "starting" | "syncing" | "ok" | "degraded" | "failed" | "stopped";
 
@@ -296,6 +301,8 @@ export type { ChainEvent };
 
 export interface Service {
   indexer: Indexer;
+  /** Present when the configuration names a node key (receipt intake). */
+  node?: PlatformNode;
   /** The port the API listens on. */
   port: number;
   /** Closes the HTTP server (dropping open connections), then stops the indexer. */
@@ -323,12 +330,37 @@ export async function startService(common: Common, opts: StartServiceOptions = {
   const provider = new JsonRpcProvider(common.config.RPC_URL, deployment.chainId, { staticNetwork: true });
   const hub = ProvenantHub__factory.connect(deployment.contracts.ProvenantHub.address, provider);
   const extra = opts.health ?? ((h: Health) => h);
+  let node: PlatformNode | undefined;
+  if (isNodeConfig(common.config)) {
+    try {
+      // The intake checks receipts against the index: wait until it is open.
+      await indexer.ready;
+      node = await startNode(common, {
+        deployment,
+        reader: indexer.reader,
+        notReady: () => {
+          const h = indexer.health();
+          // Within a few blocks of the confirmation depth the index knows what a receipt needs;
+          // a catch-up from far behind would flag lawful uses of records it has not seen yet.
+          const near = h.lag !== null && h.indexedBlock !== null && h.lag <= common.config.CONFIRMATIONS + NODE_MAX_LAG_BLOCKS;
+          if (h.status === "ok" || ((h.status === "syncing" || h.status === "degraded") && near)) return null;
+          return `the index is ${h.status}${h.lag !== null ? ` (${h.lag} blocks behind)` : ""}`;
+        },
+      });
+    } catch (err) {
+      await indexer.stop();
+      provider.destroy();
+      throw err;
+    }
+  }
+  const n = node;
   const app = createApi(common, {
     reader: indexer.reader,
-    health: () => extra(indexer.health()),
+    health: () => (n ? { ...extra(indexer.health()), node: n.status() } : extra(indexer.health())),
     hasRole: (role, address) => hub.hasRole(role, address),
     auth: { chainId: deployment.chainId },
     explorer: createExplorer(),
+    node: n?.api,
   });
   let server: Server;
   try {
@@ -337,6 +369,7 @@ export async function startService(common: Common, opts: StartServiceOptions = {
       s.once("error", reject);
     });
   } catch (err) {
+    await node?.stop();
     await indexer.stop();
     provider.destroy();
     throw err;
@@ -346,12 +379,14 @@ export async function startService(common: Common, opts: StartServiceOptions = {
   common.logger.info({ port }, "api listening");
   return {
     indexer,
+    node,
     port,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await node?.stop();
       await indexer.stop();
       provider.destroy();
     },

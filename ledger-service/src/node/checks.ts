@@ -1,0 +1,122 @@
+/**
+ * Per-use checks (C13, C14, C18, C24, C31, C33): every receipt is compared, from the index, with
+ * the chain state at the receipt's own time. A use that breaks a rule is still recorded (it is
+ * evidence of a use that happened) but flagged; each flag becomes a regulator alert. Records are
+ * read once per intake request (a request's receipts mostly share them).
+ *
+ * The index lags the chain by its confirmation depth: a decision taken in the last blocks is not
+ * seen yet by a receipt checked at once. The flags are the node's; the chain's own view of a
+ * batch (usage counts per scenario, product and resource) is public.
+ */
+import type { Receipt } from "../../../scripts/lib/receipts";
+import type { ViewReader } from "../store/types";
+import { SPACE, pad } from "../views/util";
+import { authorizationInForce, authorizationStatusAt, type AuthorizationRecord } from "../views/authorizations";
+import { participantStatusAt, type ParticipantRecord } from "../views/participants";
+import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
+import { productStatusAt, type ProductRecord } from "../views/products";
+import { registeredAt } from "../views/registration";
+import type { Flag } from "./store";
+
+/** The rules a receipt is checked against, with their clause. */
+export const RULES = {
+  "authorization-unknown": "C13",
+  "authorization-not-in-force": "C24",
+  "scenario-unknown": "C13",
+  "scenario-not-approved": "C13",
+  "scenario-of-other-authorization": "C13",
+  "product-unknown": "C18",
+  "product-not-usable": "C18",
+  "product-of-other-scenario": "C13",
+  "resource-outside-scenario": "C14",
+  "charging-basis-not-allowed": "C33",
+} as const;
+export type RuleName = keyof typeof RULES;
+
+const MAX_DEPTH = 8;
+
+export type UseChecker = (r: Receipt) => Promise<Flag[]>;
+
+/** A checker with a record cache for one request. */
+export function createUseChecker(reader: ViewReader): UseChecker {
+  const cache = new Map<string, Promise<unknown>>();
+  function read<T>(space: string, id: string): Promise<T | undefined> {
+    const key = `${space}/${id}`;
+    let p = cache.get(key) as Promise<T | undefined> | undefined;
+    if (!p) {
+      p = reader.get<never>(space, pad(id)) as Promise<T | undefined>;
+      cache.set(key, p);
+    }
+    return p;
+  }
+
+  /** Why the authorization (with its holder and every ancestor) is not in force at `at`, or null. */
+  async function notInForce(a: AuthorizationRecord, at: number, depth = 0): Promise<string | null> {
+    if (!authorizationInForce(a, at)) return `authorization ${a.id} is ${authorizationStatusAt(a, at)} at the time of use`;
+    const holder = await read<ParticipantRecord>(SPACE.participant, a.holderId);
+    if (!holder || participantStatusAt(holder, at) !== "Active") {
+      return `the holder of authorization ${a.id} (participant ${a.holderId}) is ${holder ? participantStatusAt(holder, at) : "unknown"} at the time of use`;
+    }
+    if (a.parentId === "0") return null;
+    const parent = await read<AuthorizationRecord>(SPACE.authorization, a.parentId);
+    if (!parent || depth >= MAX_DEPTH) return `the parent authorization ${a.parentId} of ${a.id} is unknown`;
+    const why = await notInForce(parent, at, depth + 1);
+    return why === null ? null : `${why} (the parent of authorization ${a.id})`;
+  }
+
+  return async function check(r: Receipt): Promise<Flag[]> {
+    const flags: Flag[] = [];
+    const flag = (rule: RuleName, message: string) => flags.push({ rule, clause: RULES[rule], message });
+    const at = r.timestamp;
+    const authId = r.authorizationId.toString();
+    const scenarioId = r.scenarioId.toString();
+
+    const auth = await read<AuthorizationRecord>(SPACE.authorization, authId);
+    if (!auth) flag("authorization-unknown", `authorization ${authId} is not on the chain`);
+    else {
+      const why = await notInForce(auth, at);
+      if (why !== null) flag("authorization-not-in-force", why);
+    }
+
+    const scenario = await read<ScenarioRecord>(SPACE.scenario, scenarioId);
+    if (!scenario) flag("scenario-unknown", `scenario ${scenarioId} is not on the chain`);
+    else {
+      const status = scenarioStatusAt(scenario, at);
+      if (status !== "Approved") flag("scenario-not-approved", `scenario ${scenarioId} is ${status} at the time of use, not Approved`);
+      if (scenario.authorizationId !== authId) {
+        flag("scenario-of-other-authorization", `scenario ${scenarioId} belongs to authorization ${scenario.authorizationId}, not ${authId}`);
+      }
+      const allowed = new Set(scenario.resourceIds);
+      const outside = r.resourceIds.map(String).filter((id) => !allowed.has(id));
+      if (outside.length > 0) {
+        flag("resource-outside-scenario", `resource${outside.length > 1 ? "s" : ""} ${outside.join(", ")} outside scenario ${scenarioId}'s resources (${scenario.resourceIds.join(", ") || "none"})`);
+      }
+    }
+
+    if (r.productId !== 0n) {
+      const productId = r.productId.toString();
+      const product = await read<ProductRecord>(SPACE.product, productId);
+      if (!product) flag("product-unknown", `product ${productId} is not on the chain`);
+      else {
+        const status = productStatusAt(product, at);
+        const reasons: string[] = [];
+        if (status !== "Listed") reasons.push(`it is ${status}, not Listed`);
+        if (!registeredAt(product.registration, at)) reasons.push("it holds no valid registration code");
+        const pAuth = product.authorizationId === authId ? auth : await read<AuthorizationRecord>(SPACE.authorization, product.authorizationId);
+        const pScenario = product.scenarioId === scenarioId ? scenario : await read<ScenarioRecord>(SPACE.scenario, product.scenarioId);
+        if (!pScenario || scenarioStatusAt(pScenario, at) !== "Approved") reasons.push(`its scenario ${product.scenarioId} is not Approved`);
+        if (!pAuth) reasons.push(`its authorization ${product.authorizationId} is unknown`);
+        else {
+          const why = await notInForce(pAuth, at);
+          if (why !== null) reasons.push(why);
+        }
+        if (reasons.length > 0) flag("product-not-usable", `product ${productId} is not usable at the time of use: ${reasons.join("; ")}`);
+        if (product.scenarioId !== scenarioId) flag("product-of-other-scenario", `product ${productId} serves scenario ${product.scenarioId}, not ${scenarioId}`);
+        if (!product.chargingBases.includes(r.chargingBasis)) {
+          flag("charging-basis-not-allowed", `product ${productId} allows ${product.chargingBases.join(", ") || "no charging basis"}, not ${r.chargingBasis}`);
+        }
+      }
+    }
+    return flags;
+  };
+}

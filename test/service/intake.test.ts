@@ -1,0 +1,315 @@
+/**
+ * A platform node's receipt intake over HTTP against a real anvil chain seeded with the demo
+ * world: sign-in, validation, durable signed acknowledgements, idempotence, per-use checks at
+ * the receipt's time and their regulator alerts, batching and anchoring, proofs a consumer
+ * checks against the chain alone.
+ */
+import { expect } from "chai";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { JsonRpcProvider, Wallet, id as keccakText } from "ethers";
+import { devWallet } from "../../scripts/lib/demo";
+import {
+  acknowledgementSigner,
+  pseudonymousConsumer,
+  purposeDigest,
+  receiptLeaf,
+  receiptToJson,
+  verifyReceiptFile,
+  type Receipt,
+  type ReceiptJson,
+} from "../../scripts/lib/receipts";
+import { processProof } from "../../scripts/lib/receipt-tree";
+import { startService, type Service } from "../../ledger-service/src/runtime/service";
+import { testCommon, tmpDir, waitFor } from "./follower.helpers";
+import { DEMO_NODE_KEY_INDEX, DEMO_REGULATOR_KEY_INDEX, startDemoChain, type DemoChain } from "./helpers/demo-chain";
+
+type Json = Record<string, unknown>;
+interface Answer {
+  status: number;
+  body: Json;
+}
+
+describe("platform node intake (C13 C14 C20 C31 C33)", function () {
+  this.timeout(600_000);
+  let chain: DemoChain;
+  let service: Service;
+  let dir: string;
+  let base: string;
+  let nodeToken: string;
+  let regulatorToken: string;
+  let nodeId: bigint;
+  let serial = 0;
+  const nodeKey = devWallet(DEMO_NODE_KEY_INDEX);
+  const regulatorKey = devWallet(DEMO_REGULATOR_KEY_INDEX);
+
+  async function call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+    }
+    const res = await fetch(`${base}/api/v1${route}`, init);
+    const text = await res.text();
+    return { status: res.status, body: text === "" ? {} : (JSON.parse(text) as Json) };
+  }
+  async function signIn(w: Wallet | ReturnType<typeof devWallet>): Promise<Answer> {
+    const c = await call("POST", "/auth/challenge", { address: w.address });
+    const signature = await w.signMessage(c.body.message as string);
+    return call("POST", "/auth/token", { address: w.address, signature, nonce: c.body.nonce });
+  }
+  const post = (receipts: unknown[], token = nodeToken) => call("POST", "/receipts", { receipts }, { authorization: `Bearer ${token}` });
+
+  /** A valid use of operator A's credit-index product under its authorization, a minute ago. */
+  function receipt(over: Partial<Receipt> = {}): Receipt {
+    const n = ++serial;
+    return {
+      id: keccakText(`intake-test-receipt-${n}`),
+      nodeId,
+      authorizationId: BigInt(chain.summary.authorizations.operatorA),
+      scenarioId: BigInt(chain.summary.scenarios.enterpriseCredit),
+      productId: BigInt(chain.summary.products.creditIndex),
+      resourceIds: [],
+      consumer: pseudonymousConsumer(keccakText(`salt-${n}`), `verified-user-${n}`),
+      purpose: purposeDigest("企业信用评估"),
+      recordCount: 3n,
+      requestDigest: keccakText(`request-${n}`),
+      resultDigest: keccakText(`result-${n}`),
+      chargingBasis: "Commercial",
+      fee: 500n,
+      timestamp: Math.floor(Date.now() / 1000) - 60,
+      ...over,
+    };
+  }
+  const json = (r: Receipt): ReceiptJson => receiptToJson(r);
+
+  before(async () => {
+    chain = await startDemoChain("intake");
+    nodeId = BigInt(chain.summary.participants.operatorA);
+    dir = tmpDir("intake-service");
+    service = await startService(
+      testCommon({
+        RPC_URL: chain.anvil.url,
+        DEPLOYMENT_FILE: chain.deploymentFile,
+        DATA_DIR: path.join(dir, "index"),
+        PORT: "0",
+        NODE_PRIVATE_KEY: nodeKey.privateKey,
+        BATCH_MAX: "64",
+        BATCH_MAX_AGE: "1",
+      }),
+      { host: "127.0.0.1" },
+    );
+    base = `http://127.0.0.1:${service.port}`;
+    await waitFor("the index to catch up", () => service.indexer.health().status === "ok", 120_000);
+    const n = await signIn(nodeKey);
+    expect(n.status, JSON.stringify(n.body)).to.equal(200);
+    expect(n.body.role).to.equal("INTAKE");
+    nodeToken = n.body.token as string;
+    const r = await signIn(regulatorKey);
+    expect(r.body.role).to.equal("REGULATOR");
+    regulatorToken = r.body.token as string;
+  });
+
+  after(async () => {
+    await service?.stop();
+    await chain?.anvil.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (chain) rmSync(chain.dir, { recursive: true, force: true });
+  });
+
+  describe("sign-in and access", () => {
+    it("C31 only a signer key of the node's participant gets an intake token; others get 403", async () => {
+      const outsider = Wallet.createRandom();
+      const o = await signIn(outsider);
+      expect(o.status).to.equal(403);
+      expect((o.body.error as Json).code).to.equal("forbidden");
+    });
+    it("C31 intake refuses no token (401), a regulator's token (403) and a non-JSON body (415), storing nothing", async () => {
+      const r = receipt();
+      expect((await call("POST", "/receipts", { receipts: [json(r)] })).status).to.equal(401);
+      expect((await post([json(r)], regulatorToken)).status).to.equal(403);
+      expect((await call("POST", "/receipts", "id,nodeId", { "content-type": "text/csv", authorization: `Bearer ${nodeToken}` })).status).to.equal(415);
+      expect((await call("GET", `/receipts/${r.id}`)).status).to.equal(404);
+    });
+  });
+
+  describe("acknowledgements", () => {
+    it("C31 C20 a request is answered with one node signature over the root of its receipts, and each receipt's path to it", async () => {
+      const rs = Array.from({ length: 25 }, () => receipt());
+      const a = await post(rs.map(json));
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      expect(a.body.accepted).to.equal(25);
+      expect(a.body.duplicates).to.equal(0);
+      const acks = a.body.acknowledgements as Json[];
+      expect(acks).to.have.length(1);
+      const ack = acks[0] as unknown as Parameters<typeof acknowledgementSigner>[0];
+      expect(ack.count).to.equal(25);
+      expect(ack.nodeId).to.equal(nodeId.toString());
+      const signer = acknowledgementSigner(ack, chain.deployment.chainId, chain.deployment.contracts.ReceiptAnchor.address);
+      expect(signer).to.equal(nodeKey.address);
+      const items = a.body.receipts as { id: string; leaf: string; path: string[]; status: string; flags: unknown[] }[];
+      items.forEach((it, i) => {
+        expect(it.id).to.equal(rs[i].id);
+        expect(it.leaf).to.equal(receiptLeaf(rs[i]));
+        expect(it.status).to.equal("accepted");
+        expect(it.flags).to.deep.equal([]);
+        expect(processProof(it.leaf, it.path)).to.equal(ack.root);
+      });
+      // The signature covers exactly these leaves: another root does not recover to the node.
+      const forged = { ...ack, root: keccakText("another root") };
+      expect(acknowledgementSigner(forged, chain.deployment.chainId, chain.deployment.contracts.ReceiptAnchor.address)).to.not.equal(nodeKey.address);
+    });
+
+    it("C22 the same request again gets the same answer and stores nothing twice", async () => {
+      const rs = Array.from({ length: 5 }, () => receipt());
+      const first = await post(rs.map(json));
+      const again = await post(rs.map(json));
+      expect(again.status).to.equal(200);
+      expect(again.body.accepted).to.equal(0);
+      expect(again.body.duplicates).to.equal(5);
+      expect(again.body.acknowledgements).to.deep.equal(first.body.acknowledgements);
+      const strip = (x: Json) => (x.receipts as Json[]).map(({ status: _s, ...rest }) => rest);
+      expect(strip(again.body)).to.deep.equal(strip(first.body));
+    });
+
+    it("C22 a different receipt reusing an acknowledged id is refused 409 and the first stays", async () => {
+      const r = receipt();
+      expect((await post([json(r)])).status).to.equal(200);
+      const other = { ...r, recordCount: 999n };
+      const fresh = receipt();
+      const c = await post([json(fresh), json(other)]);
+      expect(c.status).to.equal(409);
+      expect((c.body.error as Json).code).to.equal("conflict");
+      const s = await call("GET", `/receipts/${r.id}`);
+      expect(s.body.leaf).to.equal(receiptLeaf(r));
+      expect((await call("GET", `/receipts/${fresh.id}`)).status, "nothing of the refused request is stored").to.equal(404);
+    });
+
+    it("C34 C20 malformed receipts are refused 400 with their field errors and nothing is stored", async () => {
+      const good = receipt();
+      const bad: [string, Json][] = [
+        ["id", { id: "0x1234" }],
+        ["consumer", { consumer: "张三 440101199001011234" }],
+        ["nodeId", { nodeId: "-1" }],
+        ["timestamp", { timestamp: Date.now() }],
+        ["chargingBasis", { chargingBasis: "Free" }],
+        ["fee", { chargingBasis: "PublicInterestFree", fee: "100" }],
+        ["resourceIds", { productId: "0", resourceIds: ["3", "2"] }],
+        ["name", { name: "a person's name" }],
+      ];
+      for (const [field, change] of bad) {
+        const a = await post([json(good), { ...json(receipt()), ...change }]);
+        expect(a.status, field).to.equal(400);
+        const details = (a.body.error as Json).details as { receipts: { index: number; errors: { path: string }[] }[] };
+        expect(details.receipts[0].index, field).to.equal(1);
+        const said = details.receipts[0].errors.map((e) => `${e.path} ${(e as { message?: string }).message ?? ""}`).join(",");
+        expect(said, field).to.contain(field);
+      }
+      expect((await call("GET", `/receipts/${good.id}`)).status).to.equal(404);
+    });
+
+    it("C31 a receipt of another node or from the future is refused", async () => {
+      const a = await post([json(receipt({ nodeId: nodeId + 1n }))]);
+      expect(a.status).to.equal(400);
+      const f = await post([json(receipt({ timestamp: Math.floor(Date.now() / 1000) + 3600 }))]);
+      expect(f.status).to.equal(400);
+      expect(JSON.stringify(f.body)).to.contain("future");
+    });
+
+    it("C31 NDJSON bodies are accepted; more than 10,000 receipts are refused 413", async () => {
+      const rs = [receipt(), receipt()];
+      const nd = await call("POST", "/receipts", rs.map((r) => JSON.stringify(json(r))).join("\n") + "\n", {
+        "content-type": "application/x-ndjson",
+        authorization: `Bearer ${nodeToken}`,
+      });
+      expect(nd.status, JSON.stringify(nd.body)).to.equal(200);
+      expect(nd.body.accepted).to.equal(2);
+      const one = json(receipt());
+      const big = await post(Array.from({ length: 10_001 }, () => one));
+      expect(big.status).to.equal(413);
+      const broken = await call("POST", "/receipts", "{not json}\n", { "content-type": "application/x-ndjson", authorization: `Bearer ${nodeToken}` });
+      expect(broken.status).to.equal(400);
+    });
+  });
+
+  describe("per-use checks", () => {
+    it("C14 a resource used outside the scenario's resources is recorded and flagged, and the regulator sees the alert", async () => {
+      const r = receipt({ productId: 0n, resourceIds: [BigInt(chain.summary.resources.busArrivals)] });
+      const a = await post([json(r)]);
+      expect(a.status).to.equal(200);
+      const flags = (a.body.receipts as { flags: { rule: string; clause: string }[] }[])[0].flags;
+      expect(flags.map((f) => `${f.clause}:${f.rule}`)).to.deep.equal(["C14:resource-outside-scenario"]);
+      const alerts = await call("GET", "/regulator/alerts", undefined, { authorization: `Bearer ${regulatorToken}` });
+      const uses = alerts.body.usesOutsideRules as { receiptId: string; rule: string; clause: string; nodeId: string }[];
+      const mine = uses.filter((u) => u.receiptId === r.id);
+      expect(mine.map((u) => [u.rule, u.clause, u.nodeId])).to.deep.equal([["resource-outside-scenario", "C14", nodeId.toString()]]);
+    });
+
+    it("C24 a use under a suspended authorization is flagged", async () => {
+      const r = receipt({
+        authorizationId: BigInt(chain.summary.authorizations.operatorB),
+        scenarioId: BigInt(chain.summary.scenarios.clinicAccess),
+        productId: BigInt(chain.summary.products.clinicReport),
+      });
+      const a = await post([json(r)]);
+      const rules = (a.body.receipts as { flags: { rule: string }[] }[])[0].flags.map((f) => f.rule);
+      expect(rules).to.include("authorization-not-in-force");
+      expect(rules).to.include("product-not-usable");
+    });
+
+    it("C13 a scenario of another authorization, or a product of another scenario, is flagged", async () => {
+      const r = receipt({ scenarioId: BigInt(chain.summary.scenarios.clinicAccess) });
+      const a = await post([json(r)]);
+      const rules = (a.body.receipts as { flags: { rule: string }[] }[])[0].flags.map((f) => f.rule);
+      expect(rules).to.include.members(["scenario-of-other-authorization", "product-of-other-scenario"]);
+    });
+
+    it("C13 the check uses the state at the receipt's time: the same use before the suspension is clean", async () => {
+      const beforeSuspension = chain.summary.chainEnd - 25 * 86_400;
+      const r = receipt({
+        authorizationId: BigInt(chain.summary.authorizations.operatorB),
+        scenarioId: BigInt(chain.summary.scenarios.clinicAccess),
+        productId: BigInt(chain.summary.products.clinicReport),
+        timestamp: beforeSuspension,
+      });
+      const a = await post([json(r)]);
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      expect((a.body.receipts as { flags: unknown[] }[])[0].flags).to.deep.equal([]);
+    });
+  });
+
+  describe("batching and anchoring", () => {
+    it("C31 every acknowledged receipt is anchored in one batch, and its proof verifies against the chain alone", async () => {
+      const rs = Array.from({ length: 10 }, () => receipt());
+      expect((await post(rs.map(json))).status).to.equal(200);
+      for (const r of rs) {
+        await waitFor(`receipt ${r.id} anchored`, async () => {
+          const s = await call("GET", `/receipts/${r.id}`);
+          return s.body.status !== "pending" ? s : undefined;
+        }, 60_000);
+      }
+      const provider = new JsonRpcProvider(chain.anvil.url, chain.deployment.chainId, { staticNetwork: true });
+      try {
+        for (const r of rs.slice(0, 3)) {
+          const p = await call("GET", `/receipts/${r.id}/proof`);
+          expect(p.status, JSON.stringify(p.body)).to.equal(200);
+          const v = await verifyReceiptFile(p.body, provider, chain.deployment);
+          expect(v.checks.filter((c) => c.status === "fail"), JSON.stringify(v.checks)).to.deep.equal([]);
+          expect(v.ok).to.equal(true);
+        }
+      } finally {
+        provider.destroy();
+      }
+    });
+
+    it("C31 a pending receipt has no proof yet (409) and an unknown one is 404", async () => {
+      const r = receipt();
+      expect((await post([json(r)])).status).to.equal(200);
+      const p = await call("GET", `/receipts/${r.id}/proof`);
+      expect(p.status).to.equal(409);
+      expect((p.body.error as Json).code).to.equal("pending");
+      expect((await call("GET", `/receipts/${keccakText("never sent")}`)).status).to.equal(404);
+      expect((await call("GET", "/receipts/0x12")).status).to.equal(400);
+    });
+  });
+});
