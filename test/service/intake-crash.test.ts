@@ -100,7 +100,9 @@ describe("platform node under kill -9 (C31 C22)", function () {
   async function waitReady(port: number): Promise<void> {
     await waitFor("the node to catch up", async () => {
       const h = await api(port, "GET", "/health").catch(() => undefined);
-      return h?.body.status === "ok";
+      if (h?.status === 200 && h.body.status === "ok") return true;
+      await sleep(250);
+      return false;
     }, 120_000);
   }
 
@@ -160,7 +162,9 @@ describe("platform node under kill -9 (C31 C22)", function () {
     const child = await startChild();
     await waitReady(child.port);
     await waitFor("every sealed batch to be anchored", async () => {
+      await sleep(250); // stay under the public rate limit
       const h = await api(child.port, "GET", "/health");
+      if (h.status !== 200) return false;
       const b = (h.body.node as { batcher: { pending: number; unanchored: number; conflict: string | null } }).batcher;
       expect(b.conflict).to.equal(null);
       return b.pending === 0 && b.unanchored === 0;
@@ -170,7 +174,11 @@ describe("platform node under kill -9 (C31 C22)", function () {
     const anchor = ReceiptAnchor__factory.connect(world.deployment.contracts.ReceiptAnchor.address, provider);
     const ids = [...acked.keys()];
     for (const id of ids.filter((_, i) => i % Math.ceil(ids.length / 30) === 0)) {
-      const p = await api(child.port, "GET", `/receipts/${id}/proof`);
+      let p = await api(child.port, "GET", `/receipts/${id}/proof`);
+      while (p.status === 429) {
+        await sleep(1000);
+        p = await api(child.port, "GET", `/receipts/${id}/proof`);
+      }
       expect(p.status, JSON.stringify(p.body)).to.equal(200);
       const file = p.body as { leaf: string; proof: string[]; batch: { sequence: string; root: string } };
       expect(file.leaf).to.equal(acked.get(id));

@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import { loadProfile } from "../../policy/profile";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createViews } from "../../ledger-service/src/views";
+import { encodeUsageWord } from "../../scripts/lib/receipts";
 import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
 
 describe("usage statistics from anchored receipt batches", () => {
@@ -19,17 +20,25 @@ describe("usage statistics from anchored receipt batches", () => {
     ts = await openTestStore(createViews(loadProfile("huizhou")));
     const b = createChainBuilder();
     seedWorld(b);
+    // Every receipt under scenario 1; 3/5 of them of product 1 (200 fen each), the rest direct uses of resource 2.
+    const usage = (n: number) => [
+      encodeUsageWord({ kind: "Product", id: 1n, count: (n * 3) / 5, fee: BigInt(((n * 3) / 5) * 200) }),
+      encodeUsageWord({ kind: "Scenario", id: 1n, count: n, fee: BigInt(((n * 3) / 5) * 200) }),
+      encodeUsageWord({ kind: "Resource", id: 2n, count: (n * 2) / 5, fee: 0n }),
+    ];
     const batch = (sequence: number, receiptCount: number, day: string) => ({
       contract: "ReceiptAnchor",
       event: "BatchAnchored",
       args: {
         nodeId: P.operator, sequence: String(sequence), root: h(`root ${sequence}`), receiptCount,
         firstAt: String(cst(day, 8)), lastAt: String(cst(day, 18)), metadataHash: h(`meta ${sequence}`),
-        anchoredAt: String(cst(day, 19)), anchoredBy: KEYS.operator,
+        anchoredBy: KEYS.operator, usage: usage(receiptCount),
       },
     });
     b.block(cst("2026-06-01", 19), [batch(1, 500, "2026-06-01")]);
     b.block(cst("2026-06-02", 19), [batch(2, 250, "2026-06-02")]);
+    // Anchored three days after its receipts: a late batch.
+    b.block(cst("2026-06-06", 19), [batch(3, 50, "2026-06-03")]);
     await ts.apply(b);
     const app = createApi({ logger: silentLogger }, { reader: ts.store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false });
     server = await new Promise<Server>((resolve) => {
@@ -49,16 +58,33 @@ describe("usage statistics from anchored receipt batches", () => {
       batches: number;
       items: { nodeId: string; nodeName: string; batches: number; receipts: number; firstAt: number; lastAt: number; lastSequence: string }[];
     };
-    expect(body.receipts).to.equal(750);
-    expect(body.batches).to.equal(2);
+    expect(body.receipts).to.equal(800);
+    expect(body.batches).to.equal(3);
     expect(body.items).to.have.length(1);
-    expect(body.items[0]).to.include({ nodeId: P.operator, nodeName: "惠州数据运营有限公司", batches: 2, receipts: 750, lastSequence: "2" });
+    expect(body.items[0]).to.include({ nodeId: P.operator, nodeName: "惠州数据运营有限公司", batches: 3, receipts: 800, lastSequence: "3", fees: String(480 * 200), lateBatches: 1 });
     expect(body.items[0].firstAt).to.equal(cst("2026-06-01", 8));
-    expect(body.items[0].lastAt).to.equal(cst("2026-06-02", 18));
+    expect(body.items[0].lastAt).to.equal(cst("2026-06-03", 18));
+  });
+
+  it("C21 discloses uses and fees per product, scenario and resource, in total and per China day, from the chain's usage counts", async () => {
+    const body = (await (await fetch(`${base}/disclosures/usage`)).json()) as {
+      totals: { kind: string; id: string; count: number; fee: string; batches: number }[];
+      days: { day: string; kind: string; id: string; count: number; fee: string }[];
+      batchesRecent: { sequence: string; late: boolean; usage: { kind: string; count: number }[] }[];
+    };
+    const total = (kind: string) => body.totals.find((t) => t.kind === kind && t.id === (kind === "Resource" ? "2" : "1"));
+    expect(total("Product")).to.include({ count: 480, fee: "96000", batches: 3 });
+    expect(total("Scenario")).to.include({ count: 800, fee: "96000" });
+    expect(total("Resource")).to.include({ count: 320, fee: "0" });
+    expect(body.days.filter((d) => d.kind === "Scenario").map((d) => [d.day, d.count])).to.deep.equal([["2026-06-01", 500], ["2026-06-02", 250], ["2026-06-03", 50]]);
+    expect(body.batchesRecent.map((b) => [b.sequence, b.late])).to.deep.equal([["3", true], ["2", false], ["1", false]]);
+    const one = (await (await fetch(`${base}/disclosures/usage?kind=Product&id=1&from=2026-06-02`)).json()) as typeof body;
+    expect(one.days.map((d) => [d.day, d.count])).to.deep.equal([["2026-06-02", 150], ["2026-06-03", 30]]);
+    expect((await fetch(`${base}/disclosures/usage?kind=Nothing`)).status).to.equal(400);
   });
 
   it("C22 records every batch in the anchoring node's timeline", async () => {
     const body = (await (await fetch(`${base}/timeline/participant/${P.operator}?limit=200`)).json()) as { items: { event: string }[] };
-    expect(body.items.filter((e) => e.event === "BatchAnchored")).to.have.length(2);
+    expect(body.items.filter((e) => e.event === "BatchAnchored")).to.have.length(3);
   });
 });

@@ -20,7 +20,7 @@ import { registeredAt } from "../views/registration";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
-import type { UsageRecord } from "../views/usage";
+import { LATE_AFTER_SECONDS, type BatchRecord, type UsageRecord, type UsageTotal } from "../views/usage";
 import { SPACE, pad, padTime, type Anchor } from "../views/util";
 import { NotFoundError, ValidationError } from "./errors";
 
@@ -364,18 +364,30 @@ export function createQueries(reader: ViewReader) {
       return { items: [...groups.values()], next: result.next };
     },
 
-    async usage() {
-      // Usage statistics (C21) from the batches platform nodes anchored, per node.
-      const items: JsonValue[] = [];
+    async usage(q: { kind?: string; id?: string; from?: string; to?: string; limit: number }) {
+      // Usage statistics (C21) and fees (004 第十九条) from the batches platform nodes anchored.
+      const nodes: JsonValue[] = [];
       let receipts = 0;
       let batches = 0;
+      let fees = 0n;
       for await (const [, u] of reader.range<UsageRecord>(SPACE.usage, { limit: 1_000 })) {
         receipts += u.receipts;
         batches += u.batches;
+        fees += BigInt(u.fees ?? "0");
         const node = await participant(u.nodeId);
-        items.push({ ...u, nodeName: node?.name ?? null });
+        nodes.push({ ...u, nodeName: node?.name ?? null });
       }
-      return { receipts, batches, items };
+      const match = (t: UsageTotal) => (q.kind === undefined || t.kind === q.kind) && (q.id === undefined || t.id === q.id);
+      const totals: UsageTotal[] = [];
+      for await (const [, t] of reader.range<UsageTotal>(SPACE.usageTotal, { limit: SCAN_CAP })) if (match(t)) totals.push(t);
+      const days: UsageTotal[] = [];
+      for await (const [, t] of reader.range<UsageTotal>(SPACE.usageDay, { gte: q.from ?? "", lt: `${q.to ?? "9999-12-31"}~`, limit: SCAN_CAP })) {
+        if (match(t)) days.push(t);
+        if (days.length >= q.limit) break;
+      }
+      const recent: BatchRecord[] = [];
+      for await (const [, b] of reader.range<BatchRecord>(SPACE.receiptBatch, { reverse: true, limit: q.limit })) recent.push(b);
+      return { receipts, batches, fees: fees.toString(), items: nodes, totals, days, batchesRecent: recent, lateAfterSeconds: LATE_AFTER_SECONDS };
     },
 
     async annualDisclosures(year: number, now: number) {

@@ -102,3 +102,14 @@ export const emptyObject = z.object({}).strict();
 export const receiptIdParams = z.object({ id: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a receipt id (0x and 64 hex digits)") }).strict();
 /** The intake body as documented (the route parses JSON and NDJSON itself). */
 export const receiptsBody = z.object({ receipts: z.array(z.object({}).passthrough()).min(1).max(10_000) }).strict();
+
+const chinaDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD (China time)");
+export const usageQuery = z
+  .object({
+    kind: z.enum(["Product", "Scenario", "Resource"]).optional().describe("only uses of this kind of record"),
+    id: id.optional().describe("only this product, scenario or resource (with kind)"),
+    from: chinaDay.optional().describe("first day (China time) of the daily figures"),
+    to: chinaDay.optional().describe("last day (China time) of the daily figures"),
+    limit,
+  })
+  .strict();

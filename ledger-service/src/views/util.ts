@@ -37,6 +37,8 @@ export const SPACE = {
   stats: "stats", // timeline: counters
   usage: "usage", // usage: `${node}` -> batches and receipts anchored by a platform node
   receiptBatch: "receipt-batch", // usage: `${node}:${sequence}`
+  usageTotal: "usage-total", // usage: `${kind}:${id}` -> uses and fees of a product, scenario or resource
+  usageDay: "usage-day", // usage: `${day}:${kind}:${id}` -> the same per China day
 } as const;
 
 export const ID_WIDTH = 20; // uint64 max has 20 digits
