@@ -178,10 +178,24 @@ describe("npm start: the whole platform on an embedded chain", function () {
       expect(refused.code).to.equal(1);
       expect(refused.stderr).to.contain("REGULATOR");
       // A demo usage receipt, checked against the resumed chain directly (no service trusted).
-      const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as { receipts: { proofFiles: string[] } };
-      expect(demo.receipts.proofFiles.length).to.be.greaterThan(0);
+      // The demo's receipts went through the platform node's intake on the first start: three
+      // anchored batches, and the breaches it shows on purpose flagged (C14, C24 and C18).
+      const demo = JSON.parse(readFileSync(path.join(dataDir, "demo-receipts.json"), "utf8")) as {
+        batches: number;
+        breaches: { clause: string; rule: string }[];
+        proofFiles: string[];
+      };
+      expect(demo.batches).to.equal(3);
+      expect(demo.breaches.map((b) => `${b.clause}:${b.rule}`).sort()).to.deep.equal([
+        "C14:resource-outside-scenario",
+        "C14:resource-outside-scenario",
+        "C14:resource-outside-scenario",
+        "C18:product-not-usable",
+        "C24:authorization-not-in-force",
+      ]);
+      expect(demo.proofFiles.length).to.be.greaterThan(0);
       const verified = cli([
-        "verify-receipt", demo.receipts.proofFiles[0],
+        "verify-receipt", demo.proofFiles[1],
         "--rpc", `http://127.0.0.1:${chainPort}`, "--deployment", path.join(dataDir, "deployment.json"), "--json",
       ]);
       expect(verified.code, verified.stderr + verified.stdout).to.equal(0);
