@@ -19,6 +19,7 @@
  * identity kept by the node (`pseudonymousConsumer`); the schema accepts nothing else about them.
  */
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { fastReceiptLeaf, merkleTree, type MerkleTree } from "./receipt-tree";
 import {
   AbiCoder,
   TypedDataEncoder,
@@ -256,9 +257,23 @@ export interface BatchMetadata {
   receiptIds: string[];
 }
 
+/** The manifest of a batch and its hash (the `metadataHash` it anchors). */
+export function batchManifest(nodeId: bigint, receiptIds: readonly string[], firstAt: number, lastAt: number): { metadata: BatchMetadata; metadataHash: string } {
+  const metadata: BatchMetadata = {
+    format: "provenant-receipt-batch/1",
+    nodeId: nodeId.toString(),
+    receiptCount: receiptIds.length,
+    firstAt,
+    lastAt,
+    leafEncoding: [...RECEIPT_LEAF_ENCODING],
+    receiptIds: [...receiptIds],
+  };
+  return { metadata, metadataHash: keccak256(toUtf8Bytes(canonicalJson(metadata))) };
+}
+
 export interface ReceiptBatch {
   root: string;
-  tree: StandardMerkleTree<unknown[]>;
+  tree: MerkleTree;
   /** The receipts in input order; `leaves[i]` and `proofs[i]` belong to `receipts[i]`. */
   receipts: Receipt[];
   leaves: string[];
@@ -332,7 +347,7 @@ export function decodeUsageWord(word: string): UsageEntry {
 }
 
 /** The usage counts of a batch of receipts, as ascending words. */
-export function usageWords(receipts: readonly Receipt[]): string[] {
+export function usageWords(receipts: readonly Pick<Receipt, "scenarioId" | "productId" | "resourceIds" | "fee">[]): string[] {
   const entries = new Map<string, UsageEntry>();
   const add = (kind: UsageKindName, id: bigint, fee: bigint) => {
     const key = `${kind}:${id}`;
@@ -361,18 +376,11 @@ export function buildBatch(receipts: readonly Receipt[]): ReceiptBatch {
     if (ids.has(r.id)) throw new RangeError(`buildBatch: receipt ${r.id} appears twice`);
     ids.add(r.id);
   }
-  const tree = StandardMerkleTree.of(receipts.map(receiptValues), [...RECEIPT_LEAF_ENCODING]);
-  const leaves: string[] = new Array(receipts.length);
-  const proofs: string[][] = new Array(receipts.length);
-  // Leaves and proofs read off the built tree (a heap array: children of i at 2i+1, 2i+2), rather
-  // than tree.getProof, which re-encodes and re-hashes each value first.
-  const { tree: nodes, values } = tree.dump();
-  values.forEach(({ treeIndex }, i) => {
-    leaves[i] = nodes[treeIndex];
-    const proof: string[] = [];
-    for (let at = treeIndex; at > 0; at = (at - 1) >> 1) proof.push(nodes[at % 2 === 1 ? at + 1 : at - 1]);
-    proofs[i] = proof;
-  });
+  // The tree StandardMerkleTree.of builds of these receipts (same root, same proofs), encoded and
+  // hashed without its generic ABI coder (receipt-tree.ts; test/service/receipt-tree.test.ts).
+  const leaves = receipts.map(fastReceiptLeaf);
+  const tree = merkleTree(leaves);
+  const proofs = receipts.map((_, i) => tree.proof(i));
   const times = receipts.map((r) => r.timestamp);
   const firstAt = Math.min(...times);
   const lastAt = Math.max(...times);
@@ -510,7 +518,8 @@ export const ReceiptProofFileSchema = z
     format: z.literal(PROOF_FILE_FORMAT),
     receipt: ReceiptSchema,
     leaf: bytes32.optional(),
-    proof: z.array(bytes32).max(64),
+    /** Path from the leaf to the batch root; absent (with `batch`) in a pending receipt's file. */
+    proof: z.array(bytes32).max(64).optional(),
     batch: z
       .object({
         nodeId: recordId,
@@ -519,8 +528,12 @@ export const ReceiptProofFileSchema = z
         receiptCount: z.number().int().min(1).max(0xffff_ffff).optional(),
         firstAt: timestamp.optional(),
         lastAt: timestamp.optional(),
+        /** Where the batch was anchored (narrows the verifier's log query). */
+        blockNumber: z.number().int().nonnegative().optional(),
+        txHash: bytes32.optional(),
       })
-      .strict(),
+      .strict()
+      .optional(),
     anchor: z.object({ chainId: z.number().int().positive(), address }).strict(),
     signature: z
       .object({
@@ -545,7 +558,15 @@ export const ReceiptProofFileSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    if ((f.batch === undefined) !== (f.proof === undefined)) {
+      ctx.addIssue({ code: "custom", path: [f.batch === undefined ? "batch" : "proof"], message: "batch and proof come together" });
+    }
+    if (f.batch === undefined && f.acknowledgement === undefined) {
+      ctx.addIssue({ code: "custom", path: ["batch"], message: "a file without a batch must carry the node's acknowledgement" });
+    }
+  });
 
 /** The JSON a consumer keeps: the receipt, its proof, the batch and where it is anchored. */
 export type ReceiptProofFile = z.input<typeof ReceiptProofFileSchema>;
@@ -605,7 +626,7 @@ export function parseReceiptProofFile(value: unknown): ParsedReceiptProofFile {
 // ===== VERIFICATION =====
 
 /** Names of the checks, in the order they run. */
-export type CheckName = "leaf" | "node" | "proof" | "chain" | "anchor" | "anchored" | "inclusion" | "timeRange" | "signature";
+export type CheckName = "leaf" | "node" | "proof" | "chain" | "anchor" | "anchored" | "inclusion" | "timeRange" | "acknowledgement" | "signature" | "omission";
 
 export interface Check {
   name: CheckName;
@@ -613,43 +634,81 @@ export interface Check {
   detail: string;
 }
 
+/**
+ * verified: anchored and every check passed. failed: a check failed. pending: acknowledged, no
+ * proof of anchoring yet, inside its batch window. omitted: acknowledged by the node, and its
+ * batch window is over without a proof of anchoring: evidence that the node left it out.
+ */
+export type VerificationState = "verified" | "failed" | "pending" | "omitted";
+
 export interface ReceiptVerification {
-  /** True when no check failed. */
+  /** True when no check failed and the receipt is proven anchored. */
   ok: boolean;
+  state: VerificationState;
   checks: Check[];
   leaf: string;
   nodeId: string;
+  /** The batch the file names ("" for a pending receipt's file). */
   sequence: string;
   anchorAddress: string;
   chainId: number;
+  /** For a pending or omitted receipt: the node's anchored batches whose time range covers it. */
+  coveringBatches?: { sequence: string; root: string; firstAt: number; lastAt: number; txHash: string }[];
+}
+
+export interface VerifyOptions {
+  /** Seconds after the acknowledgement by which a receipt must be anchored (default 3600). */
+  windowSeconds?: number;
+}
+
+const ZERO32 = `0x${"0".repeat(64)}`;
+
+/** Sorted-pair keccak path from `leaf` (OpenZeppelin MerkleProof.processProof). */
+function processPath(leaf: string, path: readonly string[]): string {
+  let h = leaf.toLowerCase();
+  for (const p of path) {
+    const q = p.toLowerCase();
+    h = keccak256(concat(h < q ? [h, q] : [q, h]));
+  }
+  return h;
 }
 
 /**
  * Verifies a receipt proof file, trusting no service: recomputes the leaf, checks the proof
  * against the file's root locally, then asks the chain (through `provider`) whether that root is
- * batch `sequence` of the node, whether the ReceiptAnchor accepts the proof, whether the receipt's
- * time lies in the batch's range, and, if the file carries a node signature, whether its key is a
- * signer of the node's participant. The anchor address comes from `deployment` when given (the
- * file's own must then agree), else from the file.
+ * batch `sequence` of the node (`rootOf`, and its BatchAnchored log for the count and time range),
+ * whether the ReceiptAnchor accepts the proof, whether the receipt's time lies in the batch's
+ * range; checks the node's acknowledgement (path to its root, signed by a signer key of the
+ * node's participant) and the optional per-receipt signature. A file without a batch is a
+ * pending receipt: pending inside its window, omitted after it (`state`). The anchor address
+ * comes from `deployment` when given (the file's own must then agree), else from the file.
  *
  * Throws ReceiptFileError when `file` is not a proof file; RPC faults propagate.
  */
-export async function verifyReceiptFile(file: unknown, provider: Provider, deployment?: Pick<Deployment, "chainId" | "contracts">): Promise<ReceiptVerification> {
+export async function verifyReceiptFile(
+  file: unknown,
+  provider: Provider,
+  deployment?: Pick<Deployment, "chainId" | "contracts">,
+  options: VerifyOptions = {},
+): Promise<ReceiptVerification> {
   const f = parseReceiptProofFile(file);
   const receipt: Receipt = f.receipt;
   const checks: Check[] = [];
   const add = (name: CheckName, pass: boolean | "skip", detail: string) =>
     checks.push({ name, status: pass === "skip" ? "skip" : pass ? "pass" : "fail", detail });
+  const nodeOfFile = f.batch?.nodeId ?? BigInt(f.acknowledgement!.nodeId);
 
   // Local: the receipt, its leaf and its path to the root.
   const leaf = receiptLeaf(receipt);
   if (f.leaf === undefined) add("leaf", true, `recomputed ${leaf}`);
   else if (f.leaf === leaf) add("leaf", true, `the receipt hashes to the file's leaf ${leaf}`);
   else add("leaf", false, `the receipt hashes to ${leaf}, the file says ${f.leaf}: a field of the receipt was changed`);
-  const nodeMatches = receipt.nodeId === f.batch.nodeId;
-  add("node", nodeMatches, nodeMatches ? `receipt and batch are of node ${receipt.nodeId}` : `the receipt names node ${receipt.nodeId}, the batch node ${f.batch.nodeId}`);
-  const proofOk = StandardMerkleTree.verify(f.batch.root, [...RECEIPT_LEAF_ENCODING], receiptValues(receipt), f.proof);
-  add("proof", proofOk, proofOk ? `the proof leads from the leaf to root ${f.batch.root}` : `the proof does not lead from the receipt's leaf to root ${f.batch.root}`);
+  const nodeMatches = receipt.nodeId === nodeOfFile && (f.acknowledgement === undefined || f.acknowledgement.nodeId === receipt.nodeId.toString());
+  add("node", nodeMatches, nodeMatches ? `receipt, batch and acknowledgement are of node ${receipt.nodeId}` : `the receipt names node ${receipt.nodeId}, the file node ${nodeOfFile}`);
+  if (f.batch && f.proof) {
+    const proofOk = processPath(leaf, f.proof) === f.batch.root;
+    add("proof", proofOk, proofOk ? `the proof leads from the leaf to root ${f.batch.root}` : `the proof does not lead from the receipt's leaf to root ${f.batch.root}`);
+  } else add("proof", "skip", "no batch proof in the file (a pending receipt)");
 
   // Chain: which chain and which anchor.
   const network = await provider.getNetwork();
@@ -672,40 +731,90 @@ export async function verifyReceiptFile(file: unknown, provider: Provider, deplo
   } else {
     add("anchor", true, `ReceiptAnchor ${anchorAddress}${pinned ? " (from the deployment)" : " (from the file; pass --deployment to pin it)"}`);
   }
-  const result = (): ReceiptVerification => ({
-    ok: checks.every((c) => c.status !== "fail"),
-    checks,
-    leaf,
-    nodeId: f.batch.nodeId.toString(),
-    sequence: f.batch.sequence.toString(),
-    anchorAddress,
-    chainId,
-  });
+  let state: VerificationState | undefined;
+  let coveringBatches: ReceiptVerification["coveringBatches"];
+  const result = (): ReceiptVerification => {
+    const failed = checks.some((c) => c.status === "fail");
+    return {
+      ok: !failed && f.batch !== undefined,
+      state: failed && state !== "omitted" ? "failed" : (state ?? (failed ? "failed" : "verified")),
+      checks,
+      leaf,
+      nodeId: nodeOfFile.toString(),
+      sequence: f.batch?.sequence.toString() ?? "",
+      anchorAddress,
+      chainId,
+      ...(coveringBatches ? { coveringBatches } : {}),
+    };
+  };
   if (code === "0x") {
-    for (const name of ["anchored", "inclusion", "timeRange", "signature"] as const) add(name, "skip", "no ReceiptAnchor to ask");
+    for (const name of ["anchored", "inclusion", "timeRange", "acknowledgement", "signature"] as const) add(name, "skip", "no ReceiptAnchor to ask");
     return result();
   }
 
   const anchor = ReceiptAnchor__factory.connect(anchorAddress, provider);
-  const b = await anchor.batch(f.batch.nodeId, f.batch.sequence);
-  const where = `batch ${f.batch.sequence} of node ${f.batch.nodeId}`;
-  if (b.root === `0x${"0".repeat(64)}`) add("anchored", false, `${where} is not anchored`);
-  else if (b.root.toLowerCase() !== f.batch.root) add("anchored", false, `${where} has root ${b.root}, the file says ${f.batch.root}`);
-  else add("anchored", true, `${where} anchored root ${b.root} at ${new Date(Number(b.anchoredAt) * 1000).toISOString()} (${b.receiptCount} receipts)`);
+  const logsOf = async (sequence?: bigint, fromBlock = 0) => {
+    const filter = anchor.filters.BatchAnchored(nodeOfFile, sequence);
+    return anchor.queryFilter(filter, fromBlock, "latest");
+  };
+  if (f.batch && f.proof) {
+    const where = `batch ${f.batch.sequence} of node ${f.batch.nodeId}`;
+    const root = await anchor.rootOf(f.batch.nodeId, f.batch.sequence);
+    const logs = root === ZERO32 ? [] : await logsOf(f.batch.sequence, f.batch.blockNumber ?? 0);
+    const log = logs.find((l) => l.args.root.toLowerCase() === root.toLowerCase());
+    if (root === ZERO32) add("anchored", false, `${where} is not anchored`);
+    else if (root.toLowerCase() !== f.batch.root) add("anchored", false, `${where} has root ${root}, the file says ${f.batch.root}`);
+    else add("anchored", true, `${where} anchored root ${root}${log ? ` in block ${log.blockNumber}, transaction ${log.transactionHash} (${log.args.receiptCount} receipts)` : ""}`);
 
-  const included = await anchor.verifyReceipt(leaf, f.proof, f.batch.nodeId, f.batch.sequence);
-  add("inclusion", included, included ? `ReceiptAnchor.verifyReceipt accepts the leaf in ${where}` : `ReceiptAnchor.verifyReceipt refuses the leaf in ${where}`);
+    const included = await anchor.verifyReceipt(leaf, f.proof, f.batch.nodeId, f.batch.sequence);
+    add("inclusion", included, included ? `ReceiptAnchor.verifyReceipt accepts the leaf in ${where}` : `ReceiptAnchor.verifyReceipt refuses the leaf in ${where}`);
 
-  if (b.root === `0x${"0".repeat(64)}`) {
-    add("timeRange", "skip", `${where} is not anchored`);
+    if (!log) {
+      add("timeRange", "skip", `${where}: no BatchAnchored log found`);
+    } else {
+      const first = log.args.firstAt;
+      const last = log.args.lastAt;
+      const inRange = BigInt(receipt.timestamp) >= first && BigInt(receipt.timestamp) <= last;
+      const range = `[${iso(first)}, ${iso(last)}]`;
+      add("timeRange", inRange, inRange ? `${iso(BigInt(receipt.timestamp))} lies in the batch's range ${range}` : `the receipt's time ${iso(BigInt(receipt.timestamp))} lies outside the batch's range ${range}`);
+    }
   } else {
-    const inRange = BigInt(receipt.timestamp) >= b.firstAt && BigInt(receipt.timestamp) <= b.lastAt;
-    const range = `[${iso(b.firstAt)}, ${iso(b.lastAt)}]`;
-    add("timeRange", inRange, inRange ? `${iso(BigInt(receipt.timestamp))} lies in the batch's range ${range}` : `the receipt's time ${iso(BigInt(receipt.timestamp))} lies outside the batch's range ${range}`);
+    add("anchored", "skip", "no batch in the file");
+    add("inclusion", "skip", "no batch in the file");
+    add("timeRange", "skip", "no batch in the file");
+  }
+
+  const hub = ProvenantHub__factory.connect(await anchor.hub(), provider);
+  const participants = ParticipantRegistry__factory.connect(await hub.contractOf(keccakText("ParticipantRegistry")), provider);
+  if (f.acknowledgement === undefined) {
+    add("acknowledgement", "skip", "the file carries no acknowledgement");
+  } else {
+    const ack = f.acknowledgement;
+    const onPath = processPath(leaf, ack.path) === ack.root;
+    let recovered: string | undefined;
+    try {
+      recovered = acknowledgementSigner({ ...ack, nodeId: ack.nodeId }, chainId, anchorAddress);
+    } catch {
+      recovered = undefined;
+    }
+    if (!onPath) add("acknowledgement", false, `the path does not lead from the receipt's leaf to the acknowledged root ${ack.root}`);
+    else if (recovered === undefined || recovered !== ack.signer) {
+      add("acknowledgement", false, `the acknowledgement is not signed by ${ack.signer}${recovered ? ` (it recovers to ${recovered})` : ""}`);
+    } else {
+      const of = await participants.participantOf(recovered);
+      const isKey = of.toString() === ack.nodeId;
+      add(
+        "acknowledgement",
+        isKey,
+        isKey
+          ? `acknowledged by ${recovered}, a signer key of node ${ack.nodeId}, at ${iso(BigInt(ack.acknowledgedAt))} (${ack.count} receipts in that request)`
+          : `signed by ${recovered}, not a signer key of node ${ack.nodeId}`,
+      );
+    }
   }
 
   if (f.signature === undefined) {
-    add("signature", "skip", "the file carries no node signature");
+    add("signature", "skip", "the file carries no per-receipt node signature");
   } else {
     const digestValue = receiptSignatureDigest(leaf, chainId, anchorAddress);
     let recovered: string | undefined;
@@ -717,11 +826,29 @@ export async function verifyReceiptFile(file: unknown, provider: Provider, deplo
     if (recovered === undefined || recovered !== f.signature.signer) {
       add("signature", false, `the signature is not ${f.signature.signer}'s over this receipt${recovered ? ` (it recovers to ${recovered})` : ""}`);
     } else {
-      const hub = ProvenantHub__factory.connect(await anchor.hub(), provider);
-      const participants = ParticipantRegistry__factory.connect(await hub.contractOf(keccakText("ParticipantRegistry")), provider);
-      const keys = (await participants.signers(f.batch.nodeId)).map((k) => getAddress(k));
+      const keys = (await participants.signers(nodeOfFile)).map((k) => getAddress(k));
       const isKey = keys.includes(recovered);
-      add("signature", isKey, isKey ? `signed by ${recovered}, a signer key of participant ${f.batch.nodeId}` : `signed by ${recovered}, not a signer key of participant ${f.batch.nodeId}`);
+      add("signature", isKey, isKey ? `signed by ${recovered}, a signer key of participant ${nodeOfFile}` : `signed by ${recovered}, not a signer key of participant ${nodeOfFile}`);
+    }
+  }
+
+  // A pending receipt: inside its window, or omitted.
+  if (f.batch === undefined && f.acknowledgement !== undefined && !checks.some((c) => c.status === "fail")) {
+    const window = options.windowSeconds ?? 3600;
+    const latest = await provider.getBlock("latest");
+    const now = latest ? latest.timestamp : Math.floor(Date.now() / 1000);
+    const due = f.acknowledgement.acknowledgedAt + window;
+    const logs = await logsOf();
+    coveringBatches = logs
+      .filter((l) => BigInt(receipt.timestamp) >= l.args.firstAt && BigInt(receipt.timestamp) <= l.args.lastAt)
+      .map((l) => ({ sequence: l.args.sequence.toString(), root: l.args.root, firstAt: Number(l.args.firstAt), lastAt: Number(l.args.lastAt), txHash: l.transactionHash }));
+    const covering = coveringBatches.length > 0 ? `; batches of the node covering its time: ${coveringBatches.map((b) => b.sequence).join(", ")} (ask the node for the proof)` : "; no batch of the node covers its time";
+    if (now > due) {
+      state = "omitted";
+      add("omission", false, `acknowledged at ${iso(BigInt(f.acknowledgement.acknowledgedAt))}, due in a batch by ${iso(BigInt(due))}, no proof of anchoring at chain time ${iso(BigInt(now))}: evidence that the node omitted it${covering}`);
+    } else {
+      state = "pending";
+      add("omission", "skip", `pending: acknowledged at ${iso(BigInt(f.acknowledgement.acknowledgedAt))}, due in a batch by ${iso(BigInt(due))}${covering}`);
     }
   }
   return result();

@@ -61,10 +61,11 @@ describe("platform node under kill -9 (C31 C22)", function () {
       PORT: "0",
       CONFIRMATIONS: "0",
       POLL_INTERVAL_MS: "50",
-      BATCH_MAX: "40",
+      BATCH_MAX: "200",
       BATCH_MAX_AGE: "1",
       ANCHOR_REPLACE_AFTER: "5",
       LOG_LEVEL: "silent",
+      ...(process.env.TEST_LOG_LEVEL ? { TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL } : {}),
     };
     const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "node.child.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
     const exited = new Promise<void>((r) => proc.once("exit", () => r()));

@@ -8,9 +8,12 @@ import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { id as keccakText, type Signer } from "ethers";
+import { Wallet, id as keccakText, type Signer } from "ethers";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
 import {
+  ACK_SIGNATURE_SCHEME,
+  ACK_SIGNATURE_TYPES,
+  receiptDomain,
   batchRequest,
   buildBatch,
   pseudonymousConsumer,
@@ -60,6 +63,7 @@ describe("provenant verify-receipt against a real chain", function () {
   let batch: ReceiptBatch;
   let proofFile: ReceiptProofFile;
   let anchorTx: string;
+  let acknowledgement: NonNullable<ReceiptProofFile["acknowledgement"]>;
   const file = (name: string, body: unknown) => {
     const f = path.join(dir, name);
     writeFileSync(f, typeof body === "string" ? body : JSON.stringify(body, null, 2));
@@ -71,7 +75,6 @@ describe("provenant verify-receipt against a real chain", function () {
     dir = tmpDir("verify-receipt");
     world = await deployTestWorld(anvil.url, dir);
     const { provider, contracts, authority } = world;
-    const admin = await provider.getSigner(0);
     nodeKey = await provider.getSigner(3);
     // Operator 惠州数据运营 runs the platform node; its node key is one of its signer keys.
     await (
@@ -80,7 +83,7 @@ describe("provenant verify-receipt against a real chain", function () {
         .register(4, "惠州数据运营有限公司", makeCreditCode(77), keccakText("operator"), [await nodeKey.getAddress()])
     ).wait();
     nodeId = await contracts.participants.participantCount();
-    await (await contracts.hub.connect(admin).grantRole(keccakText("PLATFORM_NODE"), await nodeKey.getAddress())).wait();
+    await (await contracts.participants.connect(authority).setPlatformNode(nodeId, true)).wait();
 
     const now = (await provider.getBlock("latest"))!.timestamp;
     const receipts: Receipt[] = Array.from({ length: 16 }, (_, i) => ({
@@ -96,15 +99,29 @@ describe("provenant verify-receipt against a real chain", function () {
       requestDigest: keccakText(`request-${i}`),
       resultDigest: keccakText(`result-${i}`),
       chargingBasis: i % 4 === 0 ? "FreeTrialForSourceDept" : "Commercial",
-      timestamp: now - 600 + i,
+      fee: i % 4 === 0 ? 0n : 300n,
+      timestamp: now + i, // after the node's registration (the chain refuses a first batch before it)
     }));
     batch = buildBatch(receipts);
+    await provider.send("evm_increaseTime", [60]);
     const tx = await contracts.receipts.connect(nodeKey).anchorBatch(batchRequest(batch, 1));
     anchorTx = (await tx.wait())!.hash;
     const chainId = world.deployment.chainId;
     const anchorAddress = world.deployment.contracts.ReceiptAnchor.address;
     const signature = await signReceipt(nodeKey, receipts[5], chainId, anchorAddress);
-    proofFile = receiptProofFile(receipts[5], batch, nodeId, 1n, chainId, anchorAddress, signature);
+    // The node's acknowledgement of the intake request that carried these 16 receipts.
+    const ackBody = { nodeId, root: batch.root, count: 16, acknowledgedAt: now };
+    acknowledgement = {
+      scheme: ACK_SIGNATURE_SCHEME,
+      nodeId: nodeId.toString(),
+      root: batch.root,
+      count: 16,
+      acknowledgedAt: now,
+      path: batch.proofs[5],
+      signer: await nodeKey.getAddress(),
+      signature: await nodeKey.signTypedData(receiptDomain(chainId, anchorAddress), ACK_SIGNATURE_TYPES, ackBody),
+    };
+    proofFile = { ...receiptProofFile(receipts[5], batch, nodeId, 1n, chainId, anchorAddress, signature), acknowledgement };
   });
 
   after(async () => {
@@ -116,7 +133,7 @@ describe("provenant verify-receipt against a real chain", function () {
     const f = file("receipt.json", proofFile);
     const r = await cli(["verify-receipt", f, "--rpc", anvil.url]);
     expect(r.code, r.stderr).to.equal(0);
-    for (const check of ["leaf", "node", "proof", "chain", "anchor", "anchored", "inclusion", "timeRange", "signature"]) {
+    for (const check of ["leaf", "node", "proof", "chain", "anchor", "anchored", "inclusion", "timeRange", "acknowledgement", "signature"]) {
       expect(r.stdout).to.match(new RegExp(`✓ ${check}\\b`));
     }
     expect(r.stdout).to.contain("verified: the node anchored exactly this receipt");
@@ -130,20 +147,20 @@ describe("provenant verify-receipt against a real chain", function () {
     const out = JSON.parse(r.stdout) as { ok: boolean; checks: { name: string; status: string }[]; anchorAddress: string };
     expect(out.ok).to.equal(true);
     expect(out.anchorAddress).to.equal(world.deployment.contracts.ReceiptAnchor.address);
-    expect(out.checks.map((c) => c.status)).to.deep.equal(Array(9).fill("pass"));
+    expect(out.checks.map((c) => c.status)).to.deep.equal(Array(10).fill("pass"));
   });
 
   it("C31 a tampered receipt exits 1 naming the failed checks", async () => {
     const tampered = { ...proofFile, receipt: { ...proofFile.receipt, recordCount: "1000" } };
     const r = await cli(["verify-receipt", file("tampered.json", tampered), "--rpc", anvil.url]);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.match(/not verified: leaf, proof, inclusion, signature failed/);
+    expect(r.stderr).to.match(/not verified: leaf, proof, inclusion, acknowledgement, signature failed/);
     expect(r.stdout).to.contain("✗ leaf");
     expect(r.stdout).to.contain("a field of the receipt was changed");
   });
 
   it("C33 a receipt re-labelled free of charge exits 1", async () => {
-    const relabelled = { ...proofFile, receipt: { ...proofFile.receipt, chargingBasis: "PublicInterestFree" } };
+    const relabelled = { ...proofFile, receipt: { ...proofFile.receipt, chargingBasis: "PublicInterestFree", fee: "0" } };
     const r = await cli(["verify-receipt", file("relabelled.json", relabelled), "--rpc", anvil.url]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain("leaf, proof, inclusion");
@@ -153,7 +170,7 @@ describe("provenant verify-receipt against a real chain", function () {
     const unanchored = { ...proofFile, batch: { ...proofFile.batch, sequence: "2" } };
     const r = await cli(["verify-receipt", file("unanchored.json", unanchored), "--rpc", anvil.url]);
     expect(r.code).to.equal(1);
-    expect(r.stdout).to.contain("✗ anchored   batch 2 of node");
+    expect(r.stdout).to.match(/✗ anchored\s+batch 2 of node/);
     expect(r.stderr).to.contain("anchored, inclusion failed");
   });
 
@@ -174,13 +191,52 @@ describe("provenant verify-receipt against a real chain", function () {
   it("--help exits 0; a bad --rpc or a second file exits 2", async () => {
     const help = await cli(["verify-receipt", "--help"]);
     expect(help.code).to.equal(0);
-    expect(help.stdout).to.contain("Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--json]");
+    expect(help.stdout).to.contain("Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--window S] [--service URL] [--json]");
+    expect(help.stdout).to.contain("3 evidence of omission");
     const f = file("receipt-usage.json", proofFile);
     const badRpc = await cli(["verify-receipt", f, "--rpc", "ftp://x"]);
     expect([badRpc.code, badRpc.stderr]).to.deep.equal([2, 'provenant verify-receipt: --rpc "ftp://x" must be http(s)\n']);
     const two = await cli(["verify-receipt", f, f, "--rpc", anvil.url]);
     expect(two.code).to.equal(2);
     expect(two.stderr).to.contain("takes one file");
+  });
+
+  it("C31 an acknowledgement whose path, signature or root was changed fails the acknowledgement check", async () => {
+    const cases: [string, NonNullable<ReceiptProofFile["acknowledgement"]>][] = [
+      ["path", { ...acknowledgement, path: [...acknowledgement.path].reverse() }],
+      ["root", { ...acknowledgement, root: keccakText("another root") }],
+      ["count", { ...acknowledgement, count: 17 }],
+    ];
+    for (const [what, ack] of cases) {
+      const r = await cli(["verify-receipt", file(`ack-${what}.json`, { ...proofFile, acknowledgement: ack }), "--rpc", anvil.url]);
+      expect(r.code, what).to.equal(1);
+      expect(r.stdout, what).to.match(/✗ acknowledgement/);
+    }
+    // Signed by a key that is no signer of the node: an outsider cannot vouch for the node.
+    const outsider = Wallet.createRandom();
+    const chainId = world.deployment.chainId;
+    const anchorAddress = world.deployment.contracts.ReceiptAnchor.address;
+    const body = { nodeId, root: acknowledgement.root, count: acknowledgement.count, acknowledgedAt: acknowledgement.acknowledgedAt };
+    const forged = { ...acknowledgement, signer: outsider.address, signature: await outsider.signTypedData(receiptDomain(chainId, anchorAddress), ACK_SIGNATURE_TYPES, body) };
+    const r = await cli(["verify-receipt", file("ack-outsider.json", { ...proofFile, acknowledgement: forged }), "--rpc", anvil.url]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain(`not a signer key of node ${nodeId}`);
+  });
+
+  it("C31 a receipt acknowledged but not proven anchored is pending inside its window (exit 1) and evidence of omission after it (exit 3)", async () => {
+    const { batch: _b, proof: _p, ...pending } = proofFile;
+    void _b;
+    void _p;
+    const f = file("pending.json", pending);
+    const inside = await cli(["verify-receipt", f, "--rpc", anvil.url, "--window", "86400"]);
+    expect(inside.code, inside.stderr + inside.stdout).to.equal(1);
+    expect(inside.stdout).to.contain("pending: acknowledged by the node");
+    expect(inside.stdout).to.match(/✓ acknowledgement/);
+    const after = await cli(["verify-receipt", f, "--rpc", anvil.url, "--window", "0", "--json"]);
+    expect(after.code, after.stderr).to.equal(3);
+    const out = JSON.parse(after.stdout) as { state: string; coveringBatches: { sequence: string }[] };
+    expect(out.state).to.equal("omitted");
+    expect(out.coveringBatches.map((b) => b.sequence)).to.deep.equal(["1"]);
   });
 
   it("an unreachable RPC exits 1 naming the URL", async () => {

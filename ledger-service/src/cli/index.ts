@@ -52,7 +52,7 @@ products, scenario, authorization chain, agreements, resources and source depart
 Signs in to the regulator API with a key holding REGULATOR (--key or env
 PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists statutory deadlines.`,
   receipts: RECEIPTS_HELP,
-  "verify-receipt": `Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--json]
+  "verify-receipt": `Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--window S] [--service URL] [--json]
 
 Checks a usage receipt proof file (provenant-receipt-proof/1, what a platform node hands the
 consumer) against the chain itself, trusting no service: recomputes the receipt's Merkle leaf,
@@ -64,10 +64,18 @@ the key is a signer of the node's participant. Prints each check with its reason
   --rpc URL           JSON-RPC endpoint (env PROVENANT_RPC, default ${DEFAULT_RPC})
   --deployment FILE   deployment JSON that pins the ReceiptAnchor address (env PROVENANT_DEPLOYMENT);
                       without it the address is taken from the file
+  --window SECONDS    how long after its acknowledgement a receipt must be anchored (default 3600)
+  --service URL       for a pending receipt's file: ask this node for the proof first
   --json              print the checks as JSON
 
+A file may also carry the node's signed acknowledgement (what the intake answered): it is
+checked too (path to the acknowledged root, signed by a signer key of the node). A file with an
+acknowledgement and no batch is a pending receipt: once its window is over on the chain's clock
+without a proof of anchoring, that is evidence the node omitted it.
+
 Exit codes: 0 verified, 1 not verified (a check failed, the file is not a receipt proof,
-or the chain is unreachable), 2 usage (bad option, no such file).`,
+the chain is unreachable, or still pending within its window), 2 usage (bad option, no such
+file), 3 evidence of omission (acknowledged, window over, not proven anchored).`,
 };
 
 export class CliError extends Error {
@@ -86,7 +94,7 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment", "--chunk", "--out"]);
+const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service"]);
 const FLAG_OPTIONS = new Set(["--json", "--help", "-h"]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -328,11 +336,28 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
   } catch (err) {
     throw new CliError(`${file} is not JSON (${(err as Error).message}); expected a receipt proof file`, 1);
   }
+  let parsedFile: ReturnType<typeof parseReceiptProofFile>;
   try {
-    parseReceiptProofFile(json);
+    parsedFile = parseReceiptProofFile(json);
   } catch (err) {
     if (err instanceof ReceiptFileError) throw new CliError(`${file}: ${err.message}`, 1);
     throw err;
+  }
+  const windowRaw = typeof p.options["--window"] === "string" ? p.options["--window"] : "3600";
+  if (!/^[0-9]{1,9}$/.test(windowRaw)) throw new CliError("--window must be a number of seconds", 2);
+  // A pending receipt's file: ask the node for the proof first, if told where it is.
+  if (parsedFile.batch === undefined && typeof p.options["--service"] === "string") {
+    const service = p.options["--service"].replace(/\/(api\/v1\/?)?$/, "");
+    try {
+      const res = await fetch(`${service}/api/v1/receipts/${parsedFile.receipt.id}/proof`, { signal: AbortSignal.timeout(10_000) });
+      if (res.status === 200) {
+        const full = (await res.json()) as { acknowledgement?: unknown };
+        json = { ...full, acknowledgement: full.acknowledgement ?? parsedFile.acknowledgement };
+        io.out(`the node at ${service} has the proof: verifying it`);
+      } else io.out(`the node at ${service} answered ${res.status} for the proof: verifying the acknowledgement alone`);
+    } catch (err) {
+      io.out(`cannot reach the node at ${service} (${(err as Error).message}): verifying the acknowledgement alone`);
+    }
   }
   const deploymentFile = (typeof p.options["--deployment"] === "string" ? p.options["--deployment"] : undefined) ?? io.env.PROVENANT_DEPLOYMENT;
   let deployment: ReturnType<typeof loadDeployment> | undefined;
@@ -352,7 +377,7 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
   const provider = new JsonRpcProvider(request, network, { staticNetwork: network });
   let v: Awaited<ReturnType<typeof verifyReceiptFile>>;
   try {
-    v = await verifyReceiptFile(json, provider, deployment);
+    v = await verifyReceiptFile(json, provider, deployment, { windowSeconds: Number(windowRaw) });
   } catch (err) {
     throw new CliError(`the chain at ${url} failed while verifying: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`, 1);
   } finally {
@@ -363,13 +388,22 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
     io.out(JSON.stringify({ file, rpc: url, ...v }, null, 2));
   } else {
     io.out(`receipt    ${v.leaf}  (leaf)`);
-    io.out(`batch      ${v.sequence} of node ${v.nodeId}`);
+    io.out(`batch      ${v.sequence === "" ? "none in the file (acknowledged, pending)" : `${v.sequence} of node ${v.nodeId}`}`);
     io.out(`anchor     ${v.anchorAddress} on chain ${v.chainId} via ${url}`);
-    for (const c of v.checks) io.out(`  ${MARK[c.status]} ${c.name.padEnd(10)} ${c.detail}`);
-    io.out(v.ok ? "verified: the node anchored exactly this receipt" : `NOT VERIFIED: ${failed.join(", ")} failed`);
+    for (const c of v.checks) io.out(`  ${MARK[c.status]} ${c.name.padEnd(15)} ${c.detail}`);
+    io.out(
+      v.state === "verified"
+        ? "verified: the node anchored exactly this receipt"
+        : v.state === "omitted"
+          ? "OMITTED: the node acknowledged this receipt and its batch window is over without a proof of anchoring"
+          : v.state === "pending"
+            ? "pending: acknowledged by the node, not anchored yet (within its batch window)"
+            : `NOT VERIFIED: ${failed.join(", ")} failed`,
+    );
   }
-  if (!v.ok) process.stderr.write(`provenant verify-receipt: ${file} not verified: ${failed.join(", ")} failed\n`);
-  return v.ok ? 0 : 1;
+  if (v.state === "failed") process.stderr.write(`provenant verify-receipt: ${file} not verified: ${failed.join(", ")} failed\n`);
+  if (v.state === "omitted") process.stderr.write(`provenant verify-receipt: ${file}: evidence of omission\n`);
+  return v.state === "verified" ? 0 : v.state === "omitted" ? 3 : 1;
 }
 
 const RECEIPTS_DEPS = {

@@ -82,6 +82,8 @@ export interface Batcher {
 }
 
 const ZERO_ROOT = `0x${"0".repeat(64)}`;
+/** How often anchored, not yet final batches are checked against the canonical chain. */
+const REORG_CHECK_MS = 2000;
 
 export function createBatcher(args: BatcherArgs): Batcher {
   const { store, provider, nodeId } = args;
@@ -106,6 +108,7 @@ export function createBatcher(args: BatcherArgs): Batcher {
   let failures = 0;
   let lastGas: string | null = null;
   let sealing: Promise<void> = Promise.resolve();
+  let lastReorgCheck = 0;
 
   const signal = () => {
     const w = wake;
@@ -345,7 +348,12 @@ export function createBatcher(args: BatcherArgs): Batcher {
         await sealing;
         if (conflict === null) {
           progressed = await advance();
-          await checkReorgs();
+          // The anchors still reorganizable are re-read every REORG_CHECK_MS, not on every step:
+          // a backlog of batches is anchored at the pace of the chain, not of these reads.
+          if (!progressed || args.now() - lastReorgCheck >= REORG_CHECK_MS) {
+            lastReorgCheck = args.now();
+            await checkReorgs();
+          }
         }
         lastError = null;
       } catch (err) {
