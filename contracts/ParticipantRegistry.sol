@@ -16,7 +16,9 @@ import {
 /**
  * @title ParticipantRegistry
  * @notice Organizations, their signer keys and qualifications. Keeps the hub's SOURCE_DEPT,
- * OPERATOR and DEVELOPER roles equal to the signer keys of active participants of those kinds.
+ * OPERATOR and DEVELOPER roles equal to the signer keys of active participants of those kinds,
+ * and PLATFORM_NODE with the hub's node binding (`nodeOf`) equal to the signer keys of active
+ * participants that run a platform node (the invariant in IParticipantRegistry).
  * @dev C08 (qualifications), C34 (organizations only; the credit code must pass the
  * GB 32100-2015 check character, so a personal ID number cannot be stored in its place).
  */
@@ -35,6 +37,7 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
     mapping(address signer => uint64 id) private _participantOf;
     mapping(bytes32 creditCodeHash => uint64 id) private _idByCreditCode;
     mapping(uint64 id => Qualification[]) private _qualifications;
+    mapping(uint64 id => bool runs) private _platformNode;
 
     constructor(IProvenantHub hub_) HubConsumer(hub_) {}
 
@@ -101,7 +104,30 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
         }
         delete _participantOf[signer];
         _syncRole(id, signer, false);
+        if (_platformNode[id] && _participants[id].status == ParticipantStatus.Active) hub().setNodeKey(signer, 0);
         emit SignerRemoved(id, signer, msg.sender);
+    }
+
+    // ===== PLATFORM NODES =====
+
+    /// @inheritdoc IParticipantRegistry
+    function setPlatformNode(uint64 id, bool runs) external onlyRole(DATA_AUTHORITY) {
+        Participant storage p = _get(id);
+        // Ensure that the organization is one that runs a platform, still taking part, and that
+        // something changes.
+        if (p.kind != ParticipantKind.Operator && p.kind != ParticipantKind.ImplementingAgency) {
+            revert ParticipantRegistryNotPlatformNodeKind(id, p.kind);
+        }
+        if (p.status == ParticipantStatus.Exited) revert ParticipantRegistryInvalidStatus(id, p.status);
+        if (_platformNode[id] == runs) revert ParticipantRegistryPlatformNodeUnchanged(id, runs);
+        _platformNode[id] = runs;
+        emit PlatformNodeSet(id, runs, msg.sender);
+        if (p.status == ParticipantStatus.Active) {
+            address[] storage keys = _signers[id];
+            for (uint256 i = 0; i < keys.length; ++i) {
+                hub().setNodeKey(keys[i], runs ? id : 0);
+            }
+        }
     }
 
     // ===== QUALIFICATIONS =====
@@ -169,6 +195,16 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
     /// @inheritdoc IParticipantRegistry
     function kindOf(uint64 id) external view returns (ParticipantKind) {
         return _participants[id].kind;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function registeredAt(uint64 id) external view returns (uint64) {
+        return _participants[id].registeredAt;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isPlatformNode(uint64 id) external view returns (bool) {
+        return _platformNode[id];
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -271,7 +307,10 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
         if (owner != 0) revert ParticipantRegistrySignerTaken(signer, owner);
         _participantOf[signer] = id;
         _signers[id].push(signer);
-        if (_participants[id].status == ParticipantStatus.Active) _syncRole(id, signer, true);
+        if (_participants[id].status == ParticipantStatus.Active) {
+            _syncRole(id, signer, true);
+            if (_platformNode[id]) hub().setNodeKey(signer, id);
+        }
         emit SignerAdded(id, signer, msg.sender);
     }
 
@@ -280,9 +319,13 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
         if (p.status != from) revert ParticipantRegistryInvalidStatus(id, p.status);
         p.status = to;
         p.statusChangedAt = _now();
+        bool active = to == ParticipantStatus.Active;
+        // A node's keys are bound while it is Active: only a change into or out of Active moves them.
+        bool rebind = _platformNode[id] && active != (from == ParticipantStatus.Active);
         address[] storage keys = _signers[id];
         for (uint256 i = 0; i < keys.length; ++i) {
-            _syncRole(id, keys[i], to == ParticipantStatus.Active);
+            _syncRole(id, keys[i], active);
+            if (rebind) hub().setNodeKey(keys[i], active ? id : 0);
         }
         emit ParticipantStatusChanged(id, from, to, reasonHash, msg.sender);
     }

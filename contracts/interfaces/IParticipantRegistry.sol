@@ -7,6 +7,15 @@ import {ParticipantKind, ParticipantStatus} from "../common/Types.sol";
  * @title IParticipantRegistry
  * @notice Organizations that take part in authorized operation, their signer keys and their
  * qualification attestations. Organizations only: people never appear on chain (C34).
+ *
+ * Hub roles mirror signer keys: the keys of an Active SourceDepartment, Operator or Developer hold
+ * SOURCE_DEPT, OPERATOR or DEVELOPER. Platform nodes: an Operator or the ImplementingAgency that
+ * the data authority records as running a platform node (`setPlatformNode`) has its keys bound to
+ * it in the hub. Invariant kept by every function below: `hub.nodeOf(key) == id != 0` if and
+ * only if `key` holds PLATFORM_NODE by this mirror and is a signer key of the Active participant
+ * `id`, of kind Operator or ImplementingAgency, that runs a platform node. Removing the key,
+ * suspending or exiting the participant, or `setPlatformNode(id, false)` unbinds it (and revokes
+ * PLATFORM_NODE); adding a key to, or reinstating, such a participant binds it again.
  */
 interface IParticipantRegistry {
     /// @notice One organization.
@@ -54,6 +63,8 @@ interface IParticipantRegistry {
     );
     /// @notice A qualification was withdrawn.
     event QualificationRevoked(uint64 indexed id, uint32 index, bytes32 reasonHash, address by);
+    /// @notice Participant `id` now runs (`runs`) or no longer runs a platform node (授权运营平台).
+    event PlatformNodeSet(uint64 indexed id, bool runs, address by);
     /// @notice The status of a participant changed.
     event ParticipantStatusChanged(
         uint64 indexed id,
@@ -79,6 +90,10 @@ interface IParticipantRegistry {
     error ParticipantRegistryQualificationExpired(uint64 validUntil);
     error ParticipantRegistryNotActiveSigner(uint64 id, address account);
     error ParticipantRegistryWrongKind(uint64 id, ParticipantKind expected, ParticipantKind actual);
+    /// @notice Only an Operator or the ImplementingAgency runs a platform node; `id` is a `kind`.
+    error ParticipantRegistryNotPlatformNodeKind(uint64 id, ParticipantKind kind);
+    /// @notice Participant `id` already is (`runs`) or is not a platform node.
+    error ParticipantRegistryPlatformNodeUnchanged(uint64 id, bool runs);
 
     /// @notice Registers an organization with at least one signer key. DATA_AUTHORITY only.
     /// @dev 000 第十一条; 001 第九条: the authority admits operators that meet the conditions.
@@ -95,6 +110,18 @@ interface IParticipantRegistry {
 
     /// @notice Unbinds a signer key (never the last one). DATA_AUTHORITY only.
     function removeSigner(uint64 id, address signer) external;
+
+    /**
+     * @notice Records that participant `id` runs (`runs` true) or no longer runs a platform node:
+     * while it is Active, each of its signer keys holds PLATFORM_NODE and is bound to `id` in the
+     * hub (`nodeOf`), so it may anchor usage receipts as node `id` (IReceiptAnchor) and file for
+     * data subjects (IOversightRegistry). An Operator or the ImplementingAgency, not Exited.
+     * DATA_AUTHORITY only.
+     * @dev 000 第十八条: the platform is run by the data affairs center (the ImplementingAgency);
+     * 001 第十六条: the operator (授权运营单位) builds and runs it; 000 第十九条: every activity on it
+     * leaves a trace, signed by a key of the organization running it.
+     */
+    function setPlatformNode(uint64 id, bool runs) external;
 
     /// @notice Records a qualification attestation (C08). DATA_AUTHORITY only.
     /// @dev 000 第十一条; 001 第九条; 004 第十条: admission conditions.
@@ -124,6 +151,12 @@ interface IParticipantRegistry {
 
     /// @notice The kind of participant `id` (None if unknown). Cheaper than `participant` for checks.
     function kindOf(uint64 id) external view returns (ParticipantKind);
+
+    /// @notice When participant `id` was registered (0 if unknown). Cheaper than `participant`.
+    function registeredAt(uint64 id) external view returns (uint64);
+
+    /// @notice True when participant `id` is recorded as running a platform node.
+    function isPlatformNode(uint64 id) external view returns (bool);
 
     /// @notice The status of participant `id` (None if unknown).
     function statusOf(uint64 id) external view returns (ParticipantStatus);

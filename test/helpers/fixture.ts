@@ -87,7 +87,6 @@ export async function deployWorld(profileId = "huizhou") {
   await hub.connect(admin).grantRole(ROLE.IMPLEMENTING_AGENCY, agency.address);
   await hub.connect(admin).grantRole(ROLE.REGULATOR, regulator.address);
   for (const e of [expert1, expert2, expert3, expert4]) await hub.connect(admin).grantRole(ROLE.EXPERT, e.address);
-  await hub.connect(admin).grantRole(ROLE.PLATFORM_NODE, platformNode.address);
 
   async function register(kind: number, name: string, signer: HardhatEthersSigner): Promise<bigint> {
     await participants.connect(authority).register(kind, name, nextCreditCode(), h(`profile:${name}`), [signer.address]);
@@ -103,6 +102,10 @@ export async function deployWorld(profileId = "huizhou") {
     developerA: await register(Kind.Developer, "惠州智算开发有限公司", developerA),
     developerB: await register(Kind.Developer, "城市交通数据开发有限公司", developerB),
   };
+  // The city platform is run by the data affairs center (000 第十八条): `platformNode` is one of
+  // its signer keys, and the registry gives the center's keys PLATFORM_NODE and binds them to it.
+  await participants.connect(authority).addSigner(ids.agency, platformNode.address);
+  await participants.connect(authority).setPlatformNode(ids.agency, true);
   const signers = {
     admin,
     authority,

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -129,6 +129,13 @@ describe("npm start: the whole platform on an embedded chain", function () {
       const out = r.output();
       for (const what of ["RPC URL", "API", "explorer", "deployment file", "data directory"]) expect(out).to.contain(what);
       expect(out).to.contain("seeding the demo");
+      // Then the demo's receipts go through the platform node's intake and are anchored (once).
+      const until = Date.now() + 240_000;
+      while (!existsSync(path.join(dataDir, "demo-receipts.json"))) {
+        if (Date.now() > until) throw new Error(`the demo's receipts were not anchored in time:\n${r.output().slice(-2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(r.output()).to.contain("through the platform node's intake");
 
       // The chain never runs ahead of the wall clock.
       const head = await rpc(chainPort, "eth_getBlockByNumber", ["latest", false]);

@@ -196,21 +196,6 @@ async function main(): Promise<number> {
 
     const base = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
     const node = service.node;
-    if (demo && node && readDemoReceipts(o.dataDir) === undefined) {
-      // Wait until the index has the demo's records: the intake checks every use against them.
-      while (!stopping && service.indexer.health().status !== "ok") await new Promise((r) => setTimeout(r, 200));
-      if (!stopping) {
-        say("provenant: sending the demo's usage receipts through the platform node's intake");
-        await submitDemoReceipts({
-          baseUrl: `http://127.0.0.1:${service.port}`,
-          summary: readDemoSummary(o.dataDir)!,
-          dataDir: o.dataDir,
-          nodeKey: devWallet(DEMO_NODE_KEY),
-          drain: () => node.batcher.drain(120_000),
-          log: (line) => say(`  ${line}`),
-        });
-      }
-    }
     say("");
     say("Provenant is running  (Ctrl-C to stop)");
     say(`  mode             ${embedded ? "embedded chain (anvil)" : "external chain"}${demo ? ", demo data (【演示】)" : ""}`);
@@ -231,6 +216,26 @@ async function main(): Promise<number> {
     }
     say(`  CLI              npx provenant status --api ${base}`);
     say("");
+    if (demo && node && readDemoReceipts(o.dataDir) === undefined) {
+      // Wait until the index has the demo's records: the intake checks every use against them.
+      while (!stopping && service.indexer.health().status !== "ok") await new Promise((r) => setTimeout(r, 200));
+      if (!stopping) {
+        say("provenant: sending the demo's usage receipts through the platform node's intake (once)");
+        try {
+          await submitDemoReceipts({
+            baseUrl: `http://127.0.0.1:${service.port}`,
+            summary: readDemoSummary(o.dataDir)!,
+            dataDir: o.dataDir,
+            nodeKey: devWallet(DEMO_NODE_KEY),
+            drain: () => node.batcher.drain(120_000),
+            log: (line) => say(`  ${line}`),
+          });
+        } catch (err) {
+          // Stopped meanwhile, or a fault: the next start sends them again (the intake is idempotent).
+          if (!stopping) say(`provenant: the demo's receipts were not all sent (${errorMessage(err)}); the next start retries`);
+        }
+      }
+    }
     if (stopping) await stopping; // a signal arrived while starting
     else await done;
   } catch (err) {
