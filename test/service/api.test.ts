@@ -209,7 +209,9 @@ describe("api: public, disclosure and regulator routes", () => {
     expect(p.map((g: Json) => g.holder.id)).to.deep.equal([P.operator, P.developer]);
     expect(p[0].products[0].capabilityListHash).to.match(/^0x/);
     expect(p[0].products[0].chargingBases).to.deep.equal(["FreeTrialForSourceDept", "Commercial"]);
-    expect((await get("/disclosures/usage")).body).to.deep.equal({ receipts: 0, batches: 0, items: [] });
+    expect((await get("/disclosures/usage")).body).to.deep.equal({
+      receipts: 0, batches: 0, fees: "0", items: [], totals: [], days: [], batchesRecent: [], lateAfterSeconds: 86400,
+    });
   });
 
   it("C37 lists the annual disclosures of a year and those missing after 31 March", async () => {
