@@ -17,7 +17,8 @@
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployWorld, h, nextCreditCode, Kind } from "../test/helpers/fixture";
-import { batchRequest, buildBatch, decodeUsageWord, pseudonymousConsumer, purposeDigest, type Receipt } from "../scripts/lib/receipts";
+import { batchRequest, buildBatch, decodeUsageWord, type Receipt } from "../scripts/lib/receipts";
+import { sampleReceipt } from "./sample-receipts";
 
 const SIZES = [1, 256, 4096];
 /**
@@ -47,27 +48,9 @@ async function main(): Promise<void> {
   let serial = 0;
   const receipts = async (nodeId: bigint, n: number): Promise<Receipt[]> => {
     const now = await time.latest();
-    return Array.from({ length: n }, (_, i) => {
-      const k = serial++;
-      // Two uses in three of the product (paid), one in three of four resources directly (free).
-      const direct = i % 3 === 2;
-      return {
-        id: h(`receipt-${k}`),
-        nodeId,
-        authorizationId: 1n,
-        scenarioId: 1n,
-        productId: direct ? 0n : 1n,
-        resourceIds: direct ? [1n, 2n, 3n, 4n] : [],
-        consumer: pseudonymousConsumer(h(`salt-${k}`), `user-${k}`),
-        purpose: purposeDigest("企业信用评估"),
-        recordCount: 25n,
-        requestDigest: h(`request-${k}`),
-        resultDigest: h(`result-${k}`),
-        chargingBasis: direct ? "PublicInterestFree" : "Commercial",
-        fee: direct ? 0n : 350n,
-        timestamp: n === 1 ? now - 60 : now - 3600 + Math.floor((i * 3600) / n),
-      };
-    });
+    return Array.from({ length: n }, (_, i) =>
+      sampleReceipt(String(serial++), i, nodeId, n === 1 ? now - 60 : now - 3600 + Math.floor((i * 3600) / n)),
+    );
   };
 
   const rows: string[][] = [];

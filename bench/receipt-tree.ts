@@ -13,35 +13,15 @@
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { ethers } from "ethers";
-import { RECEIPT_LEAF_ENCODING, pseudonymousConsumer, purposeDigest, receiptValues, type Receipt } from "../scripts/lib/receipts";
+import { RECEIPT_LEAF_ENCODING, receiptValues, type Receipt } from "../scripts/lib/receipts";
 import { fastReceiptLeaf, merkleTree } from "../scripts/lib/receipt-tree";
+import { sampleReceipt } from "./sample-receipts";
 
 const SIZES = (process.env.SIZES ?? "256,4096,16384").split(",").map(Number);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
-const id = (label: string): string => ethers.id(label);
-
 function receipts(n: number, round: number): Receipt[] {
-  return Array.from({ length: n }, (_, i) => {
-    const direct = i % 3 === 2;
-    return {
-      id: id(`receipt-${round}-${i}`),
-      nodeId: 4n,
-      authorizationId: 1n,
-      scenarioId: 1n,
-      productId: direct ? 0n : 1n,
-      resourceIds: direct ? [1n, 2n, 3n, 4n] : [],
-      consumer: pseudonymousConsumer(id(`salt-${i}`), `user-${i}`),
-      purpose: purposeDigest("企业信用评估"),
-      recordCount: 25n,
-      requestDigest: id(`request-${round}-${i}`),
-      resultDigest: id(`result-${round}-${i}`),
-      chargingBasis: direct ? "PublicInterestFree" : "Commercial",
-      fee: direct ? 0n : 350n,
-      timestamp: 1_760_000_000 + i,
-    };
-  });
+  return Array.from({ length: n }, (_, i) => sampleReceipt(`${round}-${i}`, i, 4n, 1_760_000_000 + i));
 }
 
 /** The fast path: leaves, tree, every proof (what buildBatch does). */
