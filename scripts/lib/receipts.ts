@@ -18,7 +18,6 @@
  * No personal data (C20, C34): the user appears only as `consumer`, a salted digest of the verified
  * identity kept by the node (`pseudonymousConsumer`); the schema accepts nothing else about them.
  */
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { fastReceiptLeaf, merkleTree, type MerkleTree } from "./receipt-tree";
 import {
   AbiCoder,

@@ -8,7 +8,8 @@
  *                            (JSON-RPC, no ledger-service involved: it trusts no service)
  *   receipts submit|status|proof   a platform's side of a node's receipt intake (cli/receipts.ts)
  *
- * Exit codes: 0 ok, 1 failure (API or chain unreachable, not found, refused, not verified), 2 usage.
+ * Exit codes: 0 ok, 1 failure (API or chain unreachable, not found, refused, not verified), 2 usage,
+ * 3 (verify-receipt) a receipt acknowledged but past its batch window without a batch.
  */
 import { readFileSync } from "node:fs";
 import { FetchRequest, JsonRpcProvider, Network, Wallet } from "ethers";
@@ -37,7 +38,7 @@ Common options:
   --json              print the API's JSON instead of text
   -h, --help          help of a command (provenant <command> --help)
 
-Exit codes: 0 ok, 1 failure, 2 usage.`,
+Exit codes: 0 ok, 1 failure, 2 usage, 3 verify-receipt: acknowledged but not anchored past its window.`,
   status: `Usage: provenant status [--api URL] [--json]
 
 Prints the service health (index head, lag, last error) and how many participants,
