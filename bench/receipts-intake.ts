@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { id as keccakText } from "ethers";
 import { devWallet } from "../scripts/lib/demo";
-import { pseudonymousConsumer, purposeDigest, receiptToJson, type Receipt } from "../scripts/lib/receipts";
+import { ACK_SIGNATURE_SCHEME, pseudonymousConsumer, purposeDigest, receiptToJson, type Receipt } from "../scripts/lib/receipts";
 import { fastReceiptLeaf } from "../scripts/lib/receipt-tree";
 import { KEY, openNodeStore, type Op } from "../ledger-service/src/node/store";
 import { DEMO_NODE_KEY_INDEX, startDemoChain, type DemoChain } from "../test/service/helpers/demo-chain";
@@ -168,7 +168,7 @@ async function roundCeiling(chain: DemoChain, dir: string, clients: number) {
   let receipts = 0;
   const t0 = performance.now();
   const until = t0 + DURATION * 1000;
-  const ack = { scheme: "x", nodeId: "1", root: keccakText("r"), count: PER_REQUEST, acknowledgedAt: 0, signer: "0x" + "11".repeat(20), signature: "0x" + "22".repeat(65) };
+  const ack = { scheme: ACK_SIGNATURE_SCHEME, nodeId: "1", root: keccakText("r"), count: PER_REQUEST, acknowledgedAt: 0, signer: "0x" + "11".repeat(20), signature: "0x" + "22".repeat(65) };
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < until) {
@@ -177,7 +177,7 @@ async function roundCeiling(chain: DemoChain, dir: string, clients: number) {
         for (const r of rs) {
           const arrival = ++store.meta.arrivals;
           const leaf = fastReceiptLeaf(r);
-          ops.push({ type: "put", key: KEY.receipt(r.id), value: { receipt: receiptToJson(r) as never, leaf, ack: store.meta.acks, path: Array.from({ length: 7 }, () => leaf), flags: [], arrival, acceptedAt: Date.now() } });
+          ops.push({ type: "put", key: KEY.receipt(r.id), value: { receipt: receiptToJson(r), leaf, ack: store.meta.acks, path: Array.from({ length: 7 }, () => leaf), flags: [], arrival, acceptedAt: Date.now() } });
           ops.push({ type: "put", key: KEY.pending(r.timestamp, arrival), value: { id: r.id, leaf, ts: r.timestamp, arrival, scenarioId: "1", productId: "1", resourceIds: [], fee: "1", at: Date.now() } });
         }
         const s = performance.now();

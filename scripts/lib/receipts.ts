@@ -19,6 +19,7 @@
  * identity kept by the node (`pseudonymousConsumer`); the schema accepts nothing else about them.
  */
 import { fastReceiptLeaf, merkleTree, type MerkleTree } from "./receipt-tree";
+import { DEFAULT_MAX_RANGE, firstBlockAtOrAfter, logsInRanges, newestLogIn } from "./logs";
 import {
   AbiCoder,
   TypedDataEncoder,
@@ -35,7 +36,7 @@ import {
 } from "ethers";
 import { z } from "zod";
 import { canonicalJson } from "../../policy/profile";
-import { ParticipantRegistry__factory, ProvenantHub__factory, ReceiptAnchor__factory } from "../../typechain-types";
+import { ProvenantHub__factory, ReceiptAnchor__factory } from "../../typechain-types";
 import type { Deployment } from "./deploy";
 
 // ===== VOCABULARY =====
@@ -322,6 +323,8 @@ export interface UsageEntry {
 }
 
 const FEE_MAX = (1n << 128n) - 1n;
+/** ReceiptAnchor.MAX_USAGE_ENTRIES: the most usage words one batch may carry. */
+export const MAX_USAGE_ENTRIES = 512;
 
 /**
  * The word layout of a usage entry (IReceiptAnchor): kind (8 bits) | id (64) | count (32) |
@@ -635,10 +638,12 @@ export interface Check {
 
 /**
  * verified: anchored and every check passed. failed: a check failed. pending: acknowledged, no
- * proof of anchoring yet, inside its batch window. omitted: acknowledged by the node, and its
- * batch window is over without a proof of anchoring: evidence that the node left it out.
+ * proof of anchoring yet, inside its batch window. omitted: acknowledged by the node, its batch
+ * window is over, and no batch of the node covers the receipt's time: evidence that the node left
+ * it out. unresolved: window over, but anchored batches of the node cover its time, so it may be
+ * in one of them: only the node's proof (or its failure to give one) settles it.
  */
-export type VerificationState = "verified" | "failed" | "pending" | "omitted";
+export type VerificationState = "verified" | "failed" | "pending" | "omitted" | "unresolved";
 
 export interface ReceiptVerification {
   /** True when no check failed and the receipt is proven anchored. */
@@ -658,6 +663,8 @@ export interface ReceiptVerification {
 export interface VerifyOptions {
   /** Seconds after the acknowledgement by which a receipt must be anchored (default 3600). */
   windowSeconds?: number;
+  /** Most blocks one eth_getLogs may span (default DEFAULT_MAX_RANGE). */
+  maxBlockRange?: number;
 }
 
 const ZERO32 = `0x${"0".repeat(64)}`;
@@ -752,15 +759,23 @@ export async function verifyReceiptFile(
   }
 
   const anchor = ReceiptAnchor__factory.connect(anchorAddress, provider);
-  const logsOf = async (sequence?: bigint, fromBlock = 0) => {
+  const maxRange = options.maxBlockRange ?? DEFAULT_MAX_RANGE;
+  const head = await provider.getBlockNumber();
+  // A batch holding this receipt ends at or after its time, and the chain refuses a batch ending
+  // after its block's time: every such batch is in a block at or after the receipt's time.
+  let fromReceiptTime: number | undefined;
+  const receiptTimeBlock = async () => (fromReceiptTime ??= await firstBlockAtOrAfter(provider, receipt.timestamp, 0, head));
+  const logsOf = async (sequence: bigint | undefined, fromBlock: number, toBlock = head) => {
     const filter = anchor.filters.BatchAnchored(nodeOfFile, sequence);
-    return anchor.queryFilter(filter, fromBlock, "latest");
+    return logsInRanges(fromBlock, toBlock, maxRange, (a, b) => anchor.queryFilter(filter, a, b));
   };
   if (f.batch && f.proof) {
     const where = `batch ${f.batch.sequence} of node ${f.batch.nodeId}`;
     const root = await anchor.rootOf(f.batch.nodeId, f.batch.sequence);
-    const logs = root === ZERO32 ? [] : await logsOf(f.batch.sequence, f.batch.blockNumber ?? 0);
-    const log = logs.find((l) => l.args.root.toLowerCase() === root.toLowerCase());
+    const matches = (ls: Awaited<ReturnType<typeof logsOf>>) => ls.find((l) => l.args.root.toLowerCase() === root.toLowerCase());
+    // The file's block first (one query); if the log is not there (a reorg moved it), search.
+    const hinted = root === ZERO32 || f.batch.blockNumber === undefined || f.batch.blockNumber > head ? undefined : matches(await logsOf(f.batch.sequence, f.batch.blockNumber, f.batch.blockNumber));
+    const log = root === ZERO32 ? undefined : (hinted ?? matches(await logsOf(f.batch.sequence, await receiptTimeBlock())));
     if (root === ZERO32) add("anchored", false, `${where} is not anchored`);
     else if (root.toLowerCase() !== f.batch.root) add("anchored", false, `${where} has root ${root}, the file says ${f.batch.root}`);
     else add("anchored", true, `${where} anchored root ${root}${log ? ` in block ${log.blockNumber}, transaction ${log.transactionHash} (${log.args.receiptCount} receipts)` : ""}`);
@@ -784,7 +799,25 @@ export async function verifyReceiptFile(
   }
 
   const hub = ProvenantHub__factory.connect(await anchor.hub(), provider);
-  const participants = ParticipantRegistry__factory.connect(await hub.contractOf(keccakText("ParticipantRegistry")), provider);
+  /**
+   * Was `key` the node key of `node` at `at` (Unix seconds)? The hub binds node keys and logs each
+   * change (NodeKeySet), so a key rotated or unbound since still vouches for what it signed while
+   * it was bound: the binding in force at `at` is that of the last change in a block at or before it.
+   */
+  const boundAt = async (key: string, node: string, at: number): Promise<{ bound: boolean; detail: string }> => {
+    if ((await hub.nodeOf(key)).toString() === node) {
+      const last = await newestLogIn(0, head, maxRange, (a, b) => hub.queryFilter(hub.filters.NodeKeySet(key), a, b));
+      if (!last) return { bound: true, detail: `a node key of node ${node}` };
+      const since = (await provider.getBlock(last.blockNumber))!.timestamp;
+      if (since <= at) return { bound: true, detail: `a node key of node ${node} since ${iso(BigInt(since))}` };
+    }
+    const upTo = (await firstBlockAtOrAfter(provider, at + 1, 0, head)) - 1;
+    const change = upTo < 0 ? undefined : await newestLogIn(0, upTo, maxRange, (a, b) => hub.queryFilter(hub.filters.NodeKeySet(key), a, b));
+    if (!change) return { bound: false, detail: `not a node key of node ${node} at ${iso(BigInt(at))} (no binding of ${key} before then)` };
+    const since = (await provider.getBlock(change.blockNumber))!.timestamp;
+    if (change.args.nodeId.toString() === node) return { bound: true, detail: `a node key of node ${node} at ${iso(BigInt(at))} (bound ${iso(BigInt(since))}, unbound or rotated since)` };
+    return { bound: false, detail: `not a node key of node ${node} at ${iso(BigInt(at))} (bound to node ${change.args.nodeId} from ${iso(BigInt(since))})` };
+  };
   if (f.acknowledgement === undefined) {
     add("acknowledgement", "skip", "the file carries no acknowledgement");
   } else {
@@ -800,14 +833,13 @@ export async function verifyReceiptFile(
     else if (recovered === undefined || recovered !== ack.signer) {
       add("acknowledgement", false, `the acknowledgement is not signed by ${ack.signer}${recovered ? ` (it recovers to ${recovered})` : ""}`);
     } else {
-      const of = await participants.participantOf(recovered);
-      const isKey = of.toString() === ack.nodeId;
+      const b = await boundAt(recovered, ack.nodeId, ack.acknowledgedAt);
       add(
         "acknowledgement",
-        isKey,
-        isKey
-          ? `acknowledged by ${recovered}, a signer key of node ${ack.nodeId}, at ${iso(BigInt(ack.acknowledgedAt))} (${ack.count} receipts in that request)`
-          : `signed by ${recovered}, not a signer key of node ${ack.nodeId}`,
+        b.bound,
+        b.bound
+          ? `acknowledged at ${iso(BigInt(ack.acknowledgedAt))} by ${recovered}, ${b.detail} (${ack.count} receipts in that request)`
+          : `signed by ${recovered}, ${b.detail}`,
       );
     }
   }
@@ -825,9 +857,9 @@ export async function verifyReceiptFile(
     if (recovered === undefined || recovered !== f.signature.signer) {
       add("signature", false, `the signature is not ${f.signature.signer}'s over this receipt${recovered ? ` (it recovers to ${recovered})` : ""}`);
     } else {
-      const keys = (await participants.signers(nodeOfFile)).map((k) => getAddress(k));
-      const isKey = keys.includes(recovered);
-      add("signature", isKey, isKey ? `signed by ${recovered}, a signer key of participant ${nodeOfFile}` : `signed by ${recovered}, not a signer key of participant ${nodeOfFile}`);
+      // The node's signer keys are its node keys (the registry binds them in the hub), at the receipt's time.
+      const b = await boundAt(recovered, nodeOfFile.toString(), receipt.timestamp);
+      add("signature", b.bound, `signed by ${recovered}, ${b.detail}`);
     }
   }
 
@@ -837,14 +869,17 @@ export async function verifyReceiptFile(
     const latest = await provider.getBlock("latest");
     const now = latest ? latest.timestamp : Math.floor(Date.now() / 1000);
     const due = f.acknowledgement.acknowledgedAt + window;
-    const logs = await logsOf();
+    const logs = await logsOf(undefined, await receiptTimeBlock());
     coveringBatches = logs
       .filter((l) => BigInt(receipt.timestamp) >= l.args.firstAt && BigInt(receipt.timestamp) <= l.args.lastAt)
       .map((l) => ({ sequence: l.args.sequence.toString(), root: l.args.root, firstAt: Number(l.args.firstAt), lastAt: Number(l.args.lastAt), txHash: l.transactionHash }));
     const covering = coveringBatches.length > 0 ? `; batches of the node covering its time: ${coveringBatches.map((b) => b.sequence).join(", ")} (ask the node for the proof)` : "; no batch of the node covers its time";
-    if (now > due) {
+    if (now > due && coveringBatches.length === 0) {
       state = "omitted";
-      add("omission", false, `acknowledged at ${iso(BigInt(f.acknowledgement.acknowledgedAt))}, due in a batch by ${iso(BigInt(due))}, no proof of anchoring at chain time ${iso(BigInt(now))}: evidence that the node omitted it${covering}`);
+      add("omission", false, `acknowledged at ${iso(BigInt(f.acknowledgement.acknowledgedAt))}, due in a batch by ${iso(BigInt(due))}, no batch of the node covers its time at chain time ${iso(BigInt(now))}: evidence that the node omitted it`);
+    } else if (now > due) {
+      state = "unresolved";
+      add("omission", "skip", `acknowledged at ${iso(BigInt(f.acknowledgement.acknowledgedAt))}, due in a batch by ${iso(BigInt(due))}, and the file has no proof; it may be in a batch covering its time (${coveringBatches.map((b) => b.sequence).join(", ")}): ask the node for the proof (--service); a node that cannot give one has omitted it`);
     } else {
       state = "pending";
       add("omission", "skip", `pending: acknowledged at ${iso(BigInt(f.acknowledgement.acknowledgedAt))}, due in a batch by ${iso(BigInt(due))}${covering}`);

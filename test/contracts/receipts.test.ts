@@ -28,6 +28,7 @@ import {
   verifyReceiptFile,
   type BatchRequest,
   type Receipt,
+  MAX_USAGE_ENTRIES,
 } from "../../scripts/lib/receipts";
 
 const ZERO = ethers.ZeroHash;
@@ -378,11 +379,12 @@ describe("ReceiptAnchor", () => {
     const p = await loadFixture(deployReceipts);
     const base = await request(p);
     const [pw, sw] = base.usage;
+    expect(await p.w.receipts.MAX_USAGE_ENTRIES()).to.equal(BigInt(MAX_USAGE_ENTRIES)); // the node seals within it
     const S = 2n;
     const sc = p.scenarioId;
     const fees = 3n * FEE;
     const cases: [string[], string, unknown[]][] = [
-      [Array<string>(513).fill(sw), "ReceiptAnchorTooManyUsageEntries", [513, 512]],
+      [Array<string>(MAX_USAGE_ENTRIES + 1).fill(sw), "ReceiptAnchorTooManyUsageEntries", [MAX_USAGE_ENTRIES + 1, MAX_USAGE_ENTRIES]],
       [[word(0n, 1n, 3n, 0n), pw, sw], "ReceiptAnchorUsageInvalidKind", [0, word(0n, 1n, 3n, 0n)]],
       [[pw, sw, word(4n, 1n, 3n, 0n)], "ReceiptAnchorUsageInvalidKind", [2, word(4n, 1n, 3n, 0n)]],
       [[sw, pw], "ReceiptAnchorUsageNotAscending", [1, pw]],

@@ -17,8 +17,10 @@ import {
   batchRequest,
   buildBatch,
   pseudonymousConsumer,
+  parseReceipt,
   purposeDigest,
   receiptProofFile,
+  receiptToJson,
   signReceipt,
   type Receipt,
   type ReceiptBatch,
@@ -220,10 +222,33 @@ describe("provenant verify-receipt against a real chain", function () {
     const forged = { ...acknowledgement, signer: outsider.address, signature: await outsider.signTypedData(receiptDomain(chainId, anchorAddress), ACK_SIGNATURE_TYPES, body) };
     const r = await cli(["verify-receipt", file("ack-outsider.json", { ...proofFile, acknowledgement: forged }), "--rpc", anvil.url]);
     expect(r.code).to.equal(1);
-    expect(r.stdout).to.contain(`not a signer key of node ${nodeId}`);
+    expect(r.stdout).to.contain(`not a node key of node ${nodeId}`);
   });
 
-  it("C31 a receipt acknowledged but not proven anchored is pending inside its window (exit 1) and evidence of omission after it (exit 3)", async () => {
+  /** The node's acknowledgement of a one-receipt request (root = leaf, empty path). */
+  async function ackOfOne(r: Receipt, acknowledgedAt: number, signer: Signer = nodeKey): Promise<NonNullable<ReceiptProofFile["acknowledgement"]>> {
+    const chainId = world.deployment.chainId;
+    const anchorAddress = world.deployment.contracts.ReceiptAnchor.address;
+    const root = buildBatch([r]).root;
+    const body = { nodeId, root, count: 1, acknowledgedAt };
+    return {
+      scheme: ACK_SIGNATURE_SCHEME,
+      nodeId: nodeId.toString(),
+      root,
+      count: 1,
+      acknowledgedAt,
+      path: [],
+      signer: await signer.getAddress(),
+      signature: await signer.signTypedData(receiptDomain(chainId, anchorAddress), ACK_SIGNATURE_TYPES, body),
+    };
+  }
+  const pendingFile = (r: Receipt, ack: NonNullable<ReceiptProofFile["acknowledgement"]>) => {
+    const { batch: _b, proof: _p, signature: _s, leaf: _l, ...rest } = { ...proofFile, receipt: receiptToJson(r), acknowledgement: ack };
+    void [_b, _p, _s, _l];
+    return rest;
+  };
+
+  it("C31 a receipt acknowledged but not proven anchored is pending inside its window (exit 1), unresolved after it while a batch of the node covers its time (exit 4)", async () => {
     const { batch: _b, proof: _p, ...pending } = proofFile;
     void _b;
     void _p;
@@ -232,11 +257,26 @@ describe("provenant verify-receipt against a real chain", function () {
     expect(inside.code, inside.stderr + inside.stdout).to.equal(1);
     expect(inside.stdout).to.contain("pending: acknowledged by the node");
     expect(inside.stdout).to.match(/✓ acknowledgement/);
+    // Past the window: batch 1 covers the receipt's time, so the receipt may be in it (it is):
+    // without the node's proof nobody can say it was omitted.
     const after = await cli(["verify-receipt", f, "--rpc", anvil.url, "--window", "0", "--json"]);
-    expect(after.code, after.stderr).to.equal(3);
+    expect(after.code, after.stderr).to.equal(4);
     const out = JSON.parse(after.stdout) as { state: string; coveringBatches: { sequence: string }[] };
-    expect(out.state).to.equal("omitted");
+    expect(out.state).to.equal("unresolved");
     expect(out.coveringBatches.map((b) => b.sequence)).to.deep.equal(["1"]);
+  });
+
+  it("C31 an acknowledged receipt no batch of the node covers is evidence of omission past its window (exit 3)", async () => {
+    const r = { ...(proofFile.receipt as unknown as Record<string, unknown>) };
+    const lost: Receipt = { ...parseReceipt(r), id: keccakText("omitted-receipt"), timestamp: batch.firstAt - 10 };
+    const f = file("omitted.json", pendingFile(lost, await ackOfOne(lost, batch.firstAt)));
+    const run = await cli(["verify-receipt", f, "--rpc", anvil.url, "--window", "0", "--json", "--max-range", "3"]);
+    expect(run.code, run.stderr).to.equal(3);
+    const out = JSON.parse(run.stdout) as { state: string; coveringBatches: unknown[]; checks: { name: string; status: string }[] };
+    expect(out.state).to.equal("omitted");
+    expect(out.coveringBatches).to.deep.equal([]);
+    expect(out.checks.find((c) => c.name === "acknowledgement")!.status).to.equal("pass");
+    expect((await cli(["verify-receipt", f, "--rpc", anvil.url, "--max-range", "0"])).code).to.equal(2);
   });
 
   it("an unreachable RPC exits 1 naming the URL", async () => {
@@ -277,5 +317,30 @@ describe("provenant verify-receipt against a real chain", function () {
       metadataHash: batch.metadataHash,
       anchoredBy: await nodeKey.getAddress(),
     });
+  });
+
+  // Last: it unbinds the node key.
+  it("C31 an acknowledgement stays valid after the node key is rotated out; one dated after the rotation fails", async () => {
+    const { provider, contracts, authority } = world;
+    const old = await nodeKey.getAddress();
+    const replacement = await provider.getSigner(4);
+    await (await contracts.participants.connect(authority).addSigner(nodeId, await replacement.getAddress())).wait();
+    await provider.send("evm_increaseTime", [30]);
+    await (await contracts.participants.connect(authority).removeSigner(nodeId, old)).wait();
+    expect(await contracts.hub.nodeOf(old)).to.equal(0n);
+    const removedAt = (await provider.getBlock("latest"))!.timestamp;
+
+    const before = await cli(["verify-receipt", file("rotated.json", proofFile), "--rpc", anvil.url, "--json"]);
+    expect(before.code, before.stdout).to.equal(0);
+    const ackCheck = (JSON.parse(before.stdout) as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === "acknowledgement")!;
+    expect(ackCheck.detail).to.contain("unbound or rotated since");
+
+    const late: Receipt = { ...parseReceipt(proofFile.receipt), id: keccakText("after-rotation") };
+    const after = await cli(["verify-receipt", file("after-rotation.json", pendingFile(late, await ackOfOne(late, removedAt + 5))), "--rpc", anvil.url, "--window", "0"]);
+    expect(after.code).to.equal(1);
+    expect(after.stdout).to.match(/✗ acknowledgement .*not a node key of node/);
+    // The new key vouches from its binding on.
+    const fresh = await cli(["verify-receipt", file("new-key.json", pendingFile(late, await ackOfOne(late, removedAt + 5, replacement))), "--rpc", anvil.url, "--window", "86400"]);
+    expect(fresh.stdout).to.match(/✓ acknowledgement/);
   });
 });

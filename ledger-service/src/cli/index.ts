@@ -67,16 +67,20 @@ the key is a signer of the node's participant. Prints each check with its reason
                       without it the address is taken from the file
   --window SECONDS    how long after its acknowledgement a receipt must be anchored (default 3600)
   --service URL       for a pending receipt's file: ask this node for the proof first
+  --max-range BLOCKS  most blocks one eth_getLogs may span (default 2000; lower it for strict RPCs)
   --json              print the checks as JSON
 
 A file may also carry the node's signed acknowledgement (what the intake answered): it is
-checked too (path to the acknowledged root, signed by a signer key of the node). A file with an
-acknowledgement and no batch is a pending receipt: once its window is over on the chain's clock
-without a proof of anchoring, that is evidence the node omitted it.
+checked too (path to the acknowledged root, signed by a key the hub bound to the node at the
+acknowledgement's time, so a key rotated since still counts). A file with an acknowledgement and
+no batch is a pending receipt: once its window is over on the chain's clock and no batch of the
+node covers the receipt's time, that is evidence the node omitted it; if batches do cover it,
+only the node's proof settles it (ask with --service).
 
 Exit codes: 0 verified, 1 not verified (a check failed, the file is not a receipt proof,
 the chain is unreachable, or still pending within its window), 2 usage (bad option, no such
-file), 3 evidence of omission (acknowledged, window over, not proven anchored).`,
+file), 3 evidence of omission (acknowledged, window over, no batch of the node covers its time),
+4 unresolved (window over, no proof in the file, but batches of the node cover its time).`,
 };
 
 export class CliError extends Error {
@@ -95,7 +99,7 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service"]);
+const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service", "--max-range"]);
 const FLAG_OPTIONS = new Set(["--json", "--help", "-h"]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -346,6 +350,8 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
   }
   const windowRaw = typeof p.options["--window"] === "string" ? p.options["--window"] : "3600";
   if (!/^[0-9]{1,9}$/.test(windowRaw)) throw new CliError("--window must be a number of seconds", 2);
+  const rangeRaw = typeof p.options["--max-range"] === "string" ? p.options["--max-range"] : "2000";
+  if (!/^[1-9][0-9]{0,6}$/.test(rangeRaw)) throw new CliError("--max-range must be a number of blocks from 1 to 9999999", 2);
   // A pending receipt's file: ask the node for the proof first, if told where it is.
   if (parsedFile.batch === undefined && typeof p.options["--service"] === "string") {
     const service = p.options["--service"].replace(/\/(api\/v1\/?)?$/, "");
@@ -378,7 +384,7 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
   const provider = new JsonRpcProvider(request, network, { staticNetwork: network });
   let v: Awaited<ReturnType<typeof verifyReceiptFile>>;
   try {
-    v = await verifyReceiptFile(json, provider, deployment, { windowSeconds: Number(windowRaw) });
+    v = await verifyReceiptFile(json, provider, deployment, { windowSeconds: Number(windowRaw), maxBlockRange: Number(rangeRaw) });
   } catch (err) {
     throw new CliError(`the chain at ${url} failed while verifying: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`, 1);
   } finally {
@@ -399,12 +405,15 @@ async function verifyReceipt(p: Parsed, io: Io): Promise<number> {
           ? "OMITTED: the node acknowledged this receipt and its batch window is over without a proof of anchoring"
           : v.state === "pending"
             ? "pending: acknowledged by the node, not anchored yet (within its batch window)"
-            : `NOT VERIFIED: ${failed.join(", ")} failed`,
+            : v.state === "unresolved"
+              ? "UNRESOLVED: window over and no proof in the file, but batches of the node cover its time: ask the node for the proof (--service)"
+              : `NOT VERIFIED: ${failed.join(", ")} failed`,
     );
   }
   if (v.state === "failed") process.stderr.write(`provenant verify-receipt: ${file} not verified: ${failed.join(", ")} failed\n`);
   if (v.state === "omitted") process.stderr.write(`provenant verify-receipt: ${file}: evidence of omission\n`);
-  return v.state === "verified" ? 0 : v.state === "omitted" ? 3 : 1;
+  if (v.state === "unresolved") process.stderr.write(`provenant verify-receipt: ${file}: unresolved: ask the node for the proof\n`);
+  return v.state === "verified" ? 0 : v.state === "omitted" ? 3 : v.state === "unresolved" ? 4 : 1;
 }
 
 const RECEIPTS_DEPS = {

@@ -21,7 +21,7 @@
  */
 import { Transaction, type JsonRpcProvider, type Wallet } from "ethers";
 import type { Logger } from "pino";
-import { batchManifest, usageWords } from "../../../scripts/lib/receipts";
+import { MAX_USAGE_ENTRIES, batchManifest, usageWords } from "../../../scripts/lib/receipts";
 import { merkleTree } from "../../../scripts/lib/receipt-tree";
 import { ReceiptAnchor__factory } from "../../../typechain-types";
 import { errorMessage } from "../chain/errors";
@@ -85,6 +85,25 @@ const ZERO_ROOT = `0x${"0".repeat(64)}`;
 /** How often anchored, not yet final batches are checked against the canonical chain. */
 const REORG_CHECK_MS = 2000;
 
+/**
+ * How many of `pending` (sorted) the next batch takes: at most `batchMax`, and no more than keep
+ * its usage words (one per distinct scenario, product and resource) within the chain's
+ * MAX_USAGE_ENTRIES. A receipt names at most 64 resources, so one always fits.
+ */
+export function takeForBatch(pending: readonly PendingRef[], batchMax: number): number {
+  const words = new Set<string>();
+  let n = 0;
+  for (const r of pending) {
+    if (n >= batchMax) break;
+    const mine = [`s${r.scenarioId}`, ...(r.productId === "0" ? [] : [`p${r.productId}`]), ...r.resourceIds.map((id) => `r${id}`)];
+    const added = mine.filter((w) => !words.has(w));
+    if (n > 0 && words.size + added.length > MAX_USAGE_ENTRIES) break;
+    for (const w of added) words.add(w);
+    n++;
+  }
+  return n;
+}
+
 export function createBatcher(args: BatcherArgs): Batcher {
   const { store, provider, nodeId } = args;
   const log = args.logger.child({ module: "batcher" });
@@ -116,17 +135,19 @@ export function createBatcher(args: BatcherArgs): Batcher {
     w?.();
   };
 
-  /** Seals up to batchMax of the earliest pending receipts; synchronous up to the commit. */
+  /**
+   * Seals the earliest pending receipts (at most batchMax, within the chain's usage-word bound);
+   * synchronous up to the commit. Everything is computed before any state changes, so a failure
+   * leaves the receipts pending and the sequence and floor as they were.
+   */
   function seal(): Promise<void> | undefined {
     if (pending.length === 0) return undefined;
     pending.sort((a, b) => a.ts - b.ts || a.arrival - b.arrival);
-    const take = pending.slice(0, args.batchMax);
-    pending = pending.slice(take.length);
+    const n = takeForBatch(pending, args.batchMax);
+    const take = pending.slice(0, n);
     const seq = store.meta.lastSealed + 1;
-    store.meta.lastSealed = seq;
     const firstAt = take[0].ts;
     const lastAt = take[take.length - 1].ts;
-    store.meta.floor = Math.max(store.meta.floor, firstAt);
     const ids = take.map((r) => r.id);
     const leaves = take.map((r) => r.leaf);
     const tree = merkleTree(leaves);
@@ -149,11 +170,15 @@ export function createBatcher(args: BatcherArgs): Batcher {
       tx: null,
       anchor: null,
     };
-    const ops: Op[] = [{ type: "put", key: KEY.batch(seq), value: b as never }];
+    const ops: Op[] = [{ type: "put", key: KEY.batch(seq), value: b }];
     for (const r of take) {
       ops.push({ type: "del", key: KEY.pending(r.ts, r.arrival) });
       ops.push({ type: "put", key: KEY.inBatch(r.id), value: seq });
     }
+    // Nothing above changed any state; from here to the commit nothing can throw.
+    pending = pending.slice(n);
+    store.meta.lastSealed = seq;
+    store.meta.floor = Math.max(store.meta.floor, firstAt);
     log.info({ sequence: seq, receipts: take.length, firstAt, lastAt }, "batch sealed");
     const done = store.commit(ops).then(() => {
       unanchored.push(seq);
@@ -172,7 +197,7 @@ export function createBatcher(args: BatcherArgs): Batcher {
   }
 
   async function put(b: BatchEntry): Promise<void> {
-    await store.commit([{ type: "put", key: KEY.batch(b.sequence), value: b as never }]);
+    await store.commit([{ type: "put", key: KEY.batch(b.sequence), value: b }]);
   }
 
   async function markAnchored(b: BatchEntry, a: NonNullable<BatchEntry["anchor"]>): Promise<void> {
@@ -377,8 +402,14 @@ export function createBatcher(args: BatcherArgs): Batcher {
   return {
     enqueue(refs: PendingRef[]) {
       for (const r of refs) pending.push(r);
-      if (pending.length >= args.batchMax) {
+      // Runs in the intake's tick, after its write was issued: a failure here must not turn a
+      // durable acknowledgement into an error answer. The receipts stay pending; the next round
+      // seals them (and reports the failure in the status).
+      try {
         while (pending.length >= args.batchMax) void seal();
+      } catch (err) {
+        lastError = { message: errorMessage(err), at: new Date(args.now()).toISOString() };
+        log.error({ err: lastError.message }, "sealing failed: the receipts stay pending");
       }
     },
     async start() {

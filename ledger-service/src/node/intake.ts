@@ -98,8 +98,42 @@ export function createIntake(args: IntakeArgs): Intake {
   const node = nodeId.toString();
   /** Receipts accepted by a request whose write is not yet durable: id -> leaf and that write. */
   const inFlight = new Map<string, { leaf: string; durable: Promise<void> }>();
+  /**
+   * A request reads the store for known ids (step 3), then checks its receipts (step 4, awaiting
+   * the index) before it commits. A receipt another request made durable in between is in neither
+   * that read nor `inFlight` any more, so each write that becomes durable bumps `epoch`, and its
+   * ids stay in `recent` (with that epoch) until no request that read the store before it is left.
+   */
+  let epoch = 0;
+  const recent = new Map<string, number>();
+  const recentQueue: { epoch: number; ids: string[] }[] = [];
+  /** Store reads under way: epoch at the read -> how many requests read at it. */
+  const readers = new Map<number, number>();
+  const forget = (readEpoch: number) => {
+    const n = readers.get(readEpoch)! - 1;
+    if (n === 0) readers.delete(readEpoch);
+    else readers.set(readEpoch, n);
+    const oldest = readers.size === 0 ? Infinity : Math.min(...readers.keys());
+    while (recentQueue.length > 0 && recentQueue[0].epoch <= oldest) {
+      for (const id of recentQueue.shift()!.ids) if (recent.get(id) !== undefined && recent.get(id)! <= oldest) recent.delete(id);
+    }
+  };
+  const settle = (ids: string[], durable: Promise<void>) =>
+    durable.then(
+      () => {
+        epoch++;
+        for (const id of ids) {
+          inFlight.delete(id);
+          recent.set(id, epoch);
+        }
+        recentQueue.push({ epoch, ids });
+      },
+      () => {
+        for (const id of ids) inFlight.delete(id);
+      },
+    );
 
-  return async function intake(items: unknown[]): Promise<IntakeAnswer> {
+  const intake: Intake = async (items) => {
     const started = args.now();
     const why = args.notReady?.() ?? null;
     if (why !== null) throw new IntakeUnavailableError(why);
@@ -145,6 +179,27 @@ export function createIntake(args: IntakeArgs): Intake {
       if (f) waits.push(f.durable.catch(() => undefined));
     }
     if (waits.length > 0) await Promise.all(waits);
+    const readEpoch = epoch;
+    readers.set(readEpoch, (readers.get(readEpoch) ?? 0) + 1);
+    try {
+      return await checkAndCommit(items, receipts, leaves, firstIndex, uniqueIdx, readEpoch, started, conflicts, problems);
+    } finally {
+      forget(readEpoch);
+    }
+  };
+  return intake;
+
+  async function checkAndCommit(
+    items: unknown[],
+    receipts: Receipt[],
+    leaves: string[],
+    firstIndex: Map<string, number>,
+    uniqueIdx: number[],
+    readEpoch: number,
+    started: number,
+    conflicts: { index: number; id: string; leaf: string; acknowledgedLeaf: string }[],
+    problems: { index: number; id: string | null; errors: { path: string; message: string }[] }[],
+  ): Promise<IntakeAnswer> {
     const stored = await store.getMany<ReceiptEntry>(uniqueIdx.map((i) => KEY.receipt(receipts[i].id)));
     const fresh: number[] = [];
     const known = new Map<number, ReceiptEntry>();
@@ -176,9 +231,13 @@ export function createIntake(args: IntakeArgs): Intake {
       }
     }
     if (problems.length > 0) throw new ValidationError(`${problems.length} receipts are too old to be batched: nothing was stored`, { receipts: problems.slice(0, 100) });
-    for (const i of fresh) if (inFlight.has(receipts[i].id)) {
-      // Another request took the same id while we checked: answer it as that request's once durable.
-      return intake(items);
+    for (const i of fresh) {
+      const id = receipts[i].id;
+      if (inFlight.has(id) || (recent.get(id) ?? -1) > readEpoch) {
+        // Another request took the same id after our read of the store: start again, which
+        // answers it as that request's acknowledgement once durable (or 409 if it differs).
+        return intake(items);
+      }
     }
 
     const acks: Acknowledgement[] = [];
@@ -195,7 +254,7 @@ export function createIntake(args: IntakeArgs): Intake {
       const body = { nodeId, root: tree.root, count: fresh.length, acknowledgedAt };
       const signature = args.key.signingKey.sign(acknowledgementDigest(body, args.chainId, args.anchorAddress)).serialized;
       const ack: AckEntry = { scheme: ACK_SIGNATURE_SCHEME, nodeId: node, root: tree.root, count: fresh.length, acknowledgedAt, signer: args.key.address, signature };
-      ops.push({ type: "put", key: KEY.ack(ackNo), value: ack as never });
+      ops.push({ type: "put", key: KEY.ack(ackNo), value: ack });
       ackIndexOf.set(ackNo, acks.length);
       acks.push(ack);
       const refs: PendingRef[] = [];
@@ -205,7 +264,7 @@ export function createIntake(args: IntakeArgs): Intake {
         const flags = flagsOf.get(i) ?? [];
         const path = tree.proof(k);
         const entry: ReceiptEntry = { receipt: receiptToJson(r), leaf: leaves[i], ack: ackNo, path, flags, arrival, acceptedAt };
-        ops.push({ type: "put", key: KEY.receipt(r.id), value: entry as never });
+        ops.push({ type: "put", key: KEY.receipt(r.id), value: entry });
         const ref: PendingRef = {
           id: r.id,
           leaf: leaves[i],
@@ -217,22 +276,21 @@ export function createIntake(args: IntakeArgs): Intake {
           fee: r.fee.toString(),
           at: acceptedAt,
         };
-        ops.push({ type: "put", key: KEY.pending(r.timestamp, arrival), value: ref as never });
+        ops.push({ type: "put", key: KEY.pending(r.timestamp, arrival), value: ref });
         refs.push(ref);
         for (const fl of flags) {
           const fe: FlagEntry = { ...fl, receiptId: r.id, nodeId: node, at: r.timestamp, authorizationId: r.authorizationId.toString(), scenarioId: r.scenarioId.toString(), productId: r.productId.toString() };
-          ops.push({ type: "put", key: KEY.flag(r.timestamp, r.id, fl.rule), value: fe as never });
+          ops.push({ type: "put", key: KEY.flag(r.timestamp, r.id, fl.rule), value: fe });
         }
         items_[i] = { index: i, id: r.id, leaf: leaves[i], status: "accepted", acknowledgement: 0, path, flags };
       });
       const durable = store.commit(ops);
+      const ids = fresh.map((i) => receipts[i].id);
       for (const i of fresh) inFlight.set(receipts[i].id, { leaf: leaves[i], durable });
+      // Moves the ids from inFlight to recent in the tick the write settles, before any waiter runs.
+      void settle(ids, durable);
       args.enqueue(refs);
-      try {
-        await durable;
-      } finally {
-        for (const i of fresh) inFlight.delete(receipts[i].id);
-      }
+      await durable;
     }
 
     // 6. Earlier acknowledgements of the duplicates, then the answer in request order.
@@ -261,5 +319,5 @@ export function createIntake(args: IntakeArgs): Intake {
       acknowledgements: acks,
       receipts: items_,
     };
-  };
+  }
 }

@@ -102,7 +102,9 @@ export interface FlagEntry extends Flag {
   productId: string;
 }
 
-export type Op = { type: "put"; key: string; value: Json } | { type: "del"; key: string };
+/** What the node store holds under its keys (see the key table above). */
+export type StoredValue = NodeMeta | ReceiptEntry | AckEntry | PendingRef | BatchEntry | FlagEntry | number;
+export type Op = { type: "put"; key: string; value: StoredValue } | { type: "del"; key: string };
 
 const TIME_W = 12;
 const ARR_W = 12;
@@ -166,9 +168,10 @@ export async function openNodeStore(dir: string, initialFloor: number): Promise<
       queue = [];
       const ops: Op[] = [];
       for (const w of group) for (const op of w.ops) ops.push(op);
-      ops.push({ type: "put", key: KEY.meta, value: { ...meta } as unknown as Json });
+      ops.push({ type: "put", key: KEY.meta, value: { ...meta } });
       try {
         if (failed) throw failed;
+        // The values are plain JSON records (StoredValue); LevelDB's json encoding writes them as they are.
         await db.batch(ops as BatchOperation<Level<string, Json>, string, Json>[], { sync: true });
         commits++;
         opsWritten += ops.length;
