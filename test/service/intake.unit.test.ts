@@ -134,6 +134,43 @@ describe("node intake and sealing, in process (C22 C31)", function () {
     expect(enqueued.map((x) => x.id)).to.deep.equal([r.id]);
     expect(await count(store, "r:")).to.equal(1);
   });
+
+  const make = (over: Partial<Parameters<typeof createIntake>[0]>) =>
+    createIntake({ store, reader: gated.reader, nodeId: NODE, key, chainId: 31337, anchorAddress: ANCHOR, strict: false, now: Date.now, enqueue: (refs) => enqueued.push(...refs), ...over });
+  const statusOf = async (p: Promise<unknown>): Promise<{ status: number; message: string }> => {
+    try {
+      await p;
+    } catch (e) {
+      return { status: (e as { status: number }).status, message: (e as Error).message };
+    }
+    throw new Error("the intake accepted the request");
+  };
+
+  it("C13 under STRICT_INTAKE a request with a receipt that breaks a rule is refused 422 whole, and nothing is stored", async () => {
+    // The index knows none of the records: every receipt is flagged (authorization, scenario, product unknown).
+    const strict = make({ strict: true });
+    const r = await statusOf(strict([receiptToJson(receipt(10)), receiptToJson(receipt(11))]));
+    expect(r.status).to.equal(422);
+    expect(r.message).to.contain("2 receipts break a rule");
+    expect(enqueued).to.deep.equal([]);
+    expect(store.meta.arrivals).to.equal(0);
+    expect(await count(store, "r:")).to.equal(0);
+    // The same receipts without STRICT_INTAKE are recorded, flagged.
+    const relaxed = await intake([receiptToJson(receipt(10))]);
+    expect(relaxed.accepted).to.equal(1);
+    expect(relaxed.receipts[0].flags.map((f) => f.rule)).to.include("authorization-unknown");
+  });
+
+  it("C31 while the node cannot check receipts (index behind, key no longer allowed) the intake answers 503 naming why, and stores nothing", async () => {
+    let why: string | null = "the index is syncing (120 blocks behind)";
+    const gatedIntake = make({ notReady: () => why });
+    const r = await statusOf(gatedIntake([receiptToJson(receipt(20))]));
+    expect(r.status).to.equal(503);
+    expect(r.message).to.contain("the index is syncing (120 blocks behind)");
+    expect(await count(store, "r:")).to.equal(0);
+    why = null;
+    expect((await gatedIntake([receiptToJson(receipt(20))])).accepted).to.equal(1);
+  });
 });
 
 describe("batch sealing respects the chain's limits (C31)", function () {
@@ -185,6 +222,9 @@ describe("batch sealing respects the chain's limits (C31)", function () {
       batchMaxAge: 3600,
       replaceAfter: 60,
       finalityDepth: 2,
+      finalizedTag: false,
+      startBlock: 0,
+      maxBlockRange: 2000,
       logger: pino({ level: "silent" }),
       now: Date.now,
     });

@@ -25,6 +25,7 @@ import { MAX_USAGE_ENTRIES, batchManifest, usageWords } from "../../../scripts/l
 import { merkleTree } from "../../../scripts/lib/receipt-tree";
 import { ReceiptAnchor__factory } from "../../../typechain-types";
 import { errorMessage } from "../chain/errors";
+import { newestLogIn } from "../../../scripts/lib/logs";
 import { KEY, type BatchEntry, type NodeStore, type Op, type PendingRef } from "./store";
 
 export interface BatcherArgs {
@@ -38,8 +39,14 @@ export interface BatcherArgs {
   batchMaxAge: number;
   /** Seconds before an unmined anchor transaction is replaced with higher fees. */
   replaceAfter: number;
-  /** Blocks an anchor stays "anchored" before it is final when the chain has no finalized tag. */
+  /** Blocks an anchor stays "anchored" before it is final when the chain has no finalized tag (or finalizedTag is off). */
   finalityDepth: number;
+  /** Trust the chain's `finalized` tag when it answers one (FINALIZED_TAG=auto). */
+  finalizedTag: boolean;
+  /** The deployment's first block: no anchor log is older. */
+  startBlock: number;
+  /** Most blocks one eth_getLogs may span (MAX_BLOCK_RANGE). */
+  maxBlockRange: number;
   logger: Logger;
   /** Unix ms. */
   now: () => number;
@@ -128,6 +135,7 @@ export function createBatcher(args: BatcherArgs): Batcher {
   let lastGas: string | null = null;
   let sealing: Promise<void> = Promise.resolve();
   let lastReorgCheck = 0;
+  let finalizedTagWorks = args.finalizedTag;
 
   const signal = () => {
     const w = wake;
@@ -213,11 +221,11 @@ export function createBatcher(args: BatcherArgs): Batcher {
     args.onAnchored?.(b);
   }
 
-  /** Where the chain recorded batch `seq` of this node (from its BatchAnchored log). */
+  /** Where the chain recorded batch `seq` of this node (its BatchAnchored log, searched from the head down). */
   async function findAnchorLog(seq: number): Promise<NonNullable<BatchEntry["anchor"]> | null> {
     const filter = anchor.filters.BatchAnchored(nodeId, BigInt(seq));
-    const logs = await anchor.queryFilter(filter, 0, "latest");
-    const l = logs[logs.length - 1];
+    const head = await provider.getBlockNumber();
+    const l = await newestLogIn(args.startBlock, head, args.maxBlockRange, (a, b) => anchor.queryFilter(filter, a, b));
     if (!l) return null;
     const rc = await provider.getTransactionReceipt(l.transactionHash);
     return { txHash: l.transactionHash, blockNumber: l.blockNumber, blockHash: l.blockHash, gasUsed: rc ? rc.gasUsed.toString() : "0" };
@@ -324,13 +332,20 @@ export function createBatcher(args: BatcherArgs): Batcher {
   async function checkReorgs(): Promise<void> {
     const head = await provider.getBlock("latest");
     let fin: number | null = null;
-    try {
-      const f = await provider.getBlock("finalized");
-      fin = f ? f.number : null;
-    } catch {
-      fin = null;
+    if (finalizedTagWorks) {
+      try {
+        const f = await provider.getBlock("finalized");
+        fin = f ? f.number : null;
+      } catch {
+        fin = null;
+      }
+      if (fin === null) {
+        log.info("the chain offers no finalized tag: anchors are final FINALITY_DEPTH blocks deep");
+        finalizedTagWorks = false;
+      }
     }
-    if (head) fin = Math.max(fin ?? 0, head.number - args.finalityDepth);
+    if (fin === null && head) fin = Math.max(-1, head.number - args.finalityDepth);
+    if (fin !== null && head) fin = Math.min(fin, head.number);
     finalized = fin;
     if (unfinal.length === 0) return;
     for (const seq of [...unfinal]) {

@@ -76,18 +76,19 @@ export interface IntakeArgs {
   now: () => number;
   /** Hands newly durable-to-be receipts to the batcher, synchronously, in the tick they are committed. */
   enqueue(refs: PendingRef[]): void;
-  /** Counters and timings (metrics). */
-  onAccepted?(count: number, ms: number): void;
+  /** Counts each answered request and the receipts it accepted (the node's status). */
+  onAccepted?(count: number): void;
   /**
-   * Why the index cannot check receipts now (still catching up, say), or null when it can. While
-   * it cannot, the intake answers 503: a check against a half-built index would flag lawful uses.
+   * Why the node may not acknowledge receipts now, or null when it may: the index still catching
+   * up (a check against a half-built index would flag lawful uses), the node key no longer
+   * allowed, the node store failed. Meanwhile the intake answers 503 naming why.
    */
   notReady?(): string | null;
 }
 
 export class IntakeUnavailableError extends ApiError {
   constructor(reason: string) {
-    super(503, "unavailable", `the node cannot check receipts yet: ${reason}; retry shortly`, { reason });
+    super(503, "unavailable", `the node accepts no receipts now: ${reason}; nothing was stored, retry later`, { reason });
   }
 }
 
@@ -310,7 +311,7 @@ export function createIntake(args: IntakeArgs): Intake {
     for (let i = 0; i < receipts.length; i++) {
       if (items_[i] === undefined) items_[i] = { ...items_[firstIndex.get(receipts[i].id)!], index: i, status: "duplicate" };
     }
-    args.onAccepted?.(fresh.length, args.now() - started);
+    args.onAccepted?.(fresh.length);
     return {
       nodeId: node,
       accepted: fresh.length,

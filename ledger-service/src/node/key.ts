@@ -61,12 +61,13 @@ export interface NodeIdentity {
 
 /**
  * Asks the chain who the key speaks for; throws NodeKeyError naming the first problem. Called
- * at start and whenever the batcher wants to know whether the key still may anchor.
+ * at start, and every NODE_KEY_CHECK_INTERVAL while the node runs (runtime/node.ts): while the
+ * key may not act, the intake acknowledges nothing.
  */
 export async function resolveNodeIdentity(provider: Provider, deployment: Deployment, address: string): Promise<NodeIdentity> {
   const hub = ProvenantHub__factory.connect(deployment.contracts.ProvenantHub.address, provider);
   const participants = ParticipantRegistry__factory.connect(deployment.contracts.ParticipantRegistry.address, provider);
-  const [hasRole, id] = await Promise.all([hub.hasRole(PLATFORM_NODE_ROLE, address), participants.participantOf(address)]);
+  const [hasRole, id, bound] = await Promise.all([hub.hasRole(PLATFORM_NODE_ROLE, address), participants.participantOf(address), hub.nodeOf(address)]);
   if (id === 0n) throw new NodeKeyError(`node key ${address} is not a signer key of any participant`);
   const p = await participants.participant(id);
   const kind = KIND_NAMES[Number(p.kind)] ?? String(p.kind);
@@ -76,5 +77,6 @@ export async function resolveNodeIdentity(provider: Provider, deployment: Deploy
   }
   if (status !== "Active") throw new NodeKeyError(`node key ${address} signs for participant ${id} (${p.name}), which is ${status}`);
   if (!hasRole) throw new NodeKeyError(`node key ${address} (participant ${id}, ${p.name}) does not hold PLATFORM_NODE`);
+  if (bound !== id) throw new NodeKeyError(`node key ${address} (participant ${id}, ${p.name}) is bound to node ${bound} in the hub, not ${id}`);
   return { nodeId: id, address, kind, name: p.name, registeredAt: Number(p.registeredAt) };
 }

@@ -134,6 +134,8 @@ export interface NodeStore {
   close(): Promise<void>;
   /** Synced batches written and the ops they held (benchmarks). */
   stats(): { commits: number; ops: number };
+  /** The write failure that stopped the store, if one did (nothing more is accepted). */
+  failure(): NodeStoreError | undefined;
 }
 
 /** A synced write failed: the store accepts nothing more (the process should restart). */
@@ -217,5 +219,6 @@ export async function openNodeStore(dir: string, initialFloor: number): Promise<
       await db.close();
     },
     stats: () => ({ commits, ops: opsWritten }),
+    failure: () => failed,
   };
 }

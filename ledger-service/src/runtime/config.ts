@@ -63,6 +63,8 @@ export const configSchema = z.object({
     .enum(["0", "1", "true", "false"], { error: 'STRICT_INTAKE must be "1" or "0"' })
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /** Seconds between the node's re-checks that its key may still act for the node (role, binding, participant status). */
+  NODE_KEY_CHECK_INTERVAL: int("NODE_KEY_CHECK_INTERVAL", 1, 86_400, 30),
   /** Seconds an anchor transaction may stay unmined before it is replaced with higher fees. */
   ANCHOR_REPLACE_AFTER: int("ANCHOR_REPLACE_AFTER", 5, 86_400, 120),
   LOG_LEVEL: z

@@ -63,8 +63,8 @@ FINALITY_DEPTH, FINALIZED_TAG, POLL_INTERVAL_MS, MAX_BLOCK_RANGE, RPC_TIMEOUT_MS
 
 Platform node (receipt intake; README "Platform nodes"): NODE_KEYSTORE + NODE_KEYSTORE_PASSWORD_FILE
 (or NODE_PRIVATE_KEY, development only), NODE_DATA_DIR (default <data-dir>/node), BATCH_MAX (4096),
-BATCH_MAX_AGE (60 s), STRICT_INTAKE (0), ANCHOR_REPLACE_AFTER (120 s). The embedded demo runs its
-platform node with the demo's dev key unless a node key is given.
+BATCH_MAX_AGE (60 s), STRICT_INTAKE (0), ANCHOR_REPLACE_AFTER (120 s), NODE_KEY_CHECK_INTERVAL (30 s).
+The embedded demo runs its platform node with the demo's dev key unless a node key is given.
 `;
 
 /** Keys a config file or the environment may set. */
@@ -82,6 +82,7 @@ const KEYS = [
 const SERVICE_KEYS = [
   "CONFIRMATIONS", "FINALITY_DEPTH", "FINALIZED_TAG", "POLL_INTERVAL_MS", "MAX_BLOCK_RANGE", "RPC_TIMEOUT_MS", "ARTIFACTS_DIR",
   "NODE_KEYSTORE", "NODE_KEYSTORE_PASSWORD_FILE", "NODE_PRIVATE_KEY", "NODE_DATA_DIR", "BATCH_MAX", "BATCH_MAX_AGE", "STRICT_INTAKE", "ANCHOR_REPLACE_AFTER",
+  "NODE_KEY_CHECK_INTERVAL",
 ] as const;
 
 const FLAGS: Record<string, (typeof KEYS)[number] | "CONFIG"> = {

@@ -11,7 +11,7 @@ import type { NodeApi } from "../api/server";
 import type { ViewReader } from "../store/types";
 import { createBatcher, type Batcher, type BatcherStatus } from "../node/batcher";
 import { createIntake } from "../node/intake";
-import { loadNodeKey, resolveNodeIdentity, type NodeIdentity } from "../node/key";
+import { NodeKeyError, loadNodeKey, resolveNodeIdentity, type NodeIdentity } from "../node/key";
 import { createReceiptReads } from "../node/receipts";
 import { openNodeStore, type NodeStore } from "../node/store";
 import { nodeDataDir } from "./config";
@@ -23,7 +23,15 @@ export interface PlatformNode {
   batcher: Batcher;
   store: NodeStore;
   /** For /health. */
-  status(): { nodeId: string; key: string; name: string; intake: { accepted: number; requests: number; strict: boolean }; batcher: BatcherStatus };
+  status(): {
+    nodeId: string;
+    key: string;
+    name: string;
+    /** Why the intake refuses receipts now (key no longer allowed, store failed, index behind), or null. */
+    intakeBlocked: string | null;
+    intake: { accepted: number; requests: number; strict: boolean };
+    batcher: BatcherStatus;
+  };
   stop(): Promise<void>;
 }
 
@@ -65,12 +73,38 @@ export async function startNode(common: Common, args: StartNodeArgs): Promise<Pl
     batchMaxAge: config.BATCH_MAX_AGE,
     replaceAfter: config.ANCHOR_REPLACE_AFTER,
     finalityDepth: config.FINALITY_DEPTH,
+    finalizedTag: config.FINALIZED_TAG === "auto",
+    startBlock: deployment.startBlock,
+    maxBlockRange: config.MAX_BLOCK_RANGE,
     logger: common.logger,
     now,
     pollMs: Math.min(1000, config.POLL_INTERVAL_MS),
   });
   let accepted = 0;
   let requests = 0;
+  // The key was allowed at start; the authority may revoke it, rebind it or suspend the node's
+  // participant at any time. Re-checked on an interval: while it may not act, nothing is
+  // acknowledged (the intake answers 503 naming why). An RPC fault keeps the last answer.
+  let keyProblem: string | null = null;
+  const checkKey = async () => {
+    try {
+      const now = await resolveNodeIdentity(provider, deployment, key.address);
+      if (now.nodeId !== identity.nodeId) throw new NodeKeyError(`node key ${key.address} now signs for participant ${now.nodeId}, not node ${identity.nodeId}`);
+      if (keyProblem !== null) log.info({ key: key.address }, "the node key may act again: intake resumed");
+      keyProblem = null;
+    } catch (err) {
+      if (!(err instanceof NodeKeyError)) return;
+      if (keyProblem !== err.message) log.error({ key: key.address, problem: err.message }, "the node key may no longer act: intake stopped");
+      keyProblem = err.message;
+    }
+  };
+  const keyWatch = setInterval(() => void checkKey(), config.NODE_KEY_CHECK_INTERVAL * 1000);
+  keyWatch.unref();
+  const blocked = (): string | null => {
+    const failed = store.failure();
+    if (failed) return `${failed.message}; restart the node`;
+    return keyProblem ?? args.notReady?.() ?? null;
+  };
   const intake = createIntake({
     store,
     reader: args.reader,
@@ -81,7 +115,7 @@ export async function startNode(common: Common, args: StartNodeArgs): Promise<Pl
     strict: config.STRICT_INTAKE,
     now,
     enqueue: (refs) => batcher.enqueue(refs),
-    notReady: args.notReady,
+    notReady: blocked,
     onAccepted: (n) => {
       accepted += n;
       requests++;
@@ -115,10 +149,12 @@ export async function startNode(common: Common, args: StartNodeArgs): Promise<Pl
       nodeId: identity.nodeId.toString(),
       key: key.address,
       name: identity.name,
+      intakeBlocked: blocked(),
       intake: { accepted, requests, strict: config.STRICT_INTAKE },
       batcher: batcher.status(),
     }),
     async stop() {
+      clearInterval(keyWatch);
       await batcher.stop();
       await store.close();
       provider.destroy();
