@@ -120,16 +120,19 @@ describe("platform node key at start and while running (C31)", function () {
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
+    const signIn = async (w: Wallet | ReturnType<typeof devWallet>): Promise<string> => {
+      const at = (route: string, body: unknown) => fetch(`${base}/api/v1/auth/${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const c = (await (await at("challenge", { address: w.address })).json()) as { message: string; nonce: string };
+      const t = (await (await at("token", { address: w.address, signature: await w.signMessage(c.message), nonce: c.nonce })).json()) as { token: string };
+      return t.token;
+    };
     const health = async () => (await (await fetch(`${base}/api/v1/health`)).json()) as { node: { intakeBlocked: string | null } };
 
     before(async () => {
       service = await startService(testCommon(env(nodeKey.privateKey, "running", { BATCH_MAX_AGE: "3600" })), { host: "127.0.0.1" });
       base = `http://127.0.0.1:${service.port}`;
       await waitFor("the index to catch up", () => service.indexer.health().status === "ok", 120_000);
-      const c = (await (await fetch(`${base}/api/v1/auth/challenge`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ address: nodeKey.address }) })).json()) as { message: string; nonce: string };
-      const signature = await nodeKey.signMessage(c.message);
-      const t = (await (await fetch(`${base}/api/v1/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ address: nodeKey.address, signature, nonce: c.nonce }) })).json()) as { token: string };
-      token = t.token;
+      token = await signIn(nodeKey);
     });
     after(async () => {
       await service?.stop();
@@ -155,6 +158,26 @@ describe("platform node key at start and while running (C31)", function () {
       await waitFor("the node to resume", async () => (await health()).node.intakeBlocked === null, 30_000);
       const again = await post(receipt());
       expect(again.status, JSON.stringify(again.body)).to.equal(200);
+    });
+
+    it("C31 an intake token stops working soon after its key is removed from the node's participant (403), without waiting for it to expire", async () => {
+      const { contracts, authority } = world;
+      const client = devWallet(10);
+      await (await contracts.participants.connect(authority).addSigner(nodeId, client.address)).wait();
+      const own = token;
+      token = await signIn(client);
+      try {
+        expect((await post(receipt())).status).to.equal(200);
+        await (await contracts.participants.connect(authority).removeSigner(nodeId, client.address)).wait();
+        const refused = await waitFor("the removed key to be refused", async () => {
+          const a = await post(receipt());
+          return a.status === 403 ? a : a.status === 200 ? undefined : expect.fail(JSON.stringify(a.body));
+        }, 30_000);
+        expect((refused.body.error as { message: string }).message).to.contain(`${client.address} is no longer an active signer key`);
+      } finally {
+        token = own;
+      }
+      expect((await post(receipt())).status).to.equal(200); // the node's own key is untouched
     });
   });
 });

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ViewReader } from "../store/types";
 import { createAuth, type AuthOptions, type HasRole, type IsIntakeClient } from "./auth";
-import { ApiError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
+import { ApiError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
 import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
@@ -117,6 +117,8 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
 }
 
 const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl"];
+/** How long an intake caller's key check is trusted before it is asked of the chain again. */
+const CLIENT_RECHECK_MS = 5_000;
 
 /**
  * POST /receipts, outside the public rate limit (callers hold an INTAKE token): JSON
@@ -127,11 +129,24 @@ function intakeRouter(node: NodeApi, auth: ReturnType<typeof createAuth>): expre
   const r = express.Router({ strict: false, caseSensitive: true });
   const json = express.json({ limit, strict: true, type: "application/json" });
   const text = express.text({ limit, type: NDJSON_TYPES });
+  // A token outlives a change of the node's signer keys; the caller is checked again at most
+  // CLIENT_RECHECK_MS after its last check (one eth_call), so a removed key loses access quickly.
+  const checked = new Map<string, { ok: boolean; at: number }>();
+  const stillClient = async (address: string): Promise<boolean> => {
+    const now = Date.now();
+    const c = checked.get(address);
+    if (c && now - c.at < CLIENT_RECHECK_MS) return c.ok;
+    const ok = await node.isIntakeClient(address);
+    if (checked.size > 10_000) checked.clear();
+    checked.set(address, { ok, at: now });
+    return ok;
+  };
   r.post(
     "/receipts",
-    (req: Request, _res: Response, next: NextFunction) => {
-      auth.verify(req.get("authorization"), "INTAKE");
+    async (req: Request, _res: Response, next: NextFunction) => {
+      const claims = auth.verify(req.get("authorization"), "INTAKE");
       if (!req.is(["application/json", ...NDJSON_TYPES])) throw new ApiError(415, "unsupported_media_type", "send application/json ({\"receipts\": [...]}) or application/x-ndjson (one receipt per line)");
+      if (!(await stillClient(claims.sub))) throw new ForbiddenError(`${claims.sub} is no longer an active signer key of this node's participant: sign in again with one`);
       next();
     },
     json,
