@@ -5,7 +5,8 @@
  * checks against the chain alone.
  */
 import { expect } from "chai";
-import { rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { JsonRpcProvider, Wallet, id as keccakText } from "ethers";
 import { devWallet } from "../../scripts/lib/demo";
@@ -21,7 +22,7 @@ import {
 } from "../../scripts/lib/receipts";
 import { processProof } from "../../scripts/lib/receipt-tree";
 import { startService, type Service } from "../../ledger-service/src/runtime/service";
-import { testCommon, tmpDir, waitFor } from "./follower.helpers";
+import { ROOT, testCommon, tmpDir, waitFor } from "./follower.helpers";
 import { DEMO_NODE_KEY_INDEX, DEMO_REGULATOR_KEY_INDEX, startDemoChain, type DemoChain } from "./helpers/demo-chain";
 
 type Json = Record<string, unknown>;
@@ -314,6 +315,73 @@ describe("platform node intake (C13 C14 C20 C31 C33)", function () {
       expect((p.body.error as Json).code).to.equal("pending");
       expect((await call("GET", `/receipts/${keccakText("never sent")}`)).status).to.equal(404);
       expect((await call("GET", "/receipts/0x12")).status).to.equal(400);
+    });
+  });
+
+  describe("provenant receipts (CLI)", () => {
+    const CLI = path.join(ROOT, "bin/provenant");
+    function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      return new Promise((resolve, reject) => {
+        const child = spawn(CLI, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, PROVENANT_API: base }, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.on("error", reject);
+        child.on("exit", (code) => resolve({ code, stdout, stderr }));
+      });
+    }
+
+    it("C31 submit sends a file in chunks, stops at a refused chunk naming its lines, and resumes after the fix; status and proof follow the receipt to a verified proof", async () => {
+      const rs = Array.from({ length: 25 }, () => receipt());
+      const lines = rs.map((r) => JSON.stringify(json(r)));
+      const broken = [...lines];
+      broken[20] = JSON.stringify({ ...json(rs[20]), recordCount: "many" });
+      const file = path.join(dir, "uses.ndjson");
+      writeFileSync(file, broken.join("\n") + "\n");
+      const key = ["--key", nodeKey.privateKey];
+
+      const first = await cli(["receipts", "submit", file, ...key, "--chunk", "10"]);
+      expect(first.code, first.stderr).to.equal(1);
+      expect(first.stderr).to.contain("request of lines 21–25 refused");
+      expect(first.stderr).to.contain("recordCount");
+      expect((JSON.parse(readFileSync(`${file}.progress.json`, "utf8")) as { lines: number }).lines).to.equal(20);
+      expect((await call("GET", `/receipts/${rs[19].id}`)).status).to.equal(200);
+      expect((await call("GET", `/receipts/${rs[21].id}`)).status, "nothing of the refused chunk is stored").to.equal(404);
+
+      writeFileSync(file, lines.join("\n") + "\n"); // same length: line 21 fixed in place
+      const second = await cli(["receipts", "submit", file, ...key, "--chunk", "10", "--json"]);
+      expect(second.code, second.stderr).to.equal(0);
+      expect(second.stderr).to.contain("resuming");
+      expect(JSON.parse(second.stdout)).to.include({ receipts: 25, accepted: 25, duplicates: 0 });
+      const acks = readFileSync(`${file}.acks.ndjson`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { id: string; status: string });
+      expect(acks.map((a) => a.id)).to.deep.equal(rs.map((r) => r.id));
+      // More uses appended later: a rerun sends only the new lines.
+      const late = receipt();
+      writeFileSync(file, [...lines, JSON.stringify(json(late))].join("\n") + "\n");
+      const third = await cli(["receipts", "submit", file, ...key, "--json"]);
+      expect(third.code, third.stderr).to.equal(0);
+      expect(third.stderr).to.contain("resuming");
+      expect(JSON.parse(third.stdout)).to.include({ receipts: 26, accepted: 26 });
+      expect(readFileSync(`${file}.acks.ndjson`, "utf8").trim().split("\n")).to.have.length(26);
+
+      const status = await waitFor("the receipt anchored", async () => {
+        const s = await cli(["receipts", "status", rs[0].id, "--json"]);
+        const b = JSON.parse(s.stdout) as { status: string };
+        return b.status === "pending" ? undefined : b;
+      }, 60_000);
+      expect(status.status).to.be.oneOf(["anchored", "final"]);
+      const out = path.join(dir, "proof.json");
+      const proof = await cli(["receipts", "proof", rs[0].id, "--out", out]);
+      expect(proof.code, proof.stderr).to.equal(0);
+      const verified = await cli(["verify-receipt", out, "--rpc", chain.anvil.url, "--deployment", chain.deploymentFile]);
+      expect(verified.code, verified.stdout).to.equal(0);
+      expect(verified.stdout).to.match(/✓ acknowledgement/);
+
+      const bad = await cli(["receipts", "status", "0x12"]);
+      expect(bad.code).to.equal(2);
+      const unknown = await cli(["receipts", "status", keccakText("never sent")]);
+      expect(unknown.code).to.equal(1);
     });
   });
 });

@@ -38,7 +38,7 @@ Common options:
   --json              print the API's JSON instead of text
   -h, --help          help of a command (provenant <command> --help)
 
-Exit codes: 0 ok, 1 failure, 2 usage, 3 verify-receipt: acknowledged but not anchored past its window.`,
+Exit codes: 0 ok, 1 failure, 2 usage; verify-receipt also 3 (evidence of omission) and 4 (unresolved).`,
   status: `Usage: provenant status [--api URL] [--json]
 
 Prints the service health (index head, lag, last error) and how many participants,
@@ -84,6 +84,8 @@ file), 3 evidence of omission (acknowledged, window over, no batch of the node c
 };
 
 export class CliError extends Error {
+  /** The API's error details, when the error is an API answer (field errors, conflicts). */
+  details?: unknown;
   constructor(
     message: string,
     readonly exitCode: 1 | 2,
@@ -142,8 +144,10 @@ async function request(base: string, route: string, init: RequestInit = {}): Pro
     throw new CliError(`${base}/api/v1${route} answered ${res.status} with a body that is not JSON; is --api a Provenant service?`, 1);
   }
   if (!res.ok) {
-    const e = (body as { error?: { message?: string } }).error;
-    throw new CliError(`${route}: ${res.status} ${e?.message ?? res.statusText}`, 1);
+    const e = (body as { error?: { message?: string; details?: unknown } }).error;
+    const err = new CliError(`${route}: ${res.status} ${e?.message ?? res.statusText}`, 1);
+    err.details = e?.details;
+    throw err;
   }
   return body;
 }

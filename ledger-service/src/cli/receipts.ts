@@ -9,6 +9,7 @@
  *   status <id>           pending, anchored or final, with the batch and transaction
  *   proof <id>            the provenant-receipt-proof/1 file of an anchored receipt
  */
+import { createHash, type Hash } from "node:crypto";
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from "node:fs";
 import { Wallet } from "ethers";
 
@@ -63,6 +64,8 @@ interface Progress {
   size: number;
   /** Bytes of the file acknowledged so far (whole lines). */
   offset: number;
+  /** SHA-256 of those bytes: a resume continues only if the part already sent is unchanged. */
+  prefixSha256: string;
   lines: number;
   accepted: number;
   duplicates: number;
@@ -105,6 +108,37 @@ function readLines(fd: number, offset: number, max: number, size: number): { lin
     pending = Buffer.concat([pending, buf.subarray(0, n)]);
   }
 }
+
+/**
+ * The node's reasons for refusing a request, one line each, numbered by line of the file: field
+ * errors ({receipts: [{index, errors}]}), conflicts and rule breaches ([{index, ...}]).
+ */
+function refusalLines(details: unknown, firstLine: number): string {
+  const items = Array.isArray(details) ? details : Array.isArray((details as { receipts?: unknown })?.receipts) ? (details as { receipts: unknown[] }).receipts : [];
+  const out: string[] = [];
+  for (const raw of items.slice(0, 20)) {
+    const d = raw as { index?: number; errors?: { path: string; message: string }[]; flags?: { rule: string }[]; acknowledgedLeaf?: string };
+    const at = typeof d.index === "number" ? `line ${firstLine + d.index}` : "a receipt";
+    if (d.errors) for (const e of d.errors) out.push(`${at}: ${e.path || "(receipt)"}: ${e.message}`);
+    else if (d.flags) out.push(`${at}: breaks ${d.flags.map((f) => f.rule).join(", ")}`);
+    else if (d.acknowledgedLeaf) out.push(`${at}: its id was acknowledged with other contents`);
+  }
+  if (items.length > 20) out.push(`… and ${items.length - 20} more`);
+  return out.length === 0 ? "" : `\n  ${out.join("\n  ")}\n`;
+}
+
+/** Feeds bytes [from, to) of the file into `h`. */
+function hashInto(h: Hash, fd: number, from: number, to: number): Hash {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (let pos = from; pos < to; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
+    if (n === 0) break;
+    h.update(buf.subarray(0, n));
+    pos += n;
+  }
+  return h;
+}
+const hashRange = (fd: number, from: number, to: number): Hash => hashInto(createHash("sha256"), fd, from, to);
 
 export async function receiptsCli(
   deps: ReceiptsCliDeps,
@@ -159,12 +193,23 @@ export async function receiptsCli(
     const size = fstatSync(fd).size;
     const progressFile = `${file}.progress.json`;
     const acksFile = `${file}.acks.ndjson`;
-    let progress: Progress = { file, size, offset: 0, lines: 0, accepted: 0, duplicates: 0, flagged: 0 };
+    const fresh = (): Progress => ({ file, size, offset: 0, prefixSha256: createHash("sha256").digest("hex"), lines: 0, accepted: 0, duplicates: 0, flagged: 0 });
+    let progress = fresh();
+    let prefix: Hash = createHash("sha256");
     if (existsSync(progressFile)) {
-      const saved = JSON.parse(readFileSync(progressFile, "utf8")) as Progress;
-      if (saved.size <= size && saved.offset <= size) {
+      let saved: Progress | undefined;
+      try {
+        saved = JSON.parse(readFileSync(progressFile, "utf8")) as Progress;
+      } catch {
+        saved = undefined;
+      }
+      const h = saved && typeof saved.offset === "number" && saved.offset <= size ? hashRange(fd, 0, saved.offset) : undefined;
+      if (saved && h && h.copy().digest("hex") === saved.prefixSha256) {
         progress = { ...saved, size };
+        prefix = h;
         if (progress.offset > 0) io.err(`resuming ${file} at line ${progress.lines + 1} (${progressFile})`);
+      } else {
+        io.err(`${progressFile} does not match the start of ${file} (changed before the resume point): sending it from the first line; receipts already acknowledged answer as duplicates`);
       }
     }
     const token = await signIn(deps, base, wallet);
@@ -203,12 +248,15 @@ export async function receiptsCli(
         })) as typeof answer;
       } catch (err) {
         if (io.isTty) process.stderr.write("\n");
-        throw deps.failure(`request of lines ${progress.lines + 1}–${progress.lines + lines.length} refused: ${(err as Error).message} (fix the file and run again to resume)`);
+        const reasons = refusalLines((err as { details?: unknown }).details, progress.lines + 1);
+        throw deps.failure(`request of lines ${progress.lines + 1}–${progress.lines + lines.length} refused: ${(err as Error).message}${reasons} (fix the file and run again to resume)`);
       }
       appendFileSync(
         acksFile,
         answer.receipts.map((r) => JSON.stringify({ id: r.id, leaf: r.leaf, status: r.status, acknowledgement: answer.acknowledgements[r.acknowledgement], path: r.path, flags: r.flags })).join("\n") + "\n",
       );
+      hashInto(prefix, fd, progress.offset, next);
+      progress.prefixSha256 = prefix.copy().digest("hex");
       progress.offset = next;
       progress.lines += lines.length;
       progress.accepted += answer.accepted;
