@@ -12,8 +12,8 @@ import path from "node:path";
 import { JsonRpcProvider, id as keccakText, type Wallet } from "ethers";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
 import { devWallet } from "../../scripts/lib/demo";
-import { pseudonymousConsumer, purposeDigest, receiptLeaf, receiptToJson, type Receipt } from "../../scripts/lib/receipts";
-import { processProof } from "../../scripts/lib/receipt-tree";
+import { parseReceipt, pseudonymousConsumer, purposeDigest, receiptLeaf, receiptToJson, type Receipt } from "../../scripts/lib/receipts";
+import { merkleTree, processProof } from "../../scripts/lib/receipt-tree";
 import { ReceiptAnchor__factory } from "../../typechain-types";
 import { KEY, openNodeStore, type BatchEntry, type ReceiptEntry } from "../../ledger-service/src/node/store";
 import { ROOT, deployTestWorld, sleep, startAnvil, tmpDir, waitFor, type Anvil, type TestWorld } from "./follower.helpers";
@@ -193,6 +193,7 @@ describe("platform node under kill -9 (C31 C22)", function () {
     const store = await openNodeStore(path.join(dir, "node"), 0);
     try {
       const inBatches = new Map<string, number>();
+      const leafInBatch = new Map<string, string>();
       let sequences = 0;
       for await (const [, b] of store.range<BatchEntry>("b:")) {
         sequences++;
@@ -204,6 +205,9 @@ describe("platform node under kill -9 (C31 C22)", function () {
           inBatches.set(id, b.sequence);
         }
         expect((await anchor.rootOf(nodeId, BigInt(b.sequence))).toLowerCase()).to.equal(b.root.toLowerCase());
+        // The batch's leaves rebuild the anchored root, so every receipt in it has a proof the chain accepts.
+        expect(merkleTree(b.leaves).root, `batch ${b.sequence} leaves`).to.equal(b.root);
+        b.ids.forEach((id, i) => leafInBatch.set(id, b.leaves[i]));
       }
       expect(await anchor.lastSequence(nodeId)).to.equal(BigInt(sequences));
       let stored = 0;
@@ -215,6 +219,8 @@ describe("platform node under kill -9 (C31 C22)", function () {
       for (const [id, leaf] of acked) {
         const e = await store.get<ReceiptEntry>(KEY.receipt(id));
         expect(e?.leaf, `acknowledged receipt ${id} lost`).to.equal(leaf);
+        expect(leafInBatch.get(id), `acknowledged receipt ${id} anchored with another leaf`).to.equal(leaf);
+        expect(receiptLeaf(parseReceipt(e!.receipt)), `stored receipt ${id} hashes to its leaf`).to.equal(leaf);
       }
     } finally {
       await store.close();

@@ -208,6 +208,14 @@ describe("platform node intake (C13 C14 C20 C31 C33)", function () {
         ["fee", { chargingBasis: "PublicInterestFree", fee: "100" }],
         ["resourceIds", { productId: "0", resourceIds: ["3", "2"] }],
         ["name", { name: "a person's name" }],
+        ["authorizationId", { authorizationId: "0" }],
+        ["scenarioId", { scenarioId: 1.5 }],
+        ["productId", { productId: "18446744073709551616" }],
+        ["purpose", { purpose: "企业信用评估" }],
+        ["recordCount", { recordCount: -3 }],
+        ["requestDigest", { requestDigest: `0x${"0".repeat(64)}` }],
+        ["resultDigest", { resultDigest: 42 }],
+        ["chargingBasis", { chargingBasis: null }],
       ];
       for (const [field, change] of bad) {
         const a = await post([json(good), { ...json(receipt()), ...change }]);
@@ -241,6 +249,18 @@ describe("platform node intake (C13 C14 C20 C31 C33)", function () {
       expect(big.status).to.equal(413);
       const broken = await call("POST", "/receipts", "{not json}\n", { "content-type": "application/x-ndjson", authorization: `Bearer ${nodeToken}` });
       expect(broken.status).to.equal(400);
+      // A body over the 32 MB limit is refused before it is parsed.
+      const line = JSON.stringify(one) + "\n";
+      const huge = await call("POST", "/receipts", line.repeat(Math.ceil((33 * 2 ** 20) / line.length)), { "content-type": "application/x-ndjson", authorization: `Bearer ${nodeToken}` });
+      expect(huge.status).to.equal(413);
+      expect((huge.body.error as Json).code).to.equal("payload_too_large");
+      expect((await call("GET", `/receipts/${one.id as string}`)).status).to.equal(404);
+      // A receipt missing a field names it.
+      const { id: _missing, ...noId } = json(receipt());
+      void _missing;
+      const missing = await post([noId]);
+      expect(missing.status).to.equal(400);
+      expect(JSON.stringify(missing.body)).to.contain('"path":"id"');
     });
   });
 
@@ -255,6 +275,28 @@ describe("platform node intake (C13 C14 C20 C31 C33)", function () {
       const uses = alerts.body.usesOutsideRules as { receiptId: string; rule: string; clause: string; nodeId: string }[];
       const mine = uses.filter((u) => u.receiptId === r.id);
       expect(mine.map((u) => [u.rule, u.clause, u.nodeId])).to.deep.equal([["resource-outside-scenario", "C14", nodeId.toString()]]);
+    });
+
+    it("C31 the regulator pages through every flagged use, newest first, with nothing repeated or skipped", async () => {
+      const rs = [0, 1, 2].map(() => receipt({ productId: 0n, resourceIds: [BigInt(chain.summary.resources.busArrivals)] }));
+      expect((await post(rs.map(json))).status).to.equal(200);
+      const auth = { authorization: `Bearer ${regulatorToken}` };
+      const first = await call("GET", "/regulator/alerts?limit=1", undefined, auth);
+      expect((first.body.usesOutsideRules as unknown[]).length).to.equal(1);
+      const seen: string[] = [];
+      let next = first.body.usesOutsideRulesNext as string | null;
+      const keyOf = (u: { receiptId: string; rule: string }) => `${u.receiptId}:${u.rule}`;
+      seen.push(...(first.body.usesOutsideRules as { receiptId: string; rule: string }[]).map(keyOf));
+      while (next !== null) {
+        const page = await call("GET", `/regulator/uses-outside-rules?limit=2&after=${encodeURIComponent(next)}`, undefined, auth);
+        expect(page.status, JSON.stringify(page.body)).to.equal(200);
+        seen.push(...(page.body.items as { receiptId: string; rule: string }[]).map(keyOf));
+        next = page.body.next as string | null;
+      }
+      expect(new Set(seen).size).to.equal(seen.length);
+      for (const r of rs) expect(seen).to.include(`${r.id}:resource-outside-scenario`);
+      expect((await call("GET", "/regulator/uses-outside-rules")).status).to.equal(401);
+      expect((await call("GET", "/regulator/uses-outside-rules?after=%27;drop", undefined, auth)).status).to.equal(400);
     });
 
     it("C24 a use under a suspended authorization is flagged", async () => {

@@ -68,6 +68,10 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
           handle: () => undefined,
         }),
         route({ method: "get", path: "/receipts/:id", operationId: "getReceipt", summary: "A receipt's state: pending, anchored or final, with its batch and transaction", tag: "node", params: s.receiptIdParams, handle: ({ params }) => node.status(params.id) }),
+        route({
+          method: "get", path: "/regulator/uses-outside-rules", operationId: "regulatorUsesOutsideRules", summary: "C31: every use this node recorded that broke a rule, newest first, paged", tag: "regulator", regulator: true, query: s.pageQuery,
+          handle: ({ query }) => node.flags(query.limit ?? DEFAULT_LIMIT, query.after),
+        }),
         route({ method: "get", path: "/receipts/:id/proof", operationId: "getReceiptProof", summary: "The provenant-receipt-proof/1 file of an anchored receipt (409 while pending)", tag: "node", params: s.receiptIdParams, handle: ({ params }) => node.proof(params.id) }),
       ]
     : [];
@@ -122,7 +126,9 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
         const alerts = await q.alerts(now, query.days ?? 30, query.limit ?? DEFAULT_LIMIT);
         if (!node) return alerts;
         // C31: uses this node recorded that broke a rule (receipt id, node, rule, clause, proof link).
-        return { ...alerts, usesOutsideRules: (await node.flags(query.limit ?? DEFAULT_LIMIT)).items };
+        // The rest page by page from /regulator/uses-outside-rules?after=<usesOutsideRulesNext>.
+        const uses = await node.flags(query.limit ?? DEFAULT_LIMIT);
+        return { ...alerts, usesOutsideRules: uses.items, usesOutsideRulesNext: uses.next };
       },
     }),
     route({
