@@ -256,7 +256,9 @@ export function createBatcher(args: BatcherArgs): Batcher {
       const raised = (p * 13n) / 10n + 1n;
       return raised > v ? raised : v;
     };
-    const gasLimit = ((await wallet.estimateGas({ ...populated, nonce })) * 12n) / 10n;
+    // A replacement keeps the first transaction's gas limit: the RPC estimates against its pending
+    // state, where the stuck transaction already took this sequence, so an estimate would revert.
+    const gasLimit = replace && b.tx?.gasLimit ? BigInt(b.tx.gasLimit) : ((await wallet.estimateGas({ ...populated, nonce })) * 12n) / 10n;
     const network = await provider.getNetwork();
     const tx: Parameters<Wallet["signTransaction"]>[0] = {
       ...populated,
@@ -273,6 +275,7 @@ export function createBatcher(args: BatcherArgs): Batcher {
     b.tx = {
       hash: parsed.hash!,
       nonce,
+      gasLimit: gasLimit.toString(),
       sentAt: args.now(),
       maxFeePerGas: parsed.maxFeePerGas?.toString() ?? null,
       maxPriorityFeePerGas: parsed.maxPriorityFeePerGas?.toString() ?? null,

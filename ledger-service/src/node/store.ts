@@ -88,7 +88,7 @@ export interface BatchEntry {
   sealedAt: number;
   state: BatchState;
   /** The last transaction sent for it (replacements keep the nonce). */
-  tx: { hash: string; nonce: number; sentAt: number; maxFeePerGas: string | null; maxPriorityFeePerGas: string | null; gasPrice: string | null } | null;
+  tx: { hash: string; nonce: number; gasLimit?: string; sentAt: number; maxFeePerGas: string | null; maxPriorityFeePerGas: string | null; gasPrice: string | null } | null;
   /** Where the chain holds it, once mined. */
   anchor: { txHash: string; blockNumber: number; blockHash: string; gasUsed: string } | null;
 }
