@@ -857,8 +857,10 @@ export async function verifyReceiptFile(
     if (recovered === undefined || recovered !== f.signature.signer) {
       add("signature", false, `the signature is not ${f.signature.signer}'s over this receipt${recovered ? ` (it recovers to ${recovered})` : ""}`);
     } else {
-      // The node's signer keys are its node keys (the registry binds them in the hub), at the receipt's time.
-      const b = await boundAt(recovered, nodeOfFile.toString(), receipt.timestamp);
+      // The node's signer keys are its node keys (the registry binds them in the hub). A signature
+      // carries no time of its own: a key bound now, or bound when the use happened, may have made it.
+      const node = nodeOfFile.toString();
+      const b = (await hub.nodeOf(recovered)).toString() === node ? { bound: true, detail: `a node key of node ${node}` } : await boundAt(recovered, node, receipt.timestamp);
       add("signature", b.bound, `signed by ${recovered}, ${b.detail}`);
     }
   }

@@ -576,7 +576,7 @@ describe("ReceiptAnchor", () => {
     const foreign = await signReceipt(w.signers.operatorB, r, p.chainId, p.anchorAddress);
     const bad = await verifyReceiptFile({ ...file, signature: foreign }, ethers.provider);
     expect(bad.checks.find((c) => c.name === "signature")).to.include({ status: "fail" });
-    expect(bad.checks.find((c) => c.name === "signature")?.detail).to.match(/not a signer key of participant/);
+    expect(bad.checks.find((c) => c.name === "signature")?.detail).to.match(/not a node key of node/);
     // A signature claimed for one key but made by another.
     const forged = await verifyReceiptFile({ ...file, signature: { ...foreign, signer: p.opNode.address } }, ethers.provider);
     expect(forged.checks.find((c) => c.name === "signature")?.status).to.equal("fail");
