@@ -56,7 +56,8 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
         // Ensure that the name is present and bounded.
         uint256 nameLength = bytes(name).length;
         if (nameLength == 0 || nameLength > MAX_NAME_BYTES) revert ParticipantRegistryInvalidName(nameLength);
-        // Ensure that the credit code is a valid organization code, registered once.
+        // Ensure that the credit code is a valid organization code, not a person's ID number, registered once.
+        if (isResidentIdNumber(creditCode)) revert ParticipantRegistryPersonalIdNumber();
         if (!isValidCreditCode(creditCode)) revert ParticipantRegistryInvalidCreditCode(creditCode);
         bytes32 codeHash = keccak256(bytes(creditCode));
         uint64 existing = _idByCreditCode[codeHash];
@@ -275,12 +276,14 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
 
     /**
      * @notice True when `code` is an 18-character unified social credit code whose last character
-     * is the GB 32100-2015 check character of the first seventeen.
-     * @dev C34: a personal ID number (18 digits with a different check) almost never passes.
+     * is the GB 32100-2015 check character of the first seventeen, and not also a well-formed
+     * resident ID number.
+     * @dev C34 (001 第二十条, 003 第三十二条): about 3% of resident ID numbers pass the credit-code
+     * check by chance; they are refused all the same, since a person's number must never be stored.
      */
     function isValidCreditCode(string calldata code) public pure returns (bool) {
         bytes calldata b = bytes(code);
-        if (b.length != 18) return false;
+        if (b.length != 18 || isResidentIdNumber(code)) return false;
         uint256 sum = 0;
         uint256 weight = 1;
         for (uint256 i = 0; i < 17; ++i) {
@@ -292,6 +295,40 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
         uint256 check = (31 - (sum % 31)) % 31;
         (bool okLast, uint256 last) = _usccValue(b[17]);
         return okLast && last == check;
+    }
+
+    /**
+     * @notice True when `code` is a well-formed 18-digit resident ID number (GB 11643-1999):
+     * seventeen digits whose 7th to 14th form a real date (years 1800 to 2199), then the ISO 7064
+     * MOD 11-2 check character (a digit or X).
+     * @dev C34: personal data, refused as a credit code.
+     */
+    function isResidentIdNumber(string calldata code) public pure returns (bool) {
+        bytes calldata b = bytes(code);
+        if (b.length != 18) return false;
+        uint256 sum = 0;
+        uint256 weight = 1; // 2^(17 - i) mod 11, from i = 16 down
+        uint256[17] memory digits;
+        for (uint256 i = 0; i < 17; ++i) {
+            uint8 c = uint8(b[i]);
+            if (c < 0x30 || c > 0x39) return false;
+            digits[i] = c - 0x30;
+        }
+        for (uint256 i = 17; i > 0; --i) {
+            weight = (weight * 2) % 11;
+            sum += digits[i - 1] * weight;
+        }
+        uint256 check = (12 - (sum % 11)) % 11;
+        uint8 last = uint8(b[17]);
+        if (check == 10 ? last != 0x58 : last != 0x30 + check) return false;
+        uint256 year = digits[6] * 1000 + digits[7] * 100 + digits[8] * 10 + digits[9];
+        uint256 month = digits[10] * 10 + digits[11];
+        uint256 day = digits[12] * 10 + digits[13];
+        if (year < 1800 || year > 2199 || month == 0 || month > 12 || day == 0) return false;
+        uint256 daysIn = month == 2
+            ? ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28)
+            : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
+        return day <= daysIn;
     }
 
     // ===== HELPERS =====

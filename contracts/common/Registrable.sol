@@ -4,7 +4,13 @@ pragma solidity 0.8.28;
 import {IRegistrable} from "../interfaces/IRegistrable.sol";
 import {HubConsumer} from "./HubConsumer.sol";
 import {DateMath} from "./DateMath.sol";
-import {DATA_AUTHORITY, REGISTRATION_VALIDITY_YEARS, RegistrationKind, RegistrationStep} from "./Types.sol";
+import {
+    DATA_AUTHORITY,
+    REGISTRATION_RENEWAL_WINDOW,
+    REGISTRATION_VALIDITY_YEARS,
+    RegistrationKind,
+    RegistrationStep
+} from "./Types.sol";
 
 /**
  * @title Registrable
@@ -43,6 +49,10 @@ abstract contract Registrable is HubConsumer, IRegistrable {
         bool live = rec.code != bytes32(0) && !rec.deregistered;
         if (kind == RegistrationKind.None || (kind == RegistrationKind.Initial) == live) {
             revert RegistrableInvalidKind(subjectId, kind);
+        }
+        // Ensure that renewals do not stack: one period at a time, near its end (C36).
+        if (kind == RegistrationKind.Renewal && rec.validUntil > _now() + REGISTRATION_RENEWAL_WINDOW) {
+            revert RegistrableRenewalTooEarly(subjectId, rec.validUntil - REGISTRATION_RENEWAL_WINDOW);
         }
         applicationId = ++_applicationCount;
         _applications[applicationId] = RegistrationApplication({

@@ -45,6 +45,9 @@ bytes32 constant RECEIPT_ANCHOR = keccak256("ReceiptAnchor");
 uint8 constant NATIONAL_MAX_TERM_YEARS = 5;
 /// @dev 《公共数据资源登记管理暂行办法》(2025): a registration code is valid for 3 years (C36).
 uint8 constant REGISTRATION_VALIDITY_YEARS = 3;
+/// @dev C36: a renewal may be applied for only in the last 90 days of validity (or after it
+/// lapsed), so renewals extend one period at a time and never stack.
+uint64 constant REGISTRATION_RENEWAL_WINDOW = 90 days;
 /// @dev Sentinel for "no id" (ids start at 1).
 uint64 constant NO_ID = 0;
 

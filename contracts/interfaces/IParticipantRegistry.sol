@@ -78,6 +78,9 @@ interface IParticipantRegistry {
     error ParticipantRegistryInvalidKind(ParticipantKind kind);
     error ParticipantRegistryInvalidName(uint256 length);
     error ParticipantRegistryInvalidCreditCode(string creditCode);
+    /// @notice The code is a well-formed resident ID number (GB 11643): personal data, refused (C34).
+    /// @dev It carries no argument, so the number is not repeated in the revert data.
+    error ParticipantRegistryPersonalIdNumber();
     error ParticipantRegistryDuplicateCreditCode(string creditCode, uint64 existingId);
     error ParticipantRegistryZeroSigner();
     error ParticipantRegistrySignerTaken(address signer, uint64 participantId);

@@ -66,6 +66,8 @@ interface IRegistrable {
     error RegistrableInvalidCode(bytes32 code);
     error RegistrableCodeTaken(bytes32 code, uint64 subjectId);
     error RegistrableZeroHash();
+    /// @notice A renewal opens `opensAt`, the last REGISTRATION_RENEWAL_WINDOW of the validity (C36).
+    error RegistrableRenewalTooEarly(uint64 subjectId, uint64 opensAt);
 
     /// @notice Files a registration application for `subjectId`. The subject's holder only.
     /// @dev C36; 002 第十七条.

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { h, RegKind } from "../helpers/fixture";
+import { DAY, h, RegKind } from "../helpers/fixture";
 import {
   deployChain,
   proposeScenario,
@@ -337,16 +337,20 @@ describe("ProductRegistry", () => {
     expect(await w.products.isRegistered(id, await now())).to.equal(false);
   });
 
-  it("C36 product deregistration makes a listed product unusable; a renewal keeps it usable", async () => {
+  it("C36 product deregistration makes a listed product unusable; a renewal near the end extends its registration", async () => {
     const p = await loadFixture(deployProducts);
     const { w } = p;
+    const gone = await listedProduct(w, { scenarioId: p.opScenario, resourceIds: [p.r[0]] });
+    expect(await w.products.isUsable(gone, await now())).to.equal(true);
+    await issueProductCode(w, w.signers.operatorA, gone, RegKind.Deregistration);
+    expect(await w.products.isUsable(gone, await now())).to.equal(false);
+
     const id = await listedProduct(w, { scenarioId: p.opScenario, resourceIds: [p.r[0]] });
     const before = (await w.products.registrationOf(id)).validUntil;
+    await time.increaseTo(before - BigInt(30 * DAY)); // a renewal opens in the last 90 days
     await issueProductCode(w, w.signers.operatorA, id, RegKind.Renewal);
     expect((await w.products.registrationOf(id)).validUntil).to.be.greaterThan(before);
-    expect(await w.products.isUsable(id, await now())).to.equal(true);
-    await issueProductCode(w, w.signers.operatorA, id, RegKind.Deregistration);
-    expect(await w.products.isUsable(id, await now())).to.equal(false);
+    expect(await w.products.isRegistered(id, before + BigInt(DAY))).to.equal(true); // past the first period
   });
 
   // ===== C19: registration, certificates, release, delisting recorded =====

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployWorld, h, Kind, ROLE, DAY, nextCreditCode, type World } from "../../helpers/fixture";
 import { expectRefused } from "../../helpers/state";
-import { creditCodeCheck, isValidCreditCode, makeCreditCode } from "../../../scripts/lib/creditCode";
+import { creditCodeCheck, isResidentIdNumber, isValidCreditCode, makeCreditCode } from "../../../scripts/lib/creditCode";
 
 /** ParticipantStatus. */
 const PStatus = { None: 0, Active: 1, Suspended: 2, Exited: 3 } as const;
@@ -79,14 +79,57 @@ describe("foundation: ParticipantRegistry and ProvenantHub", () => {
   });
 
   describe("C34 organizations only, no personal data", () => {
-    it("C34 refuses a personal ID number in place of a credit code", async () => {
+    it("C34 refuses a personal ID number in place of a credit code, saying so without repeating it", async () => {
       const w = await loadFixture(deployWorld);
       const P = w.participants.connect(w.signers.authority);
-      for (const personal of ["11010519491231002X", "110105194912310029", "440301199001011234"]) {
+      // The last passes the credit-code check by chance (about 3% of ID numbers do).
+      for (const personal of ["11010519491231002X", "440301199001011234", "441202197408183196"]) {
+        expect(isResidentIdNumber(personal), personal).to.equal(true);
         expect(isValidCreditCode(personal)).to.equal(false);
         expect(await w.participants.isValidCreditCode(personal)).to.equal(false);
-        await expectRefused(w, () => P.register(Kind.Developer, "个人", personal, h("p"), [w.signers.outsider.address]), w.participants, "ParticipantRegistryInvalidCreditCode", [personal]);
+        expect(await w.participants.isResidentIdNumber(personal)).to.equal(true);
+        await expectRefused(w, () => P.register(Kind.Developer, "个人", personal, h("p"), [w.signers.outsider.address]), w.participants, "ParticipantRegistryPersonalIdNumber", []);
       }
+      expect(creditCodeCheck("44120219740818319")).to.equal("6"); // it would pass the GB 32100 check alone
+    });
+
+    it("C34 every well-formed resident ID number is refused, on chain and off, and organization codes still pass (property)", async () => {
+      const w = await loadFixture(deployWorld);
+      const residentId = fc
+        .record({
+          region: fc.integer({ min: 110000, max: 659999 }),
+          birth: fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }),
+          serial: fc.integer({ min: 0, max: 999 }),
+        })
+        .map(({ region, birth, serial }) => {
+          const ymd = birth.toISOString().slice(0, 10).replaceAll("-", "");
+          const first17 = `${region}${ymd}${String(serial).padStart(3, "0")}`;
+          let sum = 0;
+          for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (2 ** (17 - i) % 11);
+          const check = (12 - (sum % 11)) % 11;
+          return first17 + (check === 10 ? "X" : String(check));
+        });
+      fc.assert(fc.property(residentId, (id) => isResidentIdNumber(id) && !isValidCreditCode(id)), { numRuns: 20_000 });
+      await fc.assert(
+        fc.asyncProperty(residentId, async (id) => {
+          expect(await w.participants.isResidentIdNumber(id), id).to.equal(true);
+          expect(await w.participants.isValidCreditCode(id), id).to.equal(false);
+        }),
+        { numRuns: 150 },
+      );
+      // Organization codes in the real format: chain and script agree, and none is taken for a person.
+      const orgCode = fc.record({ serial: fc.integer({ min: 1, max: 2 ** 40 }), category: fc.constantFrom("1" as const, "9" as const) }).map(({ serial, category }) => makeCreditCode(serial, category));
+      await fc.assert(
+        fc.asyncProperty(orgCode, async (code) => {
+          expect(isValidCreditCode(code), code).to.equal(true);
+          expect(await w.participants.isValidCreditCode(code), code).to.equal(true);
+        }),
+        { numRuns: 100 },
+      );
+      // One wrong check digit or an impossible date is no ID number.
+      expect(isResidentIdNumber("110105194912310021")).to.equal(false);
+      expect(isResidentIdNumber("110105194902300020")).to.equal(false); // 30 February
+      expect(await w.participants.isResidentIdNumber("110105194902300020")).to.equal(false);
     });
 
     it("C34 refuses malformed codes: wrong length, characters outside GB 32100, wrong check character", async () => {
@@ -148,13 +191,14 @@ describe("foundation: ParticipantRegistry and ProvenantHub", () => {
       expect([...strings].sort()).to.deep.equal(["code", "creditCode", "field", "name", "reason"]);
       const personal = /person|people|individual|citizen|idcard|idnumber|passport|phone|mobile|email|birth|gender/i;
       expect([...names].filter((n) => personal.test(n))).to.deep.equal([]);
-      // The only string input that is not an error reason is the organization name of register().
+      // The only string inputs that are not error reasons: register()'s organization fields and the
+      // two pure checks of a code (nothing stored).
       const { abi } = await artifacts.readArtifact("ParticipantRegistry");
       const withStrings = (abi as { type: string; name: string; inputs: Param[] }[])
         .filter((i) => i.type === "function" && i.inputs.some((p) => p.type === "string"))
         .map((i) => i.name)
         .sort();
-      expect(withStrings).to.deep.equal(["isValidCreditCode", "register"]);
+      expect(withStrings).to.deep.equal(["isResidentIdNumber", "isValidCreditCode", "register"]);
     });
   });
 

@@ -83,10 +83,33 @@ describe("foundation: registration (登记)", () => {
     await issueRegistration(w, w.catalog, w.signers.deptA, id, RegKind.Correction);
     const kept = await w.catalog.registrationOf(id);
     expect([kept.code, kept.issuedAt, kept.validUntil]).to.deep.equal([first.code, first.issuedAt, first.validUntil]);
+    await time.increaseTo(first.validUntil - BigInt(30 * DAY)); // inside the renewal window
     await issueRegistration(w, w.catalog, w.signers.deptA, id, RegKind.Renewal);
     const renewed = await w.catalog.registrationOf(id);
     expect(renewed.code).to.equal(first.code);
     expect(renewed.validUntil).to.equal(addYearsCst(first.validUntil, 3));
+  });
+
+  it("C36 renewals do not stack: a renewal opens in the last 90 days of validity, one period at a time", async () => {
+    const w = await loadFixture(deployWorld);
+    const id = await createResource(w);
+    const first = await w.catalog.registrationOf(id);
+    const opensAt = first.validUntil - BigInt(90 * DAY);
+    const apply = () => w.catalog.connect(w.signers.deptA).applyRegistration(id, RegKind.Renewal, h("materials"));
+    await expectRefused(w, apply, w.catalog, "RegistrableRenewalTooEarly", [id, opensAt]);
+    await time.increaseTo(opensAt - 10n);
+    await expectRefused(w, apply, w.catalog, "RegistrableRenewalTooEarly", [id, opensAt]);
+    await time.increaseTo(opensAt);
+    await issueRegistration(w, w.catalog, w.signers.deptA, id, RegKind.Renewal);
+    const renewed = await w.catalog.registrationOf(id);
+    expect(renewed.validUntil).to.equal(addYearsCst(first.validUntil, 3));
+    // A second renewal at once would have stacked a third period: refused until the new window.
+    await expectRefused(w, apply, w.catalog, "RegistrableRenewalTooEarly", [id, renewed.validUntil - BigInt(90 * DAY)]);
+    // A lapsed registration renews from the day of issue.
+    await time.increaseTo(renewed.validUntil + BigInt(10 * DAY));
+    await issueRegistration(w, w.catalog, w.signers.deptA, id, RegKind.Renewal);
+    const late = await w.catalog.registrationOf(id);
+    expect(late.validUntil > renewed.validUntil + BigInt(3 * 365 * DAY)).to.equal(true);
   });
 
   it("C36 deregistration ends the registration; only a new initial registration (with a new code) restores it", async () => {
