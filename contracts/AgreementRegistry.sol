@@ -96,8 +96,13 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
     function submitSignatures(uint64 agreementId, SignedApproval[] calldata approvals) external {
         if (approvals.length == 0) revert AgreementRegistryNoSignatures();
         IParticipantRegistry participants = _participants();
+        uint256 recorded = 0;
         for (uint256 i = 0; i < approvals.length; ++i) {
             SignedApproval calldata s = approvals[i];
+            // Skip an approval already recorded (its signer signed for the party and its nonce is
+            // spent): anyone may submit approvals, so one copied out of this batch and sent first
+            // must not make the rest of the batch revert.
+            if (_signatures[agreementId][s.partyId].signer == s.signer && _nonceUsed[s.signer][s.nonce]) continue;
             Agreement storage a = _checkSignable(agreementId, s.partyId);
             // Ensure that the signature is fresh, unused, by a key of the party, and genuine.
             if (s.deadline < _now()) revert AgreementRegistrySignatureExpired(s.deadline, _now());
@@ -111,6 +116,12 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             }
             _nonceUsed[s.signer][s.nonce] = true;
             _recordSignature(agreementId, s.partyId, s.signer, true, s.nonce);
+            ++recorded;
+        }
+        // A batch of nothing but recorded approvals is a replay: say so.
+        if (recorded == 0) {
+            SignedApproval calldata first = approvals[0];
+            revert AgreementRegistryAlreadySigned(agreementId, first.partyId, first.signer);
         }
     }
 

@@ -565,6 +565,25 @@ describe("AgreementRegistry", () => {
         "AgreementRegistryAlreadySigned", [second, w.ids.operatorA, w.signers.operatorA.address]);
     });
 
+    it("C15 an approval copied out of a batch and submitted first does not make the batch revert: the rest is recorded", async () => {
+      const f = await loadFixture(noticedTier2);
+      const { w } = f;
+      const agreementId = await proposeAgreement(w, await planAgreement(w, f.childId));
+      const parties = (await w.agreements.agreement(agreementId)).partyIds;
+      const approvals = [];
+      for (const [i, party] of parties.entries()) approvals.push(await offChainApproval(w, agreementId, party, { nonce: 700n + BigInt(i) }));
+      // Someone watching the pool submits one of them first.
+      await w.agreements.connect(w.signers.outsider).submitSignatures(agreementId, [approvals[1]]);
+      const tx = w.agreements.submitSignatures(agreementId, approvals);
+      await expect(tx).to.emit(w.agreements, "AgreementTookEffect");
+      const a = await w.agreements.agreement(agreementId);
+      expect(a.signatureCount).to.equal(parties.length);
+      expect(a.status).to.equal(AgreementStatus.Effective);
+      // Each party signed once: the skipped approval left no second AgreementSigned.
+      const signed = await w.agreements.queryFilter(w.agreements.filters.AgreementSigned(agreementId));
+      expect(signed.map((e) => e.args.partyId).sort()).to.deep.equal([...parties].sort());
+    });
+
     it("refuses a signature whose nonce its signer cancelled", async () => {
       const { w, agreementId } = await loadFixture(proposedTier1);
       const approval = await offChainApproval(w, agreementId, w.ids.authority, { nonce: 900n });
