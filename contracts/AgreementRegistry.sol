@@ -8,12 +8,14 @@ import {IAgreementRegistry} from "./interfaces/IAgreementRegistry.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
+import {IScenarioRegistry} from "./interfaces/IScenarioRegistry.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
 import {
     DATA_AUTHORITY,
     PARTICIPANT_REGISTRY,
     RESOURCE_CATALOG,
     AUTHORIZATION_REGISTRY,
+    SCENARIO_REGISTRY,
     NO_ID,
     ParticipantKind,
     ParticipantStatus
@@ -290,8 +292,13 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             _requireAuthorityParty(kinds);
             _requireSourceDepartments(parties, auth.resourceIds);
         } else {
-            // ScenarioProduct: the holder and the authority, for one scenario.
+            // ScenarioProduct: the holder and the authority, for one scenario of this authorization
+            // (002 第二十三条: one scenario, one authorization). scenario() reverts for an unknown id.
             if (req.scenarioId == NO_ID) revert AgreementRegistryScenarioRequired(kind);
+            uint64 scenarioAuth = IScenarioRegistry(_contract(SCENARIO_REGISTRY)).scenario(req.scenarioId).authorizationId;
+            if (scenarioAuth != req.authorizationId) {
+                revert AgreementRegistryScenarioOfOtherAuthorization(req.scenarioId, scenarioAuth, req.authorizationId);
+            }
             _requireParty(parties, auth.holderId, PartyRole.Holder);
             _requireAuthorityParty(kinds);
         }

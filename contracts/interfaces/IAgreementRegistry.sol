@@ -150,6 +150,8 @@ interface IAgreementRegistry {
     error AgreementRegistryMissingParty(PartyRole role, uint64 participantId);
     error AgreementRegistryProposerNotParty(uint64 proposerId);
     error AgreementRegistryScenarioRequired(AgreementKind kind);
+    /// @notice A ScenarioProduct agreement names a scenario of another authorization (C13).
+    error AgreementRegistryScenarioOfOtherAuthorization(uint64 scenarioId, uint64 scenarioAuthorizationId, uint64 authorizationId);
     error AgreementRegistryNotParty(uint64 agreementId, uint64 partyId);
     error AgreementRegistryAlreadySigned(uint64 agreementId, uint64 partyId, address signer);
     error AgreementRegistryNotPartySigner(uint64 partyId, address signer);

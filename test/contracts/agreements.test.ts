@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { deployChain, proposeScenario } from "../helpers/products";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract } from "ethers";
@@ -431,14 +432,19 @@ describe("AgreementRegistry", () => {
         [w.ids.deptB, 2n]);
     });
 
-    it("records a scenario product agreement for a scenario", async () => {
-      const { w, id } = await loadFixture(noticedTier1);
-      const plan = await planAgreement(w, id, { kind: AgreementKind.ScenarioProduct, scenarioId: 7n });
+    it("C13 records a scenario product agreement for a scenario of the authorization; refuses an unknown scenario or one of another authorization", async () => {
+      const { w, opAuth, devAuth, r } = await loadFixture(deployChain);
+      const scenarioId = await proposeScenario(w, { authorizationId: opAuth, resourceIds: [r[0]] });
+      const plan = await planAgreement(w, opAuth, { kind: AgreementKind.ScenarioProduct, scenarioId });
       const agreementId = await fileAgreement(w, plan);
-      expect((await w.agreements.agreement(agreementId)).scenarioId).to.equal(7n);
-      // A scenario agreement is not the agreement that activates an authorization (C05).
-      await expectRefused(w, () => w.authorizations.connect(w.signers.authority).activate(id, agreementId),
-        w.agreements, "AgreementRegistryKindMismatch", [AgreementKind.ScenarioProduct, 1n]);
+      expect((await w.agreements.agreement(agreementId)).scenarioId).to.equal(scenarioId);
+      // (It can never activate an authorization, C05: its scenario needs an authorization in force.)
+      // A scenario that does not exist, or belongs to another authorization, is refused.
+      const unknown = await planAgreement(w, opAuth, { kind: AgreementKind.ScenarioProduct, scenarioId: 999n });
+      await expectRefused(w, () => proposeAgreement(w, unknown), w.scenarios, "ScenarioRegistryUnknownScenario", [999n]);
+      const devScenario = await proposeScenario(w, { holder: "developerA", authorizationId: devAuth, resourceIds: [r[0]] });
+      const other = await planAgreement(w, opAuth, { kind: AgreementKind.ScenarioProduct, scenarioId: devScenario });
+      await expectRefused(w, () => proposeAgreement(w, other), w.agreements, "AgreementRegistryScenarioOfOtherAuthorization", [devScenario, devAuth, opAuth]);
     });
   });
 
