@@ -11,10 +11,11 @@ import { JsonRpcProvider, Wallet, id as keccakText } from "ethers";
 import pino from "pino";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
 import { devWallet } from "../../scripts/lib/demo";
-import { batchRequest, buildBatch, pseudonymousConsumer, purposeDigest, type Receipt } from "../../scripts/lib/receipts";
+import { batchRequest, buildBatch, type Receipt } from "../../scripts/lib/receipts";
 import { fastReceiptLeaf } from "../../scripts/lib/receipt-tree";
 import { createBatcher, type Batcher } from "../../ledger-service/src/node/batcher";
-import { KEY, openNodeStore, type BatchEntry, type NodeStore, type PendingRef } from "../../ledger-service/src/node/store";
+import { KEY, openNodeStore, pendingRefOf, type BatchEntry, type NodeStore, type PendingRef } from "../../ledger-service/src/node/store";
+import { sampleReceipt } from "./helpers/receipts";
 import { deployTestWorld, startAnvil, tmpDir, waitFor, type Anvil, type TestWorld } from "./follower.helpers";
 
 describe("batcher against a real chain: reorgs, stuck transactions, conflicts (C31 C22)", function () {
@@ -52,38 +53,10 @@ describe("batcher against a real chain: reorgs, stuck transactions, conflicts (C
     return { nodeId, registeredAt: Number(p.registeredAt) };
   }
 
-  function receipts(nodeId: bigint, at: number, n: number): Receipt[] {
-    return Array.from({ length: n }, () => {
-      const k = ++serial;
-      return {
-        id: keccakText(`batcher-receipt-${k}`),
-        nodeId,
-        authorizationId: 1n,
-        scenarioId: 1n,
-        productId: 1n,
-        resourceIds: [],
-        consumer: pseudonymousConsumer(keccakText(`salt-${k}`), `user-${k}`),
-        purpose: purposeDigest("企业信用评估"),
-        recordCount: 1n,
-        requestDigest: keccakText(`request-${k}`),
-        resultDigest: keccakText(`result-${k}`),
-        chargingBasis: "Commercial",
-        fee: 10n,
-        timestamp: at,
-      };
-    });
-  }
-  const refOf = (r: Receipt, arrival: number): PendingRef => ({
-    id: r.id,
-    leaf: fastReceiptLeaf(r),
-    ts: r.timestamp,
-    arrival,
-    scenarioId: r.scenarioId.toString(),
-    productId: r.productId.toString(),
-    resourceIds: r.resourceIds.map(String),
-    fee: r.fee.toString(),
-    at: Date.now(),
-  });
+  const receipts = (nodeId: bigint, at: number, n: number): Receipt[] =>
+    Array.from({ length: n }, () => sampleReceipt(`batcher-${++serial}`, nodeId, { fee: 10n, timestamp: at }));
+
+  const refOf = (r: Receipt, arrival: number): PendingRef => pendingRefOf(r, fastReceiptLeaf(r), arrival, Date.now());
 
   async function batcherFor(key: Wallet | ReturnType<typeof devWallet>, nodeId: bigint, label: string, over: { replaceAfter?: number } = {}) {
     const store = await openNodeStore(path.join(dir, label), 0);

@@ -7,36 +7,19 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { JsonRpcProvider, Wallet, id as keccakText } from "ethers";
 import pino from "pino";
-import { MAX_USAGE_ENTRIES, pseudonymousConsumer, purposeDigest, receiptToJson, usageWords, type Receipt } from "../../scripts/lib/receipts";
+import { MAX_USAGE_ENTRIES, receiptToJson, usageWords, type Receipt } from "../../scripts/lib/receipts";
 import { createIntake, type Intake } from "../../ledger-service/src/node/intake";
 import { createBatcher, takeForBatch } from "../../ledger-service/src/node/batcher";
 import { openNodeStore, type BatchEntry, type NodeStore, type PendingRef } from "../../ledger-service/src/node/store";
 import type { ViewReader } from "../../ledger-service/src/store/types";
 import { tmpDir } from "./follower.helpers";
+import { sampleReceipt } from "./helpers/receipts";
 
 const NODE = 7n;
 const key = new Wallet(Wallet.createRandom().privateKey);
 const ANCHOR = "0x" + "ab".repeat(20);
 
-function receipt(n: number, over: Partial<Receipt> = {}): Receipt {
-  return {
-    id: keccakText(`unit-receipt-${n}`),
-    nodeId: NODE,
-    authorizationId: 1n,
-    scenarioId: 1n,
-    productId: 1n,
-    resourceIds: [],
-    consumer: pseudonymousConsumer(keccakText(`salt-${n}`), `user-${n}`),
-    purpose: purposeDigest("企业信用评估"),
-    recordCount: 1n,
-    requestDigest: keccakText(`request-${n}`),
-    resultDigest: keccakText(`result-${n}`),
-    chargingBasis: "Commercial",
-    fee: 100n,
-    timestamp: Math.floor(Date.now() / 1000) - 60,
-    ...over,
-  };
-}
+const receipt = (n: number, over: Partial<Receipt> = {}): Receipt => sampleReceipt(`unit-${n}`, NODE, over);
 
 /** An index that knows nothing (every receipt is flagged, which a non-strict intake records). */
 function gatedReader(): { reader: ViewReader; hold(): { reached: Promise<void>; release(): void } } {

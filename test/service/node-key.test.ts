@@ -12,9 +12,10 @@ import path from "node:path";
 import { Wallet, id as keccakText } from "ethers";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
 import { devWallet } from "../../scripts/lib/demo";
-import { pseudonymousConsumer, purposeDigest, receiptToJson, type Receipt } from "../../scripts/lib/receipts";
+import { receiptToJson, type Receipt } from "../../scripts/lib/receipts";
 import { startService, type Service } from "../../ledger-service/src/runtime/service";
 import { NodeKeyError } from "../../ledger-service/src/node/key";
+import { sampleReceipt } from "./helpers/receipts";
 import { ROOT, deployTestWorld, freePort, startAnvil, testCommon, tmpDir, waitFor, type Anvil, type TestWorld } from "./follower.helpers";
 
 describe("platform node key at start and while running (C31)", function () {
@@ -93,25 +94,8 @@ describe("platform node key at start and while running (C31)", function () {
     let base: string;
     let token: string;
 
-    const receipt = (): Receipt => {
-      const n = ++serial;
-      return {
-        id: keccakText(`node-key-receipt-${n}`),
-        nodeId,
-        authorizationId: 1n,
-        scenarioId: 1n,
-        productId: 1n,
-        resourceIds: [],
-        consumer: pseudonymousConsumer(keccakText(`salt-${n}`), `user-${n}`),
-        purpose: purposeDigest("企业信用评估"),
-        recordCount: 1n,
-        requestDigest: keccakText(`request-${n}`),
-        resultDigest: keccakText(`result-${n}`),
-        chargingBasis: "Commercial",
-        fee: 100n,
-        timestamp: Math.floor(Date.now() / 1000), // the node registered moments ago: no receipt may predate it
-      };
-    };
+    // Timed now: the node registered moments ago, and no receipt may predate it.
+    const receipt = (): Receipt => sampleReceipt(`node-key-${++serial}`, nodeId, { timestamp: Math.floor(Date.now() / 1000) });
     const post = async (r: Receipt) => {
       const res = await fetch(`${base}/api/v1/receipts`, {
         method: "POST",

@@ -21,7 +21,7 @@ import { fastReceiptLeaf, merkleTree } from "../../../scripts/lib/receipt-tree";
 import type { ViewReader } from "../store/types";
 import { ApiError, ValidationError } from "../api/errors";
 import { createUseChecker } from "./checks";
-import { KEY, type AckEntry, type Flag, type FlagEntry, type NodeStore, type Op, type PendingRef, type ReceiptEntry } from "./store";
+import { KEY, pendingRefOf, type AckEntry, type Flag, type FlagEntry, type NodeStore, type Op, type PendingRef, type ReceiptEntry } from "./store";
 
 /** Most receipts one request may carry. */
 export const MAX_RECEIPTS_PER_REQUEST = 10_000;
@@ -266,17 +266,7 @@ export function createIntake(args: IntakeArgs): Intake {
         const path = tree.proof(k);
         const entry: ReceiptEntry = { receipt: receiptToJson(r), leaf: leaves[i], ack: ackNo, path, flags, arrival, acceptedAt };
         ops.push({ type: "put", key: KEY.receipt(r.id), value: entry });
-        const ref: PendingRef = {
-          id: r.id,
-          leaf: leaves[i],
-          ts: r.timestamp,
-          arrival,
-          scenarioId: r.scenarioId.toString(),
-          productId: r.productId.toString(),
-          resourceIds: r.resourceIds.map(String),
-          fee: r.fee.toString(),
-          at: acceptedAt,
-        };
+        const ref = pendingRefOf(r, leaves[i], arrival, acceptedAt);
         ops.push({ type: "put", key: KEY.pending(r.timestamp, arrival), value: ref });
         refs.push(ref);
         for (const fl of flags) {

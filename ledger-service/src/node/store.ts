@@ -17,7 +17,7 @@
  * receipt is ever in two batches, and a crash leaves it either pending or sealed.
  */
 import { Level, type BatchOperation } from "level";
-import type { ReceiptJson, Acknowledgement } from "../../../scripts/lib/receipts";
+import type { ReceiptJson, Acknowledgement, Receipt } from "../../../scripts/lib/receipts";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -70,6 +70,21 @@ export interface PendingRef {
   fee: string;
   /** Unix ms when acknowledged (the batch age counts from the oldest). */
   at: number;
+}
+
+/** The pending-queue entry of a receipt accepted at `at` (Unix ms) as arrival number `arrival`. */
+export function pendingRefOf(r: Receipt, leaf: string, arrival: number, at: number): PendingRef {
+  return {
+    id: r.id,
+    leaf,
+    ts: r.timestamp,
+    arrival,
+    scenarioId: r.scenarioId.toString(),
+    productId: r.productId.toString(),
+    resourceIds: r.resourceIds.map(String),
+    fee: r.fee.toString(),
+    at,
+  };
 }
 
 export type BatchState = "sealed" | "sent" | "anchored";
