@@ -183,7 +183,7 @@ export function createIntake(args: IntakeArgs): Intake {
     const readEpoch = epoch;
     readers.set(readEpoch, (readers.get(readEpoch) ?? 0) + 1);
     try {
-      return await checkAndCommit(items, receipts, leaves, firstIndex, uniqueIdx, readEpoch, started, conflicts, problems);
+      return await checkAndCommit(items, receipts, leaves, firstIndex, uniqueIdx, readEpoch, conflicts, problems);
     } finally {
       forget(readEpoch);
     }
@@ -197,7 +197,6 @@ export function createIntake(args: IntakeArgs): Intake {
     firstIndex: Map<string, number>,
     uniqueIdx: number[],
     readEpoch: number,
-    started: number,
     conflicts: { index: number; id: string; leaf: string; acknowledgedLeaf: string }[],
     problems: { index: number; id: string | null; errors: { path: string; message: string }[] }[],
   ): Promise<IntakeAnswer> {
