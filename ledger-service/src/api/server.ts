@@ -136,7 +136,14 @@ function intakeRouter(node: NodeApi, auth: ReturnType<typeof createAuth>): expre
     const now = Date.now();
     const c = checked.get(address);
     if (c && now - c.at < CLIENT_RECHECK_MS) return c.ok;
-    const ok = await node.isIntakeClient(address);
+    let ok: boolean;
+    try {
+      ok = await node.isIntakeClient(address);
+    } catch {
+      // The chain cannot be asked now: keep the last answer, or refuse for now (nothing is stored).
+      if (c) return c.ok;
+      throw new ApiError(503, "unavailable", "the node cannot check the caller's key on the chain now; nothing was stored, retry shortly");
+    }
     if (checked.size > 10_000) checked.clear();
     checked.set(address, { ok, at: now });
     return ok;
