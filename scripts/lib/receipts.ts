@@ -805,19 +805,17 @@ export async function verifyReceiptFile(
    * it was bound: the binding in force at `at` is that of the last change in a block at or before it.
    */
   const boundAt = async (key: string, node: string, at: number): Promise<{ bound: boolean; detail: string }> => {
-    if ((await hub.nodeOf(key)).toString() === node) {
-      const last = await newestLogIn(0, head, maxRange, (a, b) => hub.queryFilter(hub.filters.NodeKeySet(key), a, b));
-      if (!last) return { bound: true, detail: `a node key of node ${node}` };
-      const since = (await provider.getBlock(last.blockNumber))!.timestamp;
-      if (since <= at) return { bound: true, detail: `a node key of node ${node} since ${iso(BigInt(since))}` };
-    }
     const upTo = (await firstBlockAtOrAfter(provider, at + 1, 0, head)) - 1;
     const change = upTo < 0 ? undefined : await newestLogIn(0, upTo, maxRange, (a, b) => hub.queryFilter(hub.filters.NodeKeySet(key), a, b));
-    if (!change) return { bound: false, detail: `not a node key of node ${node} at ${iso(BigInt(at))} (no binding of ${key} before then)` };
-    const since = (await provider.getBlock(change.blockNumber))!.timestamp;
-    if (change.args.nodeId.toString() === node) return { bound: true, detail: `a node key of node ${node} at ${iso(BigInt(at))} (bound ${iso(BigInt(since))}, unbound or rotated since)` };
-    return { bound: false, detail: `not a node key of node ${node} at ${iso(BigInt(at))} (bound to node ${change.args.nodeId} from ${iso(BigInt(since))})` };
+    const when = iso(BigInt(at));
+    if (!change) return { bound: false, detail: `not a node key of node ${node} at ${when} (no binding of ${key} before then)` };
+    const since = iso(BigInt((await provider.getBlock(change.blockNumber))!.timestamp));
+    const boundTo = change.args.nodeId.toString();
+    if (boundTo !== node) return { bound: false, detail: `not a node key of node ${node} at ${when} (${boundTo === "0" ? "unbound" : `bound to node ${boundTo}`} since ${since})` };
+    const still = (await hub.nodeOf(key)).toString() === node;
+    return { bound: true, detail: `a node key of node ${node} at ${when} (bound ${since}${still ? "" : ", unbound or rotated since"})` };
   };
+
   if (f.acknowledgement === undefined) {
     add("acknowledgement", "skip", "the file carries no acknowledgement");
   } else {
