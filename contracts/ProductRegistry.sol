@@ -6,6 +6,7 @@ import {IProductRegistry} from "./interfaces/IProductRegistry.sol";
 import {IScenarioRegistry} from "./interfaces/IScenarioRegistry.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {Registrable} from "./common/Registrable.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
 import {
@@ -14,6 +15,7 @@ import {
     PARTICIPANT_REGISTRY,
     AUTHORIZATION_REGISTRY,
     SCENARIO_REGISTRY,
+    RESOURCE_CATALOG,
     NO_ID,
     ChargingBasis,
     ParticipantKind
@@ -25,7 +27,8 @@ import {
  * versions, charging bases, and registration codes (登记) through Registrable.
  * @dev C17 (001 第二十二条), C18 (000 第十三条; 002 第二十四条), C19 (004 第十四条),
  * C33 (004 第十六条; 002 第二十六条), C36. Usability is evaluated on read: scenario ->
- * authorization -> parent authorization, never by looping over products.
+ * authorization -> parent authorization, the product's resources, and every parent product
+ * the same way, never by looping over products.
  */
 contract ProductRegistry is Registrable, IProductRegistry {
     /// @notice Upper bound on resource ids and on parent product ids in one product's lineage.
@@ -58,7 +61,7 @@ contract ProductRegistry is Registrable, IProductRegistry {
         if (!_authorizations().isActive(sc.authorizationId, nowTs)) {
             revert ProductRegistryAuthorizationInactive(req.scenarioId, sc.authorizationId, nowTs);
         }
-        _checkLineage(req, sc.resourceIds, nowTs);
+        _checkLineage(req, sc.resourceIds, sc.authorizationId, nowTs);
 
         id = ++_count;
         uint32 version = _linkVersion(id, req);
@@ -180,7 +183,20 @@ contract ProductRegistry is Registrable, IProductRegistry {
         Product storage p = _products[id];
         if (p.status != ProductStatus.Listed || at < p.listedAt) return false;
         if (!isRegistered(id, at)) return false;
-        return _scenarios().isApproved(p.scenarioId) && _authorizations().isActive(p.authorizationId, at);
+        if (!_scenarios().isApproved(p.scenarioId) || !_authorizations().isActive(p.authorizationId, at)) return false;
+        // Ensure that every resource it is built on may still be used (C10, C36).
+        IResourceCatalog catalog = _catalog();
+        uint256 nr = p.resourceIds.length;
+        for (uint256 i = 0; i < nr; ++i) {
+            if (!catalog.isAuthorizable(p.resourceIds[i], at)) return false;
+        }
+        // Ensure that the whole lineage is usable: a product derived from a product that may no
+        // longer be offered may not be offered either (C14).
+        uint256 np = p.parentProductIds.length;
+        for (uint256 i = 0; i < np; ++i) {
+            if (!isUsable(p.parentProductIds[i], at)) return false;
+        }
+        return true;
     }
 
     /// @inheritdoc IProductRegistry
@@ -213,8 +229,14 @@ contract ProductRegistry is Registrable, IProductRegistry {
         if ((bases & _FREE_TRIAL_BIT) == 0) revert ProductRegistryFreeTrialMissing(bases);
     }
 
-    /// @dev Lineage: resources the scenario lists (C14) and parent products usable now, both strictly ascending.
-    function _checkLineage(ProductRequest calldata req, uint64[] memory scenarioResources, uint64 nowTs) private view {
+    /// @dev Lineage: resources the scenario lists (C14) and parent products usable now whose own
+    /// lineage lies within the scenario's authorization, both strictly ascending.
+    function _checkLineage(
+        ProductRequest calldata req,
+        uint64[] memory scenarioResources,
+        uint64 scenarioAuthorization,
+        uint64 nowTs
+    ) private view {
         uint256 nr = req.resourceIds.length;
         uint256 np = req.parentProductIds.length;
         if (nr + np == 0) revert ProductRegistryEmptyLineage();
@@ -236,6 +258,25 @@ contract ProductRegistry is Registrable, IProductRegistry {
                 revert ProductRegistryLineageNotAscending("parentProductIds", i, parent);
             }
             if (!isUsable(parent, nowTs)) revert ProductRegistryParentNotUsable(parent);
+            _requireLineageInScope(parent, scenarioAuthorization);
+        }
+    }
+
+    /// @dev Every resource in `productId`'s lineage is within `authorizationId`'s scope (C14, C13):
+    /// a parent built on data the child's holder was never granted would launder that data.
+    function _requireLineageInScope(uint64 productId, uint64 authorizationId) private view {
+        Product storage p = _products[productId];
+        if (p.authorizationId == authorizationId) return; // in scope by construction
+        IAuthorizationRegistry auths = _authorizations();
+        uint256 nr = p.resourceIds.length;
+        for (uint256 i = 0; i < nr; ++i) {
+            if (!auths.inScope(authorizationId, p.resourceIds[i])) {
+                revert ProductRegistryParentOutsideScope(productId, p.resourceIds[i], authorizationId);
+            }
+        }
+        uint256 np = p.parentProductIds.length;
+        for (uint256 i = 0; i < np; ++i) {
+            _requireLineageInScope(p.parentProductIds[i], authorizationId);
         }
     }
 
@@ -263,6 +304,10 @@ contract ProductRegistry is Registrable, IProductRegistry {
 
     function _authorizations() private view returns (IAuthorizationRegistry) {
         return IAuthorizationRegistry(_contract(AUTHORIZATION_REGISTRY));
+    }
+
+    function _catalog() private view returns (IResourceCatalog) {
+        return IResourceCatalog(_contract(RESOURCE_CATALOG));
     }
 
     function _participants() private view returns (IParticipantRegistry) {

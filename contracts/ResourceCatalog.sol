@@ -140,6 +140,15 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
     }
 
     /// @inheritdoc IResourceCatalog
+    function isAuthorizable(uint64 id, uint64 at) external view returns (bool) {
+        Resource storage r = _resources[id];
+        if (r.status != ResourceStatus.Listed && r.status != ResourceStatus.Updated) return false;
+        if (r.data.openAttribute == OpenAttribute.NotOpen && !r.data.desensitized) return false;
+        if (r.data.consent == ConsentBasis.Required) return false;
+        return isRegistered(id, at);
+    }
+
+    /// @inheritdoc IResourceCatalog
     function resourceCount() external view returns (uint64) {
         return _count;
     }

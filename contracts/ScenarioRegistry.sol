@@ -5,12 +5,14 @@ import {IProvenantHub} from "./interfaces/IProvenantHub.sol";
 import {IScenarioRegistry} from "./interfaces/IScenarioRegistry.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
 import {
     DATA_AUTHORITY,
     EXPERT,
     PARTICIPANT_REGISTRY,
     AUTHORIZATION_REGISTRY,
+    RESOURCE_CATALOG,
     ParticipantKind
 } from "./common/Types.sol";
 
@@ -18,11 +20,14 @@ import {
  * @title ScenarioRegistry
  * @notice 应用场景: one scenario, one authorization, one review.
  * @dev C13 (002 第二十三条; 004 第十五条; 000 第九条), C14 (003 第二十五条; 004 第九条). A scenario's
- * content never changes after the proposal; usability follows its authorization on read.
+ * content never changes after the proposal; usability follows its authorization and its
+ * resources on read.
  */
 contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
     /// @notice Upper bound on resources one scenario lists (the authorization's own bound).
     uint256 public constant MAX_RESOURCES = 64;
+    /// @dev Resource ids start at 1.
+    uint64 private constant NO_RESOURCE = 0;
 
     uint64 private _count;
     mapping(uint64 id => Scenario) private _scenarios;
@@ -131,7 +136,9 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
 
     /// @inheritdoc IScenarioRegistry
     function isUsable(uint64 id, uint64 at) external view returns (bool) {
-        return isApproved(id) && _authorizations().isActive(_scenarios[id].authorizationId, at);
+        Scenario storage sc = _scenarios[id];
+        if (!isApproved(id) || !_authorizations().isActive(sc.authorizationId, at)) return false;
+        return _firstUnauthorizable(sc.resourceIds, at) == NO_RESOURCE;
     }
 
     /// @inheritdoc IScenarioRegistry
@@ -141,6 +148,9 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
         if (!_authorizations().isActive(sc.authorizationId, at)) {
             revert ScenarioRegistryAuthorizationInactive(id, sc.authorizationId, at);
         }
+        // Ensure that every resource it uses still may be used (C10, C36).
+        uint64 lost = _firstUnauthorizable(sc.resourceIds, at);
+        if (lost != NO_RESOURCE) revert ScenarioRegistryResourceNotAuthorizable(id, lost);
     }
 
     /// @inheritdoc IScenarioRegistry
@@ -193,6 +203,15 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
                 revert ScenarioRegistryResourceOutOfScope(authorizationId, ids[i]);
             }
         }
+    }
+
+    /// @dev The first resource that has stopped being authorizable at `at`, or NO_RESOURCE.
+    function _firstUnauthorizable(uint64[] storage ids, uint64 at) private view returns (uint64) {
+        IResourceCatalog catalog = IResourceCatalog(_contract(RESOURCE_CATALOG));
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (!catalog.isAuthorizable(ids[i], at)) return ids[i];
+        }
+        return NO_RESOURCE;
     }
 
     function _get(uint64 id) private view returns (Scenario storage sc) {

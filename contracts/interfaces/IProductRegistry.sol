@@ -135,6 +135,7 @@ interface IProductRegistry {
     error ProductRegistryLineageNotAscending(string field, uint256 index, uint64 value);
     error ProductRegistryResourceOutsideScenario(uint64 scenarioId, uint64 resourceId);
     error ProductRegistryParentNotUsable(uint64 parentProductId);
+    error ProductRegistryParentOutsideScope(uint64 parentProductId, uint64 resourceId, uint64 authorizationId);
     error ProductRegistryInvalidChargingBases(uint8 chargingBases);
     error ProductRegistryFreeTrialMissing(uint8 chargingBases);
     error ProductRegistryVersionMismatch(uint64 previousVersionId, uint64 previousHolderId, ProductKind previousKind);
@@ -181,8 +182,12 @@ interface IProductRegistry {
     function allowsCharging(uint64 id, ChargingBasis basis) external view returns (bool);
 
     /// @notice True when the product may be offered at `at`: listed, registration valid at `at`,
-    /// scenario approved, and its authorization and every ancestor authorization active at `at`.
-    /// @dev Evaluated on read through IAuthorizationRegistry.isActive, which cascades to parents.
+    /// scenario approved, its authorization and every ancestor authorization active at `at`,
+    /// every resource it is built on still authorizable at `at` (C10, C36), and every parent
+    /// product usable at `at` by the same rule (C14). Statuses are read as they stand now; the
+    /// service's `?at=` answers are the historical ones, rebuilt from events.
+    /// @dev Evaluated on read through IAuthorizationRegistry.isActive, which cascades to parents,
+    /// and IResourceCatalog.isAuthorizable.
     function isUsable(uint64 id, uint64 at) external view returns (bool);
 
     /// @notice Number of products (ids run from 1 to this).

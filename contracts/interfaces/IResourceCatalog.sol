@@ -130,6 +130,13 @@ interface IResourceCatalog {
     /// @dev 002 第二条; 003 第十三条.
     function requireAuthorizable(uint64 id) external view;
 
+    /// @notice True when resource `id` may carry authorized use at `at`: the checks of
+    /// `requireAuthorizable`, with the registration read at `at` and the catalog fields as they
+    /// stand now (a delisting or a change to not-open, not-desensitized or consent-required
+    /// data ends every use from the moment it is made; the service dates it from its event).
+    /// @dev C10, C36: scenarios and products built on the resource stop being usable with it.
+    function isAuthorizable(uint64 id, uint64 at) external view returns (bool);
+
     /// @notice Number of resources (ids run from 1 to this).
     function resourceCount() external view returns (uint64);
 }

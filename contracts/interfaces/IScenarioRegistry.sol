@@ -92,6 +92,7 @@ interface IScenarioRegistry {
     error ScenarioRegistryNotAuthorized(uint64 id, address account);
     error ScenarioRegistryNotApproved(uint64 id, ScenarioStatus status);
     error ScenarioRegistryAuthorizationInactive(uint64 id, uint64 authorizationId, uint64 at);
+    error ScenarioRegistryResourceNotAuthorizable(uint64 id, uint64 resourceId);
 
     /// @notice A signer of the authorization's holder proposes a scenario under it.
     /// @dev 002 第二十三条: 一场景一授权; 004 第十五条: 结合应用场景编制数据资源目录 — the scenario
@@ -122,10 +123,12 @@ interface IScenarioRegistry {
     /// @dev 001 第二十二条: products may not serve an unreviewed scenario (C17).
     function isApproved(uint64 id) external view returns (bool);
 
-    /// @notice True when scenario `id` is approved and its authorization (with its parents) is active at `at`.
+    /// @notice True when scenario `id` is approved, its authorization (with its parents) is active
+    /// at `at`, and every resource it lists is still authorizable at `at` (C10, C36; see
+    /// IResourceCatalog.isAuthorizable). Approval is read as it stands now.
     function isUsable(uint64 id, uint64 at) external view returns (bool);
 
-    /// @notice Reverts unless scenario `id` is approved and its authorization is active at `at`.
+    /// @notice Reverts unless scenario `id` is usable at `at` (see `isUsable`), naming why.
     /// @dev 000 第九条; C13: data may be used only for the approved scenario.
     function requireUsable(uint64 id, uint64 at) external view;
 
