@@ -7,7 +7,6 @@ import type { AgreementRecord } from "../views/agreements";
 import { agreementStatusAt } from "../views/agreements";
 import { ALERT_SPACE, LISTED_SPACE, type OperationAlert } from "../views/alerts";
 import {
-  authorizationInForce,
   authorizationStatusAt,
   type AuthorizationRecord,
   type CallRecord,
@@ -16,11 +15,11 @@ import type { DeadlineRecord } from "../views/deadlines";
 import type { DisclosureRecord } from "../views/oversight";
 import { participantStatusAt, type ParticipantRecord } from "../views/participants";
 import { productStatusAt, type ProductRecord } from "../views/products";
-import { registeredAt } from "../views/registration";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
 import { LATE_AFTER_SECONDS, type BatchRecord, type UsageRecord, type UsageTotal } from "../views/usage";
+import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, pad, padTime, type Anchor } from "../views/util";
 import { NotFoundError, ValidationError } from "./errors";
 
@@ -93,14 +92,11 @@ export function createQueries(reader: ViewReader) {
   const participant = (id: string) => reader.get<ParticipantRecord>(SPACE.participant, pad(id));
   const authorization = (id: string) => reader.get<AuthorizationRecord>(SPACE.authorization, pad(id));
 
+  const record: RecordReader = (space, id) => reader.get(space, pad(id));
+
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
-  async function inForce(a: AuthorizationRecord, at: number, depth = 0): Promise<boolean> {
-    if (!authorizationInForce(a, at)) return false;
-    const holder = await participant(a.holderId);
-    if (!holder || participantStatusAt(holder, at) !== "Active") return false;
-    if (a.parentId === "0") return true;
-    const parent = await authorization(a.parentId);
-    return parent !== undefined && depth < MAX_DEPTH && inForce(parent, at, depth + 1);
+  async function inForce(a: AuthorizationRecord, at: number): Promise<boolean> {
+    return (await authorizationProblemAt(record, a, at)) === null;
   }
 
   async function authorizationView(a: AuthorizationRecord, at: number) {
@@ -297,16 +293,8 @@ export function createQueries(reader: ViewReader) {
 
     async product(id: string, at: number) {
       const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
-      const a = await authorization(p.authorizationId);
-      const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(p.scenarioId));
-      const usable =
-        productStatusAt(p, at) === "Listed" &&
-        registeredAt(p.registration, at) &&
-        s !== undefined &&
-        scenarioStatusAt(s, at) === "Approved" &&
-        a !== undefined &&
-        (await inForce(a, at));
-      return { ...p, statusAt: productStatusAt(p, at), usable, at };
+      const notUsableBecause = await productProblemsAt(record, p, at);
+      return { ...p, statusAt: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
     },
 
     async timeline(kind: string, id: string, args: PageArgs) {
@@ -436,11 +424,31 @@ export function createQueries(reader: ViewReader) {
       const operations: OperationAlert[] = [];
       for await (const [, v] of reader.range<OperationAlert>(ALERT_SPACE, { reverse: true, limit })) operations.push(v);
       const listedUnderStopped = [];
+      const listedNotUsable: { productId: string; reasons: string[] }[] = [];
       let scanned = 0;
       for await (const [key, authId] of reader.range<string>(LISTED_SPACE, {})) {
-        if (++scanned > SCAN_CAP || listedUnderStopped.length >= limit) break;
+        if (++scanned > SCAN_CAP || (listedUnderStopped.length >= limit && listedNotUsable.length >= limit)) break;
+        const productId = key.replace(/^0+(?=\d)/, "");
         const a = await authorization(authId);
-        if (a && !(await inForce(a, now))) listedUnderStopped.push({ productId: key.replace(/^0+(?=\d)/, ""), authorizationId: authId, authorizationStatus: authorizationStatusAt(a, now) });
+        if (a && !(await inForce(a, now))) {
+          if (listedUnderStopped.length < limit) listedUnderStopped.push({ productId, authorizationId: authId, authorizationStatus: authorizationStatusAt(a, now) });
+          continue;
+        }
+        // On offer under an authorization in force, yet not usable: a resource it rests on or a
+        // parent product has stopped (C10, C14, C36).
+        const p = await reader.get<ProductRecord>(SPACE.product, key);
+        const reasons = p ? await productProblemsAt(record, p, now) : [];
+        if (reasons.length > 0 && listedNotUsable.length < limit) listedNotUsable.push({ productId, reasons });
+      }
+      // Authorizations in force whose scope holds a resource that may no longer carry use.
+      const resourcesLost: { authorizationId: string; holderId: string; reason: string }[] = [];
+      scanned = 0;
+      for await (const [, id] of reader.range<string>(SPACE.expiry, { gte: `${padTime(now)}:` })) {
+        if (++scanned > SCAN_CAP || resourcesLost.length >= limit) break;
+        const a = await authorization(id);
+        if (!a || !(await inForce(a, now))) continue;
+        const reason = await resourcesProblemAt(record, a.resourceIds, now);
+        if (reason !== null) resourcesLost.push({ authorizationId: a.id, holderId: a.holderId, reason });
       }
       return {
         at: now,
@@ -451,6 +459,8 @@ export function createQueries(reader: ViewReader) {
         expiringTerms: expiring,
         operationsOutsideAuthorization: operations,
         listedUnderStoppedAuthorization: listedUnderStopped,
+        listedNotUsable,
+        authorizationsWithLostResources: resourcesLost,
       };
     },
   };

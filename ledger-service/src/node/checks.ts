@@ -1,5 +1,5 @@
 /**
- * Per-use checks (C13, C14, C18, C24, C31, C33): every receipt is compared, from the index, with
+ * Per-use checks (C10, C13, C14, C18, C24, C31, C33, C36): every receipt is compared, from the index, with
  * the chain state at the receipt's own time. A use that breaks a rule is still recorded (it is
  * evidence of a use that happened) but flagged; each flag becomes a regulator alert. Records are
  * read once per intake request (a request's receipts mostly share them).
@@ -11,11 +11,10 @@
 import type { Receipt } from "../../../scripts/lib/receipts";
 import type { ViewReader } from "../store/types";
 import { SPACE, pad } from "../views/util";
-import { authorizationInForce, authorizationStatusAt, type AuthorizationRecord } from "../views/authorizations";
-import { participantStatusAt, type ParticipantRecord } from "../views/participants";
+import type { AuthorizationRecord } from "../views/authorizations";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
-import { productStatusAt, type ProductRecord } from "../views/products";
-import { registeredAt } from "../views/registration";
+import type { ProductRecord } from "../views/products";
+import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
 import type { Flag } from "./store";
 
 /** The rules a receipt is checked against, with their clause. */
@@ -29,11 +28,10 @@ export const RULES = {
   "product-not-usable": "C18",
   "product-of-other-scenario": "C13",
   "resource-outside-scenario": "C14",
+  "resource-not-authorizable": "C10",
   "charging-basis-not-allowed": "C33",
 } as const;
 export type RuleName = keyof typeof RULES;
-
-const MAX_DEPTH = 8;
 
 export type UseChecker = (r: Receipt) => Promise<Flag[]>;
 
@@ -50,19 +48,7 @@ export function createUseChecker(reader: ViewReader): UseChecker {
     return p;
   }
 
-  /** Why the authorization (with its holder and every ancestor) is not in force at `at`, or null. */
-  async function notInForce(a: AuthorizationRecord, at: number, depth = 0): Promise<string | null> {
-    if (!authorizationInForce(a, at)) return `authorization ${a.id} is ${authorizationStatusAt(a, at)} at the time of use`;
-    const holder = await read<ParticipantRecord>(SPACE.participant, a.holderId);
-    if (!holder || participantStatusAt(holder, at) !== "Active") {
-      return `the holder of authorization ${a.id} (participant ${a.holderId}) is ${holder ? participantStatusAt(holder, at) : "unknown"} at the time of use`;
-    }
-    if (a.parentId === "0") return null;
-    const parent = await read<AuthorizationRecord>(SPACE.authorization, a.parentId);
-    if (!parent || depth >= MAX_DEPTH) return `the parent authorization ${a.parentId} of ${a.id} is unknown`;
-    const why = await notInForce(parent, at, depth + 1);
-    return why === null ? null : `${why} (the parent of authorization ${a.id})`;
-  }
+  const record: RecordReader = (space, id) => read(space, id);
 
   return async function check(r: Receipt): Promise<Flag[]> {
     const flags: Flag[] = [];
@@ -74,7 +60,7 @@ export function createUseChecker(reader: ViewReader): UseChecker {
     const auth = await read<AuthorizationRecord>(SPACE.authorization, authId);
     if (!auth) flag("authorization-unknown", `authorization ${authId} is not on the chain`);
     else {
-      const why = await notInForce(auth, at);
+      const why = await authorizationProblemAt(record, auth, at);
       if (why !== null) flag("authorization-not-in-force", why);
     }
 
@@ -92,24 +78,19 @@ export function createUseChecker(reader: ViewReader): UseChecker {
         flag("resource-outside-scenario", `resource${outside.length > 1 ? "s" : ""} ${outside.join(", ")} outside scenario ${scenarioId}'s resources (${scenario.resourceIds.join(", ") || "none"})`);
       }
     }
+    // The resources this use rests on: the scenario's (its approval assumed them) and those used
+    // directly. One that has left the catalog, lost its open or desensitized basis, needs consent
+    // or holds no valid registration stops every use built on it (C10, C36).
+    const used = new Set([...(scenario?.resourceIds ?? []), ...r.resourceIds.map(String)]);
+    const lost = await resourcesProblemAt(record, [...used], at);
+    if (lost !== null) flag("resource-not-authorizable", `${lost} at the time of use`);
 
     if (r.productId !== 0n) {
       const productId = r.productId.toString();
       const product = await read<ProductRecord>(SPACE.product, productId);
       if (!product) flag("product-unknown", `product ${productId} is not on the chain`);
       else {
-        const status = productStatusAt(product, at);
-        const reasons: string[] = [];
-        if (status !== "Listed") reasons.push(`it is ${status}, not Listed`);
-        if (!registeredAt(product.registration, at)) reasons.push("it holds no valid registration code");
-        const pAuth = product.authorizationId === authId ? auth : await read<AuthorizationRecord>(SPACE.authorization, product.authorizationId);
-        const pScenario = product.scenarioId === scenarioId ? scenario : await read<ScenarioRecord>(SPACE.scenario, product.scenarioId);
-        if (!pScenario || scenarioStatusAt(pScenario, at) !== "Approved") reasons.push(`its scenario ${product.scenarioId} is not Approved`);
-        if (!pAuth) reasons.push(`its authorization ${product.authorizationId} is unknown`);
-        else {
-          const why = await notInForce(pAuth, at);
-          if (why !== null) reasons.push(why);
-        }
+        const reasons = await productProblemsAt(record, product, at);
         if (reasons.length > 0) flag("product-not-usable", `product ${productId} is not usable at the time of use: ${reasons.join("; ")}`);
         if (product.scenarioId !== scenarioId) flag("product-of-other-scenario", `product ${productId} serves scenario ${product.scenarioId}, not ${scenarioId}`);
         if (!product.chargingBases.includes(r.chargingBasis)) {

@@ -3,7 +3,7 @@
  * type and open attribute (C10), every change with its time (C11), and their registration (C36).
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
-import { applyRegistration, emptyRegistration, isRegistrationEvent, type RegistrationHolding } from "./registration";
+import { applyRegistration, emptyRegistration, isRegistrationEvent, registeredAt, type RegistrationHolding } from "./registration";
 import { SPACE, anchorOf, boolOf, idOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
 export const RESOURCE_STATUSES = ["None", "Proposed", "Listed", "Updated", "Delisted", "Rejected"] as const;
@@ -33,7 +33,8 @@ export type ResourceRecord = {
   approvedAt: number;
   changedAt: number;
   delistedAt: number;
-  history: { at: number; event: string; approved: boolean | null; status: string; anchor: Anchor }[];
+  /** Every change, with the data in force from then on where it changed (`data` null otherwise). */
+  history: { at: number; event: string; approved: boolean | null; status: string; data: ResourceData | null; anchor: Anchor }[];
   registration: RegistrationHolding;
   anchor: Anchor;
 };
@@ -55,6 +56,7 @@ function resourceData(v: JsonValue | undefined): ResourceData {
 export function createResourcesView(): View {
   return {
     name: "resources",
+    version: 2, // 2: history entries carry the data a review put in force
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ResourceCatalog") return;
       const a = e.args;
@@ -70,7 +72,7 @@ export function createResourcesView(): View {
           approvedAt: 0,
           changedAt: e.timestamp,
           delistedAt: 0,
-          history: [{ at: e.timestamp, event: e.event, approved: null, status: "Proposed", anchor: anchorOf(e) }],
+          history: [{ at: e.timestamp, event: e.event, approved: null, status: "Proposed", data: null, anchor: anchorOf(e) }],
           registration: emptyRegistration(),
           anchor: anchorOf(e),
         };
@@ -80,11 +82,15 @@ export function createResourcesView(): View {
       const r = await tx.get<ResourceRecord>(SPACE.resource, pad(id));
       if (!r) return;
       let approved: boolean | null = null;
+      let changed: ResourceData | null = null;
       switch (e.event) {
         case "ResourceReviewed":
           approved = boolOf(a.approved);
           r.status = approved ? "Listed" : "Rejected";
-          if (approved) r.approvedAt = e.timestamp;
+          if (approved) {
+            r.approvedAt = e.timestamp;
+            changed = r.data;
+          }
           break;
         case "ResourceChangeProposed":
           r.pendingChange = resourceData(a.data);
@@ -93,6 +99,7 @@ export function createResourcesView(): View {
           approved = boolOf(a.approved);
           if (approved) {
             r.data = resourceData(a.data);
+            changed = r.data;
             r.status = "Updated";
             r.changedAt = e.timestamp;
           }
@@ -111,8 +118,30 @@ export function createResourcesView(): View {
           return;
         }
       }
-      r.history.push({ at: e.timestamp, event: e.event, approved, status: r.status, anchor: anchorOf(e) });
+      r.history.push({ at: e.timestamp, event: e.event, approved, status: r.status, data: changed, anchor: anchorOf(e) });
       tx.put(SPACE.resource, pad(id), r);
     },
   };
+}
+
+/**
+ * Why resource `r` may not carry authorized use at `at`, or null when it may (C10, C36): listed at
+ * `at`, open or desensitized, not waiting for its subjects' consent, registered. The chain's
+ * `ResourceCatalog.isAuthorizable` answers the same from the catalog as it stands now; this one
+ * reads the state in force at `at` from the record's history.
+ */
+export function resourceProblemAt(r: ResourceRecord, at: number): string | null {
+  let status = "None";
+  let data: ResourceData | null = null;
+  for (const h of r.history) {
+    if (h.at > at) break;
+    status = h.status;
+    if (h.data !== null) data = h.data;
+  }
+  const d = data ?? r.data;
+  if (status !== "Listed" && status !== "Updated") return `resource ${r.id} is ${status} at that time, not in the catalog`;
+  if (d.openAttribute === "NotOpen" && !d.desensitized) return `resource ${r.id} is not open and not desensitized`;
+  if (d.consent === "Required") return `resource ${r.id} needs its data subjects' consent`;
+  if (!registeredAt(r.registration, at)) return `resource ${r.id} holds no valid registration code`;
+  return null;
 }

@@ -87,13 +87,13 @@ export const KEYS = {
   dept2: addr("dept2"),
 };
 
-const resourceData = (key: string, share = 1, open = 1) => ({
+export const resourceData = (key: string, share = 1, open = 1) => ({
   catalogKey: h(key), classification: 2, shareType: share, openAttribute: open, desensitized: true, consent: 1, updateFrequency: 2, metadataHash: h(`meta ${key}`),
 });
 
 /**
  * A world through every registry, on China dates chosen to cross the 2025 National Day break:
- * participants, two resources (one registered), a tier-1 authorization with a tier-2 child, their
+ * participants, two registered resources, a tier-1 authorization with a tier-2 child, their
  * agreements and scenarios, two products (the second derived from the first), a report, a case,
  * a conditional share and an annual disclosure. Returns the times of interest.
  */
@@ -121,6 +121,8 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   b.block(cst("2025-10-14"), [
     { contract: RC, event: "RegistrationApplied", args: { applicationId: "1", subjectId: "1", kind: 1, materialsHash: h("reg 1"), applicant: KEYS.dept } },
     { contract: RC, event: "RegistrationIssued", args: { applicationId: "1", subjectId: "1", kind: 1, code: h("code r1"), issuedAt: String(cst("2025-10-14")), validUntil: String(cst("2028-10-14")), deregistered: false } },
+    { contract: RC, event: "RegistrationApplied", args: { applicationId: "2", subjectId: "2", kind: 1, materialsHash: h("reg 2"), applicant: KEYS.dept2 } },
+    { contract: RC, event: "RegistrationIssued", args: { applicationId: "2", subjectId: "2", kind: 1, code: h("code r2"), issuedAt: String(cst("2025-10-14")), validUntil: String(cst("2028-10-14")), deregistered: false } },
   ]);
 
   // Call and tier-1 authorization.
