@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getAddress, id as keccakId, verifyMessage } from "ethers";
-import { ForbiddenError, UnauthorizedError, ValidationError } from "./errors";
+import { ChainUnavailableError, ForbiddenError, UnauthorizedError, ValidationError } from "./errors";
 
 export const REGULATOR_ROLE = keccakId("REGULATOR");
 
@@ -72,7 +72,8 @@ export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => numbe
 
     async token(address: string, signature: string, nonce: string) {
       const c = pending.get(nonce);
-      // One time only: the challenge is spent by any attempt, good or bad.
+      // One time only: the challenge is spent by any attempt, good or bad, except one the chain
+      // could not answer (the caller did nothing wrong and may retry with the same signature).
       pending.delete(nonce);
       if (!c) throw new UnauthorizedError("unknown or already used challenge");
       if (c.expiresAt <= sec()) throw new UnauthorizedError("challenge expired");
@@ -85,10 +86,14 @@ export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => numbe
         throw new ValidationError("signature is malformed");
       }
       if (signer !== addr) throw new UnauthorizedError("signature does not match the address");
-      let role: TokenRole;
-      if (await hasRole(REGULATOR_ROLE, addr)) role = "REGULATOR";
-      else if (isIntakeClient && (await isIntakeClient(addr))) role = "INTAKE";
-      else {
+      let role: TokenRole | null;
+      try {
+        role = (await hasRole(REGULATOR_ROLE, addr)) ? "REGULATOR" : isIntakeClient && (await isIntakeClient(addr)) ? "INTAKE" : null;
+      } catch {
+        pending.set(nonce, c);
+        throw new ChainUnavailableError("the chain cannot be asked for the key's role now; the challenge is kept, retry shortly");
+      }
+      if (role === null) {
         throw new ForbiddenError(
           isIntakeClient ? "the key holds no REGULATOR role and is no signer key of this node's participant" : "the key does not hold REGULATOR",
         );
@@ -102,7 +107,8 @@ export function createAuth(opts: AuthOptions, hasRole: HasRole, now: () => numbe
     /** Verifies a bearer token for `role`; throws UnauthorizedError, or ForbiddenError for a token of another role. */
     verify(header: string | undefined, role: TokenRole = "REGULATOR"): TokenClaims {
       if (!header) throw new UnauthorizedError("bearer token required");
-      const m = /^Bearer ([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(header);
+      // The scheme is case-insensitive (RFC 9110 section 11.1).
+      const m = /^bearer ([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/i.exec(header);
       if (!m) throw new UnauthorizedError("malformed bearer token");
       const expected = sign(m[1]);
       const given = Buffer.from(m[2], "base64url");

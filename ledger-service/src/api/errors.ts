@@ -61,15 +61,42 @@ export class ServiceUnavailableError extends ApiError {
   }
 }
 
-/** Errors raised by express's body parser carry `type` and `status`. */
-function fromBodyParser(err: unknown, limit: string): ApiError | undefined {
-  if (typeof err !== "object" || err === null || !("type" in err)) return undefined;
-  const type = (err as { type: unknown }).type;
+/** The chain (RPC) could not answer a question a request depends on; nothing was changed. */
+export class ChainUnavailableError extends ApiError {
+  constructor(message: string) {
+    super(503, "chain_unavailable", message);
+  }
+}
+
+/** Messages for the 4xx errors express and node raise themselves (their own text may echo input). */
+const FOREIGN_4XX: Record<number, [string, string]> = {
+  400: ["bad_request", "malformed request"],
+  413: ["payload_too_large", "request body too large"],
+  414: ["uri_too_long", "request URI too long"],
+  415: ["unsupported_media_type", "unsupported content encoding or type"],
+  431: ["headers_too_large", "request headers too large"],
+};
+
+/**
+ * Errors raised by express, its body parser and the router carry `status` (or `statusCode`), and
+ * the body parser a `type`: a 4xx among them is the client's and keeps its status.
+ */
+function fromFramework(err: unknown, limit: string): ApiError | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  const type = (err as { type?: unknown }).type;
   if (type === "entity.too.large") return new PayloadTooLargeError(limit);
   if (type === "entity.parse.failed") return new ValidationError("request body is not valid JSON");
   if (type === "encoding.unsupported" || type === "charset.unsupported") return new UnsupportedMediaTypeError();
-  const status = (err as { status?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500) return new ApiError(status, "bad_request", "malformed request");
+  // A compressed body that does not decompress (zlib's Z_* codes, brotli's ERR__ERROR_*): the client's fault.
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(code)) return new ValidationError("request body does not decompress with its content-encoding");
+  if (err instanceof URIError) return new ValidationError("the request path is not valid percent-encoding");
+  const e = err as { status?: unknown; statusCode?: unknown };
+  const status = typeof e.status === "number" ? e.status : e.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    const [c, message] = FOREIGN_4XX[status] ?? ["bad_request", "malformed request"];
+    return new ApiError(status, c, message);
+  }
   return undefined;
 }
 
@@ -78,7 +105,7 @@ export function errorHandler(log: Logger, bodyLimit: string): ErrorRequestHandle
   return (err, req, res, _next) => {
     const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
     const closed = code === "LEVEL_DATABASE_NOT_OPEN" || code === "LEVEL_ITERATOR_NOT_OPEN";
-    const e = err instanceof ApiError ? err : closed ? new ServiceUnavailableError() : fromBodyParser(err, bodyLimit);
+    const e = err instanceof ApiError ? err : closed ? new ServiceUnavailableError() : fromFramework(err, bodyLimit);
     if (e) {
       if (e instanceof RateLimitedError) res.setHeader("Retry-After", String(e.retryAfterSeconds));
       if (e.status === 503) res.setHeader("Retry-After", "1");

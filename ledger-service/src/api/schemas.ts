@@ -1,6 +1,7 @@
 /**
  * Request schemas (zod): the same objects validate requests and generate the OpenAPI document.
  */
+import { getAddress } from "ethers";
 import { z } from "zod";
 import { AUTH_STATUSES, MODES } from "../views/authorizations";
 import { PRODUCT_STATUSES } from "../views/products";
@@ -38,7 +39,18 @@ export const after = z
   .optional()
   .describe("cursor: the `next` of the previous page");
 
-export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte 0x-hex address");
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte 0x-hex address")
+  .refine((a) => {
+    // Mixed case means an EIP-55 checksum, which must then be right (all lower or all upper carries none).
+    try {
+      getAddress(a);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "the address's EIP-55 checksum (its mixed case) is wrong");
 
 const page = { limit, after };
 

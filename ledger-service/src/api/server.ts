@@ -74,7 +74,9 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   app.set("query parser", "simple");
 
   const api = express.Router({ strict: false, caseSensitive: true });
-  if (args.rateLimit !== false) api.use(createRateLimiter(args.rateLimit ?? { capacity: 120, refillPerSecond: 20 }, now));
+  // One bucket per client for the public routes and the explorer's pages alike.
+  const limiter = args.rateLimit === false ? null : createRateLimiter(args.rateLimit ?? { capacity: 120, refillPerSecond: 20 }, now);
+  if (limiter) api.use(limiter);
 
   const jsonBody = express.json({ limit: bodyLimit, strict: true, type: "application/json" });
   const requireJson = (req: Request, _res: Response, next: NextFunction) =>
@@ -106,7 +108,10 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
 
   if (args.node) app.use(API_PREFIX, intakeRouter(args.node, auth));
   app.use(API_PREFIX, api);
-  if (args.explorer) app.use(args.explorer);
+  if (args.explorer) {
+    if (limiter) app.use(limiter, args.explorer);
+    else app.use(args.explorer);
+  }
   app.use((req) => {
     throw new NotFoundError(`route ${req.method} ${req.path}`);
   });
@@ -212,6 +217,7 @@ function listenWithAppPrototypes(app: Express): Express["listen"] {
   };
   return function listen(...args: unknown[]) {
     const server = http.createServer(options, app);
+    server.on("clientError", answerClientError);
     const done = args[args.length - 1];
     if (typeof done === "function") {
       let called = false;
@@ -225,4 +231,36 @@ function listenWithAppPrototypes(app: Express): Express["listen"] {
     }
     return server.listen(...(args as Parameters<http.Server["listen"]>));
   } as Express["listen"];
+}
+
+/** What node's HTTP parser refuses, as the status and code the API's JSON errors use. */
+function parserRefusal(err: NodeJS.ErrnoException): [number, string, string] {
+  switch (err.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return [431, "headers_too_large", "request headers too large (16 KB at most)"];
+    case "HPE_URI_TOO_LONG":
+      return [414, "uri_too_long", "request URI too long"];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+    case "ERR_HTTP_HEADERS_TIMEOUT":
+      return [408, "request_timeout", "the request was not received in time"];
+    default:
+      return [400, "bad_request", "malformed HTTP request (invalid characters in the path or a header name)"];
+  }
+}
+
+/**
+ * A request node's HTTP parser refuses never reaches express: answer it with the same JSON error
+ * body as every other refusal where the socket still allows a reply, then close it.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = parserRefusal(err);
+  const body = JSON.stringify({ error: { code, message, details: null } });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
