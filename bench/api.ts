@@ -80,7 +80,7 @@ async function buildIndex(dir: string, t0: number): Promise<void> {
     return;
   }
   const logger = pino({ level: "warn" });
-  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
+  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
   let blockNo = 1;
   let events: ChainEvent[] = [];
   let blocks: BlockRef[] = [];
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
 async function serve(dir: string, nowMs: number): Promise<void> {
   const logger = pino({ level: "warn" });
   const views = createViews(loadProfile("huizhou"));
-  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, genesisHash: h("b0"), startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
+  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
   const app = createApi({ logger }, { reader: store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, now: () => nowMs });
   const server = app.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
   process.on("message", () => {

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import pino from "pino";
+import { Level } from "level";
 import { openStore, type BlockRef } from "../../ledger-service/src/store/db";
 import type { ChainEvent, View } from "../../ledger-service/src/store/types";
 import { tmpDir } from "./follower.helpers";
@@ -34,7 +35,7 @@ describe("ledger-service store", function () {
   it("unwinds a value a later block of the same range changed in place to its value before that block", async function () {
     const { store } = await openStore(
       { logger: pino({ level: "silent" }) },
-      { dataDir: tmpDir("store"), identity: { chainId: 1, genesisHash: "0x", startBlock: 1, startBlockHash: "0x", contracts: [], views: ["mutating"] } },
+      { dataDir: tmpDir("store"), identity: { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["mutating"] } },
     );
     try {
       await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 1, views: [mutating] });
@@ -47,6 +48,51 @@ describe("ledger-service store", function () {
       expect(await store.reader.get("record", "r")).to.deep.equal({ seen: ["A@1"] });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe("ledger-service store: one write per applied range", function () {
+  it("writes a range's views, undo records, block refs, checkpoint and range size in one LevelDB batch, and keeps the range size", async function () {
+    const dir = tmpDir("store-atomic");
+    const identity = { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["mutating"] };
+    const logger = pino({ level: "silent" });
+    const { store } = await openStore({ logger }, { dataDir: dir, identity });
+    // Every write that reaches LevelDB goes through one of these (sublevels forward to the root's).
+    const proto = Level.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const writes: { method: string; keys: string[] }[] = [];
+    const originals = new Map<string, (...a: unknown[]) => unknown>();
+    for (const method of ["_put", "_del", "_batch"]) {
+      const original = proto[method];
+      originals.set(method, original);
+      proto[method] = function (this: unknown, ...args: unknown[]) {
+        const keys = method === "_batch" ? (args[0] as { key: string }[]).map((op) => String(op.key)) : [String(args[0])];
+        writes.push({ method, keys });
+        return original.apply(this, args);
+      };
+    }
+    try {
+      await store.applyRange({ blocks: [block(1), block(2)], events: [event(1, "A"), event(2, "B")], finalized: 1, views: [mutating], rangeSize: 64 });
+    } finally {
+      for (const [method, original] of originals) proto[method] = original;
+    }
+    try {
+      expect(writes.map((w) => w.method)).to.deep.equal(["_batch"]);
+      const keys = writes[0].keys;
+      for (const part of ["!meta!checkpoint", "!meta!rangeSize", "!undo!", "!blocks!", "!v:record!r"]) {
+        expect(keys.some((k) => k.includes(part)), `${part} in ${keys.join(", ")}`).to.equal(true);
+      }
+      expect(store.state().rangeSize).to.equal(64);
+    } finally {
+      await store.close();
+    }
+    const reopened = await openStore({ logger }, { dataDir: dir, identity });
+    try {
+      expect(reopened.reset).to.equal(false);
+      expect(reopened.store.state().rangeSize).to.equal(64);
+      expect(reopened.store.state().checkpoint?.number).to.equal(2);
+    } finally {
+      await reopened.store.close();
     }
   });
 });

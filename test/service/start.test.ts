@@ -221,6 +221,26 @@ describe("npm start: the whole platform on an embedded chain", function () {
       expect(await stop(r)).to.equal(0);
     }
   });
+
+  it("restarts five times in a row and keeps its index each time, and the learned range size", async () => {
+    // anvil does not keep block 0's hash across --state reloads: the index must not be tied to it.
+    let rangeSize: number | null = null;
+    for (let i = 0; i < 5; i++) {
+      const r = start(dataDir, port, chainPort);
+      try {
+        const health = (await waitIndexed(r, base)) as Health & { rangeSize: number | null };
+        expect(health.rebuilt, `restart ${i + 1}`).to.equal(false);
+        expect(r.output(), `restart ${i + 1}`).not.to.contain("index rebuilt");
+        expect(health.rangeSize, `restart ${i + 1}`).to.be.a("number");
+        if (rangeSize !== null) expect(health.rangeSize, `restart ${i + 1}`).to.equal(rangeSize);
+        rangeSize = health.rangeSize;
+        expect(await getJson<Page>(`${base}/api/v1/participants?limit=100`)).to.deep.equal(first.participants);
+      } finally {
+        expect(await stop(r)).to.equal(0);
+      }
+    }
+    expect(rangeSize).to.be.greaterThan(16); // grown past the first start's 16 blocks, then kept
+  });
 });
 
 async function rpc(port: number, method: string, params: unknown[]): Promise<unknown> {
@@ -231,6 +251,102 @@ async function rpc(port: number, method: string, params: unknown[]): Promise<unk
   });
   return ((await res.json()) as { result: unknown }).result;
 }
+
+/** True when something accepts connections on the loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+async function waitOutput(r: Running, text: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!r.output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${r.output()}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/**
+ * `npm start` in its own process group, as a terminal runs it: a Ctrl-C there is a SIGINT to
+ * the whole group (npm, its shell and node at once; anvil runs in a group of its own).
+ */
+function npmStart(dataDir: string, port: number, chainPort: number): Running & { interrupt(): void } {
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd: ROOT,
+    env: env({ DATA_DIR: dataDir, PORT: String(port), CHAIN_PORT: String(chainPort) }),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited, interrupt: () => process.kill(-child.pid!, "SIGINT") };
+}
+
+describe("npm start: a stop while starting leaves no chain running", function () {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("a terminal's Ctrl-C (SIGINT to npm's whole process group) during the demo seeding stops the chain", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "provenant-interrupt-"));
+    dirs.push(dataDir);
+    const chainPort = await freePort();
+    const r = npmStart(dataDir, await freePort(), chainPort);
+    await waitOutput(r, "seeding the demo");
+    await new Promise((res) => setTimeout(res, 500));
+    r.interrupt();
+    const code = await Promise.race([r.exited, new Promise((res) => setTimeout(() => res("hung"), 30_000))]);
+    expect(code, r.output()).to.not.equal("hung");
+    // npm may exit before node does: give the group a moment, then the port must be free.
+    const deadline = Date.now() + 20_000;
+    while ((await listening(chainPort)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 250));
+    expect(await listening(chainPort), `chain port ${chainPort} still taken:\n${r.output()}`).to.equal(false);
+    expect(r.output()).to.contain("chain state saved");
+  });
+
+  for (const [what, signals] of [["one Ctrl-C", 1], ["two Ctrl-C in a row", 2]] as const) {
+    it(`${what} during the demo seeding stops the chain and frees its port; the next start says what happened`, async () => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "provenant-interrupt-"));
+      dirs.push(dataDir);
+      const port = await freePort();
+      const chainPort = await freePort();
+      const r = start(dataDir, port, chainPort);
+      await waitOutput(r, "seeding the demo");
+      await new Promise((res) => setTimeout(res, 500)); // some demo transactions in
+      for (let i = 0; i < signals; i++) r.child.kill("SIGINT");
+      const code = await Promise.race([r.exited, new Promise((res) => setTimeout(() => res("hung"), 30_000))]);
+      expect(code, r.output()).to.equal(130);
+      expect(await listening(chainPort), `chain port ${chainPort} still taken:\n${r.output()}`).to.equal(false);
+      const again = spawnSync(TS_NODE, ["--transpile-only", MAIN], {
+        cwd: ROOT,
+        env: env({ DATA_DIR: dataDir, PORT: String(port), CHAIN_PORT: String(chainPort) }),
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(again.status, again.stderr).to.equal(2);
+      expect(again.stderr).to.contain("was interrupted");
+      expect(again.stderr).not.to.contain("in use");
+    });
+  }
+
+  it("a Ctrl-C while the contracts deploy stops the chain", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "provenant-interrupt-"));
+    dirs.push(dataDir);
+    const chainPort = await freePort();
+    const r = start(dataDir, await freePort(), chainPort);
+    await waitOutput(r, "deploying the contracts");
+    r.child.kill("SIGINT");
+    expect(await r.exited, r.output()).to.equal(130);
+    expect(await listening(chainPort)).to.equal(false);
+  });
+});
 
 describe("npm start: bad configuration", function () {
   const dir = mkdtempSync(path.join(os.tmpdir(), "provenant-badcfg-"));

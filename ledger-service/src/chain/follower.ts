@@ -26,6 +26,8 @@ export type FollowerEvent =
       events: ChainEvent[];
       /** The node's finalized block when the range was read: blocks at or below need no undo. */
       finalized: number;
+      /** The range size learned so far, kept with the index so a restart starts from it. */
+      rangeSize: number;
     }
   | { type: "reorg"; ancestor: BlockRef; dropped: BlockRef[]; depth: number }
   | { type: "finalize"; block: number };
@@ -90,8 +92,8 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   let recent: BlockRef[] = [...args.initial.recent].sort((a, b) => a.number - b.number);
   let localFinalized = args.initial.finalized;
   let finalizedTagWorks = args.finalizedTag === "auto";
-  // Start small and let the log counts of the first ranges grow it (see step()).
-  let rangeSize = Math.max(1, Math.min(args.maxRange, 16));
+  // Start where the last run left off, or small, and let the log counts of ranges adapt it (see step()).
+  let rangeSize = Math.max(1, Math.min(args.maxRange, args.initial.rangeSize ?? 16));
   let stopped = false;
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -277,7 +279,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       next.catch(() => undefined); // observed when step() takes it, or dropped
       ahead = { from: to + 1, read: next };
     }
-    await emit({ type: "block", blocks, events, finalized });
+    await emit({ type: "block", blocks, events, finalized, rangeSize });
     const last = blocks[blocks.length - 1];
     tip = last;
     recent.push(...blocks.filter((b) => b.number > finalized || b === last));

@@ -69,6 +69,8 @@ async function main(): Promise<number> {
     return stopping;
   }
   let exitCode = 0;
+  /** True once the service is up (the banner printed): a stop then ends in main's own return. */
+  let running = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const onSignal = (signal: NodeJS.Signals) => {
@@ -76,13 +78,17 @@ async function main(): Promise<number> {
       say("provenant: second signal, exiting now");
       process.exit(130);
     }
-    void shutdown(signal).then(resolveDone);
+    // While starting, the step in progress (a deploy, the demo seeding) may wait on the chain
+    // that shutdown() just stopped: once everything is stopped, leave.
+    void shutdown(signal).then(() => (running ? resolveDone() : process.exit(130)));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  // Last resort if the process dies some other way: never leave the chain running.
+  // Last resort on every way out (a second Ctrl-C, an exit in the middle of a stop, a throw):
+  // never leave the chain running. SIGINT lets anvil write its state before it exits.
+  let chainRunning = false;
   process.on("exit", () => {
-    if (anvil?.pid !== undefined && !stopping) {
+    if (anvil?.pid !== undefined && chainRunning) {
       try {
         process.kill(anvil.pid, "SIGINT");
       } catch {
@@ -90,6 +96,10 @@ async function main(): Promise<number> {
       }
     }
   });
+  /** Throws when a signal arrived meanwhile: start no further step. */
+  const checkNotStopping = () => {
+    if (stopping) throw new StopRequested();
+  };
 
   try {
     mkdirSync(o.dataDir, { recursive: true });
@@ -125,6 +135,13 @@ async function main(): Promise<number> {
         genesisTimestamp: wall - (seed ? DEMO_CHAIN_AGE : PLAIN_CHAIN_AGE),
       });
       const a = anvil;
+      chainRunning = true;
+      void a.exited.then(() => (chainRunning = false));
+      if (stopping) {
+        // The signal came while anvil was starting, when shutdown() had no chain to stop yet.
+        await a.stop();
+        checkNotStopping();
+      }
       void a.exited.then((code) => {
         if (!stopping) {
           say(`provenant: the embedded chain exited unexpectedly (code ${code}); see ${path.join(o.dataDir, "chain", "anvil.log")}`);
@@ -136,6 +153,7 @@ async function main(): Promise<number> {
       say(`provenant: chain ${a.fresh ? "created" : "resumed"} at ${rpcUrl} (state ${a.stateFile})`);
       const provider = new DevChainProvider(rpcUrl);
       if (!hasDeployment) {
+        checkNotStopping();
         say(`provenant: deploying the contracts with policy profile ${profile.id}`);
         const { deployment: d } = await deployProvenantWith(devWallet(0, provider), {
           profile,
@@ -147,6 +165,7 @@ async function main(): Promise<number> {
         renameSync(tmp, deploymentFile);
         say(`provenant: deployment written to ${deploymentFile}`);
         if (seed) {
+          checkNotStopping();
           say("provenant: seeding the demo (【演示】, dev keys; --no-demo skips this)");
           await seedDemo({ rpcUrl, deployment: d, profile, dataDir: o.dataDir, log: (line) => say(`  ${line}`) });
         } else {
@@ -196,6 +215,7 @@ async function main(): Promise<number> {
 
     const base = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
     const node = service.node;
+    running = true;
     say("");
     say("Provenant is running  (Ctrl-C to stop)");
     say(`  mode             ${embedded ? "embedded chain (anvil)" : "external chain"}${demo ? ", demo data (【演示】)" : ""}`);
@@ -239,6 +259,11 @@ async function main(): Promise<number> {
     if (stopping) await stopping; // a signal arrived while starting
     else await done;
   } catch (err) {
+    if (stopping && (err instanceof StopRequested || anvil === undefined || !chainRunning)) {
+      // Stopped by a signal while starting: the failure is the stop's consequence, not news.
+      await stopping;
+      return 130;
+    }
     await shutdown("start failed").catch(() => undefined);
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof ProfileError || err instanceof DeploymentError || err instanceof NodeKeyError) {
       return configFailure(err);
@@ -247,6 +272,13 @@ async function main(): Promise<number> {
     return 1;
   }
   return exitCode;
+}
+
+/** A signal arrived while the platform was starting: the start goes no further. */
+class StopRequested extends Error {
+  constructor() {
+    super("stopped while starting");
+  }
 }
 
 function configFailure(err: unknown): number {

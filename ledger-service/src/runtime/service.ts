@@ -7,7 +7,7 @@ import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader } from "../s
 import { openStore, type ApplyStats, type ChainIdentity, type DumpEntry, type Store } from "../store/db";
 import { createRpc, type Rpc } from "../chain/rpc";
 import { createDecoder, loadArtifactAbis } from "../chain/decoder";
-import { createFollower, type Follower, type FollowerEvent } from "../chain/follower";
+import { createFollower, type Follower, type FollowerEvent, type FollowerStatus } from "../chain/follower";
 import { DeploymentError, RpcError, errorMessage, isRetryable } from "../chain/errors";
 import type { Deployment } from "../../../scripts/lib/deploy";
 import type { Common } from "./common";
@@ -39,6 +39,8 @@ export interface Health {
   reorgs: number;
   /** True when the index found at start belonged to another chain or deployment and was rebuilt. */
   rebuilt: boolean;
+  /** Blocks per eth_getLogs the follower has learned (kept with the index across restarts). */
+  rangeSize: number | null;
 }
 
 /** Where the indexer's time went since start (benchmarks). */
@@ -121,6 +123,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
         events: event.events,
         finalized: event.finalized,
         views: args.views,
+        rangeSize: event.rangeSize,
       });
       timings.viewsMs += stats.viewsMs;
       timings.dbMs += stats.dbMs;
@@ -214,13 +217,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     const f = follower?.status();
     const head = f?.chainHead ?? null;
     const indexed = f?.indexedBlock ?? store?.state().checkpoint?.number ?? null;
-    let status: HealthStatus;
-    if (fatal !== undefined || f?.phase === "failed") status = "failed";
-    else if (stopped) status = "stopped";
-    else if (f === undefined) status = "starting";
-    else if (f.consecutiveErrors > 0) status = "degraded";
-    else if (f.phase === "syncing" || f.phase === "starting") status = "syncing";
-    else status = "ok";
+    const status = healthStatus({ failed: fatal !== undefined, stopped, follower: f, head, indexed, confirmations: config.CONFIRMATIONS });
     const lastError =
       fatal !== undefined
         ? { message: errorMessage(fatal), kind: fatal instanceof Error ? fatal.name : "error", at: new Date().toISOString() }
@@ -236,6 +233,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       lastError,
       reorgs: f?.reorgs ?? 0,
       rebuilt,
+      rangeSize: f?.rangeSize ?? store?.state().rangeSize ?? null,
     };
   }
 
@@ -269,14 +267,35 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
   };
 }
 
+/**
+ * The one-word health: `ok` only when the follower is live and the index is within the
+ * confirmation depth of the head it last saw; further behind is `syncing`, whatever the phase.
+ */
+export function healthStatus(s: {
+  failed: boolean;
+  stopped: boolean;
+  follower: Pick<FollowerStatus, "phase" | "consecutiveErrors"> | undefined;
+  head: number | null;
+  indexed: number | null;
+  confirmations: number;
+}): HealthStatus {
+  const f = s.follower;
+  if (s.failed || f?.phase === "failed") return "failed";
+  if (s.stopped) return "stopped";
+  if (f === undefined) return "starting";
+  if (f.consecutiveErrors > 0) return "degraded";
+  if (f.phase === "syncing" || f.phase === "starting") return "syncing";
+  if (s.head === null || s.indexed === null || s.head - s.indexed > s.confirmations) return "syncing";
+  return "ok";
+}
+
 /** What the index is built from; checks that the endpoint serves the deployment's chain. */
 export async function chainIdentity(rpc: Rpc, deployment: Deployment, views: readonly View[]): Promise<ChainIdentity> {
   const chainId = await rpc.eth_chainId();
   if (chainId !== deployment.chainId) {
     throw new DeploymentError(`RPC_URL serves chain ${chainId}, the deployment file is for chain ${deployment.chainId}`);
   }
-  const [genesis, start] = await rpc.eth_getBlockByNumberBatch([0, deployment.startBlock]);
-  if (genesis === null) throw new RpcError("malformed", "eth_getBlockByNumber", "the node has no genesis block");
+  const [start] = await rpc.eth_getBlockByNumberBatch([deployment.startBlock]);
   if (start === null || start.hash !== deployment.startBlockHash.toLowerCase()) {
     throw new DeploymentError(
       `block ${deployment.startBlock} on this chain is ${start?.hash ?? "missing"}, the deployment file says ${deployment.startBlockHash}: ` +
@@ -285,7 +304,6 @@ export async function chainIdentity(rpc: Rpc, deployment: Deployment, views: rea
   }
   return {
     chainId,
-    genesisHash: genesis.hash,
     startBlock: deployment.startBlock,
     startBlockHash: start.hash,
     contracts: Object.entries(deployment.contracts)

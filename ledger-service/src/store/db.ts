@@ -20,10 +20,13 @@ export interface BlockRef {
   timestamp: number;
 }
 
-/** What the index was built from; any difference at open means the index must be rebuilt. */
+/**
+ * What the index was built from; any difference at open means the index must be rebuilt. Only
+ * what a chain keeps stable: anvil does not keep block 0's hash across `--state` reloads, so the
+ * deployment block's hash (checked against the chain at every start) stands for the chain.
+ */
 export interface ChainIdentity {
   chainId: number;
-  genesisHash: string;
   startBlock: number;
   startBlockHash: string;
   /** name=address of every contract followed, sorted. */
@@ -39,6 +42,8 @@ export interface IndexState {
   finalized: number;
   /** Applied blocks still remembered, ascending (the checkpoint is the last). */
   recent: BlockRef[];
+  /** The follower's learned block range size, written with the last range applied. */
+  rangeSize?: number;
 }
 
 export interface ApplyRangeArgs {
@@ -49,6 +54,8 @@ export interface ApplyRangeArgs {
   /** Blocks at or below this number get no undo records: they cannot be reorganized away. */
   finalized: number;
   views: readonly View[];
+  /** The follower's range size, kept for the next start. */
+  rangeSize?: number;
 }
 
 export interface ApplyStats {
@@ -172,6 +179,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     checkpoint: (await meta.get("checkpoint")) as BlockRef | undefined,
     finalized: ((await meta.get("finalized")) as number | undefined) ?? -1,
     recent: [],
+    rangeSize: (await meta.get("rangeSize")) as number | undefined,
   };
   for await (const value of blocks.values()) state.recent.push(value as unknown as BlockRef);
 
@@ -327,12 +335,14 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const remembered = a.blocks.filter((b) => b.number > a.finalized || b === last);
     for (const b of remembered) ops.push({ type: "put", key: blocks.prefix + pad(b.number), value: JSON.stringify(b) });
     ops.push({ type: "put", key: `${meta.prefix}checkpoint`, value: JSON.stringify(last) });
+    if (a.rangeSize !== undefined && a.rangeSize !== state.rangeSize) ops.push({ type: "put", key: `${meta.prefix}rangeSize`, value: JSON.stringify(a.rangeSize) });
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
     if (finalized !== state.finalized) ops.push({ type: "put", key: `${meta.prefix}finalized`, value: JSON.stringify(finalized) });
     await db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
 
     state.checkpoint = last;
     state.finalized = finalized;
+    if (a.rangeSize !== undefined) state.rangeSize = a.rangeSize;
     state.recent.push(...remembered);
     return {
       events: a.events.length,

@@ -57,7 +57,7 @@ export async function openTestStore(views: readonly View[]): Promise<TestStore> 
     { logger: silentLogger },
     {
       dataDir: dir,
-      identity: { chainId: 31337, genesisHash: h("block 0"), startBlock: 0, startBlockHash: h("block 0"), contracts: [], views: views.map((v) => v.name) },
+      identity: { chainId: 31337, startBlock: 0, startBlockHash: h("block 0"), contracts: [], views: views.map((v) => v.name) },
     },
   );
   return {
