@@ -61,6 +61,19 @@ export class ServiceUnavailableError extends ApiError {
   }
 }
 
+/** The index has not caught up with the chain since the service started: it may deny what exists. */
+export class IndexNotReadyError extends ApiError {
+  constructor(details: { status: string; indexedBlock: number | null; headBlock: number | null; lag: number | null }) {
+    super(
+      503,
+      "index_not_ready",
+      `the index is catching up with the chain (${details.status}, indexed block ${details.indexedBlock ?? "none"} of ${details.headBlock ?? "unknown"}): ` +
+        "its answers may miss records that exist; retry shortly",
+      details,
+    );
+  }
+}
+
 /** The chain (RPC) could not answer a question a request depends on; nothing was changed. */
 export class ChainUnavailableError extends ApiError {
   constructor(message: string) {

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ViewReader } from "../store/types";
 import { createAuth, type AuthOptions, type HasRole, type IsIntakeClient } from "./auth";
-import { ApiError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
+import { ApiError, ForbiddenError, IndexNotReadyError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
 import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
@@ -43,7 +43,16 @@ export type ApiArgs = {
   explorer?: express.Router;
   /** Present on a platform node: the intake and receipt routes. */
   node?: NodeApi;
+  /**
+   * Whether the index's answers are complete and current (default: always). While `not-ready`
+   * the data routes answer 503; otherwise they name the state in the X-Provenant-Index header.
+   */
+  readState?: () => { state: "current" | "not-ready" | "diverged" | "reindexing"; health: { status: string; indexedBlock: number | null; headBlock: number | null; lag: number | null } };
 };
+
+/** Routes answered from the index (not health, sign-in or the node's own store). */
+const INDEX_TAGS: ReadonlySet<RouteDef["tag"]> = new Set(["public", "disclosure", "regulator"]);
+export const INDEX_STATE_HEADER = "X-Provenant-Index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -84,7 +93,16 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
 
   const mount = (r: RouteDef) => {
     if (r.custom) return;
+    const fromIndex = INDEX_TAGS.has(r.tag);
     const handler = async (req: Request, res: Response) => {
+      if (fromIndex && args.readState) {
+        const rs = args.readState();
+        if (rs.state === "not-ready") {
+          const { status, indexedBlock, headBlock, lag } = rs.health;
+          throw new IndexNotReadyError({ status, indexedBlock, headBlock, lag });
+        }
+        res.setHeader(INDEX_STATE_HEADER, rs.state);
+      }
       if (r.regulator) auth.verify(req.get("authorization"), "REGULATOR");
       const input = {
         params: parse(r.params, req.params, "path parameters"),

@@ -36,6 +36,12 @@ export type FollowerPhase = "starting" | "syncing" | "live" | "retrying" | "stop
 
 export interface FollowerStatus {
   phase: FollowerPhase;
+  /**
+   * Set while the node's chain leaves the index's below its finalized block (a reorg deeper than
+   * finality, a node fault or a chain reset): the index holds a branch the chain no longer has.
+   * Cleared when the node agrees with the index again. The way back is a reindex.
+   */
+  diverged: { localFinalized: number; message: string; since: string } | null;
   chainHead: number | undefined;
   /** The node's finalized block (its `finalized` tag, or head minus finalityDepth). */
   chainFinalized: number | undefined;
@@ -102,6 +108,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
 
   const status: FollowerStatus = {
     phase: "starting",
+    diverged: null,
     chainHead: undefined,
     chainFinalized: undefined,
     indexedBlock: tip?.number,
@@ -365,7 +372,11 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
         progressed = await step();
         if (status.consecutiveErrors > 0) log.info({ after: status.consecutiveErrors }, "rpc recovered");
         status.consecutiveErrors = 0;
+        status.diverged = null;
       } catch (err) {
+        if (err instanceof DeepReorgError) {
+          status.diverged ??= { localFinalized: err.localFinalized, message: err.message, since: new Date().toISOString() };
+        }
         if (!isRetryable(err)) {
           status.phase = "failed";
           status.lastError = describe(err);

@@ -67,6 +67,14 @@ export const configSchema = z.object({
   NODE_KEY_CHECK_INTERVAL: int("NODE_KEY_CHECK_INTERVAL", 1, 86_400, 30),
   /** Seconds an anchor transaction may stay unmined before it is replaced with higher fees. */
   ANCHOR_REPLACE_AFTER: int("ANCHOR_REPLACE_AFTER", 5, 86_400, 120),
+  /**
+   * "1": rebuild the index from the deployment block into a new directory beside DATA_DIR while
+   * the existing index keeps serving, then take its place (the way back from a diverged index).
+   */
+  REINDEX: z
+    .enum(["0", "1", "true", "false"], { error: 'REINDEX must be "1" or "0"' })
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",

@@ -49,6 +49,9 @@ Options (flag | environment variable | default):
   --data-dir DIR       DATA_DIR            ./data
   --profile ID         PROVENANT_PROFILE   huizhou   (${listProfiles().join(", ")})
   --no-demo            DEMO=false          demo on   (only matters on a new embedded chain)
+  --reindex            REINDEX=1           off       (rebuild the index from the chain beside the
+                                                      current one, which serves until the new one
+                                                      has caught up: the way back from "diverged")
   --host HOST          HOST                127.0.0.1 (API and explorer)
   --port N             PORT                8080
   --chain-port N       CHAIN_PORT          8545      (embedded anvil, always on 127.0.0.1)
@@ -82,7 +85,7 @@ const KEYS = [
 const SERVICE_KEYS = [
   "CONFIRMATIONS", "FINALITY_DEPTH", "FINALIZED_TAG", "POLL_INTERVAL_MS", "MAX_BLOCK_RANGE", "RPC_TIMEOUT_MS", "ARTIFACTS_DIR",
   "NODE_KEYSTORE", "NODE_KEYSTORE_PASSWORD_FILE", "NODE_PRIVATE_KEY", "NODE_DATA_DIR", "BATCH_MAX", "BATCH_MAX_AGE", "STRICT_INTAKE", "ANCHOR_REPLACE_AFTER",
-  "NODE_KEY_CHECK_INTERVAL",
+  "NODE_KEY_CHECK_INTERVAL", "REINDEX",
 ] as const;
 
 const FLAGS: Record<string, (typeof KEYS)[number] | "CONFIG"> = {
@@ -148,6 +151,7 @@ const schema = z.object({
 export function parseLaunchOptions(argv: string[], env: Record<string, string | undefined> = process.env): LaunchOptions | "help" {
   const flags: Record<string, string> = {};
   let noDemo = false;
+  let reindex = false;
   let configFile = env.PROVENANT_CONFIG || undefined;
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -155,6 +159,10 @@ export function parseLaunchOptions(argv: string[], env: Record<string, string | 
     if (arg === "-h" || arg === "--help") return "help";
     if (arg === "--no-demo") {
       noDemo = true;
+      continue;
+    }
+    if (arg === "--reindex") {
+      reindex = true;
       continue;
     }
     const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -206,6 +214,7 @@ export function parseLaunchOptions(argv: string[], env: Record<string, string | 
     const v = (env[key] !== undefined && env[key] !== "" ? env[key] : undefined) ?? fileValues[key];
     if (v !== undefined) serviceEnv[key] = v;
   }
+  if (reindex) serviceEnv.REINDEX = "1";
   return {
     dataDir,
     profile: o.PROVENANT_PROFILE,

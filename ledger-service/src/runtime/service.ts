@@ -13,6 +13,7 @@ import type { Deployment } from "../../../scripts/lib/deploy";
 import type { Common } from "./common";
 import { loadDeployment } from "./deployment";
 import type { Server } from "node:http";
+import { rename, rm } from "node:fs/promises";
 import { JsonRpcProvider } from "ethers";
 import { ProvenantHub__factory } from "../../../typechain-types";
 import { createApi } from "../api/server";
@@ -24,7 +25,7 @@ import { startNode, type PlatformNode } from "./node";
 /** How far behind the head (beyond CONFIRMATIONS) the index may be for the intake to check receipts. */
 const NODE_MAX_LAG_BLOCKS = 8;
 
-export type HealthStatus = "starting" | "syncing" | "ok" | "degraded" | "failed" | "stopped";
+export type HealthStatus = "starting" | "syncing" | "ok" | "degraded" | "diverged" | "failed" | "stopped";
 
 export interface Health {
   status: HealthStatus;
@@ -41,7 +42,19 @@ export interface Health {
   rebuilt: boolean;
   /** Blocks per eth_getLogs the follower has learned (kept with the index across restarts). */
   rangeSize: number | null;
+  /** Set while the chain no longer holds the index's branch below its finalized block. */
+  diverged: FollowerStatus["diverged"];
+  /** Set while a reindex builds beside the serving index (REINDEX=1 / --reindex). */
+  reindex: { dir: string; startedAt: string; indexedBlock: number | null } | null;
 }
+
+/**
+ * What the data routes may claim: `current` (caught up at least once in this process),
+ * `not-ready` (still catching up after a start: a record missing may exist), `diverged` (the
+ * index holds a branch the chain no longer has) or `reindexing` (the previous index serves while
+ * a new one is built).
+ */
+export type IndexReadState = { state: "current" | "not-ready" | "diverged" | "reindexing"; health: Health };
 
 /** Where the indexer's time went since start (benchmarks). */
 export interface IndexerTimings {
@@ -64,6 +77,8 @@ export interface Indexer {
   /** Reads the views; waits for the store to open. */
   reader: ViewReader;
   health(): Health;
+  /** Whether reads are complete and current: the API refuses or marks its data answers by it. */
+  readState(): IndexReadState;
   timings(): IndexerTimings;
   /** Resolves when the store is open (after the chain identity check). */
   ready: Promise<void>;
@@ -97,7 +112,14 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
   });
   const rpc = createRpc(common, { url: config.RPC_URL, timeoutMs: config.RPC_TIMEOUT_MS });
 
+  /** The store the follower writes. */
   let store: Store | undefined;
+  /** The store reads are served from: `store`, or during a reindex the previous index. */
+  let serving: Store | undefined;
+  /** Set while a reindex builds beside the serving index. */
+  let reindex: { dir: string; startedAt: string } | null = null;
+  /** Latched once the index has caught up with the chain in this process: reads are complete. */
+  let caughtUp = false;
   let follower: Follower | undefined;
   let stopped = false;
   let rebuilt = false;
@@ -106,6 +128,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
   let chainId: number | null = null;
   const timings: IndexerTimings = { ranges: 0, logs: 0, events: 0, rpcMs: 0, rpcWaitMs: 0, decodeMs: 0, viewsMs: 0, dbMs: 0, writes: 0, undoEntries: 0 };
   let wake: (() => void) | undefined;
+  let swapping: Promise<void> | undefined;
 
   let markReady!: () => void;
   let failReady!: (err: unknown) => void;
@@ -114,6 +137,9 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     failReady = reject;
   });
   ready.catch(() => undefined); // observed through `done` and health()
+
+  /** Resolves when a reindex has caught up (its follower is then stopped and the stores swapped). */
+  let reindexCaughtUp: (() => void) | undefined;
 
   async function apply(event: FollowerEvent): Promise<void> {
     const s = store!;
@@ -136,6 +162,13 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       await s.finalize(event.block);
     }
     args.onApplied?.(event);
+    if (!caughtUp || reindex) {
+      const h = health();
+      if (h.status === "ok") {
+        if (reindex) reindexCaughtUp?.();
+        else caughtUp = true;
+      }
+    }
   }
 
   async function connect(): Promise<ChainIdentity> {
@@ -161,21 +194,12 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     }
   }
 
-  async function run(): Promise<void> {
-    const identity = await connect();
-    chainId = identity.chainId;
-    startError = null;
-    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity });
-    store = opened.store;
-    rebuilt = opened.reset;
-    if (opened.reset) log.warn({ previous: opened.previous }, "chain or deployment changed: index rebuilt from the start block");
-    markReady();
-    if (stopped) return;
-    follower = createFollower(common, {
+  function followInto(target: Store): Follower {
+    return createFollower(common, {
       rpc,
       decoder,
       startBlock: deployment.startBlock,
-      initial: store.state(),
+      initial: target.state(),
       confirmations: config.CONFIRMATIONS,
       finalityDepth: config.FINALITY_DEPTH,
       finalizedTag: config.FINALIZED_TAG,
@@ -183,6 +207,62 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       maxRange: config.MAX_BLOCK_RANGE,
       onEvent: apply,
     });
+  }
+
+  async function run(): Promise<void> {
+    const identity = await connect();
+    chainId = identity.chainId;
+    startError = null;
+    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity });
+    rebuilt = opened.reset;
+    if (opened.reset) log.warn({ previous: opened.previous }, "chain or deployment changed: index rebuilt from the start block");
+    const hasIndex = !opened.reset && opened.store.state().checkpoint !== undefined;
+    if (config.REINDEX && hasIndex) {
+      // Build a new index beside the old one; the old one serves until the new one has caught up.
+      const dir = `${config.DATA_DIR}.reindex`;
+      await rm(dir, { recursive: true, force: true });
+      serving = opened.store;
+      store = (await openStore(common, { dataDir: dir, identity })).store;
+      reindex = { dir, startedAt: new Date().toISOString() };
+      log.warn({ dir }, "reindex: building a new index from the deployment block; the current one serves meanwhile");
+      markReady();
+      if (stopped) return;
+      follower = followInto(store);
+      const caught = new Promise<void>((resolve) => (reindexCaughtUp = resolve));
+      // The follower updates its position after each apply: look again while it idles at the head.
+      const poll = setInterval(() => {
+        if (health().status === "ok") reindexCaughtUp?.();
+      }, Math.max(20, Math.min(config.POLL_INTERVAL_MS, 1000)));
+      void caught.then(() => clearInterval(poll));
+      void done.finally(() => clearInterval(poll)).catch(() => undefined);
+      const outcome = await Promise.race([follower.run().then(() => "ended" as const), caught.then(() => "caught-up" as const)]);
+      if (outcome === "ended" || stopped) return;
+      await follower.stop();
+      // Swap: reads wait on `swapping` for the few milliseconds the directories move.
+      let swapped!: () => void;
+      swapping = new Promise<void>((resolve) => (swapped = resolve));
+      try {
+        await serving.close();
+        await store.close();
+        await rm(config.DATA_DIR, { recursive: true, force: true });
+        await rename(dir, config.DATA_DIR);
+        store = (await openStore(common, { dataDir: config.DATA_DIR, identity })).store;
+        serving = store;
+        reindex = null;
+        caughtUp = true;
+        rebuilt = true;
+        log.warn("reindex: the new index has caught up and now serves");
+      } finally {
+        swapped();
+        swapping = undefined;
+      }
+    } else {
+      store = opened.store;
+      serving = store;
+      markReady();
+    }
+    if (stopped) return;
+    follower = followInto(store);
     await follower.run();
   }
 
@@ -195,23 +275,35 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     })
     .finally(async () => {
       await store?.close().catch(() => undefined);
+      if (serving !== store) await serving?.close().catch(() => undefined);
     });
   done.catch(() => undefined); // the caller observes it through `done` or health()
 
   const reader: ViewReader = {
     async get<T extends JsonValue>(space: string, key: string) {
       await ready;
-      return store!.reader.get<T>(space, key);
+      if (swapping) await swapping;
+      return serving!.reader.get<T>(space, key);
     },
     range<T extends JsonValue>(space: string, options?: RangeOptions): AsyncIterable<[string, T]> {
       return {
         async *[Symbol.asyncIterator]() {
           await ready;
-          yield* store!.reader.range<T>(space, options);
+          if (swapping) await swapping;
+          yield* serving!.reader.range<T>(space, options);
         },
       };
     },
   };
+
+  /** Whether reads are complete and current (see IndexReadState). */
+  function readState(): IndexReadState {
+    const h = health();
+    if (reindex) return { state: "reindexing", health: h };
+    if (h.status === "diverged") return { state: "diverged", health: h };
+    if (!caughtUp && h.status === "ok") caughtUp = true;
+    return { state: caughtUp ? "current" : "not-ready", health: h };
+  }
 
   function health(): Health {
     const f = follower?.status();
@@ -234,12 +326,15 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       reorgs: f?.reorgs ?? 0,
       rebuilt,
       rangeSize: f?.rangeSize ?? store?.state().rangeSize ?? null,
+      diverged: f?.diverged ?? null,
+      reindex: reindex ? { ...reindex, indexedBlock: store?.state().checkpoint?.number ?? null } : null,
     };
   }
 
   return {
     reader,
     health,
+    readState,
     timings() {
       const t = follower?.status().totals;
       return {
@@ -274,7 +369,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
 export function healthStatus(s: {
   failed: boolean;
   stopped: boolean;
-  follower: Pick<FollowerStatus, "phase" | "consecutiveErrors"> | undefined;
+  follower: (Pick<FollowerStatus, "phase" | "consecutiveErrors"> & Partial<Pick<FollowerStatus, "diverged">>) | undefined;
   head: number | null;
   indexed: number | null;
   confirmations: number;
@@ -283,6 +378,7 @@ export function healthStatus(s: {
   if (s.failed || f?.phase === "failed") return "failed";
   if (s.stopped) return "stopped";
   if (f === undefined) return "starting";
+  if (f.diverged) return "diverged";
   if (f.consecutiveErrors > 0) return "degraded";
   if (f.phase === "syncing" || f.phase === "starting") return "syncing";
   if (s.head === null || s.indexed === null || s.head - s.indexed > s.confirmations) return "syncing";
@@ -379,6 +475,7 @@ export async function startService(common: Common, opts: StartServiceOptions = {
     auth: { chainId: deployment.chainId },
     explorer: createExplorer(),
     node: n?.api,
+    readState: () => indexer.readState(),
   });
   let server: Server;
   try {

@@ -319,6 +319,15 @@ async function health() {
     const error = h.lastError ? ` · ${typeof h.lastError === "object" ? h.lastError.message : h.lastError}` : "";
     node.textContent = `链 Chain ${h.chainId} · 已索引区块 Indexed block ${h.indexedBlock} · 延迟 Lag ${h.lag}` + error;
     document.body.classList.toggle("demo", h.demo === true);
+    const banner = document.getElementById("index-banner");
+    if (h.status === "diverged") {
+      banner.textContent = "索引与链已分叉：本页数据可能来自已被替换的分支，请以链上记录为准（运维人员可用 --reindex 重建索引）。The index has diverged from the chain: what this page shows may come from a replaced branch.";
+    } else if (h.reindex) {
+      banner.textContent = `正在重建索引（已到区块 ${h.reindex.indexedBlock ?? "—"}），当前显示旧索引。The index is being rebuilt; the previous index is shown meanwhile.`;
+    } else if (h.status === "starting" || h.status === "syncing") {
+      banner.textContent = `索引正在追赶链（延迟 ${h.lag ?? "—"} 个区块），记录可能暂缺。The index is catching up with the chain.`;
+    }
+    banner.hidden = !(h.status === "diverged" || h.reindex || h.status === "starting" || h.status === "syncing");
   } catch (err) {
     node.textContent = `服务不可用 Service unavailable: ${err.message}`;
   }
