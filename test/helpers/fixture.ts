@@ -75,12 +75,16 @@ let creditSerial = 1;
 /** A fresh valid credit code for each organization a test registers. */
 export const nextCreditCode = (): string => makeCreditCode(creditSerial++);
 
-export async function deployWorld(profileId = "huizhou") {
+/**
+ * The world. With a `governanceDelay`, the hub's setup is sealed once the roles are granted and
+ * the organizations registered: registry swaps and governance grants then wait the delay.
+ */
+export async function deployWorld(profileId = "huizhou", governanceDelay = 0) {
   const profile: PolicyProfile = loadProfile(profileId);
   const s = await ethers.getSigners();
   const [admin, authority, agency, regulator, expert1, expert2, expert3, deptA, deptB, operatorA, operatorB] = s;
   const [developerA, developerB, platformNode, outsider, expert4] = s.slice(11);
-  const { deployment, contracts } = await deployProvenant(hre, { profile, admin });
+  const { deployment, contracts } = await deployProvenant(hre, { profile, admin, governanceDelay, seal: false });
   const { hub, participants } = contracts;
 
   await hub.connect(admin).grantRole(ROLE.DATA_AUTHORITY, authority.address);
@@ -106,6 +110,7 @@ export async function deployWorld(profileId = "huizhou") {
   // its signer keys, and the registry gives the center's keys PLATFORM_NODE and binds them to it.
   await participants.connect(authority).addSigner(ids.agency, platformNode.address);
   await participants.connect(authority).setPlatformNode(ids.agency, true);
+  if (governanceDelay > 0) await hub.connect(admin).sealSetup();
   const signers = {
     admin,
     authority,
@@ -128,6 +133,12 @@ export async function deployWorld(profileId = "huizhou") {
 }
 
 export type World = Awaited<ReturnType<typeof deployWorld>>;
+
+/** The governance delay of the sealed world (two days, as the deploy script uses off development). */
+export const GOVERNANCE_DELAY = 2 * DAY;
+
+/** The world with its hub sealed and a two-day governance delay. */
+export const deployGovernedWorld = () => deployWorld("huizhou", GOVERNANCE_DELAY);
 
 export interface ResourceOptions {
   dept?: "deptA" | "deptB";

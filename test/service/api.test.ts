@@ -11,7 +11,7 @@ import { loadProfile } from "../../policy/profile";
 import { createApi, type ApiArgs } from "../../ledger-service/src/api/server";
 import { REGULATOR_ROLE } from "../../ledger-service/src/api/auth";
 import { createViews } from "../../ledger-service/src/views";
-import { createChainBuilder, cst, openTestStore, P, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, GOV, openTestStore, P, seedGovernance, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
@@ -302,6 +302,40 @@ describe("api: public, disclosure and regulator routes", () => {
       expect(a.listedUnderStoppedAuthorization.map((x: Json) => [x.productId, x.authorizationStatus])).to.deep.equal([["1", "Revoked"], ["2", "Active"]]);
       expect((await get("/authorizations?status=Revoked")).body.items.map((x: Json) => x.id)).to.deep.equal(["1"]);
       expect((await get("/products/2")).body.usable).to.equal(false); // its parent authorization is revoked
+    });
+
+    it("C05 C22 lists pending governance changes publicly and raises an alert for each until it is executed or cancelled", async () => {
+      const b = createChainBuilder(2100);
+      const { readyAt } = seedGovernance(b, cst("2026-04-09", 12));
+      await ts.apply(b);
+      const list = (await get("/governance/pending")).body;
+      expect(list.next).to.equal(null);
+      expect(list.items.map((c: Json) => [c.kind, c.label, c.account, c.readyAt, c.ready, c.secondsLeft])).to.deep.equal([
+        ["contract-change", "AgreementRegistry", GOV.acceptAll, readyAt, false, readyAt - nowMs / 1000],
+        ["role-grant", "EXPERT", GOV.newExpert, readyAt, false, readyAt - nowMs / 1000],
+      ]);
+      const first = (await get("/governance/pending?limit=1")).body;
+      expect(first.items.map((c: Json) => c.label)).to.deep.equal(["AgreementRegistry"]);
+      expect((await get(`/governance/pending?after=${encodeURIComponent(first.next)}`)).body.items.map((c: Json) => c.label)).to.deep.equal(["EXPERT"]);
+      expectError(await get("/governance/pending?limit=0"), 400);
+      const doc = (await get("/openapi.json")).body;
+      expect(doc.paths).to.have.property("/api/v1/governance/pending");
+
+      const auth = { authorization: `Bearer ${await signIn(regulator)}` };
+      const alerts = (await get("/regulator/alerts", auth)).body.pendingGovernanceChanges;
+      expect(alerts.map((c: Json) => [c.kind, c.label, c.account, c.current, c.ready])).to.deep.equal([
+        ["contract-change", "AgreementRegistry", GOV.acceptAll, GOV.realAgreements, false],
+        ["role-grant", "EXPERT", GOV.newExpert, null, false],
+      ]);
+      const saved = nowMs;
+      nowMs = readyAt * 1000;
+      try {
+        const later = { authorization: `Bearer ${await signIn(regulator)}` }; // tokens are short-lived
+        const ready = (await get("/regulator/alerts", later)).body.pendingGovernanceChanges;
+        expect(ready.map((c: Json) => [c.ready, c.secondsLeft])).to.deep.equal([[true, 0], [true, 0]]);
+      } finally {
+        nowMs = saved;
+      }
     });
   });
 

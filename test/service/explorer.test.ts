@@ -14,7 +14,7 @@ import { loadProfile } from "../../policy/profile";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createExplorer } from "../../ledger-service/src/explorer";
 import { createViews } from "../../ledger-service/src/views";
-import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, GOV, h, openTestStore, seedGovernance, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">恶意名称`;
@@ -48,6 +48,8 @@ describe("explorer: the public disclosure page in a real browser", function () {
         },
       },
     ]);
+    // An AgreementRegistry swap and an EXPERT grant scheduled on the hub and still waiting.
+    seedGovernance(b, cst("2026-06-02"));
     await ts.apply(b);
     const app = createApi(
       { logger: silentLogger },
@@ -118,6 +120,20 @@ describe("explorer: the public disclosure page in a real browser", function () {
     expect(text).to.contain("惠州数据运营有限公司");
     await page.waitForSelector("body.demo .demo-banner", { state: "visible", timeout: 10_000 });
     expect(await page.textContent(".demo-banner")).to.contain("演示数据");
+  });
+
+  it("C05 C22 warns on the front page of a pending registry swap and lists every pending governance change", async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector("#governance-notice");
+    const notice = await page.textContent("#governance-notice");
+    expect(notice).to.contain("AgreementRegistry");
+    expect(notice).to.contain(GOV.acceptAll);
+    await page.click("#governance-notice a");
+    await page.waitForSelector("main table tbody tr");
+    const rows = await page.$$eval("main table tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
+    expect(rows).to.have.length(2);
+    expect(rows[0]).to.contain("Registry address change").and.contain("AgreementRegistry").and.contain(GOV.acceptAll).and.contain(GOV.realAgreements);
+    expect(rows[1]).to.contain("Governance role grant").and.contain("EXPERT").and.contain(GOV.newExpert);
   });
 
   it("says clearly when a record does not exist", async () => {

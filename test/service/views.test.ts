@@ -16,7 +16,8 @@ import type { ParticipantRecord } from "../../ledger-service/src/views/participa
 import { pad } from "../../ledger-service/src/views/util";
 import { calendarInfo, chinaDayStart } from "../../ledger-service/src/calendar";
 import type { ViewReader } from "../../ledger-service/src/store/types";
-import { createChainBuilder, cst, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, GOV, openTestStore, P, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
+import { GOVERNANCE_SPACE, type PendingGovernanceChange } from "../../ledger-service/src/views/governance";
 
 async function all<T>(reader: ViewReader, space: string, opts = {}): Promise<[string, T][]> {
   const out: [string, T][] = [];
@@ -176,5 +177,26 @@ describe("views: projections over the real store", () => {
     expect(grant.status).to.equal("closed");
     const open = await all<string>(reader, SPACE.deadlineOpen);
     expect(open.map(([, k]) => k)).to.not.include(grant.key);
+  });
+
+  it("C22 C05 lists each scheduled registry swap and governance grant as pending until it is executed or cancelled", async () => {
+    const b = createChainBuilder(1100);
+    const { readyAt, scheduledAt } = seedGovernance(b, cst("2026-04-03"));
+    await ts.apply(b);
+    const pending = (await all<PendingGovernanceChange>(reader, GOVERNANCE_SPACE)).map(([, c]) => c);
+    expect(pending.map((c) => [c.kind, c.label, c.account, c.current, c.readyAt, c.scheduledAt])).to.deep.equal([
+      ["contract-change", "AgreementRegistry", GOV.acceptAll, GOV.realAgreements, readyAt, scheduledAt],
+      ["role-grant", "EXPERT", GOV.newExpert, null, readyAt, scheduledAt],
+    ]);
+    expect(pending[1].scheduledBy).to.equal(GOV.admin);
+    expect(pending[0].anchor.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    // Executing the grant (RoleGranted) and the swap (ContractRecorded) removes them.
+    const b2 = createChainBuilder(1200);
+    b2.block(readyAt + 600, [
+      { contract: "ProvenantHub", event: "RoleGranted", args: { role: GOV.expert, account: GOV.newExpert, sender: GOV.admin } },
+      { contract: "ProvenantHub", event: "ContractRecorded", args: { name: GOV.agreementRegistry, addr: GOV.acceptAll, previous: GOV.realAgreements } },
+    ]);
+    await ts.apply(b2);
+    expect(await all(reader, GOVERNANCE_SPACE)).to.deep.equal([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   type CallRecord,
 } from "../views/authorizations";
 import type { DeadlineRecord } from "../views/deadlines";
+import { GOVERNANCE_SPACE, type PendingGovernanceChange } from "../views/governance";
 import type { DisclosureRecord } from "../views/oversight";
 import { participantStatusAt, type ParticipantRecord } from "../views/participants";
 import { productStatusAt, type ProductRecord } from "../views/products";
@@ -50,6 +51,11 @@ function lastAt<T extends { at: number }>(history: T[], at: number): T | null {
   let out: T | null = null;
   for (const h of history) if (h.at <= at) out = h;
   return out;
+}
+
+/** A pending governance change as read at `now`: whether its delay is over, and how long is left. */
+function pendingView(c: PendingGovernanceChange, now: number) {
+  return { ...c, ready: now >= c.readyAt, secondsLeft: Math.max(0, c.readyAt - now) };
 }
 
 export function createQueries(reader: ViewReader) {
@@ -391,6 +397,13 @@ export function createQueries(reader: ViewReader) {
       return { year, disclosures, missing };
     },
 
+    // ===== GOVERNANCE (issue 9: C05, C22) =====
+
+    /** Registry address changes, governance-role grants and admin hand-overs waiting their delay. */
+    async pendingGovernance(args: PageArgs, now: number) {
+      return page<PendingGovernanceChange, JsonValue>(GOVERNANCE_SPACE, args, (c) => pendingView(c, now));
+    },
+
     // ===== REGULATOR =====
 
     async deadlines(f: { status?: string; clause?: string; subjectKind?: string }, args: PageArgs, now: number) {
@@ -423,6 +436,9 @@ export function createQueries(reader: ViewReader) {
       }
       const operations: OperationAlert[] = [];
       for await (const [, v] of reader.range<OperationAlert>(ALERT_SPACE, { reverse: true, limit })) operations.push(v);
+      // Every pending governance change is an alert until it is executed or cancelled.
+      const governance: JsonValue[] = [];
+      for await (const [, c] of reader.range<PendingGovernanceChange>(GOVERNANCE_SPACE, { limit })) governance.push(pendingView(c, now));
       const listedUnderStopped = [];
       const listedNotUsable: { productId: string; reasons: string[] }[] = [];
       let scanned = 0;
@@ -461,6 +477,7 @@ export function createQueries(reader: ViewReader) {
         listedUnderStoppedAuthorization: listedUnderStopped,
         listedNotUsable,
         authorizationsWithLostResources: resourcesLost,
+        pendingGovernanceChanges: governance,
       };
     },
   };

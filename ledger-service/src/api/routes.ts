@@ -112,6 +112,11 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
       handle: ({ params, query }) => q.timeline(params.kind, params.id, pg(query)),
     }),
 
+    route({
+      method: "get", path: "/governance/pending", operationId: "listPendingGovernance", summary: "Registry address changes, governance-role grants and admin hand-overs scheduled on the hub and waiting their delay (C05, C22)", tag: "public", query: s.pageQuery,
+      handle: ({ query, now }) => q.pendingGovernance(pg(query), now),
+    }),
+
     route({ method: "get", path: "/disclosures/authorizations", operationId: "discloseAuthorizations", summary: "C21: authorization objects, content, scope and term", tag: "disclosure", query: s.pageQuery, handle: ({ query, now }) => q.disclosedAuthorizations(pg(query), now) }),
     route({ method: "get", path: "/disclosures/products", operationId: "discloseProducts", summary: "C21: product capability lists per operator", tag: "disclosure", query: s.pageQuery, handle: ({ query }) => q.disclosedProducts(pg(query)) }),
     route({ method: "get", path: "/disclosures/usage", operationId: "discloseUsage", summary: "C21: uses and fees per node, product, scenario, resource and day, from anchored receipt batches", tag: "disclosure", query: s.usageQuery, handle: ({ query }) => q.usage({ ...query, limit: query.limit ?? DEFAULT_LIMIT }) }),
@@ -121,7 +126,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     route({ method: "post", path: "/auth/token", operationId: "authToken", summary: "Bearer token for a REGULATOR key", tag: "auth", body: s.tokenBody, handle: ({ body }) => auth.token(body.address, body.signature, body.nonce) }),
 
     route({
-      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", summary: "Missed deadlines, breaches, expiring terms, operations outside authorization, missing reports", tag: "regulator", regulator: true, query: s.alertsQuery,
+      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", summary: "Missed deadlines, breaches, expiring terms, operations outside authorization, missing reports, pending governance changes", tag: "regulator", regulator: true, query: s.alertsQuery,
       handle: async ({ query, now }) => {
         const alerts = await q.alerts(now, query.days ?? 30, query.limit ?? DEFAULT_LIMIT);
         if (!node) return alerts;

@@ -9,6 +9,7 @@ import { createAgreementsView } from "./agreements";
 import { createAlertsView } from "./alerts";
 import { createAuthorizationsView } from "./authorizations";
 import { createDeadlinesView } from "./deadlines";
+import { createGovernanceView } from "./governance";
 import { createOversightView } from "./oversight";
 import { createParticipantsView } from "./participants";
 import { createProductsView } from "./products";
@@ -35,6 +36,7 @@ export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCa
     createProductsView(),
     createOversightView(),
     createUsageView(),
+    createGovernanceView(),
     createTimelineView(),
     createDeadlinesView(profile, calendar),
     createAlertsView(),

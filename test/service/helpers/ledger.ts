@@ -248,3 +248,37 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   ]);
   return { t0, proposed, applied, noticeStart, termStart, termEnd, childEnd, activated, caseFiled };
 }
+
+// ===== GOVERNANCE (ProvenantHub, issue 9) =====
+
+export const GOV = {
+  agreementRegistry: keccak("AgreementRegistry"),
+  resourceCatalog: keccak("ResourceCatalog"),
+  expert: keccak("EXPERT"),
+  regulator: keccak("REGULATOR"),
+  realAgreements: addr("real agreement registry"),
+  acceptAll: addr("accept-all agreement registry"),
+  newCatalog: addr("new catalog"),
+  newExpert: addr("new expert"),
+  admin: addr("hub admin"),
+  delay: 2 * 86_400,
+} as const;
+
+/**
+ * Hub events from `at` on: an AgreementRegistry swap and an EXPERT grant scheduled and left
+ * pending, a REGULATOR grant scheduled then cancelled, a ResourceCatalog change scheduled then
+ * executed after the delay. Two changes stay pending; returns their ready times.
+ */
+export function seedGovernance(b: ReturnType<typeof createChainBuilder>, at: number) {
+  const HUB = "ProvenantHub";
+  const ready = (t: number) => String(t + GOV.delay);
+  b.block(at, [
+    { contract: HUB, event: "ContractChangeScheduled", args: { name: GOV.agreementRegistry, addr: GOV.acceptAll, current: GOV.realAgreements, readyAt: ready(at) } },
+    { contract: HUB, event: "RoleGrantScheduled", args: { role: GOV.expert, account: GOV.newExpert, by: GOV.admin, readyAt: ready(at) } },
+    { contract: HUB, event: "RoleGrantScheduled", args: { role: GOV.regulator, account: GOV.newExpert, by: GOV.admin, readyAt: ready(at) } },
+    { contract: HUB, event: "ContractChangeScheduled", args: { name: GOV.resourceCatalog, addr: GOV.newCatalog, current: addr("old catalog"), readyAt: ready(at) } },
+  ]);
+  b.block(at + 60, [{ contract: HUB, event: "RoleGrantCancelled", args: { role: GOV.regulator, account: GOV.newExpert, by: GOV.admin } }]);
+  b.block(at + GOV.delay + 60, [{ contract: HUB, event: "ContractRecorded", args: { name: GOV.resourceCatalog, addr: GOV.newCatalog, previous: addr("old catalog") } }]);
+  return { readyAt: at + GOV.delay, scheduledAt: at };
+}

@@ -103,7 +103,9 @@ function timelineLink(kind, id) {
 // ===== pages =====
 
 async function authorizationsPage() {
+  const notice = await governanceNotice();
   return [
+    notice,
     el("h2", {}, bi("授权公示", "Authorizations: objects, content, scope and term (C21)")),
     await pagedList(
       "/disclosures/authorizations",
@@ -117,7 +119,7 @@ async function authorizationsPage() {
         status(a.status),
       ],
     ),
-  ];
+  ].filter(Boolean);
 }
 
 async function productsPage() {
@@ -207,6 +209,46 @@ async function usagePage() {
   ];
 }
 
+const GOVERNANCE_KINDS = {
+  "contract-change": "登记地址变更 Registry address change",
+  "role-grant": "治理角色授予 Governance role grant",
+  "admin-transfer": "管理员移交 Admin hand-over",
+};
+
+async function governancePage() {
+  return [
+    el("h2", {}, bi("待生效治理变更", "Pending governance changes: registry addresses and governance roles wait a delay before they act")),
+    await pagedList(
+      "/governance/pending",
+      [["类型", "Kind"], ["对象", "Target"], ["新地址/持有者", "New address / holder"], ["当前", "Current"], ["生效时间", "Ready at"], ["锚定", "Anchor"]],
+      (c) => [
+        GOVERNANCE_KINDS[c.kind] || c.kind,
+        c.label,
+        hash(c.account),
+        c.current ? hash(c.current) : "—",
+        el("span", {}, date(c.readyAt), " ", status(c.ready ? "Ready" : "Waiting")),
+        anchor(c.anchor),
+      ],
+    ),
+  ];
+}
+
+/** One line on the front page while any governance change is pending. */
+async function governanceNotice() {
+  const page = await get("/governance/pending?limit=1");
+  if (page.items.length === 0) return null;
+  const c = page.items[0];
+  return el(
+    "p",
+    { class: "notice", role: "status", id: "governance-notice" },
+    "待生效治理变更 Pending governance change: ",
+    `${GOVERNANCE_KINDS[c.kind] || c.kind} ${c.label} → `,
+    hash(c.account),
+    ` (${date(c.readyAt)}) `,
+    link("#/governance", page.next ? "查看全部 See all" : "详情 Details"),
+  );
+}
+
 async function recordPage(kind, apiPath, id, extra) {
   const record = await get(`${apiPath}/${encodeURIComponent(id)}`);
   const out = [el("h2", {}, `${kind} #${id} `, record.statusAt ? status(record.statusAt) : record.status ? status(record.status) : ""), timelineLink(kind, id)];
@@ -285,6 +327,7 @@ const routes = [
   [/^#\/resources$/, "resources", () => resourcesPage()],
   [/^#\/annual$/, "annual", () => annualPage()],
   [/^#\/usage$/, "usage", () => usagePage()],
+  [/^#\/governance$/, "governance", () => governancePage()],
   [/^#\/authorization\/(\d+)$/, "authorizations", (m) => authorizationPage(m[1])],
   [/^#\/product\/(\d+)$/, "products", (m) => productPage(m[1])],
   [/^#\/participant\/(\d+)$/, "participants", (m) => recordPage("participant", "/participants", m[1])],
