@@ -7,7 +7,17 @@
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
-import { deployWorld, createResource, applyFor, nextCreditCode, h, Kind, Share } from "../test/helpers/fixture";
+import {
+  deployWorld,
+  createResource,
+  applyFor,
+  toNoticeOver,
+  nextCreditCode,
+  h,
+  Kind,
+  Share,
+} from "../test/helpers/fixture";
+import { activateAuthorization } from "../test/helpers/agreements";
 
 const rows: [string, bigint][] = [];
 
@@ -30,6 +40,10 @@ async function main(): Promise<void> {
   const rA = await createResource(w, { dept: "deptA", shareType: Share.Conditional });
   const rB = await createResource(w, { dept: "deptB", shareType: Share.Conditional });
   const auth = await applyFor(w, { resourceIds: [rA, rB] });
+  await toNoticeOver(w, auth);
+  await activateAuthorization(w, auth);
+  // Developer A's application under operator A: the path its quality feedback goes back along (C26).
+  const devAuth = await applyFor(w, { parentId: auth, resourceIds: [rA], termYears: 1 });
   await w.participants
     .connect(authority)
     .register(Kind.ServiceProvider, "第三方评估机构", nextCreditCode(), h("evaluator"), [outsider.address]);
@@ -42,6 +56,7 @@ async function main(): Promise<void> {
     subjectId: rA,
     filerId: 0n,
     departmentId: 0n,
+    authorizationId: 0n,
     contentDigest: h("complaint"),
     personDigest: h("salted-person"),
   };
@@ -73,12 +88,16 @@ async function main(): Promise<void> {
       ...base,
       kind: CaseKind.QualityFeedback,
       filerId: w.ids.developerA,
+      authorizationId: devAuth,
       personDigest: ethers.ZeroHash,
     }),
   );
   const feedback = (await o.counts())[0];
-  await gas("forwardFeedback (level 2)", o.connect(operatorA).forwardFeedback(feedback, w.ids.operatorA, h("n1")));
-  await gas("forwardFeedback (level 3)", o.connect(agency).forwardFeedback(feedback, w.ids.agency, h("n2")));
+  await gas(
+    "forwardFeedback (operator -> agency)",
+    o.connect(operatorA).forwardFeedback(feedback, w.ids.operatorA, h("n1")),
+  );
+  await gas("forwardFeedback (agency -> source dept)", o.connect(agency).forwardFeedback(feedback, w.ids.agency, h("n2")));
   await gas("answerCase", o.connect(deptA).answerCase(feedback, 1, h("resolution")));
 
   await gas("requestShare", o.connect(operatorA).requestShare(w.ids.operatorA, rA, h("purpose")));
@@ -99,10 +118,19 @@ async function main(): Promise<void> {
     outcome: 2,
     documentHash: h("evaluation"),
   };
-  await gas("recordEvaluation (authority, first)", o.connect(authority).recordEvaluation(evaluation));
+  await gas("designateEvaluator", o.connect(authority).designateEvaluator(auth, evaluator, true, h("commission")));
+  await gas(
+    "recordEvaluation (third party, first)",
+    o.connect(outsider).recordEvaluation({ ...evaluation, evaluatorId: evaluator }),
+  );
   await gas(
     "recordEvaluation (third party, re-evaluation)",
     o.connect(outsider).recordEvaluation({ ...evaluation, evaluatorId: evaluator, score: 82, outcome: 1 }),
+  );
+  await gas("recordEvaluation (authority, decides)", o.connect(authority).recordEvaluation(evaluation));
+  await gas(
+    "recordEvaluation (third party, after the authority: does not count)",
+    o.connect(outsider).recordEvaluation({ ...evaluation, evaluatorId: evaluator, score: 90, outcome: 1 }),
   );
 
   await gas("anchorDisclosure (agency, v1)", o.connect(agency).anchorDisclosure(w.ids.agency, year, 1, h("d1")));

@@ -27,13 +27,14 @@ import {
  * @dev C16, C26, C27, C28, C29, C32, C37; C34 (digests only).
  */
 contract OversightRegistry is HubConsumer, IOversightRegistry {
-    /// @notice Highest level a quality feedback can be forwarded to (逐级反馈).
-    uint8 public constant MAX_LEVEL = 8;
+    /// @notice Most products read when routing a case about a product through its lineage.
+    uint256 public constant MAX_LINEAGE_WALK = 32;
     /// @notice Years accepted in periods, evaluations and disclosures.
     uint16 public constant MIN_YEAR = 2000;
     uint16 public constant MAX_YEAR = 2999;
     /// @dev 2000-01-01T00:00:00+08:00: year starts are counted from it in China Standard Time.
     uint64 private constant _Y2000_CST = 946_656_000;
+    uint64 private constant _DAY = 86_400;
 
     uint8 private immutable _objectionReplyWorkingDays;
     uint8 private immutable _shareReplyWorkingDays;
@@ -53,6 +54,7 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
     mapping(uint64 evaluationId => Evaluation) private _evaluations;
     mapping(uint64 holderId => uint64 evaluationId) private _latestByHolder;
     mapping(uint64 authorizationId => uint64 evaluationId) private _latestByAuthorization;
+    mapping(uint64 authorizationId => mapping(uint64 evaluatorId => bool)) private _designatedEvaluators;
 
     mapping(uint64 participantId => mapping(uint16 year => Disclosure)) private _disclosures;
 
@@ -92,42 +94,58 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
             _checkSigner(request.filerId);
         }
         uint64 departmentId = _route(request.subjectKind, request.subjectId, request.departmentId);
+        (uint64 handlerId, uint64 traceId) = _firstLevel(request, departmentId);
 
         caseId = ++_caseCount;
-        uint8 replyDays = _objectionReplyWorkingDays;
         _cases[caseId] = Case({
             kind: request.kind,
             subjectKind: request.subjectKind,
             outcome: CaseOutcome.None,
             level: 1,
-            replyWorkingDays: replyDays,
+            replyWorkingDays: _objectionReplyWorkingDays,
             subjectId: request.subjectId,
             filerId: request.filerId,
             departmentId: departmentId,
-            lastHandlerId: request.filerId,
+            handlerId: handlerId,
+            traceAuthorizationId: traceId,
             filedAt: _now(),
             answeredAt: 0
         });
         CaseRequest memory routed = request;
         routed.departmentId = departmentId;
-        emit CaseFiled(caseId, departmentId, request.subjectId, routed, replyDays, _now(), msg.sender);
+        emit CaseFiled(
+            caseId,
+            departmentId,
+            request.subjectId,
+            routed,
+            handlerId,
+            _objectionReplyWorkingDays,
+            _now(),
+            msg.sender
+        );
     }
 
     /// @inheritdoc IOversightRegistry
     function forwardFeedback(uint64 caseId, uint64 forwarderId, bytes32 noteDigest) external {
         Case storage c = _openCase(caseId);
         if (c.kind != CaseKind.QualityFeedback) revert OversightRegistryNotForwardable(caseId, c.kind);
+        uint64 departmentId = c.departmentId;
+        // Ensure that a case at its source department goes no further: the department answers it.
+        if (c.traceAuthorizationId == 0) revert OversightRegistryAtSource(caseId, departmentId);
+        // Ensure that only the party the case sits with forwards it (逐级: no level is skipped
+        // and no bystander moves it), through its own active signer.
+        if (forwarderId != c.handlerId) revert OversightRegistryNotAddressee(caseId, forwarderId, c.handlerId);
         _checkSigner(forwarderId);
-        // Ensure that the feedback moves up: not to the department itself, not back to its holder.
-        if (forwarderId == c.departmentId || forwarderId == c.lastHandlerId) {
-            revert OversightRegistryInvalidForwarder(caseId, forwarderId);
-        }
-        if (c.level >= MAX_LEVEL) revert OversightRegistryTooManyLevels(caseId, MAX_LEVEL);
         if (noteDigest == bytes32(0)) revert OversightRegistryZeroDigest("note");
+        // The next level: the organizer of the forwarder's own authorization (the one above the
+        // authorization the forwarder organized), or the department once the top is passed.
+        uint64 parentId = _authorizations().authorization(c.traceAuthorizationId).parentId;
+        (uint64 toId, uint64 traceId) = _levelAbove(parentId, departmentId);
         uint8 level = c.level + 1;
         c.level = level;
-        c.lastHandlerId = forwarderId;
-        emit FeedbackForwarded(caseId, c.departmentId, forwarderId, level, noteDigest, _now(), msg.sender);
+        c.handlerId = toId;
+        c.traceAuthorizationId = traceId;
+        emit FeedbackForwarded(caseId, departmentId, forwarderId, toId, level, noteDigest, _now(), msg.sender);
     }
 
     /// @inheritdoc IOversightRegistry
@@ -226,7 +244,8 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
         _checkSigner(holderId);
         _checkPeriod(kind, period);
         if (documentHash == bytes32(0)) revert OversightRegistryZeroDigest("document");
-        // Ensure that each period is reported once (C28).
+        // Ensure that each period is reported once (C28); `_checkPeriod` made sure it has ended,
+        // so no early filing can take the place of the genuine report.
         uint64 existing = _reports[authorizationId][kind][period];
         if (existing != 0) revert OversightRegistryDuplicateReport(authorizationId, kind, period, existing);
         reportId = ++_reportCount;
@@ -235,13 +254,33 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
     }
 
     /// @inheritdoc IOversightRegistry
+    function designateEvaluator(
+        uint64 authorizationId,
+        uint64 evaluatorId,
+        bool designated,
+        bytes32 documentHash
+    ) external onlyRole(DATA_AUTHORITY) {
+        _checkSubject(SubjectKind.Authorization, authorizationId);
+        // Ensure that only an active third-party service provider is commissioned (委托第三方).
+        if (designated) _participants().requireActive(evaluatorId, ParticipantKind.ServiceProvider);
+        if (documentHash == bytes32(0)) revert OversightRegistryZeroDigest("document");
+        _designatedEvaluators[authorizationId][evaluatorId] = designated;
+        emit EvaluatorDesignated(authorizationId, evaluatorId, designated, documentHash, _now(), msg.sender);
+    }
+
+    /// @inheritdoc IOversightRegistry
     function recordEvaluation(EvaluationRequest calldata request) external returns (uint64 evaluationId) {
-        // Ensure that the evaluator is the authority or a third party it commissioned (004 第十九条).
+        // Ensure that the evaluator is the authority, or a third party the authority commissioned
+        // for this very authorization (000 第二十五条; 004 第十九条).
         if (request.evaluatorId == 0) {
             _checkRole(DATA_AUTHORITY);
         } else {
             _checkSigner(request.evaluatorId);
             _checkKind(request.evaluatorId, ParticipantKind.ServiceProvider, ParticipantKind.ServiceProvider);
+            _checkSubject(SubjectKind.Authorization, request.authorizationId);
+            if (!_designatedEvaluators[request.authorizationId][request.evaluatorId]) {
+                revert OversightRegistryNotDesignatedEvaluator(request.authorizationId, request.evaluatorId);
+            }
         }
         uint64 holderId = _holderOf(request.authorizationId);
         _checkEndedYear(request.year);
@@ -263,12 +302,13 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
             documentHash: request.documentHash
         });
         _evaluations[evaluationId] = e;
-        // The latest is the one of the latest year; within a year, the last recorded (re-evaluation).
-        if (request.year >= _evaluations[_latestByHolder[holderId]].year) _latestByHolder[holderId] = evaluationId;
-        if (request.year >= _evaluations[_latestByAuthorization[request.authorizationId]].year) {
-            _latestByAuthorization[request.authorizationId] = evaluationId;
-        }
-        emit EvaluationRecorded(evaluationId, request.authorizationId, holderId, e);
+        // Ensure that a third party's evaluation never silently displaces the authority's decision
+        // of the same year: it is recorded, and the event says it does not count (see the interface).
+        bool ofAuthorization = _counts(e, _latestByAuthorization[request.authorizationId]);
+        if (ofAuthorization) _latestByAuthorization[request.authorizationId] = evaluationId;
+        bool ofHolder = _counts(e, _latestByHolder[holderId]);
+        if (ofHolder) _latestByHolder[holderId] = evaluationId;
+        emit EvaluationRecorded(evaluationId, request.authorizationId, holderId, e, ofAuthorization, ofHolder);
     }
 
     // ===== DISCLOSURE (C37) =====
@@ -335,6 +375,11 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
     }
 
     /// @inheritdoc IOversightRegistry
+    function isDesignatedEvaluator(uint64 authorizationId, uint64 evaluatorId) external view returns (bool) {
+        return _designatedEvaluators[authorizationId][evaluatorId];
+    }
+
+    /// @inheritdoc IOversightRegistry
     function latestEvaluation(uint64 holderId) external view returns (Evaluation memory) {
         return _evaluations[_latestByHolder[holderId]];
     }
@@ -372,22 +417,103 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
             if (named != 0 && named != dept) revert OversightRegistryNotResponsible(named, kind, subjectId);
             return dept;
         }
-        uint64[] memory resourceIds = kind == SubjectKind.Authorization
-            ? _authorizations().authorization(subjectId).resourceIds
-            : _products().product(subjectId).resourceIds;
+        if (kind == SubjectKind.Product) return _routeLineage(subjectId, named);
+        uint64[] memory resourceIds = _authorizations().authorization(subjectId).resourceIds;
         if (resourceIds.length == 0) {
-            // A product derived from other products only: the filer names the department and
-            // the ledger-service checks it against the product's lineage.
+            // An authorization scoped by domains only: the filer names the department.
             if (named == 0) revert OversightRegistryNotResponsible(named, kind, subjectId);
             _participants().requireActive(named, ParticipantKind.SourceDepartment);
             return named;
         }
+        bool found;
+        (found, dept) = _deptAmong(resourceIds, named);
+        if (!found) revert OversightRegistryNotResponsible(named, kind, subjectId);
+    }
+
+    /**
+     * @dev The source department of a resource in the lineage of product `productId`: its own
+     * resources, then its parent products' breadth first, each product read once, at most
+     * MAX_LINEAGE_WALK of them. `named` must be one of them (0: the first found).
+     */
+    function _routeLineage(uint64 productId, uint64 named) private view returns (uint64) {
+        IProductRegistry products = _products();
+        uint64[] memory queue = new uint64[](MAX_LINEAGE_WALK);
+        queue[0] = productId;
+        uint256 tail = 1;
+        bool truncated;
+        for (uint256 head = 0; head < tail; ++head) {
+            IProductRegistry.Product memory p = products.product(queue[head]);
+            (bool found, uint64 dept) = _deptAmong(p.resourceIds, named);
+            if (found) return dept;
+            for (uint256 i = 0; i < p.parentProductIds.length; ++i) {
+                uint64 parent = p.parentProductIds[i];
+                if (_contains(queue, tail, parent)) continue;
+                if (tail == MAX_LINEAGE_WALK) {
+                    truncated = true;
+                    break;
+                }
+                queue[tail++] = parent;
+            }
+        }
+        // Ensure that the department is one of the lineage's, not any source department (C27).
+        if (truncated) revert OversightRegistryLineageTooLarge(productId, MAX_LINEAGE_WALK);
+        revert OversightRegistryNotResponsible(named, SubjectKind.Product, productId);
+    }
+
+    /// @dev The source department of the first of `resourceIds` that `named` is (0: any).
+    function _deptAmong(uint64[] memory resourceIds, uint64 named) private view returns (bool, uint64) {
         IResourceCatalog catalog = _catalog();
         for (uint256 i = 0; i < resourceIds.length; ++i) {
-            dept = catalog.resource(resourceIds[i]).sourceDeptId;
-            if (named == 0 || named == dept) return dept;
+            uint64 dept = catalog.resource(resourceIds[i]).sourceDeptId;
+            if (named == 0 || named == dept) return (true, dept);
         }
-        revert OversightRegistryNotResponsible(named, kind, subjectId);
+        return (false, 0);
+    }
+
+    function _contains(uint64[] memory ids, uint256 length, uint64 id) private pure returns (bool) {
+        for (uint256 i = 0; i < length; ++i) if (ids[i] == id) return true;
+        return false;
+    }
+
+    /**
+     * @dev Where a case starts (逐级溯源): quality feedback of an operator or developer starts
+     * with the organizer of the filer's authorization the data came by; any other case at the
+     * department. Returns the handler and the authorization it organized (0: the department).
+     */
+    function _firstLevel(CaseRequest calldata request, uint64 departmentId) private view returns (uint64, uint64) {
+        uint64 viaId = request.authorizationId;
+        ParticipantKind filerKind = request.filerId == 0
+            ? ParticipantKind.None
+            : _participants().kindOf(request.filerId);
+        bool traced = request.kind == CaseKind.QualityFeedback &&
+            (filerKind == ParticipantKind.Operator || filerKind == ParticipantKind.Developer);
+        if (!traced) {
+            // Ensure that a case without a chain names no authorization to follow.
+            if (viaId != 0) revert OversightRegistryInvalidTraceAuthorization(request.filerId, viaId);
+            return (departmentId, 0);
+        }
+        // Ensure that the chain follows the filer's own authorization, one that holds the
+        // resource the feedback is about (002 第十九条, 第二十条).
+        IAuthorizationRegistry auths = _authorizations();
+        if (viaId == 0 || viaId > auths.authorizationCount() || auths.holderOf(viaId) != request.filerId) {
+            revert OversightRegistryInvalidTraceAuthorization(request.filerId, viaId);
+        }
+        if (request.subjectKind == SubjectKind.Resource && !auths.inScope(viaId, request.subjectId)) {
+            revert OversightRegistryInvalidTraceAuthorization(request.filerId, viaId);
+        }
+        return _levelAbove(viaId, departmentId);
+    }
+
+    /**
+     * @dev The level above a holder of authorization `authorizationId` (0: none, the top was
+     * passed): its organizer, which then holds the case as the organizer of that authorization;
+     * or the department, when there is no authorization left or the organizer is the department.
+     */
+    function _levelAbove(uint64 authorizationId, uint64 departmentId) private view returns (uint64, uint64) {
+        if (authorizationId == 0) return (departmentId, 0);
+        uint64 organizerId = _authorizations().authorization(authorizationId).organizerId;
+        if (organizerId == departmentId) return (departmentId, 0);
+        return (organizerId, authorizationId);
     }
 
     /// @dev Reverts unless (`kind`, `id`) names a known record.
@@ -430,8 +556,41 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
             valid = true;
         }
         if (!valid || year < MIN_YEAR || year > MAX_YEAR) revert OversightRegistryInvalidPeriod(kind, period);
-        uint256 due = kind == ReportKind.AnnualReport ? year + 1 : year;
-        if (_now() < _yearStart(due)) revert OversightRegistryPeriodNotStarted(kind, period);
+        // Ensure that the period has ended (C28): a report filed early would take the genuine
+        // report's place and silence the missing-report alert.
+        uint64 endsAt = _periodEnd(kind, period, year);
+        if (_now() < endsAt) revert OversightRegistryPeriodNotEnded(kind, period, endsAt);
+    }
+
+    /// @dev The first moment (China Standard Time) after a valid period of `year`.
+    function _periodEnd(ReportKind kind, uint32 period, uint256 year) private pure returns (uint64) {
+        // The month after the period (13: January of the next year).
+        uint256 nextMonth = 13;
+        if (kind == ReportKind.MonthlyPartnerSupervision) nextMonth = (period % 100) + 1;
+        else if (kind == ReportKind.QuarterlyOperation) nextMonth = (period % 10) * 3 + 1;
+        if (nextMonth == 13) return _yearStart(year + 1);
+        return _yearStart(year) + _daysBeforeMonth(year, nextMonth) * _DAY;
+    }
+
+    /// @dev Days of `year` before the first of month `month` (1-12).
+    function _daysBeforeMonth(uint256 year, uint256 month) private pure returns (uint64 days_) {
+        // Cumulative days at the start of each month of a common year, 16 bits each.
+        uint256 table = 0x0000_014e_0130_0111_00f3_00d4_00b5_0097_0078_005a_003b_001f_0000;
+        days_ = uint64((table >> (16 * (month - 1))) & 0xffff);
+        bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        if (leap && month > 2) ++days_;
+    }
+
+    /**
+     * @dev Whether evaluation `e` counts over the current one `currentId`: a later year always;
+     * an earlier year never; the same year unless `e` is a third party's and the current one the
+     * authority's (the authority's decision stands until the authority itself evaluates again).
+     */
+    function _counts(Evaluation memory e, uint64 currentId) private view returns (bool) {
+        if (currentId == 0) return true;
+        Evaluation storage current = _evaluations[currentId];
+        if (e.year != current.year) return e.year > current.year;
+        return e.evaluatorId == 0 || current.evaluatorId != 0;
     }
 
     function _checkEndedYear(uint16 year) private view {

@@ -10,10 +10,12 @@ import {IResourceCatalog} from "./IResourceCatalog.sol";
  *
  * - cases: objections (异议, C27) and data-quality feedback (质量反馈, C26) against a resource,
  *   product or authorization, routed to the responsible source department and answered by it;
- *   quality feedback is forwarded level by level (逐级反馈) with every forwarder recorded;
+ *   quality feedback travels level by level (逐级溯源) back along the path the data came by, each
+ *   level forwarded only by the party the case sits with, with every forward recorded;
  * - conditional-sharing requests (有条件共享, C32): request -> grant | refusal with legal basis
  *   -> carried out;
- * - periodic reports (C28), one per (authorization, kind, period), and evaluations (C29);
+ * - periodic reports (C28), one per (authorization, kind, period), once the period has ended, and
+ *   evaluations (C29) by the authority or a third party it designated for the authorization;
  * - annual disclosure versions (C37), strictly increasing per (participant, year);
  * - filings (备案) of operations other than agreements (C16).
  *
@@ -89,6 +91,7 @@ interface IOversightRegistry {
         uint64 subjectId; // id of the resource, product or authorization
         uint64 filerId; // participant the caller signs for; 0 when a PLATFORM_NODE files for a data subject
         uint64 departmentId; // responsible source department; 0 lets the registry route it
+        uint64 authorizationId; // quality feedback of an operator or developer: the filer's own authorization the data came by (逐级溯源 follows it up); else 0
         bytes32 contentDigest; // salted digest of the complaint or feedback document
         bytes32 personDigest; // salted digest of the data subject (required when filerId is 0; else 0 or a relayed subject)
     }
@@ -98,12 +101,13 @@ interface IOversightRegistry {
         CaseKind kind; // objection or quality feedback
         SubjectKind subjectKind; // what it is about
         CaseOutcome outcome; // None while open
-        uint8 level; // 1 when filed, +1 per forward (逐级反馈)
+        uint8 level; // 1 when filed, +1 per forward (逐级溯源)
         uint8 replyWorkingDays; // the reply deadline in working days, from filing
         uint64 subjectId; // id of the subject
         uint64 filerId; // filing participant (0: a data subject through a platform node)
         uint64 departmentId; // the responsible source department
-        uint64 lastHandlerId; // the filer, then the last forwarder
+        uint64 handlerId; // the party the case sits with: its current level's addressee (the department at the end)
+        uint64 traceAuthorizationId; // the authorization the handler organized, whose holder sent the case up (0: at the department)
         uint64 filedAt; // block time of filing
         uint64 answeredAt; // block time of the answer (0: open)
     }
@@ -153,21 +157,26 @@ interface IOversightRegistry {
     // ===== EVENTS =====
 
     /// @notice A case was filed and routed to `departmentId`; `request` holds the resolved
-    /// department. The reply is due `replyWorkingDays` working days after `filedAt` (C26, C27).
+    /// department. It sits first with `handlerId` (the filer's data provider for quality feedback
+    /// of an operator or developer, else the department). The reply is due `replyWorkingDays`
+    /// working days after `filedAt` (C26, C27).
     event CaseFiled(
         uint64 indexed caseId,
         uint64 indexed departmentId,
         uint64 indexed subjectId,
         CaseRequest request,
+        uint64 handlerId,
         uint8 replyWorkingDays,
         uint64 filedAt,
         address by
     );
-    /// @notice Quality feedback was forwarded one level up by `forwarderId` (逐级反馈, C26).
+    /// @notice Quality feedback was forwarded by `forwarderId`, the party it sat with, to `toId`,
+    /// the next level up (逐级溯源, C26); `level` is the new level.
     event FeedbackForwarded(
         uint64 indexed caseId,
         uint64 indexed departmentId,
         uint64 indexed forwarderId,
+        uint64 toId,
         uint8 level,
         bytes32 noteDigest,
         uint64 forwardedAt,
@@ -231,12 +240,26 @@ interface IOversightRegistry {
         uint64 filedAt,
         address by
     );
-    /// @notice An evaluation was recorded (C29).
+    /// @notice The authority designated (or withdrew) `evaluatorId` as third-party evaluator of
+    /// one authorization (委托第三方评估机构, C29); `documentHash` is the commission.
+    event EvaluatorDesignated(
+        uint64 indexed authorizationId,
+        uint64 indexed evaluatorId,
+        bool designated,
+        bytes32 documentHash,
+        uint64 at,
+        address by
+    );
+    /// @notice An evaluation was recorded (C29). `latestOfAuthorization` and `latestOfHolder`
+    /// say whether it became the evaluation that counts (see `recordEvaluation`): a third party's
+    /// evaluation is recorded but does not count over the authority's own of the same year.
     event EvaluationRecorded(
         uint64 indexed evaluationId,
         uint64 indexed authorizationId,
         uint64 indexed holderId,
-        Evaluation evaluation
+        Evaluation evaluation,
+        bool latestOfAuthorization,
+        bool latestOfHolder
     );
     /// @notice A version of a participant's annual disclosure for `year` was anchored (C37).
     event DisclosureAnchored(
@@ -271,8 +294,15 @@ interface IOversightRegistry {
     error OversightRegistryUnknownCase(uint64 caseId);
     error OversightRegistryCaseClosed(uint64 caseId, uint64 answeredAt);
     error OversightRegistryNotForwardable(uint64 caseId, CaseKind kind);
-    error OversightRegistryInvalidForwarder(uint64 caseId, uint64 forwarderId);
-    error OversightRegistryTooManyLevels(uint64 caseId, uint8 maxLevel);
+    /// @dev 001 第二十五条; 002 第二十条: only the party the case sits with forwards it (逐级).
+    error OversightRegistryNotAddressee(uint64 caseId, uint64 forwarderId, uint64 handlerId);
+    /// @dev 001 第二十五条: the case already sits with its source department, which answers it.
+    error OversightRegistryAtSource(uint64 caseId, uint64 departmentId);
+    /// @dev 002 第二十条: quality feedback of an operator or developer names the filer's own
+    /// authorization the data came by (a resource subject within its scope); other cases name none.
+    error OversightRegistryInvalidTraceAuthorization(uint64 filerId, uint64 authorizationId);
+    /// @dev 001 第三十七条; 003 第二十八条: a product's lineage is walked up to this many products.
+    error OversightRegistryLineageTooLarge(uint64 productId, uint256 maxProducts);
     error OversightRegistryInvalidCaseOutcome(CaseOutcome outcome);
     error OversightRegistryNotConditional(uint64 resourceId, IResourceCatalog.ShareType shareType);
     error OversightRegistryResourceNotListed(uint64 resourceId, IResourceCatalog.ResourceStatus status);
@@ -280,12 +310,15 @@ interface IOversightRegistry {
     error OversightRegistryWrongShareStatus(uint64 requestId, ShareStatus status);
     error OversightRegistryRefusalWithoutLegalBasis(uint64 requestId);
     error OversightRegistryInvalidPeriod(ReportKind kind, uint32 period);
-    error OversightRegistryPeriodNotStarted(ReportKind kind, uint32 period);
+    /// @dev 001 第二十八条; 002 第二十八条; 004 第十九条: a period is reported once it has ended.
+    error OversightRegistryPeriodNotEnded(ReportKind kind, uint32 period, uint64 endsAt);
     error OversightRegistryDuplicateReport(uint64 authorizationId, ReportKind kind, uint32 period, uint64 reportId);
     error OversightRegistryInvalidYear(uint16 year);
     error OversightRegistryYearNotEnded(uint16 year);
     error OversightRegistryInvalidScore(uint8 score);
     error OversightRegistryInvalidEvaluationOutcome(EvaluationOutcome outcome);
+    /// @dev 000 第二十五条; 004 第十九条: a third party evaluates only what the authority commissioned.
+    error OversightRegistryNotDesignatedEvaluator(uint64 authorizationId, uint64 evaluatorId);
     error OversightRegistryWrongParticipantKind(uint64 participantId, ParticipantKind kind);
     error OversightRegistryVersionNotIncreasing(uint64 participantId, uint16 year, uint32 version, uint32 latest);
 
@@ -296,26 +329,36 @@ interface IOversightRegistry {
      * authorization: a signer of the active participant `request.filerId`, or (filerId 0) a
      * PLATFORM_NODE key on behalf of a data subject, which then must give `personDigest`.
      * Routing: a resource goes to its source department (a named department must be it); an
-     * authorization or a product to the source department of one of its resources (its scope,
-     * or the product's direct lineage): the named one, or else the first resource's. A product
-     * derived from other products only goes to the named department, which must be an active
-     * source department (the ledger-service checks it against the lineage).
-     * @dev 001 第二十五条 (数据质量逐级倒查反馈); 002 第二十条 (逐级溯源); 001 第三十七条 (数据主体
-     * 异议); 003 第二十八条: answered within 10 working days (the profile's number is recorded).
-     * C34: only salted digests.
+     * authorization to the source department of one of its resources; a product to the source
+     * department of a resource anywhere in its lineage (its own resources, then its parent
+     * products' breadth first, at most MAX_LINEAGE_WALK products read): the named one, or else
+     * the first found. An authorization scoped by domains only goes to the named department,
+     * which must be an active source department.
+     * Level by level (逐级溯源): quality feedback of an operator or developer names in
+     * `authorizationId` its own authorization the data came by (for a resource subject, one whose
+     * scope holds it); the case then sits first with that authorization's organizer (for a
+     * developer, its operator; for an operator, the authority, implementing agency or source
+     * department that organized its call), and each forward moves it to the organizer of the
+     * next authorization up, then to the responsible department. Other cases sit with the
+     * department from the start and name no authorization.
+     * @dev 001 第二十五条 (数据质量逐级倒查反馈); 002 第二十条 (逐级溯源); 002 第十九条 (the path
+     * the data comes by); 001 第三十七条 (数据主体异议); 003 第二十八条: answered within 10 working
+     * days (the profile's number is recorded). C34: only salted digests.
      */
     function fileCase(CaseRequest calldata request) external returns (uint64 caseId);
 
     /**
-     * @notice Forwards quality feedback one level up (逐级反馈): a signer of the active participant
-     * `forwarderId`, which is neither the responsible department nor the last handler.
+     * @notice Forwards open quality feedback one level up (逐级溯源): only `forwarderId` = the
+     * party the case sits with (`handlerId`), through an active signer of it, and only to the
+     * next level of the case's chain (see `fileCase`); a case at its department is not forwarded.
      * @dev 001 第二十五条; 002 第二十条. The reply clock still runs from filing.
      */
     function forwardFeedback(uint64 caseId, uint64 forwarderId, bytes32 noteDigest) external;
 
     /**
      * @notice The responsible source department answers an open case, once. A signer of the
-     * case's department only.
+     * case's department only, at any level: the department is responsible from filing and its
+     * reply clock runs from filing, so an intermediate level never holds the answer back.
      * @dev 003 第二十八条: 10 working days, 更正或者确认; 001 第二十五条: 由数源部门处理并反馈.
      */
     function answerCase(uint64 caseId, CaseOutcome outcome, bytes32 resolutionDigest) external;
@@ -348,8 +391,8 @@ interface IOversightRegistry {
     /**
      * @notice Files a periodic report of an authorization: a signer of its holder (operator or
      * developer). One report per (authorization, kind, period). Periods: yyyymm (monthly),
-     * yyyyq (quarterly, q 1-4), yyyy (annual); a period may not lie in a year that has not begun,
-     * an annual report not in a year that has not ended.
+     * yyyyq (quarterly, q 1-4), yyyy (annual), in China Standard Time; a report is filed only
+     * after its period has ended, so an early filing cannot take the period's place.
      * @dev 001 第二十八条 (monthly partner supervision); 002 第二十八条 (quarterly operation);
      * 004 第十九条 (annual report). The ledger-service flags missing ones.
      */
@@ -361,9 +404,26 @@ interface IOversightRegistry {
     ) external returns (uint64 reportId);
 
     /**
+     * @notice Designates (or withdraws) the active ServiceProvider `evaluatorId` as third-party
+     * evaluator of one authorization, with the commission's hash. DATA_AUTHORITY only.
+     * @dev 000 第二十五条 (委托第三方机构); 001 第二十六条; 004 第十九条 (委托第三方评估机构).
+     */
+    function designateEvaluator(
+        uint64 authorizationId,
+        uint64 evaluatorId,
+        bool designated,
+        bytes32 documentHash
+    ) external;
+
+    /**
      * @notice Records an evaluation of an authorization for an ended year: DATA_AUTHORITY
-     * (evaluatorId 0), or a signer of the active ServiceProvider `evaluatorId` (委托第三方).
-     * Several evaluations of one year are allowed (re-evaluation after rectification).
+     * (evaluatorId 0), or a signer of the active ServiceProvider `evaluatorId` that the authority
+     * designated for this authorization (委托第三方). Several evaluations of one year are allowed
+     * (re-evaluation after rectification).
+     * Which one counts (`latestEvaluationOf`, `latestEvaluation`): the one of the latest year;
+     * within a year, the authority's evaluation stands over a third party's, so a third party's
+     * later evaluation of that year is recorded (and the event says it does not count) while only
+     * the authority's own later evaluation replaces its decision; otherwise the last recorded.
      * @dev 000 第二十五条, 第二十六条; 004 第十九条: 评估结果作为再次申请授权运营的重要依据.
      */
     function recordEvaluation(EvaluationRequest calldata request) external returns (uint64 evaluationId);
@@ -409,11 +469,15 @@ interface IOversightRegistry {
     /// @notice One evaluation (evaluationId 0: unknown).
     function evaluation(uint64 evaluationId) external view returns (Evaluation memory);
 
-    /// @notice The latest evaluation (latest year, then latest recorded) of any authorization
-    /// held by `holderId` (evaluationId 0: none). Consulted on re-application (004 第十九条).
+    /// @notice Whether the authority designated `evaluatorId` to evaluate `authorizationId`.
+    function isDesignatedEvaluator(uint64 authorizationId, uint64 evaluatorId) external view returns (bool);
+
+    /// @notice The evaluation that counts (latest year; within it the authority's over a third
+    /// party's, then the last recorded) of any authorization held by `holderId` (evaluationId 0:
+    /// none). Consulted on re-application (004 第十九条).
     function latestEvaluation(uint64 holderId) external view returns (Evaluation memory);
 
-    /// @notice The latest evaluation of one authorization (evaluationId 0: none).
+    /// @notice The evaluation that counts of one authorization, by the same rule (evaluationId 0: none).
     function latestEvaluationOf(uint64 authorizationId) external view returns (Evaluation memory);
 
     /// @notice The latest disclosure version of a participant for a year (version 0: none).

@@ -534,11 +534,11 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   log("demo: objections and quality feedback");
   await timeTo(day(160));
   const oversight = oversightAs(reader);
-  async function fileCase(filer: HDNodeWallet, req: { kind: number; subjectKind: number; subjectId: bigint; filerId: bigint; personDigest: string; label: string }): Promise<bigint> {
+  async function fileCase(filer: HDNodeWallet, req: { kind: number; subjectKind: number; subjectId: bigint; filerId: bigint; authorizationId?: bigint; personDigest: string; label: string }): Promise<bigint> {
     await send(
       oversightAs(filer).fileCase({
         kind: req.kind, subjectKind: req.subjectKind, subjectId: req.subjectId, filerId: req.filerId,
-        departmentId: 0n, contentDigest: h(`case:${req.label}`), personDigest: req.personDigest,
+        departmentId: 0n, authorizationId: req.authorizationId ?? 0n, contentDigest: h(`case:${req.label}`), personDigest: req.personDigest,
       }),
     );
     return (await oversight.counts())[0];
@@ -549,10 +549,17 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   });
   await timeTo(day(165));
   await send(oversightAs(W.market).answerCase(caseAnswered, Outcome.Corrected, h("resolution:address-corrected")));
+  // Quality feedback travels back along the data's path (逐级溯源, C26): developer A's authorization
+  // A4 -> operator A, who organized it; operator A's A1 -> the agency, who organized its call;
+  // then the transport bureau, the source department, which answers.
   const caseFeedback = await fileCase(W.developerA, {
     kind: CaseKind.QualityFeedback, subjectKind: Subject.Resource, subjectId: R.busArrivals, filerId: P.developerA,
-    personDigest: ZERO, label: "bus-arrival-gaps",
+    authorizationId: A4, personDigest: ZERO, label: "bus-arrival-gaps",
   });
+  await timeTo(day(166));
+  await send(oversightAs(W.operatorA).forwardFeedback(caseFeedback, P.operatorA, h("forward:operatorA:bus-arrival-gaps")));
+  await timeTo(day(167));
+  await send(oversightAs(W.agency).forwardFeedback(caseFeedback, P.agency, h("forward:agency:bus-arrival-gaps")));
   await timeTo(day(168));
   await send(oversightAs(W.transport).answerCase(caseFeedback, Outcome.Confirmed, h("resolution:bus-data-confirmed")));
 

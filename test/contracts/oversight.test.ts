@@ -19,6 +19,8 @@ import {
   ROLE,
 } from "../helpers/fixture";
 import { activateAuthorization } from "../helpers/agreements";
+import { cst } from "../helpers/dates";
+import { listedProduct } from "../helpers/products";
 import { plain } from "../helpers/state";
 
 /** IOversightRegistry enums. */
@@ -32,11 +34,26 @@ const ZERO = ethers.ZeroHash;
 
 /** The calendar year (China Standard Time) of a block timestamp. */
 const cstYear = (ts: number): number => new Date((ts + 8 * 3600) * 1000).getUTCFullYear();
+/** The calendar month (1-12, China Standard Time) of a block timestamp. */
+const cstMonth = (ts: number): number => new Date((ts + 8 * 3600) * 1000).getUTCMonth() + 1;
+/** The first moment after a reporting period (China Standard Time), computed independently. */
+function periodEnd(kind: number, period: number): number {
+  if (kind === Report.Monthly) {
+    const [y, m] = [Math.floor(period / 100), period % 100];
+    return m === 12 ? cst(y + 1, 1, 1) : cst(y, m + 1, 1);
+  }
+  if (kind === Report.Quarterly) {
+    const [y, q] = [Math.floor(period / 10), period % 10];
+    return q === 4 ? cst(y + 1, 1, 1) : cst(y, q * 3 + 1, 1);
+  }
+  return cst(period + 1, 1, 1);
+}
 
 /**
  * The deployment world plus: resource rA (deptA, Conditional), rB (deptB, Unconditional), an
- * active authorization of operatorA over both, an approved scenario and a product derived from rB,
- * a commissioned third-party evaluator, and the years around now.
+ * active authorization of operatorA over both (its call organized by the agency), developerA's
+ * application under it over rA, an approved scenario and a product derived from rB, a registered
+ * third-party evaluator (not yet designated for anything), and the years around now.
  */
 async function oversightWorld() {
   const w = await deployWorld();
@@ -48,6 +65,8 @@ async function oversightWorld() {
   const auth = await applyFor(w, { resourceIds: [rA, rB] });
   await toNoticeOver(w, auth);
   await activateAuthorization(w, auth);
+  // Developer A's tier-2 application under operator A: the path its data comes by (逐级溯源).
+  const devAuth = await applyFor(w, { parentId: auth, resourceIds: [rA], termYears: 1 });
 
   await w.scenarios.connect(operatorA).proposeScenario({
     holderId: w.ids.operatorA,
@@ -80,7 +99,7 @@ async function oversightWorld() {
   const evaluator = await w.participants.participantCount();
 
   const year = cstYear(await time.latest());
-  return { ...w, x: { rA, rB, rC, auth, product, evaluator, year, prevYear: year - 1 } };
+  return { ...w, x: { rA, rB, rC, auth, devAuth, scenarioId, product, evaluator, year, prevYear: year - 1 } };
 }
 
 type OWorld = Awaited<ReturnType<typeof oversightWorld>>;
@@ -95,6 +114,7 @@ async function oversightState(w: OWorld): Promise<unknown> {
   for (let i = 1n; i <= evaluations; i++) out[`evaluation:${i}`] = await o.evaluation(i);
   for (const id of Object.values(w.ids)) out[`latest:${id}`] = await o.latestEvaluation(id);
   out.latestOfAuth = await o.latestEvaluationOf(w.x.auth);
+  out.designated = await o.isDesignatedEvaluator(w.x.auth, w.x.evaluator);
   for (const p of [w.ids.agency, w.ids.operatorA, w.ids.operatorB]) {
     for (const y of [w.x.prevYear, w.x.prevYear - 1]) out[`disclosure:${p}:${y}`] = await o.disclosureOf(p, y);
   }
@@ -142,6 +162,7 @@ function caseRequest(w: OWorld, o: Partial<Record<string, unknown>> = {}) {
     subjectId: w.x.rA,
     filerId: w.ids.operatorA,
     departmentId: 0n,
+    authorizationId: 0n,
     contentDigest: h("complaint"),
     personDigest: ZERO,
     ...o,
@@ -156,11 +177,15 @@ async function subjectObjection(w: OWorld, o: Partial<Record<string, unknown>> =
   return (await w.oversight.counts())[0];
 }
 
-/** Quality feedback of developerA about rA; returns the case id. */
+/** Quality feedback of developerA about rA, through its authorization; returns the case id. */
 async function developerFeedback(w: OWorld): Promise<bigint> {
-  await w.oversight
-    .connect(w.signers.developerA)
-    .fileCase(caseRequest(w, { kind: CaseKind.QualityFeedback, filerId: w.ids.developerA }));
+  await w.oversight.connect(w.signers.developerA).fileCase(
+    caseRequest(w, {
+      kind: CaseKind.QualityFeedback,
+      filerId: w.ids.developerA,
+      authorizationId: w.x.devAuth,
+    }),
+  );
   return (await w.oversight.counts())[0];
 }
 
@@ -176,8 +201,9 @@ describe("OversightRegistry", () => {
       expect(args.departmentId).to.equal(w.ids.deptA);
       expect(args.subjectId).to.equal(w.x.rA);
       expect(plain(args.request)).to.deep.equal(
-        plain([CaseKind.Objection, Subject.Resource, w.x.rA, 0n, w.ids.deptA, h("complaint"), h("salted-person")]),
+        plain([CaseKind.Objection, Subject.Resource, w.x.rA, 0n, w.ids.deptA, 0n, h("complaint"), h("salted-person")]),
       );
+      expect(args.handlerId).to.equal(w.ids.deptA);
       expect(args.replyWorkingDays).to.equal(w.profile.deadlines.objectionReplyWorkingDays);
       expect(args.filedAt).to.equal(at);
       expect(args.by).to.equal(w.signers.platformNode.address);
@@ -366,6 +392,112 @@ describe("OversightRegistry", () => {
       );
     });
 
+    it("C27 an objection to a product derived only from other products goes only to a source department of its lineage", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { scenarioId, rB } = w.x;
+      // pB <- rB (deptB); p2 <- pB; p3 <- p2: no resource of their own.
+      const pB = await listedProduct(w, { scenarioId, resourceIds: [rB] });
+      const p2 = await listedProduct(w, { scenarioId, parentProductIds: [pB] });
+      await w.products.connect(w.signers.operatorA).registerProduct({
+        holderId: w.ids.operatorA,
+        scenarioId,
+        kind: 2,
+        chargingBases: (1 << 1) | (1 << 3),
+        previousVersionId: 0,
+        pricingBasisHash: h("pricing"),
+        usageHash: h("usage"),
+        descriptionHash: h("grandchild"),
+        resourceIds: [],
+        parentProductIds: [p2],
+      });
+      const p3 = await w.products.productCount();
+      const node = w.oversight.connect(w.signers.platformNode);
+      const about = (subjectId: bigint, departmentId = 0n) =>
+        caseRequest(w, {
+          filerId: 0n,
+          personDigest: h("salted-person"),
+          subjectKind: Subject.Product,
+          subjectId,
+          departmentId,
+        });
+      // deptA is an active source department, but none of p3's lineage is its data.
+      await refused(w, () => node.fileCase(about(p3, w.ids.deptA)), "OversightRegistryNotResponsible", [
+        w.ids.deptA,
+        Subject.Product,
+        p3,
+      ]);
+      // Routed by the lineage: two products up, rB's department.
+      await node.fileCase(about(p3));
+      expect((await w.oversight.caseRecord(1n)).departmentId).to.equal(w.ids.deptB);
+      await node.fileCase(about(p2, w.ids.deptB));
+      expect((await w.oversight.caseRecord(2n)).departmentId).to.equal(w.ids.deptB);
+    });
+
+    it("C27 the lineage walk is bounded: past MAX_LINEAGE_WALK products a named department cannot be confirmed", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { scenarioId, rB } = w.x;
+      const max = Number(await w.oversight.MAX_LINEAGE_WALK());
+      // `max` usable parents from rB, registered together (one notice period for all).
+      const { operatorA, authority, expert2 } = w.signers;
+      const parents: bigint[] = [];
+      const apps: bigint[] = [];
+      for (let i = 0; i < max; i++) {
+        await w.products.connect(operatorA).registerProduct({
+          holderId: w.ids.operatorA,
+          scenarioId,
+          kind: 2,
+          chargingBases: (1 << 1) | (1 << 3),
+          previousVersionId: 0,
+          pricingBasisHash: h("pricing"),
+          usageHash: h("usage"),
+          descriptionHash: h(`parent-${i}`),
+          resourceIds: [rB],
+          parentProductIds: [],
+        });
+        const id = await w.products.productCount();
+        parents.push(id);
+        await w.products.connect(expert2).reviewProduct(id, true, h("review"));
+        await w.products.connect(operatorA).applyRegistration(id, 1, h("materials"));
+        const app = (await w.products.registrationOf(id)).pendingApplication;
+        await w.products.connect(authority).acceptRegistration(app, h("accepted"));
+        await w.products.connect(authority).reviewRegistration(app, true, h("registration-review"));
+        apps.push(app);
+      }
+      const noticeEnd = (await time.latest()) + w.profile.registrationNoticeWorkingDays * 86_400 + 600;
+      for (const app of apps) await w.products.connect(authority).noticeRegistration(app, noticeEnd);
+      await time.increaseTo(noticeEnd);
+      for (const [i, app] of apps.entries()) {
+        await w.products.connect(authority).issueRegistration(app, h(`code-${app}`));
+        await w.products.connect(operatorA).listProduct(parents[i]);
+      }
+      await w.products.connect(operatorA).registerProduct({
+        holderId: w.ids.operatorA,
+        scenarioId,
+        kind: 2,
+        chargingBases: (1 << 1) | (1 << 3),
+        previousVersionId: 0,
+        pricingBasisHash: h("pricing"),
+        usageHash: h("usage"),
+        descriptionHash: h("wide-child"),
+        resourceIds: [],
+        parentProductIds: parents,
+      });
+      const child = await w.products.productCount();
+      const node = w.oversight.connect(w.signers.platformNode);
+      const about = (departmentId: bigint) =>
+        caseRequest(w, {
+          filerId: 0n,
+          personDigest: h("salted-person"),
+          subjectKind: Subject.Product,
+          subjectId: child,
+          departmentId,
+        });
+      await refused(w, () => node.fileCase(about(w.ids.deptA)), "OversightRegistryLineageTooLarge", [child, max]);
+      // Within the bound the first parent answers for it.
+      await node.fileCase(about(0n));
+      expect((await w.oversight.caseRecord(1n)).departmentId).to.equal(w.ids.deptB);
+    });
+
     it("C27 C32 the deployment refuses a deadline of zero working days", async () => {
       const w = await loadFixture(oversightWorld);
       const factory = await ethers.getContractFactory("OversightRegistry");
@@ -397,66 +529,198 @@ describe("OversightRegistry", () => {
   // ===== C26 QUALITY FEEDBACK =====
 
   describe("quality feedback (C26)", () => {
-    it("C26 a developer's quality feedback is forwarded level by level, each forwarder recorded, and answered by the source department", async () => {
+    it("C26 a developer's quality feedback travels level by level back along its data's path: operator, then the call's organizer, then the source department, each forward recorded", async () => {
       const w = await loadFixture(oversightWorld);
-      const caseId = await developerFeedback(w);
       const { operatorA, agency, deptA } = w.signers;
+      const filed = await eventOf(
+        w,
+        w.oversight.connect(w.signers.developerA).fileCase(
+          caseRequest(w, { kind: CaseKind.QualityFeedback, filerId: w.ids.developerA, authorizationId: w.x.devAuth }),
+        ),
+        "CaseFiled",
+      );
+      const caseId = filed.args.caseId;
+      // It sits first with developer A's data provider: operator A, organizer of its authorization.
+      expect(filed.args.handlerId).to.equal(w.ids.operatorA);
+      expect(filed.args.request.authorizationId).to.equal(w.x.devAuth);
+      let c = await w.oversight.caseRecord(caseId);
+      expect([c.level, c.handlerId, c.traceAuthorizationId, c.departmentId]).to.deep.equal([
+        1n,
+        w.ids.operatorA,
+        w.x.devAuth,
+        w.ids.deptA,
+      ]);
+
       const first = await eventOf(
         w,
         w.oversight.connect(operatorA).forwardFeedback(caseId, w.ids.operatorA, h("op-check")),
         "FeedbackForwarded",
       );
+      // Next: the agency, which organized the call operator A's own authorization answered.
       expect(plain(first.args)).to.deep.equal(
-        plain([caseId, w.ids.deptA, w.ids.operatorA, 2, h("op-check"), first.at, operatorA.address]),
+        plain([caseId, w.ids.deptA, w.ids.operatorA, w.ids.agency, 2, h("op-check"), first.at, operatorA.address]),
       );
+      c = await w.oversight.caseRecord(caseId);
+      expect([c.level, c.handlerId, c.traceAuthorizationId]).to.deep.equal([2n, w.ids.agency, w.x.auth]);
+
       const second = await eventOf(
         w,
         w.oversight.connect(agency).forwardFeedback(caseId, w.ids.agency, h("agency-check")),
         "FeedbackForwarded",
       );
-      expect(second.args.level).to.equal(3n);
-      expect(second.args.forwarderId).to.equal(w.ids.agency);
-      const c = await w.oversight.caseRecord(caseId);
-      expect(c.level).to.equal(3n);
-      expect(c.lastHandlerId).to.equal(w.ids.agency);
-      expect(c.filerId).to.equal(w.ids.developerA);
+      expect(plain(second.args)).to.deep.equal(
+        plain([caseId, w.ids.deptA, w.ids.agency, w.ids.deptA, 3, h("agency-check"), second.at, agency.address]),
+      );
+      c = await w.oversight.caseRecord(caseId);
+      expect([c.level, c.handlerId, c.traceAuthorizationId, c.filerId]).to.deep.equal([
+        3n,
+        w.ids.deptA,
+        0n,
+        w.ids.developerA,
+      ]);
+      // At the source department the chain ends: it answers.
+      await refused(
+        w,
+        () => w.oversight.connect(deptA).forwardFeedback(caseId, w.ids.deptA, h("n")),
+        "OversightRegistryAtSource",
+        [caseId, w.ids.deptA],
+      );
       await w.oversight.connect(deptA).answerCase(caseId, Outcome.Corrected, h("fixed"));
       expect((await w.oversight.caseRecord(caseId)).outcome).to.equal(Outcome.Corrected);
     });
 
-    it("C26 only quality feedback is forwarded", async () => {
+    it("C26 only the party the case sits with forwards it: unrelated participants cannot push it up or block the real forward", async () => {
       const w = await loadFixture(oversightWorld);
-      const caseId = await subjectObjection(w);
+      const caseId = await developerFeedback(w);
+      const { operatorA, operatorB, developerB, developerA, agency, deptA } = w.signers;
+      // Two unrelated participants, and the parties of later levels, may not move it.
+      for (const [signer, id] of [
+        [operatorB, w.ids.operatorB],
+        [developerB, w.ids.developerB],
+        [developerA, w.ids.developerA],
+        [agency, w.ids.agency],
+        [deptA, w.ids.deptA],
+      ] as const) {
+        await refused(
+          w,
+          () => w.oversight.connect(signer).forwardFeedback(caseId, id, h("push")),
+          "OversightRegistryNotAddressee",
+          [caseId, id, w.ids.operatorA],
+        );
+      }
+      // Nor sign for the addressee.
       await refused(
         w,
-        () => w.oversight.connect(w.signers.operatorA).forwardFeedback(caseId, w.ids.operatorA, h("n")),
-        "OversightRegistryNotForwardable",
-        [caseId, CaseKind.Objection],
+        () => w.oversight.connect(operatorB).forwardFeedback(caseId, w.ids.operatorA, h("push")),
+        "OversightRegistryNotSigner",
+        [w.ids.operatorA, operatorB.address],
+      );
+      // The real forward still goes through, to the next level only.
+      await w.oversight.connect(operatorA).forwardFeedback(caseId, w.ids.operatorA, h("op-check"));
+      const c = await w.oversight.caseRecord(caseId);
+      expect([c.level, c.handlerId]).to.deep.equal([2n, w.ids.agency]);
+      // Once forwarded it has left operator A.
+      await refused(
+        w,
+        () => w.oversight.connect(operatorA).forwardFeedback(caseId, w.ids.operatorA, h("again")),
+        "OversightRegistryNotAddressee",
+        [caseId, w.ids.operatorA, w.ids.agency],
       );
     });
 
-    it("C26 a forwarder signs for itself and is neither the department nor the last handler", async () => {
+    it("C26 an operator's feedback starts with its call's organizer; other feedback starts at the source department", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { operatorA, agency, deptA } = w.signers;
+      const opFiled = await eventOf(
+        w,
+        w.oversight
+          .connect(operatorA)
+          .fileCase(caseRequest(w, { kind: CaseKind.QualityFeedback, authorizationId: w.x.auth })),
+        "CaseFiled",
+      );
+      expect(opFiled.args.handlerId).to.equal(w.ids.agency);
+      await w.oversight.connect(agency).forwardFeedback(opFiled.args.caseId, w.ids.agency, h("agency-check"));
+      expect((await w.oversight.caseRecord(opFiled.args.caseId)).handlerId).to.equal(w.ids.deptA);
+
+      // The implementing agency's own feedback has no path above it: at the department at once.
+      const agencyFiled = await eventOf(
+        w,
+        w.oversight
+          .connect(agency)
+          .fileCase(caseRequest(w, { kind: CaseKind.QualityFeedback, filerId: w.ids.agency })),
+        "CaseFiled",
+      );
+      expect(agencyFiled.args.handlerId).to.equal(w.ids.deptA);
+      await refused(
+        w,
+        () => w.oversight.connect(deptA).forwardFeedback(agencyFiled.args.caseId, w.ids.deptA, h("n")),
+        "OversightRegistryAtSource",
+        [agencyFiled.args.caseId, w.ids.deptA],
+      );
+    });
+
+    it("C26 the source department answers at any level: an intermediate level never holds its reply back", async () => {
       const w = await loadFixture(oversightWorld);
       const caseId = await developerFeedback(w);
-      const { operatorA, deptA, developerA } = w.signers;
+      expect((await w.oversight.caseRecord(caseId)).handlerId).to.equal(w.ids.operatorA);
+      await w.oversight.connect(w.signers.deptA).answerCase(caseId, Outcome.Confirmed, h("ok"));
+      const answeredAt = (await w.oversight.caseRecord(caseId)).answeredAt;
       await refused(
         w,
-        () => w.oversight.connect(deptA).forwardFeedback(caseId, w.ids.deptA, h("n")),
-        "OversightRegistryInvalidForwarder",
-        [caseId, w.ids.deptA],
+        () => w.oversight.connect(w.signers.operatorA).forwardFeedback(caseId, w.ids.operatorA, h("late")),
+        "OversightRegistryCaseClosed",
+        [caseId, answeredAt],
+      );
+    });
+
+    it("C26 an operator's or developer's feedback follows its own authorization, one that holds the resource; other cases name none", async () => {
+      const w = await loadFixture(oversightWorld);
+      const dev = w.oversight.connect(w.signers.developerA);
+      const feedback = { kind: CaseKind.QualityFeedback, filerId: w.ids.developerA };
+      for (const [o, bad] of [
+        [{}, 0n], // no path named
+        [{ authorizationId: w.x.auth }, w.x.auth], // operator A's, not developer A's
+        [{ authorizationId: 99n }, 99n], // unknown
+        [{ authorizationId: w.x.devAuth, subjectId: w.x.rB }, w.x.devAuth], // rB is outside its scope
+      ] as const) {
+        await refused(
+          w,
+          () => dev.fileCase(caseRequest(w, { ...feedback, ...o })),
+          "OversightRegistryInvalidTraceAuthorization",
+          [w.ids.developerA, bad],
+        );
+      }
+      // An objection, or feedback of a party without an authorization, names no path.
+      await refused(
+        w,
+        () => w.oversight.connect(w.signers.operatorA).fileCase(caseRequest(w, { authorizationId: w.x.auth })),
+        "OversightRegistryInvalidTraceAuthorization",
+        [w.ids.operatorA, w.x.auth],
       );
       await refused(
         w,
-        () => w.oversight.connect(developerA).forwardFeedback(caseId, w.ids.developerA, h("n")),
-        "OversightRegistryInvalidForwarder",
-        [caseId, w.ids.developerA],
+        () =>
+          w.oversight
+            .connect(w.signers.agency)
+            .fileCase(
+              caseRequest(w, { kind: CaseKind.QualityFeedback, filerId: w.ids.agency, authorizationId: w.x.auth }),
+            ),
+        "OversightRegistryInvalidTraceAuthorization",
+        [w.ids.agency, w.x.auth],
       );
+    });
+
+    it("C26 only quality feedback is forwarded, with a note, about a known case", async () => {
+      const w = await loadFixture(oversightWorld);
+      const objection = await subjectObjection(w);
+      const { operatorA } = w.signers;
       await refused(
         w,
-        () => w.oversight.connect(developerA).forwardFeedback(caseId, w.ids.operatorA, h("n")),
-        "OversightRegistryNotSigner",
-        [w.ids.operatorA, developerA.address],
+        () => w.oversight.connect(operatorA).forwardFeedback(objection, w.ids.operatorA, h("n")),
+        "OversightRegistryNotForwardable",
+        [objection, CaseKind.Objection],
       );
+      const caseId = await developerFeedback(w);
       await refused(
         w,
         () => w.oversight.connect(operatorA).forwardFeedback(caseId, w.ids.operatorA, ZERO),
@@ -468,35 +732,6 @@ describe("OversightRegistry", () => {
         () => w.oversight.connect(operatorA).forwardFeedback(77n, w.ids.operatorA, h("n")),
         "OversightRegistryUnknownCase",
         [77n],
-      );
-    });
-
-    it("C26 forwarding stops at the answer and at the highest level", async () => {
-      const w = await loadFixture(oversightWorld);
-      const { operatorA, agency, deptA } = w.signers;
-      const caseId = await developerFeedback(w);
-      const max = Number(await w.oversight.MAX_LEVEL());
-      for (let level = 2; level <= max; level++) {
-        const [s, id] = level % 2 === 0 ? [operatorA, w.ids.operatorA] : [agency, w.ids.agency];
-        await w.oversight.connect(s).forwardFeedback(caseId, id, h(`level-${level}`));
-      }
-      expect((await w.oversight.caseRecord(caseId)).level).to.equal(BigInt(max));
-      const [s, id] = max % 2 === 0 ? [agency, w.ids.agency] : [operatorA, w.ids.operatorA];
-      await refused(
-        w,
-        () => w.oversight.connect(s).forwardFeedback(caseId, id, h("over")),
-        "OversightRegistryTooManyLevels",
-        [caseId, max],
-      );
-
-      const other = await developerFeedback(w);
-      await w.oversight.connect(deptA).answerCase(other, Outcome.Confirmed, h("ok"));
-      const answeredAt = (await w.oversight.caseRecord(other)).answeredAt;
-      await refused(
-        w,
-        () => w.oversight.connect(operatorA).forwardFeedback(other, w.ids.operatorA, h("late")),
-        "OversightRegistryCaseClosed",
-        [other, answeredAt],
       );
     });
   });
@@ -706,14 +941,49 @@ describe("OversightRegistry", () => {
         [Report.Monthly, (year + 1) * 100 + 1],
         [Report.Quarterly, (year + 1) * 10 + 1],
       ]) {
-        await refused(w, () => op.fileReport(auth, kind, period, h("r")), "OversightRegistryPeriodNotStarted", [
+        await refused(w, () => op.fileReport(auth, kind, period, h("r")), "OversightRegistryPeriodNotEnded", [
           kind,
           period,
+          periodEnd(kind, period),
         ]);
       }
       await refused(w, () => op.fileReport(auth, Report.Annual, prevYear, ZERO), "OversightRegistryZeroDigest", [
         "document",
       ]);
+    });
+
+    it("C28 a report for a period not yet ended is refused, so the genuine report is still accepted once it ends", async () => {
+      const w = await loadFixture(oversightWorld);
+      const op = w.oversight.connect(w.signers.operatorA);
+      const now = await time.latest();
+      const [y, m] = [cstYear(now), cstMonth(now)];
+      const month = y * 100 + m;
+      const quarter = y * 10 + Math.ceil(m / 3);
+      // The current month and quarter have begun but not ended: nothing may stand in for them.
+      for (const [kind, period] of [
+        [Report.Monthly, month],
+        [Report.Quarterly, quarter],
+      ]) {
+        await refused(w, () => op.fileReport(w.x.auth, kind, period, h("early")), "OversightRegistryPeriodNotEnded", [
+          kind,
+          period,
+          periodEnd(kind, period),
+        ]);
+        expect(await w.oversight.reportOf(w.x.auth, kind, period)).to.equal(0n);
+      }
+      // One second before the month ends it is still refused; at its end the genuine report goes in.
+      const monthEnd = periodEnd(Report.Monthly, month);
+      await time.setNextBlockTimestamp(monthEnd - 1);
+      await expect(op.fileReport(w.x.auth, Report.Monthly, month, h("early")))
+        .to.be.revertedWithCustomError(w.oversight, "OversightRegistryPeriodNotEnded")
+        .withArgs(Report.Monthly, month, monthEnd);
+      await time.setNextBlockTimestamp(monthEnd);
+      await op.fileReport(w.x.auth, Report.Monthly, month, h("genuine"));
+      expect(await w.oversight.reportOf(w.x.auth, Report.Monthly, month)).to.equal(1n);
+      const quarterEnd = periodEnd(Report.Quarterly, quarter);
+      if (quarterEnd > (await time.latest())) await time.increaseTo(quarterEnd);
+      await op.fileReport(w.x.auth, Report.Quarterly, quarter, h("genuine-quarter"));
+      expect(await w.oversight.reportOf(w.x.auth, Report.Quarterly, quarter)).to.equal(2n);
     });
   });
 
@@ -732,30 +1002,38 @@ describe("OversightRegistry", () => {
       };
     }
 
-    it("C29 the authority's evaluation and a commissioned re-evaluation are recorded; re-application reads the latest", async () => {
+    /** The authority commissions the evaluator for `authorizationId` (委托第三方). */
+    async function designate(w: OWorld, authorizationId = w.x.auth, designated = true) {
+      return w.oversight
+        .connect(w.signers.authority)
+        .designateEvaluator(authorizationId, w.x.evaluator, designated, h(`commission-${designated}`));
+    }
+
+    it("C29 evaluations are recorded; a commissioned third party's re-evaluation after rectification counts; re-application reads the latest", async () => {
       const w = await loadFixture(oversightWorld);
       const { authority, outsider } = w.signers;
+      await designate(w);
       const first = await eventOf(
         w,
-        w.oversight.connect(authority).recordEvaluation(evaluationRequest(w)),
+        w.oversight.connect(outsider).recordEvaluation(evaluationRequest(w, { evaluatorId: w.x.evaluator })),
         "EvaluationRecorded",
       );
       const expected1 = [
         1n,
         w.x.auth,
         w.ids.operatorA,
-        0n,
+        w.x.evaluator,
         w.x.prevYear,
         58,
         Evaluation.Rectify,
         first.at,
-        authority.address,
+        outsider.address,
         h("evaluation"),
       ];
-      expect(plain(first.args)).to.deep.equal(plain([1n, w.x.auth, w.ids.operatorA, expected1]));
+      expect(plain(first.args)).to.deep.equal(plain([1n, w.x.auth, w.ids.operatorA, expected1, true, true]));
       expect(plain(await w.oversight.latestEvaluation(w.ids.operatorA))).to.deep.equal(plain(expected1));
 
-      // 000 第二十六条: rectify, then re-evaluation by a commissioned third party.
+      // 000 第二十六条: rectify, then re-evaluation by the commissioned third party.
       await w.oversight.connect(outsider).recordEvaluation(
         evaluationRequest(w, {
           evaluatorId: w.x.evaluator,
@@ -774,12 +1052,112 @@ describe("OversightRegistry", () => {
       expect((await w.oversight.latestEvaluationOf(w.x.auth)).evaluationId).to.equal(2n);
 
       // An evaluation of an earlier year recorded later does not displace the latest year.
-      await w.oversight
-        .connect(authority)
-        .recordEvaluation(evaluationRequest(w, { year: w.x.prevYear - 1, outcome: Evaluation.Pass, score: 90 }));
+      const older = await eventOf(
+        w,
+        w.oversight
+          .connect(authority)
+          .recordEvaluation(evaluationRequest(w, { year: w.x.prevYear - 1, outcome: Evaluation.Pass, score: 90 })),
+        "EvaluationRecorded",
+      );
+      expect([older.args.latestOfAuthorization, older.args.latestOfHolder]).to.deep.equal([false, false]);
       expect((await w.oversight.latestEvaluation(w.ids.operatorA)).evaluationId).to.equal(2n);
       expect((await w.oversight.evaluation(3n)).year).to.equal(BigInt(w.x.prevYear - 1));
       expect((await w.oversight.latestEvaluation(w.ids.operatorB)).evaluationId).to.equal(0n);
+    });
+
+    it("C29 a third party's later evaluation never displaces the authority's decision of that year; only the authority's own does", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { authority, outsider } = w.signers;
+      await designate(w);
+      await w.oversight
+        .connect(authority)
+        .recordEvaluation(evaluationRequest(w, { score: 20, outcome: Evaluation.Exit, documentHash: h("exit") }));
+      // The third party's Pass is recorded, and says it does not count.
+      const pass = await eventOf(
+        w,
+        w.oversight
+          .connect(outsider)
+          .recordEvaluation(evaluationRequest(w, { evaluatorId: w.x.evaluator, score: 95, outcome: Evaluation.Pass })),
+        "EvaluationRecorded",
+      );
+      expect(pass.args.evaluationId).to.equal(2n);
+      expect([pass.args.latestOfAuthorization, pass.args.latestOfHolder]).to.deep.equal([false, false]);
+      expect((await w.oversight.evaluation(2n)).outcome).to.equal(Evaluation.Pass);
+      for (const e of [
+        await w.oversight.latestEvaluationOf(w.x.auth),
+        await w.oversight.latestEvaluation(w.ids.operatorA),
+      ]) {
+        expect([e.evaluationId, e.evaluatorId, e.outcome]).to.deep.equal([1n, 0n, BigInt(Evaluation.Exit)]);
+      }
+      // The authority's own re-evaluation of the year replaces its decision.
+      const again = await eventOf(
+        w,
+        w.oversight
+          .connect(authority)
+          .recordEvaluation(evaluationRequest(w, { score: 70, outcome: Evaluation.Rectify, documentHash: h("again") })),
+        "EvaluationRecorded",
+      );
+      expect([again.args.latestOfAuthorization, again.args.latestOfHolder]).to.deep.equal([true, true]);
+      expect((await w.oversight.latestEvaluationOf(w.x.auth)).evaluationId).to.equal(3n);
+      expect((await w.oversight.latestEvaluation(w.ids.operatorA)).evaluationId).to.equal(3n);
+    });
+
+    it("C29 a third party evaluates only an authorization the authority designated it for, while designated", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { outsider, authority, agency } = w.signers;
+      const asEvaluator = (authorizationId: bigint) =>
+        w.oversight
+          .connect(outsider)
+          .recordEvaluation(evaluationRequest(w, { authorizationId, evaluatorId: w.x.evaluator, outcome: Evaluation.Pass }));
+      // A registered ServiceProvider that nobody commissioned.
+      await refused(w, () => asEvaluator(w.x.auth), "OversightRegistryNotDesignatedEvaluator", [
+        w.x.auth,
+        w.x.evaluator,
+      ]);
+      const designated = await eventOf(w, designate(w), "EvaluatorDesignated");
+      expect(plain(designated.args)).to.deep.equal(
+        plain([w.x.auth, w.x.evaluator, true, h("commission-true"), designated.at, authority.address]),
+      );
+      expect(await w.oversight.isDesignatedEvaluator(w.x.auth, w.x.evaluator)).to.equal(true);
+      // Designated for operator A's authorization, not for another one.
+      const other = await applyFor(w, { holder: "operatorB", resourceIds: [w.x.rA] });
+      await refused(w, () => asEvaluator(other), "OversightRegistryNotDesignatedEvaluator", [other, w.x.evaluator]);
+      await asEvaluator(w.x.auth);
+      expect((await w.oversight.latestEvaluationOf(w.x.auth)).evaluatorId).to.equal(w.x.evaluator);
+      // Withdrawn: no more.
+      await designate(w, w.x.auth, false);
+      expect(await w.oversight.isDesignatedEvaluator(w.x.auth, w.x.evaluator)).to.equal(false);
+      await refused(w, () => asEvaluator(w.x.auth), "OversightRegistryNotDesignatedEvaluator", [
+        w.x.auth,
+        w.x.evaluator,
+      ]);
+      // Only the authority designates, an active ServiceProvider, about a known authorization, with the commission.
+      const o = w.oversight;
+      await refused(
+        w,
+        () => o.connect(agency).designateEvaluator(w.x.auth, w.x.evaluator, true, h("c")),
+        "HubConsumerUnauthorized",
+        [agency.address, ROLE.DATA_AUTHORITY],
+      );
+      await refused(
+        w,
+        () => o.connect(authority).designateEvaluator(w.x.auth, w.ids.operatorB, true, h("c")),
+        "ParticipantRegistryWrongKind",
+        [w.ids.operatorB, Kind.ServiceProvider, Kind.Operator],
+        w.participants,
+      );
+      await refused(
+        w,
+        () => o.connect(authority).designateEvaluator(99n, w.x.evaluator, true, h("c")),
+        "OversightRegistryUnknownSubject",
+        [Subject.Authorization, 99n],
+      );
+      await refused(
+        w,
+        () => o.connect(authority).designateEvaluator(w.x.auth, w.x.evaluator, true, ZERO),
+        "OversightRegistryZeroDigest",
+        ["document"],
+      );
     });
 
     it("C29 only the authority or a commissioned ServiceProvider evaluates", async () => {

@@ -20,6 +20,10 @@ export type CaseRecord = {
   subjectId: string;
   filerId: string;
   departmentId: string;
+  /** Quality feedback of an operator or developer: the filer's authorization its data came by (逐级溯源), else "0". */
+  authorizationId: string;
+  /** The party the case sits with: the current level's addressee, the department at the end (C26). */
+  handlerId: string;
   level: number;
   replyWorkingDays: number;
   contentDigest: string;
@@ -27,7 +31,7 @@ export type CaseRecord = {
   answeredAt: number;
   outcome: string;
   resolutionDigest: string | null;
-  forwards: { departmentId: string; forwarderId: string; level: number; noteDigest: string; at: number; anchor: Anchor }[];
+  forwards: { departmentId: string; forwarderId: string; toId: string; level: number; noteDigest: string; at: number; anchor: Anchor }[];
   anchor: Anchor;
 };
 
@@ -70,6 +74,10 @@ export type EvaluationRecord = {
   outcome: string;
   documentHash: string;
   recordedAt: number;
+  /** Whether it became the evaluation that counts for the authorization, and for the holder (C29:
+   * a third party's never displaces the authority's own of the same year). */
+  latestOfAuthorization: boolean;
+  latestOfHolder: boolean;
   anchor: Anchor;
 };
 
@@ -110,6 +118,8 @@ export function createOversightView(): View {
             subjectId: idOf(req.subjectId),
             filerId: idOf(req.filerId),
             departmentId: idOf(a.departmentId),
+            authorizationId: idOf(req.authorizationId),
+            handlerId: idOf(a.handlerId),
             level: 1,
             replyWorkingDays: numOf(a.replyWorkingDays),
             contentDigest: strOf(req.contentDigest),
@@ -130,7 +140,8 @@ export function createOversightView(): View {
           if (e.event === "FeedbackForwarded") {
             r.level = numOf(a.level);
             r.departmentId = idOf(a.departmentId);
-            r.forwards.push({ departmentId: r.departmentId, forwarderId: idOf(a.forwarderId), level: r.level, noteDigest: strOf(a.noteDigest), at: numOf(a.forwardedAt) || e.timestamp, anchor: anchorOf(e) });
+            r.handlerId = idOf(a.toId);
+            r.forwards.push({ departmentId: r.departmentId, forwarderId: idOf(a.forwarderId), toId: r.handlerId, level: r.level, noteDigest: strOf(a.noteDigest), at: numOf(a.forwardedAt) || e.timestamp, anchor: anchorOf(e) });
           } else {
             r.answeredAt = numOf(a.answeredAt) || e.timestamp;
             r.outcome = CASE_OUTCOMES[numOf(a.outcome)] ?? String(a.outcome);
@@ -203,6 +214,8 @@ export function createOversightView(): View {
             outcome: EVALUATION_OUTCOMES[numOf(ev.outcome)] ?? String(ev.outcome),
             documentHash: strOf(ev.documentHash),
             recordedAt: numOf(ev.recordedAt) || e.timestamp,
+            latestOfAuthorization: boolOf(a.latestOfAuthorization),
+            latestOfHolder: boolOf(a.latestOfHolder),
             anchor: anchorOf(e),
           };
           tx.put(SPACE.evaluation, pad(r.id), r);

@@ -35,6 +35,8 @@ const REF_KIND: Record<string, SubjectKind> = {
   departmentId: "participant",
   requesterId: "participant",
   forwarderId: "participant",
+  handlerId: "participant", // OversightRegistry: the party a case sits with (C26)
+  toId: "participant", // OversightRegistry: the level a case was forwarded to (C26)
   filerId: "participant",
   evaluatorId: "participant",
   participantId: "participant",

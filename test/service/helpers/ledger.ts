@@ -231,7 +231,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   // Oversight: an objection (answered late), a conditional share (refused without basis), a report.
   const caseFiled = cst("2025-12-01");
   b.block(caseFiled, [
-    { contract: OV, event: "CaseFiled", args: { caseId: "1", departmentId: P.dept, subjectId: "1", request: { kind: 1, subjectKind: 1, subjectId: "1", filerId: "0", departmentId: P.dept, contentDigest: h("complaint"), personDigest: h("salted person") }, replyWorkingDays: 10, filedAt: String(caseFiled), by: addr("node") } },
+    { contract: OV, event: "CaseFiled", args: { caseId: "1", departmentId: P.dept, subjectId: "1", request: { kind: 1, subjectKind: 1, subjectId: "1", filerId: "0", departmentId: P.dept, authorizationId: "0", contentDigest: h("complaint"), personDigest: h("salted person") }, handlerId: P.dept, replyWorkingDays: 10, filedAt: String(caseFiled), by: addr("node") } },
     { contract: OV, event: "ShareRequested", args: { requestId: "1", resourceId: "2", requesterId: P.operator, departmentId: P.dept2, purposeDigest: h("share purpose"), replyWorkingDays: 2, requestedAt: String(caseFiled), by: KEYS.operator } },
   ]);
   b.block(cst("2025-12-03", 11), [
