@@ -304,13 +304,18 @@ interface IAuthorizationRegistry {
     /// @notice The holder of authorization `id`; reverts if unknown. Cheaper than `authorization`.
     function holderOf(uint64 id) external view returns (uint64);
 
-    /// @notice The effective status at `at`: the stored status, or Expired once the term is over.
+    /// @notice The effective status at `at`: the status stored now, or Expired once the term is over
+    /// at `at` (the stored status is not historical; see `isActive`).
     function statusAt(uint64 id, uint64 at) external view returns (AuthorizationStatus);
 
-    /// @notice True when `id` is active at `at`: stored Active and activated by `at`, within its term,
-    /// its holder an active participant, and (recursively) its parent active at `at`.
-    /// @dev Evaluates the present stored status: for moments before the last status change,
-    /// read the history from the events (the ledger-service timeline).
+    /// @notice True when `id` is active at `at` BY TODAY'S STATUSES: stored Active now and activated
+    /// by `at`, `at` within its term, its holder an active participant now, and (recursively) its
+    /// parent active at `at` by the same rule.
+    /// @dev IMPORTANT: what is dated (activation, term, expiry) is read at `at`; what is stored
+    /// (status, suspension, revocation, the holder's status) is read as it stands now. So after a
+    /// revocation, moments when the authorization was in force read false. Whether it was in force
+    /// at a past moment is a question for the history in the events (the ledger-service answers it
+    /// with `?at=`); on chain, use `at` = now. C24 (access closes at once on revocation).
     function isActive(uint64 id, uint64 at) external view returns (bool);
 
     /// @notice Reverts with the reason unless `id` is active now (see `isActive`).

@@ -92,6 +92,9 @@ interface IRegistrable {
     /// @notice The registration a subject holds.
     function registrationOf(uint64 subjectId) external view returns (RegistrationRecord memory);
 
-    /// @notice True when the subject holds a registration valid at `at`.
+    /// @notice True when the registration the subject holds NOW is valid at `at`: issued by `at`,
+    /// not expired at `at`, and not deregistered (a deregistration counts from now back too).
+    /// @dev Only the current registration is kept; for the registration held at a past moment,
+    /// read the RegistrationIssued events (the ledger-service does).
     function isRegistered(uint64 subjectId, uint64 at) external view returns (bool);
 }
