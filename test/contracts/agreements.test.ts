@@ -341,6 +341,89 @@ describe("AgreementRegistry", () => {
     });
   });
 
+  describe("C15 each signature is a party's own, fresh, and counted once", () => {
+    it("C15 refuses an off-line signature past its deadline; one submitted at its deadline counts", async () => {
+      const { w, agreementId } = await loadFixture(proposedTier1);
+      const late = BigInt(await time.latest()) + 100n;
+      const stale = await offChainApproval(w, agreementId, w.ids.authority, { nonce: 31n, deadline: late });
+      await time.setNextBlockTimestamp(late + 1n);
+      await expectRefused(w, () => w.agreements.submitSignatures(agreementId, [stale]), w.agreements,
+        "AgreementRegistrySignatureExpired", [late, late + 1n]);
+      expect(await w.agreements.nonceUsed(w.signers.authority.address, 31n)).to.equal(false);
+      const due = BigInt(await time.latest()) + 100n;
+      const fresh = await offChainApproval(w, agreementId, w.ids.authority, { nonce: 32n, deadline: due });
+      await time.setNextBlockTimestamp(due);
+      await w.agreements.submitSignatures(agreementId, [fresh]);
+      const s = await w.agreements.signatureOf(agreementId, w.ids.authority);
+      expect([s.signer, s.signedAt, s.offChain]).to.deep.equal([w.signers.authority.address, due, true]);
+      expect((await w.agreements.agreement(agreementId)).signatureCount).to.equal(1n);
+    });
+
+    it("C15 a signature's nonce serves once: the same nonce on another agreement, or a cancelled one, is refused", async () => {
+      const f = await loadFixture(noticedTier2);
+      const { w } = f;
+      const first = await proposeAgreement(w, await planAgreement(w, f.childId));
+      const second = await proposeAgreement(w, await planAgreement(w, f.childId, { kind: AgreementKind.DevelopmentService }));
+      const operator = w.signers.operatorA.address;
+      await w.agreements.submitSignatures(first, [await offChainApproval(w, first, w.ids.operatorA, { nonce: 600n })]);
+      expect(await w.agreements.nonceUsed(operator, 600n)).to.equal(true);
+      // A genuine signature over the second agreement, but with the nonce already spent.
+      const replay = await offChainApproval(w, second, w.ids.operatorA, { nonce: 600n });
+      await expectRefused(w, () => w.agreements.submitSignatures(second, [replay]), w.agreements,
+        "AgreementRegistryNonceUsed", [operator, 600n]);
+      await w.agreements.connect(w.signers.operatorA).cancelNonce(601n);
+      const cancelled = await offChainApproval(w, second, w.ids.operatorA, { nonce: 601n });
+      await expectRefused(w, () => w.agreements.submitSignatures(second, [cancelled]), w.agreements,
+        "AgreementRegistryNonceUsed", [operator, 601n]);
+      expect((await w.agreements.signatureOf(second, w.ids.operatorA)).signer).to.equal(ethers.ZeroAddress);
+      expect((await w.agreements.agreement(second)).signatureCount).to.equal(0n);
+      // A fresh nonce is accepted.
+      await w.agreements.submitSignatures(second, [await offChainApproval(w, second, w.ids.operatorA, { nonce: 602n })]);
+      expect((await w.agreements.signatureOf(second, w.ids.operatorA)).signer).to.equal(operator);
+      expect((await w.agreements.agreement(second)).signatureCount).to.equal(1n);
+    });
+
+    it("C15 each party signs once: a second signature, on chain, off line or twice in one batch, is refused and counts nothing", async () => {
+      const { w, id } = await loadFixture(noticedTier1);
+      const E = w.agreements;
+      const operator = w.signers.operatorA;
+      const plan = withParties(await planAgreement(w, id), [w.ids.operatorA, w.ids.authority, w.ids.deptA]);
+      const agreementId = await proposeAgreement(w, plan);
+      await E.connect(operator).sign(agreementId, w.ids.operatorA);
+      // Were a second signature counted, the agreement would take effect without every party's.
+      await expectRefused(w, () => E.connect(operator).sign(agreementId, w.ids.operatorA), E,
+        "AgreementRegistryAlreadySigned", [agreementId, w.ids.operatorA, operator.address]);
+      const again = await offChainApproval(w, agreementId, w.ids.operatorA, { nonce: 41n });
+      await expectRefused(w, () => E.submitSignatures(agreementId, [again]), E,
+        "AgreementRegistryAlreadySigned", [agreementId, w.ids.operatorA, operator.address]);
+      const a1 = await offChainApproval(w, agreementId, w.ids.authority, { nonce: 42n });
+      const a2 = await offChainApproval(w, agreementId, w.ids.authority, { nonce: 43n });
+      await expectRefused(w, () => E.submitSignatures(agreementId, [a1, a2]), E,
+        "AgreementRegistryAlreadySigned", [agreementId, w.ids.authority, w.signers.authority.address]);
+      const a = await E.agreement(agreementId);
+      expect([a.status, a.signatureCount]).to.deep.equal([BigInt(AgreementStatus.Proposed), 1n]);
+      await E.submitSignatures(agreementId, [a1, await offChainApproval(w, agreementId, w.ids.deptA)]);
+      const done = await E.agreement(agreementId);
+      expect([done.status, done.signatureCount]).to.deep.equal([BigInt(AgreementStatus.Effective), 3n]);
+    });
+
+    it("C15 C23 every party named in a proposal is an active participant: a suspended or exited one is refused, a reinstated one accepted", async () => {
+      const { w, id } = await loadFixture(noticedTier1);
+      const plan = withParties(await planAgreement(w, id), [w.ids.operatorA, w.ids.authority, w.ids.deptB]);
+      const authority = w.participants.connect(w.signers.authority);
+      await authority.suspend(w.ids.deptB, h("rectification"));
+      await expectRefused(w, () => proposeAgreement(w, plan), w.agreements, "AgreementRegistryPartyInactive",
+        [w.ids.deptB, 2n]);
+      await authority.reinstate(w.ids.deptB, h("rectified"));
+      const agreementId = await proposeAgreement(w, plan);
+      expect((await w.agreements.agreement(agreementId)).partyIds).to.deep.equal(plan.partyIds);
+      await authority.exit(w.ids.deptB, h("exit"));
+      await expectRefused(w, () => proposeAgreement(w, plan), w.agreements, "AgreementRegistryPartyInactive",
+        [w.ids.deptB, 3n]);
+      expect(await w.agreements.agreementCount()).to.equal(agreementId);
+    });
+  });
+
   describe("C16 agreements are filed with the authority and queryable", () => {
     it("C16 filing records the filing and emits every field", async () => {
       const { w, id, agreementId, plan } = await loadFixture(proposedTier1);

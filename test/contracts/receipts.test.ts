@@ -362,6 +362,23 @@ describe("ReceiptAnchor", () => {
     });
   });
 
+  it("C31 a batch by the node's cached key passes the one-pass check: no hub lookup, so it costs less than a batch by another bound key", async () => {
+    const p = await loadFixture(deployReceipts);
+    const { w } = p;
+    const gasOf = async (key: HardhatEthersSigner): Promise<bigint> => {
+      const req = await request(p);
+      const rc = await (await w.receipts.connect(key).anchorBatch(req)).wait();
+      expect(await w.receipts.rootOf(req.nodeId, req.sequence)).to.equal(req.root);
+      return rc!.gasUsed;
+    };
+    const cached = await gasOf(p.opNode);
+    const other = await gasOf(w.signers.operatorA);
+    expect((await w.receipts.nodeState(w.ids.operatorA)).lastKey).to.equal(w.signers.operatorA.address);
+    const cachedAgain = await gasOf(w.signers.operatorA);
+    expect(other - cached).to.be.greaterThan(3000n);
+    expect(other - cachedAgain).to.be.greaterThan(3000n);
+  });
+
   it("C31 a node's first batch never starts before the node's participant was registered", async () => {
     const p = await loadFixture(deployReceipts);
     const { w } = p;

@@ -143,6 +143,44 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       expect(a.organizerId).to.equal(w.ids.deptA);
       expect(a.domains).to.deep.equal([h("交通"), h("市场监管")].sort());
     });
+
+    it("C01 a call records its mode and a body that may organize it: the agency for comprehensive, a source department for domain, the authority for either; no call without a mode", async () => {
+      const w = await loadFixture(deployWorld);
+      const { agency, deptA, authority, operatorA } = w.signers;
+      const A = w.authorizations;
+      const closesAt = (await time.latest()) + 30 * DAY;
+      const refused = [
+        [agency, w.ids.agency, Mode.Domain],
+        [deptA, w.ids.deptA, Mode.Comprehensive],
+        [operatorA, w.ids.operatorA, Mode.Comprehensive],
+        [operatorA, w.ids.operatorA, Mode.Domain],
+        [agency, w.ids.agency, Mode.None],
+        [authority, w.ids.authority, Mode.None],
+      ] as const;
+      for (const [signer, organizerId, mode] of refused) {
+        await expectRefused(w, () => A.connect(signer).publishCall(organizerId, mode, closesAt, h("征集公告")), A,
+          "AuthorizationRegistryInvalidOrganizer", [organizerId, mode]);
+      }
+      const accepted = [
+        [agency, w.ids.agency, Mode.Comprehensive],
+        [deptA, w.ids.deptA, Mode.Domain],
+        [authority, w.ids.authority, Mode.Comprehensive],
+        [authority, w.ids.authority, Mode.Domain],
+      ] as const;
+      for (const [i, [signer, organizerId, mode]] of accepted.entries()) {
+        const callId = BigInt(i + 1);
+        await expect(A.connect(signer).publishCall(organizerId, mode, closesAt, h(`征集公告${i}`)))
+          .to.emit(A, "CallPublished")
+          .withArgs(callId, organizerId, mode, closesAt, h(`征集公告${i}`), signer.address);
+        const c = await A.call(callId);
+        expect([c.organizerId, c.mode]).to.deep.equal([organizerId, BigInt(mode)]);
+      }
+      // The call's mode and organizer pass to the authorization that answers it.
+      const r = await createResource(w);
+      const id = await applyFor(w, { resourceIds: [r], callId: 4n, domains: [h("交通")] });
+      const a = await A.authorization(id);
+      expect([a.mode, a.organizerId]).to.deep.equal([BigInt(Mode.Domain), w.ids.authority]);
+    });
   });
 
   describe("C02 application", () => {
@@ -198,6 +236,23 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const many = Array.from({ length: 33 }, (_, i) => h(`d${i}`)).sort();
       await expectRefused(w, apply({ domains: many }), A, "AuthorizationRegistryInvalidScope", ["domain count"]);
       await A.connect(op).applyFor(await request(w, callId, [r1, r2], { domains: [d1, d2] }));
+    });
+
+    it("C02 an application answers an open call: accepted until the second before closesAt, refused from closesAt on", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const op = w.signers.operatorA;
+      const closesAt = Number((await A.call(callId)).closesAt);
+      const onTime = await request(w, callId, [r1]);
+      await time.setNextBlockTimestamp(closesAt - 1);
+      await A.connect(op).applyFor(onTime);
+      const a = await A.authorization(await A.authorizationCount());
+      expect([a.callId, a.appliedAt, a.status]).to.deep.equal([callId, BigInt(closesAt - 1), BigInt(AuthStatus.Applied)]);
+      const late = await request(w, callId, [r1]);
+      await time.setNextBlockTimestamp(closesAt);
+      await expectRefused(w, () => A.connect(op).applyFor(late), A, "AuthorizationRegistryCallClosed", [callId]);
+      await expectRefused(w, async () => A.connect(op).applyFor(await request(w, callId, [r1])), A, "AuthorizationRegistryCallClosed", [callId]);
     });
   });
 
@@ -539,6 +594,57 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await time.increaseTo(noticeEnd);
       await activateAuthorization(w, id);
       await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
+    });
+
+    it("C12 a partner's grant is pre-reviewed by its parent operator, then evaluated by the authority, then confirmed by the source department, in that order", async () => {
+      const w = await loadFixture(deployWorld);
+      const A = w.authorizations;
+      const { authority, operatorA, operatorB, developerA, deptA } = w.signers;
+      const r1 = await createResource(w);
+      const r2 = await createResource(w, { dept: "deptB" });
+      const parent = await applyFor(w, { resourceIds: [r1, r2], termYears: 3 });
+      await toNoticeOver(w, parent);
+      await activateAuthorization(w, parent);
+      const child = await applyFor(w, { parentId: parent, resourceIds: [r1, r2], termYears: 1 });
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(child, r1, true, h("评估")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.Requested]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(child, r1, true, h("确认")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.Requested]);
+      for (const other of [operatorB, developerA, authority]) {
+        await expectRefused(w, () => A.connect(other).preReviewGrant(child, r1, true, h("预审")), A, "AuthorizationRegistryNotAuthorized", [child, other.address]);
+      }
+      await expect(A.connect(operatorA).preReviewGrant(child, r1, true, h("运营单位预审")))
+        .to.emit(A, "GrantAdvanced")
+        .withArgs(child, r1, Grant.PreReviewed, h("运营单位预审"), operatorA.address);
+      await expectRefused(w, () => A.connect(operatorA).preReviewGrant(child, r1, true, h("预审")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.PreReviewed]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(child, r1, true, h("确认")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.PreReviewed]);
+      await expect(A.connect(authority).evaluateGrant(child, r1, true, h("评估")))
+        .to.emit(A, "GrantAdvanced")
+        .withArgs(child, r1, Grant.Evaluated, h("评估"), authority.address);
+      await expect(A.connect(deptA).confirmGrant(child, r1, true, h("确认")))
+        .to.emit(A, "GrantAdvanced")
+        .withArgs(child, r1, Grant.Confirmed, h("确认"), deptA.address);
+      expect([await A.grantStatus(child, r1), await A.grantStatus(child, r2)]).to.deep.equal([BigInt(Grant.Confirmed), BigInt(Grant.Requested)]);
+    });
+
+    it("C12 activation needs every grant confirmed: a refused grant stays refused and never counts", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, r2, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { authority, deptA, deptB } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1, r2], callId });
+      await approveAuthorization(w, id);
+      for (const r of [r1, r2]) await A.connect(authority).evaluateGrant(id, r, true, h("评估"));
+      await A.connect(deptA).confirmGrant(id, r1, true, h("确认"));
+      await expect(A.connect(deptB).confirmGrant(id, r2, false, h("不同意")))
+        .to.emit(A, "GrantAdvanced")
+        .withArgs(id, r2, Grant.Refused, h("不同意"), deptB.address);
+      expect([await A.grantStatus(id, r1), await A.grantStatus(id, r2)]).to.deep.equal([BigInt(Grant.Confirmed), BigInt(Grant.Refused)]);
+      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r2, true, h("改为同意")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("再评估")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
+      const noticeEnd = (await time.latest()) + 6 * DAY;
+      await A.connect(authority).startNotice(id, noticeEnd);
+      await time.increaseTo(noticeEnd);
+      const agreementId = await fileAgreement(w, await planAgreement(w, id));
+      await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 1, 2]);
     });
   });
 

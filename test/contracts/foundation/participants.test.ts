@@ -76,6 +76,24 @@ describe("foundation: ParticipantRegistry and ProvenantHub", () => {
       await expectRefused(w, () => P.connect(authority).revokeQualification(w.ids.operatorA, 0, h("r")), P, "ParticipantRegistryUnknownQualification", [w.ids.operatorA, 0]);
       await expect(P.qualification(w.ids.operatorA, 5)).to.be.revertedWithCustomError(P, "ParticipantRegistryUnknownQualification").withArgs(w.ids.operatorA, 5);
     });
+
+    it("C08 an organization is admitted once: a second registration under its credit code is refused, naming the participant that holds it, even after it exited", async () => {
+      const w = await loadFixture(deployWorld);
+      const { authority, outsider, expert4 } = w.signers;
+      const P = w.participants;
+      const code = nextCreditCode();
+      const id = await registerOne(w, Kind.Developer, outsider.address, code);
+      expect((await P.participant(id)).creditCode).to.equal(code);
+      // Another kind, name and key: still the same organization, so its admission and
+      // qualifications stay on one record.
+      await expectRefused(w, () => P.connect(authority).register(Kind.Operator, "另一名称有限公司", code, h("p2"), [expert4.address]), P,
+        "ParticipantRegistryDuplicateCreditCode", [code, id]);
+      await P.connect(authority).exit(id, h("exit"));
+      await expectRefused(w, () => P.connect(authority).register(Kind.Developer, "测试运营有限公司", code, h("p3"), [expert4.address]), P,
+        "ParticipantRegistryDuplicateCreditCode", [code, id]);
+      expect(await P.participantCount()).to.equal(id);
+      expect(await P.participantOf(expert4.address)).to.equal(0n);
+    });
   });
 
   describe("C34 organizations only, no personal data", () => {

@@ -105,6 +105,25 @@ describe("foundation: policy profiles", () => {
     });
   });
 
+  describe("C04 the notice floor on the chain", () => {
+    it("C04 the AuthorizationRegistry constructor refuses a notice minimum under 5 days (MIN_NOTICE_FLOOR) and accepts exactly 5 days", async () => {
+      const w = await loadFixture(deployWorld);
+      const factory = await ethers.getContractFactory("AuthorizationRegistry");
+      const hub = await w.hub.getAddress();
+      const base = { maxTermYears: 3, tiers: 2, expertQuorum: 3, noticeMinSeconds: 5 * DAY };
+      expect(await w.authorizations.MIN_NOTICE_FLOOR()).to.equal(5 * DAY);
+      for (const short of [0, DAY, 5 * DAY - 1]) {
+        await expect(factory.deploy(hub, { ...base, noticeMinSeconds: short }))
+          .to.be.revertedWithCustomError(factory, "AuthorizationRegistryPolicyInvalid")
+          .withArgs("noticeMinSeconds");
+      }
+      const atFloor = await factory.deploy(hub, base);
+      expect((await atFloor.policy()).noticeMinSeconds).to.equal(5 * DAY);
+      // Every shipped profile keeps at least the floor.
+      for (const id of listProfiles()) expect(chainPolicy(loadProfile(id)).noticeMinSeconds).to.be.at.least(5 * DAY);
+    });
+  });
+
   describe("C38 the loader", () => {
     it("C38 refuses a city profile looser than the national baseline, naming each looser rule", async () => {
       const looser: [Partial<PolicyProfile> & Record<string, unknown>, RegExp][] = [
