@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ViewReader } from "../store/types";
-import { createAuth, type AuthOptions, type HasRole, type IsIntakeClient } from "./auth";
+import { createAuth, REGULATOR_ROLE, type AuthOptions, type HasRole, type IsIntakeClient } from "./auth";
 import { ApiError, ForbiddenError, IndexNotReadyError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, errorHandler } from "./errors";
 import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
@@ -43,6 +43,11 @@ export type ApiArgs = {
   explorer?: express.Router;
   /** Present on a platform node: the intake and receipt routes. */
   node?: NodeApi;
+  /**
+   * Whether `address` holds `role` in the index (RoleGranted/RoleRevoked of the hub). When given,
+   * a REGULATOR token is honoured only while its key still holds REGULATOR there, on every request.
+   */
+  roleInIndex?: HasRole;
   /**
    * Whether the index's answers are complete and current (default: always). While `not-ready`
    * the data routes answer 503; otherwise they name the state in the X-Provenant-Index header.
@@ -103,7 +108,12 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
         }
         res.setHeader(INDEX_STATE_HEADER, rs.state);
       }
-      if (r.regulator) auth.verify(req.get("authorization"), "REGULATOR");
+      if (r.regulator) {
+        const claims = auth.verify(req.get("authorization"), "REGULATOR");
+        if (args.roleInIndex && !(await args.roleInIndex(REGULATOR_ROLE, claims.sub))) {
+          throw new ForbiddenError(`${claims.sub} no longer holds REGULATOR on the chain: this token is no longer honoured`);
+        }
+      }
       const input = {
         params: parse(r.params, req.params, "path parameters"),
         query: parse(r.query, req.query, "query"),

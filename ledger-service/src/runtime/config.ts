@@ -2,6 +2,7 @@
  * The service configuration, parsed once from the environment. The only module that reads
  * process.env; everything else receives the parsed Config through `common`.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -68,6 +69,19 @@ export const configSchema = z.object({
   /** Seconds an anchor transaction may stay unmined before it is replaced with higher fees. */
   ANCHOR_REPLACE_AFTER: int("ANCHOR_REPLACE_AFTER", 5, 86_400, 120),
   /**
+   * File holding the secret that signs API tokens (hex, at least 32 bytes). Replicas behind one
+   * load balancer share it, so a token one issued works on all and survives restarts; without it
+   * each process draws its own.
+   */
+  AUTH_TOKEN_SECRET_FILE: z.string().trim().min(1).optional(),
+  /** The URL users reach the API at (EIP-4361 sign-in messages name its host); default http://HOST:PORT. */
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .url("PUBLIC_URL must be a URL such as https://provenant.example.gov.cn")
+    .refine((u) => /^https?:/.test(u), "PUBLIC_URL must be http(s)")
+    .optional(),
+  /**
    * "1": rebuild the index from the deployment block into a new directory beside DATA_DIR while
    * the existing index keeps serving, then take its place (the way back from a diverged index).
    */
@@ -113,8 +127,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   if (c.NODE_KEYSTORE !== undefined && c.NODE_PRIVATE_KEY !== undefined) problems.push("NODE_KEYSTORE and NODE_PRIVATE_KEY: give one node key, not both");
   if (c.NODE_KEYSTORE !== undefined && c.NODE_KEYSTORE_PASSWORD_FILE === undefined) problems.push("NODE_KEYSTORE_PASSWORD_FILE is required with NODE_KEYSTORE");
+  if (c.AUTH_TOKEN_SECRET_FILE !== undefined) {
+    try {
+      readTokenSecret(c.AUTH_TOKEN_SECRET_FILE);
+    } catch (err) {
+      problems.push(`AUTH_TOKEN_SECRET_FILE: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return c;
+}
+
+/** The token secret in `file`: hex (0x optional) of at least 32 bytes, surrounding white space ignored. */
+export function readTokenSecret(file: string): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8").trim();
+  } catch {
+    throw new Error(`cannot read ${file}`);
+  }
+  const hex = text.replace(/^0x/i, "");
+  if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length % 2 !== 0) throw new Error(`${file} must hold a hex secret (e.g. openssl rand -hex 32)`);
+  if (hex.length < 64) throw new Error(`${file} holds ${hex.length / 2} bytes; a token secret needs at least 32`);
+  return Buffer.from(hex, "hex");
 }
 
 /** True when the configuration names a node key: the instance runs as a platform node. */

@@ -19,7 +19,9 @@ import { ProvenantHub__factory } from "../../../typechain-types";
 import { createApi } from "../api/server";
 import { createExplorer } from "../explorer";
 import { createViews, viewIdentity } from "../views";
-import { isNodeConfig } from "./config";
+import { isNodeConfig, readTokenSecret } from "./config";
+import type { AuthOptions } from "../api/auth";
+import { ROLE_SPACE, roleKey } from "../views/roles";
 import { startNode, type PlatformNode } from "./node";
 
 /** How far behind the head (beyond CONFIRMATIONS) the index may be for the intake to check receipts. */
@@ -362,6 +364,18 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
   };
 }
 
+/** Sign-in settings: the shared token secret and the host sign-in messages name. */
+function authOptions(config: Common["config"], chainId: number, host: string | undefined): AuthOptions {
+  const base = config.PUBLIC_URL ?? `http://${host && host !== "0.0.0.0" && host !== "::" ? (host.includes(":") ? `[${host}]` : host) : "127.0.0.1"}:${config.PORT}`;
+  const url = new URL(base);
+  return {
+    chainId,
+    domain: url.host,
+    uri: `${url.origin}${url.pathname.replace(/\/$/, "")}/api/v1/auth/token`,
+    tokenSecret: config.AUTH_TOKEN_SECRET_FILE !== undefined ? readTokenSecret(config.AUTH_TOKEN_SECRET_FILE) : undefined,
+  };
+}
+
 /**
  * The one-word health: `ok` only when the follower is live and the index is within the
  * confirmation depth of the head it last saw; further behind is `syncing`, whatever the phase.
@@ -472,7 +486,8 @@ export async function startService(common: Common, opts: StartServiceOptions = {
     reader: indexer.reader,
     health: () => (n ? { ...extra(indexer.health()), node: n.status() } : extra(indexer.health())),
     hasRole: (role, address) => hub.hasRole(role, address),
-    auth: { chainId: deployment.chainId },
+    roleInIndex: async (role, address) => (await indexer.reader.get(ROLE_SPACE, roleKey(role, address))) !== undefined,
+    auth: authOptions(common.config, deployment.chainId, opts.host),
     explorer: createExplorer(),
     node: n?.api,
     readState: () => indexer.readState(),

@@ -14,6 +14,7 @@ import { createOversightView } from "./oversight";
 import { createParticipantsView } from "./participants";
 import { createProductsView } from "./products";
 import { createResourcesView } from "./resources";
+import { createRolesView } from "./roles";
 import { createScenariosView } from "./scenarios";
 import { createTimelineView } from "./timeline";
 import { createUsageView } from "./usage";
@@ -29,6 +30,7 @@ export function viewIdentity(views: readonly View[]): string[] {
 export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCalendar()): View[] {
   return [
     createParticipantsView(),
+    createRolesView(),
     createResourcesView(),
     createAuthorizationsView(),
     createAgreementsView(),
