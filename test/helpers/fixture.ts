@@ -75,8 +75,12 @@ let creditSerial = 1;
 /** A fresh valid credit code for each organization a test registers. */
 export const nextCreditCode = (): string => makeCreditCode(creditSerial++);
 
-export async function deployWorld(profileId = "huizhou") {
-  const profile: PolicyProfile = loadProfile(profileId);
+/**
+ * Deploys the contracts under profile `profileId`, with `overrides` on top of it (a stricter
+ * variant for a test; not re-checked against the national baseline, the chain checks its part).
+ */
+export async function deployWorld(profileId = "huizhou", overrides: Partial<PolicyProfile> = {}) {
+  const profile: PolicyProfile = { ...loadProfile(profileId), ...overrides };
   const s = await ethers.getSigners();
   const [admin, authority, agency, regulator, expert1, expert2, expert3, deptA, deptB, operatorA, operatorB] = s;
   const [developerA, developerB, platformNode, outsider, expert4] = s.slice(11);
