@@ -35,6 +35,10 @@ async function scenario(w: World, label: string, holder: Holder, authorizationId
   );
   const id = await w.scenarios.scenarioCount();
   await gas(`scenario: expert opinion (${label})`, w.scenarios.connect(w.signers.expert1).recordOpinion(id, true, h("op")));
+  // The rest of the profile's opinion quorum (C13), not measured.
+  for (const e of [w.signers.expert2, w.signers.expert3, w.signers.expert4].slice(0, w.profile.scenarioOpinionQuorum - 1)) {
+    await w.scenarios.connect(e).recordOpinion(id, true, h("op"));
+  }
   await gas(`scenario: approve (${label})`, w.scenarios.connect(w.signers.authority).approveScenario(id, h("decision")));
   return id;
 }

@@ -189,12 +189,16 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             revert AgreementRegistryGovernsOther(agreementId, a.authorizationId, authorizationId);
         }
         IAuthorizationRegistry.Authorization memory auth = _authorization(authorizationId);
-        // Ensure that the kind fits the tier: the operation agreement for an operator, the
-        // development agreements for a developer.
-        bool fits = auth.tier == 1
-            ? a.kind == AgreementKind.OperationAuthorization
-            : a.kind == AgreementKind.DevelopmentAuthorization || a.kind == AgreementKind.DevelopmentService;
-        if (!fits) revert AgreementRegistryKindMismatch(a.kind, auth.tier);
+        // Ensure that the kind fits the tier: the operation agreement for an operator, a
+        // development agreement the policy profile accepts for a developer (C15).
+        if (auth.tier == 1) {
+            if (a.kind != AgreementKind.OperationAuthorization) revert AgreementRegistryKindMismatch(a.kind, auth.tier);
+        } else {
+            uint8 accepted = _authorizations().policy().tier2AgreementKinds;
+            if ((accepted & (uint8(1) << uint8(a.kind))) == 0) {
+                revert AgreementRegistryKindNotAccepted(agreementId, a.kind, accepted);
+            }
+        }
         if (!_isParty[agreementId][auth.holderId]) revert AgreementRegistryMissingParty(PartyRole.Holder, auth.holderId);
         // Ensure that the agreement's term covers the authorization's (001 第十三条).
         if (a.termStart > auth.termStart || a.termEnd < auth.termEnd) {
@@ -395,6 +399,10 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         IAuthorizationRegistry registry = IAuthorizationRegistry(_contract(AUTHORIZATION_REGISTRY));
         if (id == NO_ID || id > registry.authorizationCount()) revert AgreementRegistryUnknownAuthorization(id);
         return registry.authorization(id);
+    }
+
+    function _authorizations() private view returns (IAuthorizationRegistry) {
+        return IAuthorizationRegistry(_contract(AUTHORIZATION_REGISTRY));
     }
 
     function _participants() private view returns (IParticipantRegistry) {

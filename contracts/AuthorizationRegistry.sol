@@ -36,6 +36,11 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     uint256 public constant MAX_DOMAINS = 32;
     /// @notice The notice floor no profile may go below: 5 working days are at least 5 days (C04).
     uint64 public constant MIN_NOTICE_FLOOR = 5 days;
+    /// @notice The agreement kinds a profile may accept for tier 2, as Policy.tier2AgreementKinds
+    /// bits: DevelopmentService (开发利用服务协议) and DevelopmentAuthorization (授权开发协议).
+    uint8 public constant TIER2_AGREEMENT_KINDS =
+        (uint8(1) << uint8(IAgreementRegistry.AgreementKind.DevelopmentService)) |
+            (uint8(1) << uint8(IAgreementRegistry.AgreementKind.DevelopmentAuthorization));
 
     Policy private _policy;
 
@@ -57,6 +62,13 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         }
         if (policy_.tiers == 0 || policy_.tiers > 2) revert AuthorizationRegistryPolicyInvalid("tiers");
         if (policy_.expertQuorum == 0) revert AuthorizationRegistryPolicyInvalid("expertQuorum");
+        if (policy_.scenarioOpinionQuorum == 0) revert AuthorizationRegistryPolicyInvalid("scenarioOpinionQuorum");
+        if (policy_.productReviewQuorum == 0) revert AuthorizationRegistryPolicyInvalid("productReviewQuorum");
+        // Ensure that a tier-2 authorization needs one of the development agreements, and at least one (C15).
+        uint8 kinds = policy_.tier2AgreementKinds;
+        if (kinds == 0 || (kinds & ~TIER2_AGREEMENT_KINDS) != 0) {
+            revert AuthorizationRegistryPolicyInvalid("tier2AgreementKinds");
+        }
         if (policy_.noticeMinSeconds < MIN_NOTICE_FLOOR) revert AuthorizationRegistryPolicyInvalid("noticeMinSeconds");
         _policy = policy_;
     }
@@ -176,9 +188,8 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         else _checkSignerOf(id, _auths[a.parentId].holderId);
         if (opinionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
         AuthorizationStatus next = pass ? AuthorizationStatus.PreReviewed : AuthorizationStatus.Rejected;
-        a.status = next;
-        a.statusChangedAt = _now();
         emit AuthorizationReviewed(id, ReviewStage.PreReview, pass, opinionHash, next, msg.sender);
+        _setStatus(id, next, opinionHash, false);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -193,11 +204,14 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         _expertVoted[id][msg.sender] = true;
         if (pass) ++a.expertApprovals;
         else ++a.expertRejections;
-        if (a.expertApprovals >= _policy.expertQuorum) {
-            a.status = AuthorizationStatus.ExpertReviewed;
-            a.statusChangedAt = _now();
-        }
-        emit AuthorizationReviewed(id, ReviewStage.Expert, pass, opinionHash, a.status, msg.sender);
+        // Ensure that dissent counts (C03): the first side to reach the quorum decides. While the
+        // objections are below the quorum, approvals at the quorum outnumber them.
+        uint8 quorum = _policy.expertQuorum;
+        AuthorizationStatus next = AuthorizationStatus.PreReviewed;
+        if (a.expertRejections >= quorum) next = AuthorizationStatus.Rejected;
+        else if (a.expertApprovals >= quorum) next = AuthorizationStatus.ExpertReviewed;
+        emit AuthorizationReviewed(id, ReviewStage.Expert, pass, opinionHash, next, msg.sender);
+        if (next != AuthorizationStatus.PreReviewed) _setStatus(id, next, opinionHash, false);
     }
 
     /// @inheritdoc IAuthorizationRegistry

@@ -95,6 +95,16 @@ contract ProductRegistry is Registrable, IProductRegistry {
             revert ProductRegistryConflictOfInterest(id, msg.sender);
         }
         if (pass) {
+            ++p.reviewPasses;
+            ++p.passesSinceFailure;
+        } else {
+            ++p.reviewFailures;
+            p.passesSinceFailure = 0;
+        }
+        // Ensure that dissent counts (C18): enough passes since the last failure, and more
+        // passes than failures, before the product may be listed.
+        uint8 quorum = _authorizations().policy().productReviewQuorum;
+        if (p.passesSinceFailure >= quorum && p.reviewPasses > p.reviewFailures) {
             p.status = ProductStatus.Reviewed;
             p.reviewedAt = _now();
             p.reviewReportHash = reportHash;

@@ -100,6 +100,12 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
         // Ensure that the authorization can still carry the scenario.
         IAuthorizationRegistry.AuthorizationStatus s = _authorizations().statusAt(sc.authorizationId, _now());
         if (_isClosed(s)) revert ScenarioRegistryAuthorizationClosed(sc.authorizationId, s);
+        // Ensure that the review took place and that its majority does not object (C13).
+        uint16 approving = sc.approvingOpinions;
+        uint16 objecting = sc.objectingOpinions;
+        uint8 required = _authorizations().policy().scenarioOpinionQuorum;
+        if (approving + objecting < required) revert ScenarioRegistryTooFewOpinions(id, approving + objecting, required);
+        if (objecting > approving) revert ScenarioRegistryOpinionsAgainst(id, approving, objecting);
         _decide(id, sc, ScenarioStatus.Approved, decisionHash);
     }
 

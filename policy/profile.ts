@@ -14,6 +14,16 @@ export const NATIONAL_PROFILE_ID = "national";
 const DAY = 86_400;
 
 const workingDays = z.number().int().min(1).max(60);
+
+/**
+ * The agreements that may govern a developer (C15), by their IAgreementRegistry.AgreementKind
+ * names: the four-party 开发利用服务协议 (001 第十九条; 002 第十九条) and the two-party 授权开发协议
+ * (004 第八条, 第十一条).
+ */
+export const TIER2_AGREEMENT_KINDS = ["DevelopmentService", "DevelopmentAuthorization"] as const;
+export type Tier2AgreementKind = (typeof TIER2_AGREEMENT_KINDS)[number];
+/** IAgreementRegistry.AgreementKind values of those names. */
+const AGREEMENT_KIND_VALUE: Record<Tier2AgreementKind, number> = { DevelopmentService: 2, DevelopmentAuthorization: 4 };
 const cadence = z.enum(["monthly", "quarterly"]).nullable();
 
 export const profileSchema = z
@@ -25,8 +35,17 @@ export const profileSchema = z
     maxTermYears: z.number().int().min(1).max(5),
     /** C07: 1 (operators only) or 2 (operators and developers). */
     tiers: z.number().int().min(1).max(2),
-    /** C03: expert approvals an application needs. */
+    /** C03: expert approvals that pass an application, or objections that reject it (first to reach it decides). */
     expertQuorum: z.number().int().min(1).max(15),
+    /** C13: review opinions a scenario needs before approval; a majority against always blocks it. */
+    scenarioOpinionQuorum: z.number().int().min(1).max(15),
+    /** C18: passed compliance reviews since the last failed one before a product may be listed (passes must also outnumber failures). */
+    productReviewQuorum: z.number().int().min(1).max(15),
+    /** C15: agreement kinds any of which may activate a tier-2 (developer) authorization. */
+    tier2Agreements: z
+      .array(z.enum(TIER2_AGREEMENT_KINDS))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, "no duplicates"),
     /** C04: public notice of a decision, in working days. */
     noticeWorkingDays: workingDays,
     /** C36: public notice of a registration, in working days. */
@@ -64,6 +83,10 @@ export interface ChainPolicy {
   maxTermYears: number;
   tiers: number;
   expertQuorum: number;
+  scenarioOpinionQuorum: number;
+  productReviewQuorum: number;
+  /** Bit (1 << AgreementKind) for each kind in the profile's tier2Agreements. */
+  tier2AgreementKinds: number;
   noticeMinSeconds: number;
 }
 
@@ -104,6 +127,15 @@ export function loosenessAgainst(profile: PolicyProfile, baseline: PolicyProfile
   if (profile.tiers > baseline.tiers) out.push(`tiers ${profile.tiers} exceeds the national ${baseline.tiers}`);
   if (profile.expertQuorum < baseline.expertQuorum) {
     out.push(`expertQuorum ${profile.expertQuorum} is below the national ${baseline.expertQuorum}`);
+  }
+  if (profile.scenarioOpinionQuorum < baseline.scenarioOpinionQuorum) {
+    out.push(`scenarioOpinionQuorum ${profile.scenarioOpinionQuorum} is below the national ${baseline.scenarioOpinionQuorum}`);
+  }
+  if (profile.productReviewQuorum < baseline.productReviewQuorum) {
+    out.push(`productReviewQuorum ${profile.productReviewQuorum} is below the national ${baseline.productReviewQuorum}`);
+  }
+  for (const kind of profile.tier2Agreements) {
+    if (!baseline.tier2Agreements.includes(kind)) out.push(`tier2Agreements accepts ${kind}, which the national baseline does not`);
   }
   if (profile.noticeWorkingDays < baseline.noticeWorkingDays) {
     out.push(`noticeWorkingDays ${profile.noticeWorkingDays} is below the national ${baseline.noticeWorkingDays}`);
@@ -191,6 +223,9 @@ export function chainPolicy(profile: PolicyProfile): ChainPolicy {
     maxTermYears: profile.maxTermYears,
     tiers: profile.tiers,
     expertQuorum: profile.expertQuorum,
+    scenarioOpinionQuorum: profile.scenarioOpinionQuorum,
+    productReviewQuorum: profile.productReviewQuorum,
+    tier2AgreementKinds: profile.tier2Agreements.reduce((bits, kind) => bits | (1 << AGREEMENT_KIND_VALUE[kind]), 0),
     noticeMinSeconds: profile.noticeWorkingDays * DAY,
   };
 }

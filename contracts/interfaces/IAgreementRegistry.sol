@@ -141,6 +141,11 @@ interface IAgreementRegistry {
     error AgreementRegistryUnknownAuthorization(uint64 authorizationId);
     error AgreementRegistryInvalidKind(AgreementKind kind);
     error AgreementRegistryKindMismatch(AgreementKind kind, uint8 tier);
+    /// @notice The profile does not accept this kind to activate a tier-2 authorization;
+    /// `acceptedKinds` is IAuthorizationRegistry.Policy.tier2AgreementKinds (bit 1 << kind each).
+    /// @dev 001 第十九条, 002 第十九条: 开发利用服务协议 with the authority and source departments;
+    /// 004 第八条, 第十一条(四): 授权开发协议 between the operator and the developer (C15).
+    error AgreementRegistryKindNotAccepted(uint64 agreementId, AgreementKind kind, uint8 acceptedKinds);
     error AgreementRegistryWrongStatus(uint64 agreementId, AgreementStatus status);
     error AgreementRegistryZeroHash();
     error AgreementRegistryInvalidTerm(uint64 termStart, uint64 termEnd);
@@ -218,9 +223,12 @@ interface IAgreementRegistry {
 
     /// @notice Reverts unless agreement `agreementId` is effective (signed by every party),
     /// filed (备案) with the authority, and governs authorization `authorizationId`: a kind fit
-    /// for its tier (tier 1 OperationAuthorization; tier 2 DevelopmentAuthorization or
-    /// DevelopmentService), its holder a party, and a term that covers the authorization's term.
-    /// @dev 000 第十条(6); 001 第十三条.
+    /// for its tier (tier 1 OperationAuthorization; tier 2 a kind the policy profile accepts,
+    /// IAuthorizationRegistry.Policy.tier2AgreementKinds: Guangming and Zhaoqing the four-party
+    /// DevelopmentService, Yangzhou the DevelopmentAuthorization, Huizhou and the national
+    /// baseline either), its holder a party, and a term that covers the authorization's term.
+    /// The parties each kind needs were checked at `propose`.
+    /// @dev 000 第十条(6); 001 第十三条; C15: 001 第十九条, 002 第十九条 vs 004 第八条.
     function requireCovers(uint64 agreementId, uint64 authorizationId) external view;
 
     /// @notice One agreement; reverts if unknown.

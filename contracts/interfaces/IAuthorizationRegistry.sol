@@ -11,6 +11,14 @@ import {AuthorizationMode} from "../common/Types.sol";
  * Applied -> PreReviewed -> ExpertReviewed -> Approved | Rejected -> Noticed -> Active
  *   -> Suspended -> Active | Terminated ; Active -> Expired | Revoked | Exited
  *
+ * Every change of the stored status emits `AuthorizationStatusChanged` (reviews too, alongside
+ * `AuthorizationReviewed`), so an indexer follows the status from that one event.
+ *
+ * Expert review decides by the first side to reach `Policy.expertQuorum`: that many approvals
+ * pass it (ExpertReviewed), that many objections reject the application (Rejected). Opinions
+ * arrive one at a time, so the deciding side always holds the majority of the opinions cast
+ * (at most 2 x quorum - 1 are ever recorded): a dissent is never outvoted by a minority.
+ *
  * Expiry is a fact of time, not a transaction: `statusAt` and `isActive` evaluate it.
  */
 interface IAuthorizationRegistry {
@@ -48,11 +56,16 @@ interface IAuthorizationRegistry {
         Expert // 专家评审
     }
 
-    /// @notice The numbers of the policy profile that the chain enforces.
+    /// @notice The numbers of the policy profile that the chain enforces. The ScenarioRegistry,
+    /// ProductRegistry and AgreementRegistry read theirs from here (`policy()`), so one
+    /// constructor argument carries the whole profile and its C38 check.
     struct Policy {
         uint8 maxTermYears; // C06: 3 (Yangzhou 2); never above the national 5 (C38)
         uint8 tiers; // C07: 1 or 2
-        uint8 expertQuorum; // C03: expert approvals needed
+        uint8 expertQuorum; // C03: expert approvals that pass an application, or objections that reject it
+        uint8 scenarioOpinionQuorum; // C13: review opinions a scenario needs before its approval (>= 1)
+        uint8 productReviewQuorum; // C18: passed reviews since the last failed one that a product needs (>= 1)
+        uint8 tier2AgreementKinds; // C15: agreement kinds that may activate a tier-2 authorization, bit (1 << kind) each
         uint64 noticeMinSeconds; // C04: calendar floor of the notice window (5 working days >= 5 days)
     }
 
@@ -217,12 +230,17 @@ interface IAuthorizationRegistry {
     function applyFor(ApplicationRequest calldata request) external returns (uint64 id);
 
     /// @notice Pre-review (初审): the authority or implementing agency for tier 1, the parent
-    /// operator for tier 2. A failed pre-review rejects the application.
+    /// operator for tier 2. A failed pre-review rejects the application. Emits
+    /// `AuthorizationReviewed` and `AuthorizationStatusChanged`.
     /// @dev 000 第十条(3); 001 第十一条.
     function preReview(uint64 id, bool pass, bytes32 opinionHash) external;
 
     /// @notice Records one expert's opinion. EXPERT only, once per expert, never a signer of the holder.
-    /// @dev 000 第十条(4): 专家评审.
+    /// The first side to reach `Policy.expertQuorum` decides: that many approvals move the
+    /// application to ExpertReviewed, that many objections to Rejected (the deciding side then
+    /// holds the majority of the opinions cast). A deciding opinion also emits `AuthorizationStatusChanged`.
+    /// @dev 000 第十条(4)(5): 专家评审, the authority decides 结合专家评审意见; 001 第十一条: 专家综合评审,
+    /// 评审结果报区人民政府审定; 004 第十一条(三): 组织专家组进行综合评审 (C03).
     function expertReview(uint64 id, bool pass, bytes32 opinionHash) external;
 
     /// @notice Approves an application that passed pre-review and expert review. DATA_AUTHORITY only.

@@ -63,6 +63,9 @@ interface IProductRegistry {
         uint8 chargingBases; // allowed charging bases (bit mask over ChargingBasis)
         uint32 version; // 1 for a first version, previous + 1 after
         uint32 certificateCount; // certificates recorded so far
+        uint16 reviewPasses; // compliance reviews passed (C18)
+        uint16 reviewFailures; // compliance reviews failed (C18)
+        uint16 passesSinceFailure; // reviews passed since the last failed one (C18)
         uint64 previousVersionId; // the version it replaces (0: none)
         uint64 nextVersionId; // the version that replaced it (0: none)
         uint64 registeredAt; // block time of registration
@@ -153,10 +156,13 @@ interface IProductRegistry {
     /// their free trial, so `chargingBases` always allows FreeTrialForSourceDept.
     function registerProduct(ProductRequest calldata request) external returns (uint64 id);
 
-    /// @notice Records the compliance and security review (合规与安全审核) of a registered product.
-    /// EXPERT or DATA_AUTHORITY, never a signer of the holder. A failed review leaves the product
-    /// Registered for a later review after rectification.
-    /// @dev 000 第十三条: 经业务合规性和安全审核后对外提供; 002 第二十四条 (C18).
+    /// @notice Records one compliance and security review (合规与安全审核) of a registered product.
+    /// EXPERT or DATA_AUTHORITY, never a signer of the holder. Decision rule (C18): the product
+    /// becomes Reviewed (listable) once the reviews passed since the last failed one reach the
+    /// profile's `productReviewQuorum` (IAuthorizationRegistry.Policy) AND the passed reviews
+    /// outnumber the failed ones overall; until then it stays Registered for further review
+    /// (after rectification). So a failure is outweighed only by more passes, never by one.
+    /// @dev 000 第十三条: 经业务合规性和安全审核后对外提供; 002 第二十四条; 001 第二十二条 (C18).
     function reviewProduct(uint64 id, bool pass, bytes32 reportHash) external;
 
     /// @notice Attaches a certificate or document hash to a product. DATA_AUTHORITY or a signer of the holder.

@@ -93,6 +93,12 @@ interface IScenarioRegistry {
     error ScenarioRegistryNotApproved(uint64 id, ScenarioStatus status);
     error ScenarioRegistryAuthorizationInactive(uint64 id, uint64 authorizationId, uint64 at);
     error ScenarioRegistryResourceNotAuthorizable(uint64 id, uint64 resourceId);
+    /// @notice Fewer review opinions than the profile's scenarioOpinionQuorum (C13).
+    /// @dev 004 第十五条: 会同专家组 ... 评估; 000 第十六条: 专家审核委员会 ... 综合评审.
+    error ScenarioRegistryTooFewOpinions(uint64 id, uint16 opinions, uint8 required);
+    /// @notice A majority of the review opinions object: the authority may not approve (C13).
+    /// @dev 002 第二十三条; 004 第十五条: 一场景一审定 on the review's findings.
+    error ScenarioRegistryOpinionsAgainst(uint64 id, uint16 approvingOpinions, uint16 objectingOpinions);
 
     /// @notice A signer of the authorization's holder proposes a scenario under it.
     /// @dev 002 第二十三条: 一场景一授权; 004 第十五条: 结合应用场景编制数据资源目录 — the scenario
@@ -106,7 +112,11 @@ interface IScenarioRegistry {
     function recordOpinion(uint64 id, bool pass, bytes32 opinionHash) external;
 
     /// @notice Approves a proposed scenario: its one review (一场景一审定). DATA_AUTHORITY only.
-    /// @dev 002 第二十三条; 004 第十五条; 000 第九条 (一场景一审核). An approved scenario is never re-reviewed.
+    /// Decision rule (C13): at least the profile's `scenarioOpinionQuorum` review opinions are
+    /// recorded (IAuthorizationRegistry.Policy), and the objecting ones are not a majority of
+    /// them (objecting <= approving): the authority decides, but never against a majority of
+    /// the reviewers. Rejection needs no opinion.
+    /// @dev 002 第二十三条; 004 第十五条; 000 第九条 (一场景一审核), 第十六条. An approved scenario is never re-reviewed.
     function approveScenario(uint64 id, bytes32 decisionHash) external;
 
     /// @notice Rejects a proposed scenario: its one review, final. DATA_AUTHORITY only.

@@ -141,6 +141,8 @@ const Open = { Unconditional: 1, Conditional: 2, NotOpen: 3 } as const;
 const Consent = { NotRequired: 1, Obtained: 2 } as const;
 const Frequency = { RealTime: 1, Daily: 2, Weekly: 3, Monthly: 4 } as const;
 const RegInitial = 1;
+/** IAuthorizationRegistry.AuthorizationStatus.Rejected. */
+const AUTH_REJECTED = 5n;
 const ProductKind = { Dataset: 1, Api: 2, Indicator: 3, Report: 4 } as const;
 const ChargingBasis = { FreeTrialForSourceDept: 1, PublicInterestFree: 2, Commercial: 3 } as const;
 const bases = (...b: number[]): number => b.reduce((m, x) => m | (1 << x), 0);
@@ -448,15 +450,27 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     await confirmGrants(id, W.operatorA);
   }
   // The rejected one: the operator passes it, the first expert objects, the authority rejects (C03).
+  // Where the expert quorum is one (national), that objection already rejected it.
   await send(authAs(W.operatorB).preReview(A5, true, h(`pre-review:${A5}`)));
   await send(authAs(W.expert1).expertReview(A5, false, h("expert-opinion:developerB:insufficient-security")));
-  await send(auth.reject(A5, h("rejection:developerB:security-assessment-missing")));
+  if ((await auth.authorization(A5)).status !== AUTH_REJECTED) {
+    await send(auth.reject(A5, h("rejection:developerB:security-assessment-missing")));
+  }
 
   const devNoticeEnd = (await latest()) + noticeDays * DAY + 2 * DAY;
   for (const id of [A3, A4]) await send(auth.startNotice(id, devNoticeEnd));
   await timeTo(devNoticeEnd + 60);
   for (const id of [A3, A4]) {
-    const ag = await fileAgreement(AgreementKind.DevelopmentAuthorization, id, [P.developerA, P.operatorA], P.operatorA, "授权开发（二级开发主体）");
+    // The agreement the profile requires for a developer (C15): the 授权开发协议 between operator
+    // and developer where accepted (004 第八条), else the 开发利用服务协议 that the authority and
+    // every source department sign too (001 第十九条; 002 第十九条).
+    let ag: bigint;
+    if (profile.tier2Agreements.includes("DevelopmentAuthorization")) {
+      ag = await fileAgreement(AgreementKind.DevelopmentAuthorization, id, [P.developerA, P.operatorA], P.operatorA, "授权开发（二级开发主体）");
+    } else {
+      const depts = await Promise.all((await auth.authorization(id)).resourceIds.map(async (r) => (await catalogAs(reader).resource(r)).sourceDeptId));
+      ag = await fileAgreement(AgreementKind.DevelopmentService, id, [P.developerA, P.operatorA, P.authority, ...depts], P.authority, "公共数据开发利用服务（二级开发主体）");
+    }
     await send(auth.activate(id, ag));
   }
 
@@ -471,7 +485,10 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
       }),
     );
     const id = await scenarios.scenarioCount();
-    await send(scenariosAs(W.expert1).recordOpinion(id, true, h(`scenario-opinion:${id}`)));
+    // The profile's quorum of review opinions (C13): the experts, then the authority's own.
+    for (const r of [W.expert1, W.expert2, W.expert3, W.authority].slice(0, profile.scenarioOpinionQuorum)) {
+      await send(scenariosAs(r).recordOpinion(id, true, h(`scenario-opinion:${id}:${r.address}`)));
+    }
     await send(scenariosAs(W.authority).approveScenario(id, h(`scenario-decision:${id}`)));
     return id;
   }
@@ -499,10 +516,16 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     );
     return products.productCount();
   }
+  /** Passed compliance reviews to the profile's quorum (C18), expert2 first. */
+  async function reviewProduct(id: bigint): Promise<void> {
+    for (const r of [W.expert2, W.expert3, W.expert1, W.authority].slice(0, profile.productReviewQuorum)) {
+      await send(productsAs(r).reviewProduct(id, true, h(`compliance-security-review:${id}:${r.address}`)));
+    }
+  }
   async function reviewAndRegister(ids: { id: bigint; holder: DemoKey }[]): Promise<void> {
     const apps: bigint[] = [];
     for (const { id, holder } of ids) {
-      await send(productsAs(W.expert2).reviewProduct(id, true, h(`compliance-security-review:${id}`)));
+      await reviewProduct(id);
       await send(productsAs(W[holder]).applyRegistration(id, RegInitial, h(`product-materials:${id}`)));
       apps.push((await products.registrationOf(id)).pendingApplication);
     }
@@ -527,7 +550,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   await reviewAndRegister([{ id: commuteApi, holder: "developerA" }]);
   await timeTo(day(150));
   const commuteReport = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Report, [], [commuteApi], "园区通勤分析报告");
-  await send(productsAs(W.expert2).reviewProduct(commuteReport, true, h(`compliance-security-review:${commuteReport}`)));
+  await reviewProduct(commuteReport);
   const Pr = { creditIndex, clinicReport, commuteApi, commuteReport };
 
   // ----- objections (异议) and quality feedback (质量反馈) -----

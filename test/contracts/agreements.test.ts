@@ -30,6 +30,7 @@ import {
   agreementSignatureTypedData,
   signAgreement,
 } from "../../scripts/lib/agreements";
+import { loadProfile } from "../../policy/profile";
 
 // ===== FIXTURES =====
 
@@ -44,17 +45,20 @@ async function noticedTier1() {
 
 /** An active operator authorization over a resource of deptA and one of deptB, and a
  * developer's child authorization over both, past its notice. */
-async function noticedTier2() {
-  const w = await deployWorld();
+async function noticedTier2(profileId = "huizhou") {
+  const w = await deployWorld(profileId);
   const rA = await createResource(w, { dept: "deptA" });
   const rB = await createResource(w, { dept: "deptB" });
-  const parentId = await applyFor(w, { resourceIds: [rA, rB], termYears: 3 });
+  const parentId = await applyFor(w, { resourceIds: [rA, rB], termYears: Math.min(3, w.profile.maxTermYears) });
   await toNoticeOver(w, parentId);
   const parentAgreementId = await activateAuthorization(w, parentId);
   const childId = await applyFor(w, { parentId, resourceIds: [rA, rB], termYears: 1 });
   await toNoticeOver(w, childId);
   return { w, rA, rB, parentId, childId, parentAgreementId };
 }
+
+const noticedTier2Guangming = () => noticedTier2("guangming");
+const noticedTier2Yangzhou = () => noticedTier2("yangzhou");
 
 /** A tier-1 agreement proposed and not signed by anyone. */
 async function proposedTier1() {
@@ -294,6 +298,55 @@ describe("AgreementRegistry", () => {
       );
       const agreementId = await fileAgreement(w, plan);
       await w.authorizations.connect(w.signers.authority).activate(childId, agreementId);
+      expect((await w.authorizations.authorization(childId)).status).to.equal(AuthStatus.Active);
+    });
+
+    it("C15 under Guangming (001 第十九条) a two-party 授权开发协议 does not activate a developer; the four-party 开发利用服务协议 does", async () => {
+      const { w, childId } = await loadFixture(noticedTier2Guangming);
+      expect(w.profile.tier2Agreements).to.deep.equal(["DevelopmentService"]);
+      const accepted = 1 << AgreementKind.DevelopmentService;
+      expect((await w.authorizations.policy()).tier2AgreementKinds).to.equal(BigInt(accepted));
+      const twoParty = await fileAgreement(w, await planAgreement(w, childId, { kind: AgreementKind.DevelopmentAuthorization }));
+      expect((await w.agreements.agreement(twoParty)).status).to.equal(AgreementStatus.Filed);
+      await expectRefused(w, () => w.authorizations.connect(w.signers.authority).activate(childId, twoParty),
+        w.agreements, "AgreementRegistryKindNotAccepted", [twoParty, AgreementKind.DevelopmentAuthorization, accepted]);
+      const fourParty = await fileAgreement(w, await planAgreement(w, childId));
+      const ag = await w.agreements.agreement(fourParty);
+      expect(ag.kind).to.equal(AgreementKind.DevelopmentService);
+      expect(ag.partyIds).to.deep.equal(
+        [w.ids.authority, w.ids.deptA, w.ids.deptB, w.ids.operatorA, w.ids.developerA].sort((a, b) => Number(a - b)),
+      );
+      await w.authorizations.connect(w.signers.authority).activate(childId, fourParty);
+      const a = await w.authorizations.authorization(childId);
+      expect([a.status, a.agreementId]).to.deep.equal([BigInt(AuthStatus.Active), fourParty]);
+    });
+
+    it("C15 under Yangzhou (004 第八条) the 授权开发协议 activates a developer and a 开发利用服务协议 does not", async () => {
+      const { w, childId } = await loadFixture(noticedTier2Yangzhou);
+      expect(w.profile.tier2Agreements).to.deep.equal(["DevelopmentAuthorization"]);
+      const accepted = 1 << AgreementKind.DevelopmentAuthorization;
+      const service = await fileAgreement(w, await planAgreement(w, childId, { kind: AgreementKind.DevelopmentService }));
+      await expectRefused(w, () => w.authorizations.connect(w.signers.authority).activate(childId, service),
+        w.agreements, "AgreementRegistryKindNotAccepted", [service, AgreementKind.DevelopmentService, accepted]);
+      const development = await fileAgreement(w, await planAgreement(w, childId));
+      expect((await w.agreements.agreement(development)).partyIds).to.deep.equal(
+        [w.ids.operatorA, w.ids.developerA].sort((a, b) => Number(a - b)),
+      );
+      await w.authorizations.connect(w.signers.authority).activate(childId, development);
+      expect((await w.authorizations.authorization(childId)).status).to.equal(AuthStatus.Active);
+    });
+
+    it("C15 Huizhou and the national baseline accept either development agreement for a developer", async () => {
+      for (const id of ["huizhou", "national", "zhaoqing"]) {
+        const profile = loadProfile(id);
+        expect(profile.tier2Agreements, id).to.have.members(
+          id === "zhaoqing" ? ["DevelopmentService"] : ["DevelopmentService", "DevelopmentAuthorization"],
+        );
+      }
+      // Huizhou: the two-party agreement (the other C15 tests show the four-party one).
+      const { w, childId } = await loadFixture(noticedTier2);
+      const development = await fileAgreement(w, await planAgreement(w, childId, { kind: AgreementKind.DevelopmentAuthorization }));
+      await w.authorizations.connect(w.signers.authority).activate(childId, development);
       expect((await w.authorizations.authorization(childId)).status).to.equal(AuthStatus.Active);
     });
 

@@ -20,7 +20,7 @@ import {
 } from "../helpers/fixture";
 import { activateAuthorization } from "../helpers/agreements";
 import { cst } from "../helpers/dates";
-import { listedProduct } from "../helpers/products";
+import { listedProduct, recordScenarioOpinions } from "../helpers/products";
 import { plain } from "../helpers/state";
 
 /** IOversightRegistry enums. */
@@ -76,7 +76,7 @@ async function oversightWorld() {
     resourceIds: [rA, rB],
   });
   const scenarioId = await w.scenarios.scenarioCount();
-  await w.scenarios.connect(expert1).recordOpinion(scenarioId, true, h("scenario-opinion"));
+  await recordScenarioOpinions(w, scenarioId);
   await w.scenarios.connect(authority).approveScenario(scenarioId, h("scenario-decision"));
   await w.products.connect(operatorA).registerProduct({
     holderId: w.ids.operatorA,

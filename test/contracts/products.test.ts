@@ -27,6 +27,13 @@ async function deployProducts() {
 
 type P = Awaited<ReturnType<typeof deployProducts>>;
 
+/** The chain under a stricter Huizhou variant that needs 2 passed reviews (C18), with one approved scenario. */
+async function deployStrictReviewWorld() {
+  const c = await deployChain("huizhou", { productReviewQuorum: 2 });
+  const scenarioId = await approvedScenario(c.w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
+  return { world: c.w, scenarioId, resourceId: c.r[0] };
+}
+
 async function now(): Promise<bigint> {
   return BigInt(await time.latest());
 }
@@ -228,11 +235,70 @@ describe("ProductRegistry", () => {
     await expect(w.products.connect(w.signers.developerA).listProduct(id))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryWrongStatus")
       .withArgs(id, ProductStatus.Registered);
+    // One pass after a failure only ties it (C18: passes must outnumber failures); a second pass lists.
     await expect(w.products.connect(w.signers.authority).reviewProduct(id, true, h("rectified")))
       .to.emit(w.products, "ProductReviewed")
-      .withArgs(id, true, h("rectified"), ProductStatus.Reviewed, w.signers.authority.address);
+      .withArgs(id, true, h("rectified"), ProductStatus.Registered, w.signers.authority.address);
+    await expect(w.products.connect(w.signers.expert2).reviewProduct(id, true, h("confirmed")))
+      .to.emit(w.products, "ProductReviewed")
+      .withArgs(id, true, h("confirmed"), ProductStatus.Reviewed, w.signers.expert2.address);
+    expect((await w.products.product(id)).reviewReportHash).to.equal(h("confirmed"));
     await w.products.connect(w.signers.developerA).listProduct(id);
     expect(await w.products.isUsable(id, await now())).to.equal(true);
+  });
+
+  it("C18 after two failed reviews one pass does not list a product: passes must outnumber failures", async () => {
+    const p = await loadFixture(deployProducts);
+    const { w } = p;
+    expect(w.profile.productReviewQuorum).to.equal(1);
+    const id = await registerProduct(w, { holder: "developerA", scenarioId: p.devScenario, resourceIds: [p.r[0]] });
+    await issueProductCode(w, w.signers.developerA, id);
+    await w.products.connect(w.signers.expert1).reviewProduct(id, false, h("fails 1"));
+    await w.products.connect(w.signers.expert3).reviewProduct(id, false, h("fails 2"));
+    await expect(w.products.connect(w.signers.expert2).reviewProduct(id, true, h("passes 1")))
+      .to.emit(w.products, "ProductReviewed")
+      .withArgs(id, true, h("passes 1"), ProductStatus.Registered, w.signers.expert2.address);
+    let pr = await w.products.product(id);
+    expect([pr.status, pr.reviewPasses, pr.reviewFailures, pr.passesSinceFailure, pr.reviewedAt, pr.reviewReportHash])
+      .to.deep.equal([BigInt(ProductStatus.Registered), 1n, 2n, 1n, 0n, ethers.ZeroHash]);
+    await expect(w.products.connect(w.signers.developerA).listProduct(id))
+      .to.be.revertedWithCustomError(w.products, "ProductRegistryWrongStatus")
+      .withArgs(id, ProductStatus.Registered);
+    // A second pass ties the failures: still not listable.
+    await w.products.connect(w.signers.authority).reviewProduct(id, true, h("passes 2"));
+    expect((await w.products.product(id)).status).to.equal(ProductStatus.Registered);
+    // A third pass outnumbers them: reviewed, with the deciding report.
+    await expect(w.products.connect(w.signers.expert4).reviewProduct(id, true, h("passes 3")))
+      .to.emit(w.products, "ProductReviewed")
+      .withArgs(id, true, h("passes 3"), ProductStatus.Reviewed, w.signers.expert4.address);
+    pr = await w.products.product(id);
+    expect([pr.reviewPasses, pr.reviewFailures, pr.passesSinceFailure, pr.reviewReportHash]).to.deep.equal([3n, 2n, 3n, h("passes 3")]);
+    await w.products.connect(w.signers.developerA).listProduct(id);
+    expect((await w.products.product(id)).status).to.equal(ProductStatus.Listed);
+  });
+
+  it("C18 a failure resets the passes counted toward the profile's productReviewQuorum", async () => {
+    // A stricter profile (quorum 2) on the same contracts: the quorum counts only passes since
+    // the last failure, so pass, fail, pass is not enough although passes outnumber failures.
+    const w = await loadFixture(deployStrictReviewWorld);
+    expect((await w.world.authorizations.policy()).productReviewQuorum).to.equal(2n);
+    const id = await registerProduct(w.world, { holder: "operatorA", scenarioId: w.scenarioId, resourceIds: [w.resourceId] });
+    const review = (signer: keyof typeof w.world.signers, pass: boolean, label: string) =>
+      w.world.products.connect(w.world.signers[signer]).reviewProduct(id, pass, h(label));
+    await review("expert1", true, "p1");
+    await review("expert2", false, "f1");
+    await review("expert3", true, "p2");
+    await review("expert4", true, "p3");
+    let pr = await w.world.products.product(id);
+    // passes 3 > failures 1, but only 2 passes since the failure: exactly the quorum of 2.
+    expect([pr.status, pr.passesSinceFailure]).to.deep.equal([BigInt(ProductStatus.Reviewed), 2n]);
+    // With one pass after the failure it stays Registered although passes outnumber failures.
+    const id2 = await registerProduct(w.world, { holder: "operatorA", scenarioId: w.scenarioId, resourceIds: [w.resourceId] });
+    await w.world.products.connect(w.world.signers.expert1).reviewProduct(id2, true, h("q1"));
+    await w.world.products.connect(w.world.signers.expert2).reviewProduct(id2, false, h("q2"));
+    await w.world.products.connect(w.world.signers.expert3).reviewProduct(id2, true, h("q3"));
+    pr = await w.world.products.product(id2);
+    expect([pr.status, pr.reviewPasses, pr.reviewFailures, pr.passesSinceFailure]).to.deep.equal([BigInt(ProductStatus.Registered), 2n, 1n, 1n]);
   });
 
   it("C18 records reviews by EXPERT or DATA_AUTHORITY only, once passed, never by the holder's keys", async () => {

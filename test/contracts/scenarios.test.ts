@@ -6,6 +6,7 @@ import {
   deployChain,
   proposeScenario,
   approvedScenario,
+  recordScenarioOpinions,
   scenarioRequest,
   ScenarioStatus,
   type Chain,
@@ -18,6 +19,8 @@ async function snapshot(c: Chain, id: bigint) {
     count: await c.w.scenarios.scenarioCount(),
   };
 }
+
+const deployNationalChain = () => deployChain("national");
 
 describe("ScenarioRegistry", () => {
   // ===== C13: one scenario, one authorization, one review =====
@@ -66,6 +69,72 @@ describe("ScenarioRegistry", () => {
     expect(await snapshot(c, id)).to.deep.equal(before);
   });
 
+  it("C13 refuses approving a scenario with only objecting opinions, or a majority against", async () => {
+    const c = await loadFixture(deployChain);
+    const { w } = c;
+    const { authority, expert1, expert2, expert3, expert4 } = w.signers;
+    const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
+    for (const e of [expert1, expert2, expert3]) await w.scenarios.connect(e).recordOpinion(id, false, h(`against-${e.address}`));
+    let before = await snapshot(c, id);
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("approve anyway")))
+      .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryOpinionsAgainst")
+      .withArgs(id, 0, 3);
+    expect(await snapshot(c, id)).to.deep.equal(before);
+    // Two in favour against three: still a majority against.
+    await w.scenarios.connect(expert4).recordOpinion(id, true, h("for 1"));
+    await w.scenarios.connect(authority).recordOpinion(id, true, h("for 2"));
+    before = await snapshot(c, id);
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("approve anyway")))
+      .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryOpinionsAgainst")
+      .withArgs(id, 2, 3);
+    expect(await snapshot(c, id)).to.deep.equal(before);
+    expect(await w.scenarios.isApproved(id)).to.equal(false);
+    // The authority may still reject it (its one review).
+    await w.scenarios.connect(authority).rejectScenario(id, h("rejected"));
+    expect((await w.scenarios.scenario(id)).status).to.equal(ScenarioStatus.Rejected);
+  });
+
+  it("C13 approves on a tie (no majority against) once the profile's scenarioOpinionQuorum is reached", async () => {
+    const c = await loadFixture(deployChain);
+    const { w } = c;
+    const { authority, expert1, expert2, expert3 } = w.signers;
+    expect(w.profile.scenarioOpinionQuorum).to.equal(3);
+    expect((await w.authorizations.policy()).scenarioOpinionQuorum).to.equal(3n);
+    const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("no review")))
+      .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryTooFewOpinions")
+      .withArgs(id, 0, 3);
+    await w.scenarios.connect(expert1).recordOpinion(id, true, h("for"));
+    await w.scenarios.connect(expert2).recordOpinion(id, false, h("against"));
+    const before = await snapshot(c, id);
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("two opinions")))
+      .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryTooFewOpinions")
+      .withArgs(id, 2, 3);
+    expect(await snapshot(c, id)).to.deep.equal(before);
+    await w.scenarios.connect(expert3).recordOpinion(id, true, h("for 2"));
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("decision")))
+      .to.emit(w.scenarios, "ScenarioDecided")
+      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 2, 1, authority.address);
+  });
+
+  it("C13 under the national profile one opinion suffices, and a lone objection blocks approval", async () => {
+    const c = await loadFixture(deployNationalChain);
+    const { w } = c;
+    const { authority, expert1, expert2 } = w.signers;
+    expect(w.profile.scenarioOpinionQuorum).to.equal(1);
+    const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("d")))
+      .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryTooFewOpinions")
+      .withArgs(id, 0, 1);
+    await w.scenarios.connect(expert1).recordOpinion(id, false, h("against"));
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("d")))
+      .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryOpinionsAgainst")
+      .withArgs(id, 0, 1);
+    await w.scenarios.connect(expert2).recordOpinion(id, true, h("for"));
+    await w.scenarios.connect(authority).approveScenario(id, h("d"));
+    expect(await w.scenarios.isApproved(id)).to.equal(true);
+  });
+
   it("C13 a rejection is the one review too: a changed scenario is a new scenario", async () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
@@ -90,6 +159,7 @@ describe("ScenarioRegistry", () => {
     await expect(w.scenarios.connect(w.signers.operatorA).proposeScenario(scenarioRequest(w, o)))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryDuplicate")
       .withArgs(id);
+    await recordScenarioOpinions(w, id);
     await w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"));
     await expect(w.scenarios.connect(w.signers.operatorA).proposeScenario(scenarioRequest(w, o)))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryDuplicate")
@@ -108,6 +178,7 @@ describe("ScenarioRegistry", () => {
     await expect(w.scenarios.requireUsable(id, now))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryNotApproved")
       .withArgs(id, ScenarioStatus.Proposed);
+    await recordScenarioOpinions(w, id);
     await w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"));
     await w.scenarios.requireUsable(id, now);
     expect(await w.scenarios.isUsable(id, now)).to.equal(true);
@@ -202,11 +273,12 @@ describe("ScenarioRegistry", () => {
     await expect(w.scenarios.connect(w.signers.outsider).recordOpinion(id, true, h("o5")))
       .to.be.revertedWithCustomError(w.scenarios, "HubConsumerUnauthorized")
       .withArgs(w.signers.outsider.address, h("EXPERT"));
+    await w.scenarios.connect(w.signers.expert2).recordOpinion(id, true, h("o6"));
     const s = await w.scenarios.scenario(id);
-    expect([s.approvingOpinions, s.objectingOpinions]).to.deep.equal([1n, 1n]);
+    expect([s.approvingOpinions, s.objectingOpinions]).to.deep.equal([2n, 1n]);
     await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("decision")))
       .to.emit(w.scenarios, "ScenarioDecided")
-      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 1, 1, w.signers.authority.address);
+      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 2, 1, w.signers.authority.address);
   });
 
   // ===== C14: minimal necessary data =====
@@ -266,6 +338,7 @@ describe("ScenarioRegistry", () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
+    await recordScenarioOpinions(w, id);
     const before = await snapshot(c, id);
     const DA = h("DATA_AUTHORITY");
     await expect(w.scenarios.connect(w.signers.expert1).approveScenario(id, h("x")))

@@ -50,14 +50,26 @@ export interface PlanOptions {
 }
 
 /**
+ * The tier-2 agreement kind the world's profile accepts (C15): the two-party
+ * DevelopmentAuthorization where accepted (Huizhou, Yangzhou, national), else the four-party
+ * DevelopmentService (Guangming, Zhaoqing).
+ */
+export function tier2KindOf(w: World): AgreementKindValue {
+  return w.profile.tier2Agreements.includes("DevelopmentAuthorization")
+    ? AgreementKind.DevelopmentAuthorization
+    : AgreementKind.DevelopmentService;
+}
+
+/**
  * The agreement authorization `id` needs: tier 1 an OperationAuthorization between the holder
- * and the authority; tier 2 a DevelopmentAuthorization between the developer and its operator.
- * DevelopmentService adds the authority and the source department of every resource (C15).
+ * and the authority; tier 2 the kind the profile accepts (`tier2KindOf`): a
+ * DevelopmentAuthorization between the developer and its operator, or a DevelopmentService that
+ * adds the authority and the source department of every resource (C15).
  */
 export async function planAgreement(w: World, id: bigint, o: PlanOptions = {}): Promise<AgreementPlan> {
   const a = await w.authorizations.authorization(id);
   const parentHolder = a.parentId === 0n ? 0n : (await w.authorizations.authorization(a.parentId)).holderId;
-  const kind = o.kind ?? (a.tier === 1n ? AgreementKind.OperationAuthorization : AgreementKind.DevelopmentAuthorization);
+  const kind = o.kind ?? (a.tier === 1n ? AgreementKind.OperationAuthorization : tier2KindOf(w));
   let parties: bigint[];
   let assignerId: bigint;
   if (kind === AgreementKind.DevelopmentAuthorization) {

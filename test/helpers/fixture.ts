@@ -76,11 +76,13 @@ let creditSerial = 1;
 export const nextCreditCode = (): string => makeCreditCode(creditSerial++);
 
 /**
- * The world. With a `governanceDelay`, the hub's setup is sealed once the roles are granted and
- * the organizations registered: registry swaps and governance grants then wait the delay.
+ * The world under profile `profileId`, with `overrides` on top of it (a stricter variant for a
+ * test; not re-checked against the national baseline, the chain checks its part). With a
+ * `governanceDelay`, the hub's setup is sealed once the roles are granted and the organizations
+ * registered: registry swaps and governance grants then wait the delay.
  */
-export async function deployWorld(profileId = "huizhou", governanceDelay = 0) {
-  const profile: PolicyProfile = loadProfile(profileId);
+export async function deployWorld(profileId = "huizhou", overrides: Partial<PolicyProfile> = {}, governanceDelay = 0) {
+  const profile: PolicyProfile = { ...loadProfile(profileId), ...overrides };
   const s = await ethers.getSigners();
   const [admin, authority, agency, regulator, expert1, expert2, expert3, deptA, deptB, operatorA, operatorB] = s;
   const [developerA, developerB, platformNode, outsider, expert4] = s.slice(11);
@@ -138,7 +140,7 @@ export type World = Awaited<ReturnType<typeof deployWorld>>;
 export const GOVERNANCE_DELAY = 2 * DAY;
 
 /** The world with its hub sealed and a two-day governance delay. */
-export const deployGovernedWorld = () => deployWorld("huizhou", GOVERNANCE_DELAY);
+export const deployGovernedWorld = () => deployWorld("huizhou", {}, GOVERNANCE_DELAY);
 
 export interface ResourceOptions {
   dept?: "deptA" | "deptB";

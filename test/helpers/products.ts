@@ -6,6 +6,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployWorld, createResource, applyFor, toNoticeOver, h, DAY, RegKind, type World } from "./fixture";
 import { activateAuthorization } from "./agreements";
+import type { PolicyProfile } from "../../policy/profile";
 
 /** IScenarioRegistry.ScenarioStatus. */
 export const ScenarioStatus = { None: 0, Proposed: 1, Approved: 2, Rejected: 3, Retired: 4 } as const;
@@ -38,8 +39,8 @@ export const ascending = (ids: bigint[]): bigint[] => [...ids].sort((a, b) => (a
  * Three registered resources; operator A active over all three (tier 1); developer A active over
  * the first two under it (tier 2).
  */
-export async function deployChain() {
-  const w = await deployWorld();
+export async function deployChain(profileId = "huizhou", overrides: Partial<PolicyProfile> = {}) {
+  const w = await deployWorld(profileId, overrides);
   const r1 = await createResource(w);
   const r2 = await createResource(w, { dept: "deptB" });
   const r3 = await createResource(w);
@@ -82,12 +83,26 @@ export async function proposeScenario(w: World, o: ScenarioOptions): Promise<big
   return w.scenarios.scenarioCount();
 }
 
-/** Proposes, records one expert opinion and approves a scenario; returns its id. */
+/** The reviewers that give scenario opinions, in order: the experts, then the authority. */
+export const scenarioReviewers = (w: World) =>
+  [w.signers.expert1, w.signers.expert2, w.signers.expert3, w.signers.expert4, w.signers.authority];
+
+/**
+ * Proposes a scenario, records the profile's quorum of approving expert opinions (C13) and
+ * approves it; returns its id.
+ */
 export async function approvedScenario(w: World, o: ScenarioOptions): Promise<bigint> {
   const id = await proposeScenario(w, o);
-  await w.scenarios.connect(w.signers.expert1).recordOpinion(id, true, h("scenario-opinion"));
+  await recordScenarioOpinions(w, id);
   await w.scenarios.connect(w.signers.authority).approveScenario(id, h("scenario-decision"));
   return id;
+}
+
+/** Records the profile's quorum of approving opinions on scenario `id` (C13), experts first. */
+export async function recordScenarioOpinions(w: World, id: bigint): Promise<void> {
+  for (const r of scenarioReviewers(w).slice(0, w.profile.scenarioOpinionQuorum)) {
+    await w.scenarios.connect(r).recordOpinion(id, true, h(`scenario-opinion-${r.address}`));
+  }
 }
 
 export interface ProductOptions {
@@ -143,11 +158,17 @@ export async function issueProductCode(
   return appId;
 }
 
-/** Registered, reviewed (by expert2), registration code issued, listed; returns the product id. */
+/**
+ * Registered, reviewed to the profile's quorum (expert2 first), registration code issued,
+ * listed; returns the product id.
+ */
 export async function listedProduct(w: World, o: ProductOptions): Promise<bigint> {
   const id = await registerProduct(w, o);
   const signer = w.signers[o.holder ?? "operatorA"];
-  await w.products.connect(w.signers.expert2).reviewProduct(id, true, h("compliance-security-review"));
+  const reviewers = [w.signers.expert2, w.signers.expert3, w.signers.expert1, w.signers.expert4];
+  for (const r of reviewers.slice(0, w.profile.productReviewQuorum)) {
+    await w.products.connect(r).reviewProduct(id, true, h("compliance-security-review"));
+  }
   await issueProductCode(w, signer, id);
   await w.products.connect(signer).listProduct(id);
   return id;

@@ -199,4 +199,36 @@ describe("views: projections over the real store", () => {
     await ts.apply(b2);
     expect(await all(reader, GOVERNANCE_SPACE)).to.deep.equal([]);
   });
+
+  it("C22 a review that moves the status, reported by AuthorizationReviewed and AuthorizationStatusChanged, enters the history once", async () => {
+    // The seeded authorization 1: pre-review and the deciding expert opinion each emitted both events.
+    const one = (await reader.get<AuthorizationRecord>(SPACE.authorization, pad("1")))!;
+    const statuses = one.history.map((x) => x.status);
+    expect(statuses.slice(0, 6)).to.deep.equal(["Applied", "PreReviewed", "ExpertReviewed", "Approved", "Noticed", "Active"]);
+    expect(one.reviews.map((r) => r.stage)).to.deep.equal(["PreReview", "Expert"]);
+    // A failed pre-review of a new application: one review, one Rejected entry, its grant steps closed.
+    const b = createChainBuilder(2000);
+    const applicant = "0x" + "55".repeat(20);
+    b.block(cst("2026-05-06"), [
+      {
+        contract: "AuthorizationRegistry", event: "AuthorizationApplied",
+        args: { id: "4", parentId: "0", holderId: P.operator, organizerId: P.agency, mode: 1, tier: 1, request: { parentId: "0", holderId: P.operator, callId: "1", termStart: String(cst("2026-06-01")), termEnd: String(cst("2027-06-01")), materialsHash: "0x" + "88".repeat(32), resourceIds: ["1"], domains: [] }, applicant },
+      },
+    ]);
+    const refused = "0x" + "99".repeat(32);
+    b.block(cst("2026-05-07"), [
+      { contract: "AuthorizationRegistry", event: "AuthorizationReviewed", args: { id: "4", stage: 1, pass: false, opinionHash: refused, status: 5, reviewer: applicant } },
+      { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "4", from: 1, to: 5, reasonHash: refused, emergency: false, by: applicant } },
+    ]);
+    await ts.apply(b);
+    const four = (await reader.get<AuthorizationRecord>(SPACE.authorization, pad("4")))!;
+    expect(four.status).to.equal("Rejected");
+    expect(four.history.map((x) => [x.status, x.reasonHash])).to.deep.equal([["Applied", null], ["Rejected", refused]]);
+    expect(four.reviews).to.have.length(1);
+    expect(authorizationStatusAt(four, cst("2026-05-07", 12))).to.equal("Rejected");
+    const grant = (await deadline(`authorization:${pad("4")}:C12:grant-${pad("1")}-evaluate`))!;
+    expect(grant.status).to.equal("closed");
+    const timeline = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("authorization", "4"))).map(([, e]) => e.event);
+    expect(timeline).to.deep.equal(["AuthorizationApplied", "AuthorizationReviewed", "AuthorizationStatusChanged"]);
+  });
 });

@@ -94,7 +94,9 @@ export function createProductsView(): View {
       switch (e.event) {
         case "ProductReviewed":
           r.reviews.push({ pass: boolOf(a.pass), reportHash: strOf(a.reportHash), reviewer: strOf(a.reviewer), at: e.timestamp, anchor: anchorOf(e) });
-          if (boolOf(a.pass)) r.reviewReportHash = strOf(a.reportHash);
+          // A pass counts only once the product is Reviewed (C18: passes outnumber failures and
+          // reach the quorum), so the report is the product's when the status says so.
+          if (boolOf(a.pass) && PRODUCT_STATUSES[numOf(a.status)] === "Reviewed") r.reviewReportHash = strOf(a.reportHash);
           setStatus(PRODUCT_STATUSES[numOf(a.status)] ?? r.status);
           break;
         case "ProductCertificateRecorded":

@@ -24,6 +24,7 @@ import { expectRefused } from "../../helpers/state";
 import { addYearsCst, cst } from "../../helpers/dates";
 
 const deployYangzhou = () => deployWorld("yangzhou");
+const deployNational = () => deployWorld("national");
 
 /** The next ApplicationRequest of operatorA answering `callId`. */
 async function request(w: World, callId: bigint, resourceIds: bigint[], o: Record<string, unknown> = {}) {
@@ -280,6 +281,59 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await expect(A.connect(authority).approve(id, h("审定"))).to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.ExpertReviewed, AuthStatus.Approved, h("审定"), false, authority.address);
     });
 
+    it("C03 under the national profile (quorum 1) an objection rejects: 3 rejections and 1 approval never reach ExpertReviewed", async () => {
+      const w = await loadFixture(deployNational);
+      expect(w.profile.expertQuorum).to.equal(1);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { agency, authority, expert1, expert2, expert3, expert4 } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(id, true, h("p"));
+      await expect(A.connect(expert1).expertReview(id, false, h("反对1")))
+        .to.emit(A, "AuthorizationReviewed").withArgs(id, 2, false, h("反对1"), AuthStatus.Rejected, expert1.address)
+        .and.to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.Rejected, h("反对1"), false, expert1.address);
+      for (const e of [expert2, expert3]) {
+        await expectRefused(w, () => A.connect(e).expertReview(id, false, h("反对")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
+      }
+      await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("赞成")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("审定")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
+      const a = await A.authorization(id);
+      expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.Rejected), 0n, 1n]);
+    });
+
+    it("C03 the first side to reach the quorum decides: quorum objections reject, quorum approvals pass only with the majority", async () => {
+      const w = await loadFixture(deployWorld);
+      expect(w.profile.expertQuorum).to.equal(3);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { agency, authority, expert1, expert2, expert3, expert4 } = w.signers;
+      const expert5 = (await ethers.getSigners())[16];
+      await w.hub.connect(w.signers.admin).grantRole(ROLE.EXPERT, expert5.address);
+      const review = async (id: bigint, votes: [typeof expert1, boolean][]) => {
+        for (const [e, pass] of votes) await A.connect(e).expertReview(id, pass, h(`${id}-${e.address}`));
+        const a = await A.authorization(id);
+        return [Number(a.status), Number(a.expertApprovals), Number(a.expertRejections)];
+      };
+      // Three objections reject at once, before any approval.
+      const rejected = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(rejected, true, h("p"));
+      expect(await review(rejected, [[expert1, false], [expert2, false], [expert3, false]])).to.deep.equal([AuthStatus.Rejected, 0, 3]);
+      await expectRefused(w, () => A.connect(expert4).expertReview(rejected, true, h("late")), A, "AuthorizationRegistryWrongStatus", [rejected, AuthStatus.Rejected]);
+      // Two against two: undecided; the fifth opinion, against, rejects 3 to 2.
+      const split = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(split, true, h("p"));
+      expect(await review(split, [[expert1, true], [expert2, false], [expert3, true], [expert4, false]])).to.deep.equal([AuthStatus.PreReviewed, 2, 2]);
+      await expectRefused(w, () => A.connect(authority).approve(split, h("d")), A, "AuthorizationRegistryWrongStatus", [split, AuthStatus.PreReviewed]);
+      await expect(A.connect(expert5).expertReview(split, false, h("第五位")))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(split, AuthStatus.PreReviewed, AuthStatus.Rejected, h("第五位"), false, expert5.address);
+      expect((await A.authorization(split)).status).to.equal(AuthStatus.Rejected);
+      // Two objections first, then three approvals: passes 3 to 2, a majority.
+      const passed = await applyFor(w, { resourceIds: [r1], callId });
+      await A.connect(agency).preReview(passed, true, h("p"));
+      expect(await review(passed, [[expert1, false], [expert2, false], [expert3, true], [expert4, true], [expert5, true]])).to.deep.equal([AuthStatus.ExpertReviewed, 3, 2]);
+      await A.connect(authority).approve(passed, h("审定"));
+    });
+
     it("C03 only EXPERT keys give expert opinions, once each, never on their own organization", async () => {
       const w = await loadFixture(deployWorld);
       const { r1, callId } = await withCall(w);
@@ -354,6 +408,42 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await toNoticeOver(w, active);
       await activateAuthorization(w, active);
       await expectRefused(w, () => A.connect(authority).reject(active, h("r")), A, "AuthorizationRegistryWrongStatus", [active, AuthStatus.Active]);
+    });
+  });
+
+  describe("C22 every status change emits AuthorizationStatusChanged", () => {
+    it("C22 pre-review and a deciding expert opinion emit AuthorizationStatusChanged; an undecided opinion emits none", async () => {
+      const w = await loadFixture(deployWorld);
+      const { r1, callId } = await withCall(w);
+      const A = w.authorizations;
+      const { agency, authority, expert1, expert2, expert3 } = w.signers;
+      const id = await applyFor(w, { resourceIds: [r1], callId });
+      await expect(A.connect(agency).preReview(id, true, h("初审")))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.Applied, AuthStatus.PreReviewed, h("初审"), false, agency.address);
+      await expect(A.connect(expert1).expertReview(id, true, h("e1"))).to.not.emit(A, "AuthorizationStatusChanged");
+      await expect(A.connect(expert2).expertReview(id, true, h("e2"))).to.not.emit(A, "AuthorizationStatusChanged");
+      await expect(A.connect(expert3).expertReview(id, true, h("e3")))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.ExpertReviewed, h("e3"), false, expert3.address);
+      // A failed pre-review is a status change too.
+      const other = await applyFor(w, { resourceIds: [r1], callId });
+      await expect(A.connect(authority).preReview(other, false, h("材料不全")))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(other, AuthStatus.Applied, AuthStatus.Rejected, h("材料不全"), false, authority.address);
+      // The status history reads from this one event alone, from Applied to the stored status.
+      await A.connect(authority).approve(id, h("审定"));
+      await confirmGrants(w, id);
+      const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
+      await A.connect(authority).startNotice(id, noticeEnd);
+      await time.increaseTo(noticeEnd);
+      await activateAuthorization(w, id);
+      const changes = await A.queryFilter(A.filters.AuthorizationStatusChanged(id));
+      expect(changes.map((e) => [Number(e.args.from), Number(e.args.to)])).to.deep.equal([
+        [AuthStatus.Applied, AuthStatus.PreReviewed],
+        [AuthStatus.PreReviewed, AuthStatus.ExpertReviewed],
+        [AuthStatus.ExpertReviewed, AuthStatus.Approved],
+        [AuthStatus.Approved, AuthStatus.Noticed],
+        [AuthStatus.Noticed, AuthStatus.Active],
+      ]);
+      expect(changes.at(-1)!.args.to).to.equal((await A.authorization(id)).status);
     });
   });
 

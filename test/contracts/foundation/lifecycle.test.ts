@@ -292,8 +292,8 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       expect(a.status).to.equal(AuthStatus.Revoked);
       expect(await A.statusAt(id, await now())).to.equal(AuthStatus.Revoked); // not Expired: revocation is final
       const changes = await A.queryFilter(A.filters.AuthorizationStatusChanged(id));
-      expect(changes.map((e) => Number(e.args.to))).to.deep.equal([AuthStatus.Approved, AuthStatus.Noticed, AuthStatus.Active, AuthStatus.Revoked]);
-      expect(changes[3].args.reasonHash).to.equal(h("撤销决定"));
+      expect(changes.map((e) => Number(e.args.to))).to.deep.equal([AuthStatus.PreReviewed, AuthStatus.ExpertReviewed, AuthStatus.Approved, AuthStatus.Noticed, AuthStatus.Active, AuthStatus.Revoked]);
+      expect(changes[5].args.reasonHash).to.equal(h("撤销决定"));
       expect((await A.queryFilter(A.filters.AuthorizationApplied(id))).length).to.equal(1);
       expect((await A.queryFilter(A.filters.AuthorizationReviewed(id))).length).to.equal(1 + w.profile.expertQuorum);
       expect((await A.queryFilter(A.filters.AuthorizationActivated(id))).length).to.equal(1);

@@ -15,6 +15,18 @@ import {
 } from "../../../policy/profile";
 
 const DAY = 86_400;
+/** IAgreementRegistry.AgreementKind bits of Policy.tier2AgreementKinds. */
+const SERVICE_BIT = 1 << 2; // DevelopmentService
+const DEVELOPMENT_BIT = 1 << 4; // DevelopmentAuthorization
+const BASE_POLICY = {
+  maxTermYears: 3,
+  tiers: 2,
+  expertQuorum: 3,
+  scenarioOpinionQuorum: 1,
+  productReviewQuorum: 1,
+  tier2AgreementKinds: SERVICE_BIT | DEVELOPMENT_BIT,
+  noticeMinSeconds: 5 * DAY,
+};
 const national = (): PolicyProfile => JSON.parse(readFileSync(path.join(PROFILES_DIR, "national.json"), "utf8"));
 const city = (): PolicyProfile => JSON.parse(readFileSync(path.join(PROFILES_DIR, "huizhou.json"), "utf8"));
 
@@ -53,7 +65,7 @@ describe("foundation: policy profiles", () => {
       const w = await loadFixture(deployWorld);
       const factory = await ethers.getContractFactory("AuthorizationRegistry");
       const hub = await w.hub.getAddress();
-      const base = { maxTermYears: 3, tiers: 2, expertQuorum: 3, noticeMinSeconds: 5 * DAY };
+      const base = { ...BASE_POLICY };
       const ceiling = national().maxTermYears;
       expect(ceiling).to.equal(5);
       await expect(factory.deploy(hub, { ...base, maxTermYears: ceiling + 1 }))
@@ -70,12 +82,18 @@ describe("foundation: policy profiles", () => {
       const w = await loadFixture(deployWorld);
       const factory = await ethers.getContractFactory("AuthorizationRegistry");
       const hub = await w.hub.getAddress();
-      const base = { maxTermYears: 3, tiers: 2, expertQuorum: 3, noticeMinSeconds: 5 * DAY };
+      const base = { ...BASE_POLICY };
       for (const [field, bad] of [
         ["maxTermYears", { maxTermYears: 0 }],
         ["tiers", { tiers: 0 }],
         ["tiers", { tiers: 3 }],
         ["expertQuorum", { expertQuorum: 0 }],
+        ["scenarioOpinionQuorum", { scenarioOpinionQuorum: 0 }],
+        ["productReviewQuorum", { productReviewQuorum: 0 }],
+        ["tier2AgreementKinds", { tier2AgreementKinds: 0 }],
+        ["tier2AgreementKinds", { tier2AgreementKinds: SERVICE_BIT | (1 << 1) }], // OperationAuthorization
+        ["tier2AgreementKinds", { tier2AgreementKinds: 1 << 3 }], // ScenarioProduct
+        ["tier2AgreementKinds", { tier2AgreementKinds: 1 }], // None
         ["noticeMinSeconds", { noticeMinSeconds: 5 * DAY - 1 }],
       ] as const) {
         await expect(factory.deploy(hub, { ...base, ...bad }))
@@ -99,6 +117,9 @@ describe("foundation: policy profiles", () => {
         expect([p.maxTermYears, p.tiers, p.expertQuorum, p.noticeMinSeconds]).to.deep.equal(
           [profile.maxTermYears, profile.tiers, profile.expertQuorum, profile.noticeWorkingDays * DAY].map(BigInt),
         );
+        expect([p.scenarioOpinionQuorum, p.productReviewQuorum]).to.deep.equal(
+          [profile.scenarioOpinionQuorum, profile.productReviewQuorum].map(BigInt),
+        );
       }
       expect(loadProfile("yangzhou").maxTermYears).to.equal(2);
       expect(loadProfile("huizhou").maxTermYears).to.equal(3);
@@ -110,7 +131,7 @@ describe("foundation: policy profiles", () => {
       const w = await loadFixture(deployWorld);
       const factory = await ethers.getContractFactory("AuthorizationRegistry");
       const hub = await w.hub.getAddress();
-      const base = { maxTermYears: 3, tiers: 2, expertQuorum: 3, noticeMinSeconds: 5 * DAY };
+      const base = { ...chainPolicy(loadProfile("huizhou")), noticeMinSeconds: 5 * DAY };
       expect(await w.authorizations.MIN_NOTICE_FLOOR()).to.equal(5 * DAY);
       for (const short of [0, DAY, 5 * DAY - 1]) {
         await expect(factory.deploy(hub, { ...base, noticeMinSeconds: short }))
@@ -121,6 +142,69 @@ describe("foundation: policy profiles", () => {
       expect((await atFloor.policy()).noticeMinSeconds).to.equal(5 * DAY);
       // Every shipped profile keeps at least the floor.
       for (const id of listProfiles()) expect(chainPolicy(loadProfile(id)).noticeMinSeconds).to.be.at.least(5 * DAY);
+    });
+  });
+
+  describe("C03 C13 C15 C18 the decision rules a profile sets", () => {
+    it("C15 each profile names the agreement that activates a developer, and the chain gets its kind bits", async () => {
+      const w = await loadFixture(deployWorld);
+      const factory = await ethers.getContractFactory("AuthorizationRegistry");
+      const expected: Record<string, number> = {
+        national: SERVICE_BIT | DEVELOPMENT_BIT, // the loosest: either agreement
+        huizhou: SERVICE_BIT | DEVELOPMENT_BIT, // 000 names no development agreement
+        guangming: SERVICE_BIT, // 001 第十九条: four-party 开发利用服务协议
+        zhaoqing: SERVICE_BIT, // 002 第十九条: 共同签订开发利用服务协议
+        yangzhou: DEVELOPMENT_BIT, // 004 第八条, 第十一条(四): 授权开发协议
+      };
+      for (const [id, bits] of Object.entries(expected)) {
+        expect(chainPolicy(loadProfile(id)).tier2AgreementKinds, id).to.equal(bits);
+        const registry = await factory.deploy(await w.hub.getAddress(), chainPolicy(loadProfile(id)));
+        expect((await registry.policy()).tier2AgreementKinds, id).to.equal(BigInt(bits));
+      }
+    });
+
+    it("C13 C18 the scenario and product review quorums: national 1, Huizhou and Yangzhou's expert groups 3 for scenarios", () => {
+      const got = Object.fromEntries(listProfiles().map((id) => {
+        const p = loadProfile(id);
+        return [id, [p.expertQuorum, p.scenarioOpinionQuorum, p.productReviewQuorum]];
+      }));
+      expect(got).to.deep.equal({
+        guangming: [3, 1, 1],
+        huizhou: [3, 3, 1],
+        national: [1, 1, 1],
+        yangzhou: [3, 3, 1],
+        zhaoqing: [3, 1, 1],
+      });
+    });
+
+    it("C38 refuses a city profile with a lower scenario or product quorum, or a development agreement the baseline does not accept", () => {
+      const strictBase = dirWith({ city: { ...city(), id: "city", scenarioOpinionQuorum: 1, productReviewQuorum: 1, tier2Agreements: ["DevelopmentAuthorization"] } });
+      writeFileSync(
+        path.join(strictBase, "national.json"),
+        JSON.stringify({ ...national(), scenarioOpinionQuorum: 2, productReviewQuorum: 2, tier2Agreements: ["DevelopmentService"] }),
+      );
+      expectProfileError(
+        () => loadProfile("city", strictBase),
+        /scenarioOpinionQuorum 1 is below the national 2; productReviewQuorum 1 is below the national 2; tier2Agreements accepts DevelopmentAuthorization, which the national baseline does not/,
+      );
+      // Against the shipped baseline (either agreement), a city naming one of them is stricter: accepted.
+      const ok = dirWith({ one: { ...city(), id: "one", tier2Agreements: ["DevelopmentAuthorization"] } });
+      expect(loadProfile("one", ok).tier2Agreements).to.deep.equal(["DevelopmentAuthorization"]);
+    });
+
+    it("C15 refuses an empty, duplicated or unknown tier2Agreements list, and zero quorums", () => {
+      const dir = dirWith({
+        empty: { ...city(), id: "empty", tier2Agreements: [] },
+        dup: { ...city(), id: "dup", tier2Agreements: ["DevelopmentService", "DevelopmentService"] },
+        unknown: { ...city(), id: "unknown", tier2Agreements: ["OperationAuthorization"] },
+        zeroscenario: { ...city(), id: "zeroscenario", scenarioOpinionQuorum: 0 },
+        zeroproduct: { ...city(), id: "zeroproduct", productReviewQuorum: 0 },
+      });
+      expectProfileError(() => loadProfile("empty", dir), /policy profile empty is invalid: tier2Agreements/);
+      expectProfileError(() => loadProfile("dup", dir), /policy profile dup is invalid: tier2Agreements: no duplicates/);
+      expectProfileError(() => loadProfile("unknown", dir), /policy profile unknown is invalid: tier2Agreements.0/);
+      expectProfileError(() => loadProfile("zeroscenario", dir), /invalid: scenarioOpinionQuorum/);
+      expectProfileError(() => loadProfile("zeroproduct", dir), /invalid: productReviewQuorum/);
     });
   });
 

@@ -142,11 +142,13 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   ]);
   b.block(cst("2025-10-16"), [
     { contract: AR, event: "AuthorizationReviewed", args: { id: "1", stage: 1, pass: true, opinionHash: h("pre"), status: 2, reviewer: KEYS.agency } },
+    { contract: AR, event: "AuthorizationStatusChanged", args: { id: "1", from: 1, to: 2, reasonHash: h("pre"), emergency: false, by: KEYS.agency } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "1", status: 3, opinionHash: h("eval 1"), by: KEYS.authority } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "2", status: 3, opinionHash: h("eval 2"), by: KEYS.authority } },
   ]);
   b.block(cst("2025-10-17"), [
     { contract: AR, event: "AuthorizationReviewed", args: { id: "1", stage: 2, pass: true, opinionHash: h("expert"), status: 3, reviewer: addr("expert") } },
+    { contract: AR, event: "AuthorizationStatusChanged", args: { id: "1", from: 2, to: 3, reasonHash: h("expert"), emergency: false, by: addr("expert") } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "1", status: 4, opinionHash: h("conf 1"), by: KEYS.dept } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "2", status: 4, opinionHash: h("conf 2"), by: KEYS.dept2 } },
     { contract: AR, event: "AuthorizationStatusChanged", args: { id: "1", from: 3, to: 4, reasonHash: h("decision"), emergency: false, by: KEYS.authority } },
