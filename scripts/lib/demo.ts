@@ -305,7 +305,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   log("demo: a call for applications and the selection of two operators");
   await timeTo(day(10));
   const auth = authAs(W.authority);
-  await send(authAs(W.agency).publishCall(P.agency, Mode.Comprehensive, day(40), h("call-announcement")));
+  await send(authAs(W.agency).publishCall(P.agency, Mode.Comprehensive, day(20), h("call-announcement")));
   const callId = 1n;
   const termYears = Math.min(3, profile.maxTermYears);
   const opTermStart = day(30);
@@ -327,6 +327,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     }),
   );
   const A2 = await auth.authorizationCount();
+  // The selection result is recorded once the call has closed (C35), naming both operators.
   await timeTo(day(20));
   await send(authAs(W.agency).closeCall(callId, h("call-selection-result"), asc([P.operatorA, P.operatorB])));
 

@@ -128,7 +128,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   const termEnd = cst("2028-11-01", 0);
   const applied = cst("2025-10-15");
   b.block(applied, [
-    { contract: AR, event: "CallPublished", args: { callId: "1", organizerId: P.agency, mode: 1, closesAt: String(cst("2025-10-30")), announcementHash: h("call"), by: KEYS.agency } },
+    { contract: AR, event: "CallPublished", args: { callId: "1", organizerId: P.agency, mode: 1, closesAt: String(cst("2025-10-16")), announcementHash: h("call"), by: KEYS.agency } },
     {
       contract: AR, event: "AuthorizationApplied",
       args: {
@@ -138,7 +138,9 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
       },
     },
   ]);
+  // The call closes and its selection result names the operator before the approval (C35).
   b.block(cst("2025-10-16"), [
+    { contract: AR, event: "CallClosed", args: { callId: "1", resultHash: h("selection"), selectedHolderIds: [P.operator], by: KEYS.agency } },
     { contract: AR, event: "AuthorizationReviewed", args: { id: "1", stage: 1, pass: true, opinionHash: h("pre"), status: 2, reviewer: KEYS.agency } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "1", status: 3, opinionHash: h("eval 1"), by: KEYS.authority } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "2", status: 3, opinionHash: h("eval 2"), by: KEYS.authority } },
