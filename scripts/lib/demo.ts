@@ -26,7 +26,7 @@ import {
   type TransactionRequest,
 } from "ethers";
 import type { PolicyProfile } from "../../policy/profile";
-import { AgreementKind, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
+import { AgreementKind, agreementScopeDigest, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
 import { makeCreditCode } from "./creditCode";
 import { connectProvenant, type Deployment } from "./deploy";
 
@@ -382,7 +382,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
       registry.propose({
         kind, proposerId: proposer, authorizationId, scenarioId, termStart: a.termStart, termEnd: a.termEnd,
         documentHash: h(`agreement-document:${authorizationId}:${kind}:${scenarioId}`),
-        termsDigest: odrlTermsDigest(terms), partyIds: parties,
+        termsDigest: odrlTermsDigest(terms), scopeDigest: agreementScopeDigest(a.resourceIds, a.domains), partyIds: parties,
       }),
     );
     const agreementId = await registry.agreementCount();
