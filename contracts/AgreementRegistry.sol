@@ -52,7 +52,9 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         IParticipantRegistry participants = _participants();
         participants.requireActiveSigner(req.proposerId, ParticipantKind.None, msg.sender);
         if (req.kind == AgreementKind.None) revert AgreementRegistryInvalidKind(req.kind);
-        if (req.documentHash == bytes32(0) || req.termsDigest == bytes32(0)) revert AgreementRegistryZeroHash();
+        if (req.documentHash == bytes32(0) || req.termsDigest == bytes32(0) || req.scopeDigest == bytes32(0)) {
+            revert AgreementRegistryZeroHash();
+        }
         if (req.termStart >= req.termEnd) revert AgreementRegistryInvalidTerm(req.termStart, req.termEnd);
         IAuthorizationRegistry.Authorization memory auth = _authorization(req.authorizationId);
         // Ensure that the decision was publicly noticed to the end before anyone signs (C04).
@@ -76,6 +78,7 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         a.proposedAt = _now();
         a.documentHash = req.documentHash;
         a.termsDigest = req.termsDigest;
+        a.scopeDigest = req.scopeDigest;
         a.partyIds = req.partyIds;
         for (uint256 i = 0; i < req.partyIds.length; ++i) {
             _isParty[agreementId][req.partyIds[i]] = true;
@@ -153,6 +156,7 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             a.termEnd,
             a.documentHash,
             a.termsDigest,
+            a.scopeDigest,
             filingHash,
             a.partyIds,
             msg.sender
@@ -200,6 +204,10 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             }
         }
         if (!_isParty[agreementId][auth.holderId]) revert AgreementRegistryMissingParty(PartyRole.Holder, auth.holderId);
+        // Ensure that the scope the parties signed is the authorization's scope (C05; 001 第十三条):
+        // the signatures bind `agreementId`, whose record carries `scopeDigest` and the term.
+        bytes32 authScope = _scopeDigest(auth.resourceIds, auth.domains);
+        if (a.scopeDigest != authScope) revert AgreementRegistryScopeMismatch(agreementId, a.scopeDigest, authScope);
         // Ensure that the agreement's term covers the authorization's (001 第十三条).
         if (a.termStart > auth.termStart || a.termEnd < auth.termEnd) {
             revert AgreementRegistryTermNotCovered(agreementId, a.termStart, a.termEnd, auth.termStart, auth.termEnd);
@@ -237,6 +245,12 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         uint64 deadline
     ) external view returns (bytes32) {
         return _digest(agreementId, documentHash, termsDigest, partyId, nonce, deadline);
+    }
+
+    /// @inheritdoc IAgreementRegistry
+    function scopeDigestOf(uint64 authorizationId) external view returns (bytes32) {
+        IAuthorizationRegistry.Authorization memory auth = _authorization(authorizationId);
+        return _scopeDigest(auth.resourceIds, auth.domains);
     }
 
     /// @inheritdoc IAgreementRegistry
@@ -388,6 +402,11 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
                     )
                 )
             );
+    }
+
+    /// @dev The scope digest of IAgreementRegistry: keccak256(abi.encode(resourceIds, domains)).
+    function _scopeDigest(uint64[] memory resourceIds, bytes32[] memory domains) private pure returns (bytes32) {
+        return keccak256(abi.encode(resourceIds, domains));
     }
 
     function _get(uint64 agreementId) private view returns (Agreement storage a) {

@@ -46,6 +46,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
 
     uint64 private _callCount;
     mapping(uint64 callId => Call) private _calls;
+    mapping(uint64 callId => mapping(uint64 holderId => bool)) private _selected;
 
     uint64 private _count;
     mapping(uint64 id => Authorization) private _auths;
@@ -110,14 +111,20 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         Call storage c = _call(callId);
         _participants().requireActiveSigner(c.organizerId, ParticipantKind.None, msg.sender);
         if (c.closed) revert AuthorizationRegistryCallClosed(callId);
+        // Ensure that the call ran its announced time: applications are open until `closesAt`
+        // (000 第十条(2): 在公告规定时间内提交申请), so no selection comes before it.
+        if (_now() < c.closesAt) revert AuthorizationRegistryCallStillOpen(callId, c.closesAt, _now());
         if (resultHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
-        // Ensure that only operators are recorded as selected (002 第十二条).
+        // Ensure that only operators are recorded as selected, each once (002 第十二条).
         IParticipantRegistry participants = _participants();
         for (uint256 i = 0; i < selectedHolderIds.length; ++i) {
-            ParticipantKind kind = participants.kindOf(selectedHolderIds[i]);
+            uint64 holderId = selectedHolderIds[i];
+            ParticipantKind kind = participants.kindOf(holderId);
             if (kind != ParticipantKind.Operator) {
-                revert IParticipantRegistry.ParticipantRegistryWrongKind(selectedHolderIds[i], ParticipantKind.Operator, kind);
+                revert IParticipantRegistry.ParticipantRegistryWrongKind(holderId, ParticipantKind.Operator, kind);
             }
+            if (_selected[callId][holderId]) revert AuthorizationRegistryDuplicateSelection(callId, holderId);
+            _selected[callId][holderId] = true;
         }
         c.closed = true;
         c.resultHash = resultHash;
@@ -216,8 +223,14 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
 
     /// @inheritdoc IAuthorizationRegistry
     function approve(uint64 id, bytes32 decisionHash) external onlyRole(DATA_AUTHORITY) {
-        _getInStatus(id, AuthorizationStatus.ExpertReviewed);
+        Authorization storage a = _getInStatus(id, AuthorizationStatus.ExpertReviewed);
         if (decisionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
+        // Ensure that an operator is approved only as the recorded result of its call selected
+        // it (002 第十二条; 000 第十条): the call is closed and the holder is in its selection.
+        if (a.tier == 1) {
+            if (!_calls[a.callId].closed) revert AuthorizationRegistryCallNotClosed(id, a.callId);
+            if (!_selected[a.callId][a.holderId]) revert AuthorizationRegistryNotSelected(id, a.callId, a.holderId);
+        }
         _setStatus(id, AuthorizationStatus.Approved, decisionHash, false);
     }
 
@@ -411,6 +424,11 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     /// @inheritdoc IAuthorizationRegistry
     function call(uint64 callId) external view returns (Call memory) {
         return _call(callId);
+    }
+
+    /// @inheritdoc IAuthorizationRegistry
+    function isSelected(uint64 callId, uint64 holderId) external view returns (bool) {
+        return _selected[callId][holderId];
     }
 
     /// @inheritdoc IAuthorizationRegistry

@@ -13,6 +13,17 @@ import {ParticipantStatus} from "../common/Types.sol";
  *
  * The structured terms are a W3C ODRL 2.2 `Agreement` kept off chain; `termsDigest` is the
  * keccak256 of its canonical JSON (scripts/lib/agreements.ts builds, validates and hashes it).
+ *
+ * Scope and term (C05: the agreement states scope and term). The chain cannot recompute the ODRL
+ * JSON's hash, so the agreement also records, in plain values the chain can compare, the term
+ * (`termStart`, `termEnd`) and the scope it grants: `scopeDigest = keccak256(abi.encode(uint64[]
+ * resourceIds, bytes32[] domains))`, both arrays strictly ascending as the authorization holds them
+ * (`scopeDigestOf` computes it for an authorization). An EIP-712 signature names `agreementId`,
+ * and an agreement's record never changes after its proposal, so each signature binds that scope
+ * and term together with `termsDigest`. `requireCovers` (at activation) refuses an agreement whose
+ * `scopeDigest` is not the authorization's own or whose term does not cover the authorization's.
+ * Whoever signs checks off chain that the ODRL terms it signs state that same scope and term
+ * (scripts/lib/agreements.ts: `odrlResourceIds`, `odrlTerm`, `agreementScopeDigest`).
  */
 interface IAgreementRegistry {
     /// @notice The kinds of agreement the regulations name.
@@ -53,6 +64,7 @@ interface IAgreementRegistry {
         uint64 termEnd; // agreement term end (exclusive)
         bytes32 documentHash; // hash of the signed agreement document kept off chain
         bytes32 termsDigest; // keccak256 of the canonical ODRL 2.2 Agreement JSON
+        bytes32 scopeDigest; // keccak256(abi.encode(resourceIds, domains)) of the scope it grants
         uint64[] partyIds; // participant ids of every party, strictly ascending
     }
 
@@ -71,6 +83,7 @@ interface IAgreementRegistry {
         uint64 filedAt; // block time of the filing (0: not yet)
         bytes32 documentHash; // hash of the agreement document
         bytes32 termsDigest; // keccak256 of the canonical ODRL JSON
+        bytes32 scopeDigest; // keccak256(abi.encode(resourceIds, domains)) of the scope it grants
         bytes32 filingHash; // hash of the filing record (备案材料)
         uint64[] partyIds; // every party, strictly ascending
     }
@@ -122,6 +135,7 @@ interface IAgreementRegistry {
         uint64 termEnd,
         bytes32 documentHash,
         bytes32 termsDigest,
+        bytes32 scopeDigest,
         bytes32 filingHash,
         uint64[] partyIds,
         address by
@@ -168,6 +182,9 @@ interface IAgreementRegistry {
     error AgreementRegistryGovernsOther(uint64 agreementId, uint64 governedId, uint64 askedId);
     error AgreementRegistryGovernsLiveAuthorization(uint64 agreementId, uint64 authorizationId);
     error AgreementRegistryNoticeNotOver(uint64 authorizationId, uint64 noticeEnd);
+    /// @notice The agreement records scope `scopeDigest`; the authorization it governs has `authScopeDigest`.
+    /// @dev 000 第十条(6); 001 第十三条 (the agreement states scope and term).
+    error AgreementRegistryScopeMismatch(uint64 agreementId, bytes32 scopeDigest, bytes32 authScopeDigest);
     error AgreementRegistryTermNotCovered(
         uint64 agreementId,
         uint64 termStart,
@@ -185,7 +202,9 @@ interface IAgreementRegistry {
     /// and the authority or implementing agency; DevelopmentAuthorization (tier 2) the holder and
     /// the parent's operator; DevelopmentService the operator, a developer, the authority or
     /// implementing agency and the source department of every resource in scope; ScenarioProduct
-    /// the holder and the authority or implementing agency.
+    /// the holder and the authority or implementing agency. `request.scopeDigest` states the scope
+    /// the agreement grants and `request.termStart`/`termEnd` its term (see the contract notice):
+    /// the ODRL terms behind `request.termsDigest` must state the same.
     /// @dev 000 第十条(6); 001 第十三条 (content and term); 001 第十九条, 002 第十九条 (C15:
     /// 开发利用服务协议 signed jointly with the authority and the source departments);
     /// 002 第十四条 (the implementing agency signs with the operator).
@@ -226,7 +245,8 @@ interface IAgreementRegistry {
     /// for its tier (tier 1 OperationAuthorization; tier 2 a kind the policy profile accepts,
     /// IAuthorizationRegistry.Policy.tier2AgreementKinds: Guangming and Zhaoqing the four-party
     /// DevelopmentService, Yangzhou the DevelopmentAuthorization, Huizhou and the national
-    /// baseline either), its holder a party, and a term that covers the authorization's term.
+    /// baseline either), its holder a party, the authorization's own scope (`scopeDigest` equals
+    /// `scopeDigestOf(authorizationId)`) and a term that covers the authorization's term.
     /// The parties each kind needs were checked at `propose`.
     /// @dev 000 第十条(6); 001 第十三条; C15: 001 第十九条, 002 第十九条 vs 004 第八条.
     function requireCovers(uint64 agreementId, uint64 authorizationId) external view;
@@ -252,6 +272,11 @@ interface IAgreementRegistry {
         uint256 nonce,
         uint64 deadline
     ) external view returns (bytes32);
+
+    /// @notice The scope digest an agreement governing `authorizationId` must record:
+    /// keccak256(abi.encode(resourceIds, domains)) of the authorization's scope.
+    /// @dev 001 第十三条.
+    function scopeDigestOf(uint64 authorizationId) external view returns (bytes32);
 
     /// @notice Number of agreements (ids run from 1 to this).
     function agreementCount() external view returns (uint64);

@@ -184,6 +184,18 @@ interface IAuthorizationRegistry {
     error AuthorizationRegistryPolicyExceedsNational(uint8 maxTermYears, uint8 nationalMaxTermYears);
     error AuthorizationRegistryUnknownCall(uint64 callId);
     error AuthorizationRegistryCallClosed(uint64 callId);
+    /// @notice The call still takes applications until `closesAt`: no selection result before it.
+    /// @dev 000 第十条(2); 002 第十二条.
+    error AuthorizationRegistryCallStillOpen(uint64 callId, uint64 closesAt, uint64 now);
+    /// @notice A selection result names `holderId` twice.
+    /// @dev 002 第十二条.
+    error AuthorizationRegistryDuplicateSelection(uint64 callId, uint64 holderId);
+    /// @notice Operator authorization `id` answers call `callId`, whose selection result is not recorded yet.
+    /// @dev 002 第十二条; 000 第十条.
+    error AuthorizationRegistryCallNotClosed(uint64 id, uint64 callId);
+    /// @notice Operator authorization `id`'s holder `holderId` is not in the selection result of call `callId`.
+    /// @dev 002 第十二条; 000 第十条; 004 第十一条.
+    error AuthorizationRegistryNotSelected(uint64 id, uint64 callId, uint64 holderId);
     error AuthorizationRegistryInvalidOrganizer(uint64 organizerId, AuthorizationMode mode);
     error AuthorizationRegistryUnknownAuthorization(uint64 id);
     error AuthorizationRegistryWrongStatus(uint64 id, AuthorizationStatus status);
@@ -219,8 +231,10 @@ interface IAuthorizationRegistry {
         bytes32 announcementHash
     ) external returns (uint64 callId);
 
-    /// @notice Records the selection result of a call (a signer of its organizer).
-    /// @dev 002 第十二条.
+    /// @notice Records the selection result of a call (a signer of its organizer), once the call
+    /// has closed (`closesAt` reached). `selectedHolderIds` are the selected operators, each
+    /// once; only they can have their applications to this call approved (`approve`).
+    /// @dev 002 第十二条; 000 第十条(2): applications within the announced time.
     function closeCall(uint64 callId, bytes32 resultHash, uint64[] calldata selectedHolderIds) external;
 
     // ===== LIFECYCLE =====
@@ -244,7 +258,10 @@ interface IAuthorizationRegistry {
     function expertReview(uint64 id, bool pass, bytes32 opinionHash) external;
 
     /// @notice Approves an application that passed pre-review and expert review. DATA_AUTHORITY only.
-    /// @dev C03: approval needs both reviews.
+    /// An operator (tier 1) is approved only once its call is closed and the recorded selection
+    /// result names its holder (`isSelected`).
+    /// @dev C03: approval needs both reviews. C35, 002 第十二条: operators come out of the recorded
+    /// competitive selection.
     function approve(uint64 id, bytes32 decisionHash) external;
 
     /// @notice Rejects an application at any step before activation. DATA_AUTHORITY only.
@@ -315,6 +332,10 @@ interface IAuthorizationRegistry {
 
     /// @notice One call.
     function call(uint64 callId) external view returns (Call memory);
+
+    /// @notice True when the recorded selection result of call `callId` names operator `holderId`.
+    /// @dev 002 第十二条.
+    function isSelected(uint64 callId, uint64 holderId) external view returns (bool);
 
     /// @notice One authorization.
     function authorization(uint64 id) external view returns (Authorization memory);

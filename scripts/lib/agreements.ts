@@ -6,7 +6,7 @@
  *
  * Shared by platform nodes, tests and scripts.
  */
-import { keccak256, toUtf8Bytes, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 import { z } from "zod";
 import { canonicalJson } from "../../policy/profile";
 
@@ -300,6 +300,36 @@ export function canonicalOdrl(agreement: unknown): string {
 /** The termsDigest the chain stores: keccak256 of the canonical JSON (UTF-8). */
 export function odrlTermsDigest(agreement: unknown): string {
   return keccak256(toUtf8Bytes(canonicalOdrl(agreement)));
+}
+
+// ===== SCOPE (C05) =====
+
+const ascending = <T extends bigint | string>(xs: readonly T[]): T[] =>
+  [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * The `scopeDigest` an agreement records and the chain compares with the governed
+ * authorization's scope at activation (IAgreementRegistry): keccak256(abi.encode(uint64[]
+ * resourceIds, bytes32[] domains)), both strictly ascending as the authorization holds them.
+ * Pass the authorization's own `resourceIds` and `domains` (or the ODRL targets,
+ * `odrlResourceIds`, with the domains) to state the scope the ODRL terms grant.
+ */
+export function agreementScopeDigest(resourceIds: readonly (bigint | number)[], domains: readonly string[] = []): string {
+  const ids = ascending(resourceIds.map((r) => BigInt(r)));
+  const ds = ascending(domains.map((d) => d.toLowerCase()));
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint64[]", "bytes32[]"], [ids, ds]));
+}
+
+const RESOURCE_IRI = /^urn:provenant:resource:(\d+)$/;
+
+/** The resource ids the permissions of an ODRL agreement target, ascending and distinct. */
+export function odrlResourceIds(agreement: OdrlAgreement): bigint[] {
+  const ids = new Set<bigint>();
+  for (const rule of agreement.permission) {
+    const m = RESOURCE_IRI.exec(rule.target);
+    if (m) ids.add(BigInt(m[1]));
+  }
+  return ascending([...ids]);
 }
 
 /**

@@ -26,7 +26,7 @@ import {
   type TransactionRequest,
 } from "ethers";
 import type { PolicyProfile } from "../../policy/profile";
-import { AgreementKind, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
+import { AgreementKind, agreementScopeDigest, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
 import { makeCreditCode } from "./creditCode";
 import { connectProvenant, type Deployment } from "./deploy";
 
@@ -307,7 +307,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   log("demo: a call for applications and the selection of two operators");
   await timeTo(day(10));
   const auth = authAs(W.authority);
-  await send(authAs(W.agency).publishCall(P.agency, Mode.Comprehensive, day(40), h("call-announcement")));
+  await send(authAs(W.agency).publishCall(P.agency, Mode.Comprehensive, day(20), h("call-announcement")));
   const callId = 1n;
   const termYears = Math.min(3, profile.maxTermYears);
   const opTermStart = day(30);
@@ -329,6 +329,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     }),
   );
   const A2 = await auth.authorizationCount();
+  // The selection result is recorded once the call has closed (C35), naming both operators.
   await timeTo(day(20));
   await send(authAs(W.agency).closeCall(callId, h("call-selection-result"), asc([P.operatorA, P.operatorB])));
 
@@ -383,7 +384,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
       registry.propose({
         kind, proposerId: proposer, authorizationId, scenarioId, termStart: a.termStart, termEnd: a.termEnd,
         documentHash: h(`agreement-document:${authorizationId}:${kind}:${scenarioId}`),
-        termsDigest: odrlTermsDigest(terms), partyIds: parties,
+        termsDigest: odrlTermsDigest(terms), scopeDigest: agreementScopeDigest(a.resourceIds, a.domains), partyIds: parties,
       }),
     );
     const agreementId = await registry.agreementCount();

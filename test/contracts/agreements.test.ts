@@ -27,7 +27,9 @@ import {
   AgreementKind,
   AgreementStatus,
   PartyRole,
+  agreementScopeDigest,
   agreementSignatureTypedData,
+  odrlResourceIds,
   signAgreement,
 } from "../../scripts/lib/agreements";
 import { loadProfile } from "../../policy/profile";
@@ -225,6 +227,45 @@ describe("AgreementRegistry", () => {
       await expectRefused(w, () => w.authorizations.connect(w.signers.authority).activate(id, agreementId),
         w.agreements, "AgreementRegistryTermNotCovered",
         [agreementId, a.termStart, a.termEnd - 1n, a.termStart, a.termEnd]);
+    });
+
+    it("C05 refuses an agreement whose recorded scope is not the authorization's, though every party signed it", async () => {
+      const { w, id, rA } = await loadFixture(noticedTier1);
+      const authority = w.signers.authority;
+      const authScope = agreementScopeDigest([rA]);
+      expect(await w.agreements.scopeDigestOf(id)).to.equal(authScope);
+      const rX = await createResource(w, { dept: "deptB" });
+      for (const resourceIds of [[rA, rX], [rX], []]) {
+        const plan = await planAgreement(w, id, { resourceIds });
+        expect(odrlResourceIds(plan.terms)).to.deep.equal(resourceIds);
+        const agreementId = await fileAgreement(w, plan);
+        expect((await w.agreements.agreement(agreementId)).scopeDigest).to.equal(agreementScopeDigest(resourceIds));
+        await expectRefused(w, () => w.authorizations.connect(authority).activate(id, agreementId), w.agreements,
+          "AgreementRegistryScopeMismatch", [agreementId, agreementScopeDigest(resourceIds), authScope]);
+      }
+      // The same agreement stating the authorization's own scope activates it.
+      const plan = await planAgreement(w, id);
+      expect(plan.scopeDigest).to.equal(authScope);
+      const agreementId = await fileAgreement(w, plan);
+      await w.authorizations.connect(authority).activate(id, agreementId);
+      expect((await w.authorizations.authorization(id)).agreementId).to.equal(agreementId);
+    });
+
+    it("C05 refuses an agreement that records the authorization's resources but not its domains", async () => {
+      const w = await loadFixture(deployWorld);
+      const r = await createResource(w);
+      const domains = [h("交通"), h("市场监管")].sort();
+      const id = await applyFor(w, { resourceIds: [r], domains });
+      await toNoticeOver(w, id);
+      const authScope = agreementScopeDigest([r], domains);
+      expect(await w.agreements.scopeDigestOf(id)).to.equal(authScope);
+      const plan = await planAgreement(w, id);
+      const resourcesOnly = await fileAgreement(w, { ...plan, scopeDigest: agreementScopeDigest([r]) });
+      await expectRefused(w, () => w.authorizations.connect(w.signers.authority).activate(id, resourcesOnly), w.agreements,
+        "AgreementRegistryScopeMismatch", [resourcesOnly, agreementScopeDigest([r]), authScope]);
+      expect(plan.scopeDigest).to.equal(authScope);
+      await w.authorizations.connect(w.signers.authority).activate(id, await fileAgreement(w, plan));
+      expect((await w.authorizations.authorization(id)).status).to.equal(AuthStatus.Active);
     });
 
     it("C05 refuses a development service agreement for a tier-1 authorization at activation", async () => {
@@ -485,7 +526,7 @@ describe("AgreementRegistry", () => {
       await expect(w.agreements.connect(authority).file(agreementId, h("filing")))
         .to.emit(w.agreements, "AgreementFiled")
         .withArgs(agreementId, id, plan.kind, 0n, plan.termStart, plan.termEnd, plan.documentHash, plan.termsDigest,
-          h("filing"), plan.partyIds, authority.address);
+          plan.scopeDigest, h("filing"), plan.partyIds, authority.address);
       const a = await w.agreements.agreement(agreementId);
       expect([a.status, a.filingHash, a.filedAt]).to.deep.equal([
         BigInt(AgreementStatus.Filed), h("filing"), BigInt(await time.latest()),
@@ -546,6 +587,7 @@ describe("AgreementRegistry", () => {
       await expectRefused(w, propose({ ...req, kind: AgreementKind.None }), E, "AgreementRegistryInvalidKind", [0n]);
       await expectRefused(w, propose({ ...req, documentHash: ethers.ZeroHash }), E, "AgreementRegistryZeroHash");
       await expectRefused(w, propose({ ...req, termsDigest: ethers.ZeroHash }), E, "AgreementRegistryZeroHash");
+      await expectRefused(w, propose({ ...req, scopeDigest: ethers.ZeroHash }), E, "AgreementRegistryZeroHash");
       await expectRefused(w, propose({ ...req, termEnd: req.termStart }), E, "AgreementRegistryInvalidTerm",
         [req.termStart, req.termStart]);
       await expectRefused(w, propose({ ...req, partyIds: [w.ids.operatorA] }), E, "AgreementRegistryInvalidPartyCount",

@@ -9,6 +9,8 @@ import {
   PROVENANT_ODRL_PROFILE,
   buildOdrlAgreement,
   canonicalOdrl,
+  agreementScopeDigest,
+  odrlResourceIds,
   odrlTerm,
   odrlTermsDigest,
   validateOdrlAgreement,
@@ -106,7 +108,7 @@ describe("ODRL 2.2 Agreement terms (scripts/lib/agreements.ts)", () => {
     expect(() => buildOdrlAgreement({ ...args, resourceIds: [] })).to.throw();
   });
 
-  it("C05 the digest on chain is the digest of the ODRL terms, and their term is the agreement's", async () => {
+  it("C05 the digest on chain is the digest of the ODRL terms, and their term and scope are the agreement's", async () => {
     const w = await loadFixture(deployWorld);
     const r = await createResource(w);
     const id = await applyFor(w, { resourceIds: [r] });
@@ -117,5 +119,10 @@ describe("ODRL 2.2 Agreement terms (scripts/lib/agreements.ts)", () => {
     expect(onChain.termsDigest).to.equal(odrlTermsDigest(plan.terms));
     const term = odrlTerm(validateOdrlAgreement(JSON.parse(canonicalOdrl(plan.terms))));
     expect([BigInt(term.termStart!), BigInt(term.termEnd!)]).to.deep.equal([onChain.termStart, onChain.termEnd]);
+    // the resources the terms grant are the scope the agreement records, the authorization's own
+    const parsed = validateOdrlAgreement(JSON.parse(canonicalOdrl(plan.terms)));
+    expect(odrlResourceIds(parsed)).to.deep.equal([r]);
+    expect(agreementScopeDigest(odrlResourceIds(parsed))).to.equal(onChain.scopeDigest);
+    expect(onChain.scopeDigest).to.equal(await w.agreements.scopeDigestOf(id));
   });
 });

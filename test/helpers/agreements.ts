@@ -7,6 +7,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   AgreementKind,
+  agreementScopeDigest,
   buildOdrlAgreement,
   odrlTermsDigest,
   signAgreement,
@@ -38,6 +39,8 @@ export interface AgreementPlan {
   documentHash: string;
   terms: OdrlAgreement;
   termsDigest: string;
+  /** The scope the agreement states: the authorization's own unless `PlanOptions.resourceIds` says otherwise. */
+  scopeDigest: string;
 }
 
 export interface PlanOptions {
@@ -47,6 +50,8 @@ export interface PlanOptions {
   termEnd?: bigint;
   scenarioId?: bigint;
   purpose?: string;
+  /** The resources the agreement states (default: the authorization's scope). */
+  resourceIds?: bigint[];
 }
 
 /**
@@ -87,12 +92,13 @@ export async function planAgreement(w: World, id: bigint, o: PlanOptions = {}): 
   }
   const termStart = o.termStart ?? a.termStart;
   const termEnd = o.termEnd ?? a.termEnd;
+  const resourceIds = o.resourceIds ?? [...a.resourceIds];
   const network = await ethers.provider.getNetwork();
   const terms = buildOdrlAgreement({
     uid: `urn:provenant:agreement:${network.chainId}:${id}:${kind}`,
     assignerId,
     assigneeId: a.holderId,
-    resourceIds: a.resourceIds,
+    resourceIds,
     authorizationId: id,
     actions: ["use", "derive"],
     prohibitedActions: ["sell"],
@@ -111,6 +117,7 @@ export async function planAgreement(w: World, id: bigint, o: PlanOptions = {}): 
     documentHash: h(`agreement-document-${id}-${kind}`),
     terms,
     termsDigest: odrlTermsDigest(terms),
+    scopeDigest: agreementScopeDigest(resourceIds, [...a.domains]),
   };
 }
 
@@ -125,6 +132,7 @@ export function proposalOf(p: AgreementPlan) {
     termEnd: p.termEnd,
     documentHash: p.documentHash,
     termsDigest: p.termsDigest,
+    scopeDigest: p.scopeDigest,
     partyIds: p.partyIds,
   };
 }

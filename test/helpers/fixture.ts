@@ -214,9 +214,12 @@ export async function createResource(w: World, o: ResourceOptions = {}): Promise
   return id;
 }
 
-/** Publishes an open call organized by the implementing agency; returns its id. */
-export async function publishCall(w: World, mode: number = Mode.Comprehensive): Promise<bigint> {
-  const closesAt = (await time.latest()) + 30 * DAY;
+/**
+ * Publishes an open call organized by the implementing agency (a domain call: source department
+ * A), taking applications for `openFor` seconds; returns its id.
+ */
+export async function publishCall(w: World, mode: number = Mode.Comprehensive, openFor: number = 30 * DAY): Promise<bigint> {
+  const closesAt = (await time.latest()) + openFor;
   const organizer = mode === Mode.Domain ? "deptA" : "agency";
   await w.authorizations
     .connect(w.signers[organizer])
@@ -227,6 +230,29 @@ export async function publishCall(w: World, mode: number = Mode.Comprehensive): 
 async function lastCallId(w: World): Promise<bigint> {
   const events = await w.authorizations.queryFilter(w.authorizations.filters.CallPublished());
   return events[events.length - 1].args.callId;
+}
+
+/** The fixture signer of participant `participantId` among the organizers of calls. */
+function organizerSigner(w: World, participantId: bigint): HardhatEthersSigner {
+  const name = (["authority", "agency", "deptA", "deptB"] as const).find((n) => w.ids[n] === participantId);
+  if (!name) throw new Error(`participant ${participantId} organizes no fixture call`);
+  return w.signers[name];
+}
+
+/**
+ * Records the selection result of call `callId` if it is still open (C35): waits until it
+ * closes, then names every operator that applied to it as selected. Returns the selected ids.
+ */
+export async function selectApplicants(w: World, callId: bigint): Promise<bigint[]> {
+  const c = await w.authorizations.call(callId);
+  if (c.closed) return [];
+  if (BigInt(await time.latest()) < c.closesAt) await time.increaseTo(c.closesAt);
+  const applied = await w.authorizations.queryFilter(w.authorizations.filters.AuthorizationApplied());
+  const holders = [...new Set(applied.filter((e) => e.args.request.callId === callId).map((e) => e.args.holderId))].sort(
+    (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  );
+  await w.authorizations.connect(organizerSigner(w, c.organizerId)).closeCall(callId, h(`selection-${callId}`), holders);
+  return holders;
 }
 
 export interface ApplyOptions {
@@ -246,7 +272,8 @@ export async function applyFor(w: World, o: ApplyOptions): Promise<bigint> {
   const now = await time.latest();
   const termStart = o.termStart ?? now + 60;
   const termEnd = o.termEnd ?? termStart + (o.termYears ?? 2) * YEAR;
-  const callId = o.parentId ? 0n : (o.callId ?? (await publishCall(w)));
+  // A call of its own takes applications for a day, so the selection follows soon (C35).
+  const callId = o.parentId ? 0n : (o.callId ?? (await publishCall(w, Mode.Comprehensive, DAY)));
   await w.authorizations.connect(w.signers[holder]).applyFor({
     parentId: o.parentId ?? 0n,
     holderId: w.ids[holder],
@@ -260,7 +287,7 @@ export async function applyFor(w: World, o: ApplyOptions): Promise<bigint> {
   return w.authorizations.authorizationCount();
 }
 
-/** Pre-review and expert review to quorum, then approval. */
+/** Pre-review and expert review to quorum, the selection of its call (tier 1, `selectApplicants`), then approval. */
 export async function approveAuthorization(w: World, id: bigint): Promise<void> {
   const a = await w.authorizations.authorization(id);
   if (a.parentId === 0n) {
@@ -274,6 +301,7 @@ export async function approveAuthorization(w: World, id: bigint): Promise<void> 
   for (const e of experts.slice(0, w.profile.expertQuorum)) {
     await w.authorizations.connect(e).expertReview(id, true, h(`opinion-${e.address}`));
   }
+  if (a.parentId === 0n) await selectApplicants(w, a.callId);
   await w.authorizations.connect(w.signers.authority).approve(id, h("decision"));
 }
 

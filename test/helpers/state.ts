@@ -56,7 +56,11 @@ export async function worldState(w: World): Promise<unknown> {
   for (let id = 1n; id <= BigInt(regApps); id++) out[`registrationApp:${id}`] = await catalog.registrationApplication(id);
 
   const calls = await countEvents(authorizations, "CallPublished");
-  for (let id = 1n; id <= BigInt(calls); id++) out[`call:${id}`] = await authorizations.call(id);
+  for (let id = 1n; id <= BigInt(calls); id++) {
+    const selected = [];
+    for (const op of [w.ids.operatorA, w.ids.operatorB]) selected.push(await authorizations.isSelected(id, op));
+    out[`call:${id}`] = [await authorizations.call(id), selected];
+  }
   const aCount = await authorizations.authorizationCount();
   out.authorizationCount = aCount;
   for (let id = 1n; id <= aCount; id++) {

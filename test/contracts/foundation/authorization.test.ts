@@ -5,6 +5,7 @@ import {
   deployWorld,
   createResource,
   publishCall,
+  selectApplicants,
   applyFor,
   approveAuthorization,
   confirmGrants,
@@ -61,12 +62,69 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
         .withArgs(1, w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告"), agency.address);
       const c = await w.authorizations.call(1);
       expect([c.organizerId, c.mode, c.closesAt, c.closed, c.announcementHash]).to.deep.equal([w.ids.agency, BigInt(Mode.Comprehensive), BigInt(closesAt), false, h("征集公告")]);
+      await time.increaseTo(closesAt);
       await expect(w.authorizations.connect(agency).closeCall(1, h("遴选结果"), [w.ids.operatorA]))
         .to.emit(w.authorizations, "CallClosed")
         .withArgs(1, h("遴选结果"), [w.ids.operatorA], agency.address);
       const closed = await w.authorizations.call(1);
       expect(closed.closed).to.equal(true);
       expect(closed.resultHash).to.equal(h("遴选结果"));
+      expect([await w.authorizations.isSelected(1, w.ids.operatorA), await w.authorizations.isSelected(1, w.ids.operatorB)]).to.deep.equal([true, false]);
+    });
+
+    it("C35 refuses closing a call before closesAt: the selection follows the whole application period", async () => {
+      const w = await loadFixture(deployWorld);
+      const { agency } = w.signers;
+      const A = w.authorizations;
+      const callId = await publishCall(w);
+      const { closesAt } = await A.call(callId);
+      for (const t of [BigInt(await time.latest()) + 1n, closesAt - 1n]) {
+        await time.setNextBlockTimestamp(t);
+        await expectRefused(w, () => A.connect(agency).closeCall(callId, h("遴选结果"), [w.ids.operatorA]), A,
+          "AuthorizationRegistryCallStillOpen", [callId, closesAt, t]);
+      }
+      expect([(await A.call(callId)).closed, await A.isSelected(callId, w.ids.operatorA)]).to.deep.equal([false, false]);
+      await time.setNextBlockTimestamp(closesAt);
+      await expect(A.connect(agency).closeCall(callId, h("遴选结果"), [w.ids.operatorA]))
+        .to.emit(A, "CallClosed").withArgs(callId, h("遴选结果"), [w.ids.operatorA], agency.address);
+      expect([(await A.call(callId)).closed, await A.isSelected(callId, w.ids.operatorA)]).to.deep.equal([true, true]);
+    });
+
+    it("C35 refuses a selection result that names an operator twice", async () => {
+      const w = await loadFixture(deployWorld);
+      const A = w.authorizations;
+      const callId = await publishCall(w);
+      await time.increaseTo((await A.call(callId)).closesAt);
+      const { operatorA, operatorB } = w.ids;
+      for (const twice of [[operatorA, operatorA], [operatorA, operatorB, operatorA]]) {
+        await expectRefused(w, () => A.connect(w.signers.agency).closeCall(callId, h("result"), twice), A,
+          "AuthorizationRegistryDuplicateSelection", [callId, operatorA]);
+      }
+      expect([await A.isSelected(callId, operatorA), await A.isSelected(callId, operatorB)]).to.deep.equal([false, false]);
+    });
+
+    it("C35 C02 approves an operator only once its call is closed and the selection result names it", async () => {
+      const w = await loadFixture(deployWorld);
+      const A = w.authorizations;
+      const { authority, agency } = w.signers;
+      const { r1, callId } = await withCall(w);
+      const idA = await applyFor(w, { resourceIds: [r1], callId });
+      const idB = await applyFor(w, { holder: "operatorB", resourceIds: [r1], callId });
+      for (const id of [idA, idB]) {
+        await A.connect(agency).preReview(id, true, h("pre-review"));
+        for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3].slice(0, w.profile.expertQuorum)) {
+          await A.connect(e).expertReview(id, true, h(`opinion-${e.address}`));
+        }
+      }
+      // Both reviewed, but no selection result yet: the call still takes applications.
+      await expectRefused(w, () => A.connect(authority).approve(idA, h("decision")), A, "AuthorizationRegistryCallNotClosed", [idA, callId]);
+      await time.increaseTo((await A.call(callId)).closesAt);
+      await A.connect(agency).closeCall(callId, h("遴选结果"), [w.ids.operatorA]);
+      // Operator B applied and passed review, but the recorded selection does not name it.
+      await expectRefused(w, () => A.connect(authority).approve(idB, h("decision")), A, "AuthorizationRegistryNotSelected", [idB, callId, w.ids.operatorB]);
+      expect((await A.authorization(idB)).status).to.equal(AuthStatus.ExpertReviewed);
+      await A.connect(authority).approve(idA, h("decision"));
+      expect((await A.authorization(idA)).status).to.equal(AuthStatus.Approved);
     });
 
     it("C35 the organizer fits the mode: agency for comprehensive, source department for domain, authority for both", async () => {
@@ -105,6 +163,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const callId = await publishCall(w);
       await expectRefused(w, () => A.connect(deptA).closeCall(callId, h("res"), []), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.agency, deptA.address]);
       await expectRefused(w, () => A.connect(agency).closeCall(99, h("res"), []), A, "AuthorizationRegistryUnknownCall", [99]);
+      await time.increaseTo((await A.call(callId)).closesAt);
       await expectRefused(w, () => A.connect(agency).closeCall(callId, ethers.ZeroHash, []), A, "AuthorizationRegistryZeroHash");
       await A.connect(agency).closeCall(callId, h("res"), [w.ids.operatorA]);
       await expectRefused(w, () => A.connect(agency).closeCall(callId, h("res2"), []), A, "AuthorizationRegistryCallClosed", [callId]);
@@ -278,6 +337,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await A.connect(w.signers.expert4).expertReview(id, true, h("e4"));
       const a = await A.authorization(id);
       expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.ExpertReviewed), 3n, 1n]);
+      await selectApplicants(w, callId); // the call's selection result names the operator (C35)
       await expect(A.connect(authority).approve(id, h("审定"))).to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.ExpertReviewed, AuthStatus.Approved, h("审定"), false, authority.address);
     });
 
@@ -331,6 +391,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const passed = await applyFor(w, { resourceIds: [r1], callId });
       await A.connect(agency).preReview(passed, true, h("p"));
       expect(await review(passed, [[expert1, false], [expert2, false], [expert3, true], [expert4, true], [expert5, true]])).to.deep.equal([AuthStatus.ExpertReviewed, 3, 2]);
+      await selectApplicants(w, callId);
       await A.connect(authority).approve(passed, h("审定"));
     });
 
@@ -380,6 +441,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const id = await applyFor(w, { resourceIds: [r1], callId });
       await A.connect(agency).preReview(id, true, h("p"));
       for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3]) await A.connect(e).expertReview(id, true, h(e.address));
+      await selectApplicants(w, callId);
       await expectRefused(w, () => A.connect(agency).approve(id, h("d")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, () => A.connect(authority).approve(99, h("d")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       await expectRefused(w, () => A.connect(authority).approve(id, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
@@ -393,18 +455,19 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { authority, agency } = w.signers;
       const applied = await applyFor(w, { resourceIds: [r1], callId });
+      // every application answers the call before it closes (C35)
+      const noticed = await applyFor(w, { resourceIds: [r1], callId });
+      const active = await applyFor(w, { resourceIds: [r1], callId });
       await expectRefused(w, () => A.connect(agency).reject(applied, h("r")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, () => A.connect(authority).reject(99, h("r")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       await A.connect(authority).reject(applied, h("r"));
       await expectRefused(w, () => A.connect(authority).reject(applied, h("r")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(agency).preReview(applied, true, h("p")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(authority).evaluateGrant(applied, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
-      const noticed = await applyFor(w, { resourceIds: [r1], callId });
       await toNoticeOver(w, noticed);
       await A.connect(authority).reject(noticed, h("公示异议成立"));
       expect((await A.authorization(noticed)).status).to.equal(AuthStatus.Rejected);
       await expectRefused(w, () => A.connect(authority).activate(noticed, 1), A, "AuthorizationRegistryWrongStatus", [noticed, AuthStatus.Rejected]);
-      const active = await applyFor(w, { resourceIds: [r1], callId });
       await toNoticeOver(w, active);
       await activateAuthorization(w, active);
       await expectRefused(w, () => A.connect(authority).reject(active, h("r")), A, "AuthorizationRegistryWrongStatus", [active, AuthStatus.Active]);
@@ -429,6 +492,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await expect(A.connect(authority).preReview(other, false, h("材料不全")))
         .to.emit(A, "AuthorizationStatusChanged").withArgs(other, AuthStatus.Applied, AuthStatus.Rejected, h("材料不全"), false, authority.address);
       // The status history reads from this one event alone, from Applied to the stored status.
+      await selectApplicants(w, callId);
       await A.connect(authority).approve(id, h("审定"));
       await confirmGrants(w, id);
       const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
@@ -493,10 +557,11 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { authority, operatorA, regulator } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      const end = (await time.latest()) + 10 * DAY;
+      let end = (await time.latest()) + 10 * DAY;
       await expectRefused(w, () => A.connect(authority).startNotice(id, end), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
       await expectRefused(w, () => A.connect(authority).startNotice(99, end), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await approveAuthorization(w, id);
+      await approveAuthorization(w, id); // waits for the call to close (C35)
+      end = (await time.latest()) + 10 * DAY;
       await expectRefused(w, () => A.connect(operatorA).startNotice(id, end), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, () => A.connect(regulator).startNotice(id, end), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
       const termEnd = (await A.authorization(id)).termEnd;
@@ -565,7 +630,8 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await A.connect(authority).activate(id, agreementId);
       await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
       // a noticed authorization whose term ran out can no longer activate
-      const late = await applyFor(w, { resourceIds: [r1], callId, termEnd: (await time.latest()) + 20 * DAY });
+      // (it answers a call of its own, which closes the next day)
+      const late = await applyFor(w, { resourceIds: [r1], termEnd: (await time.latest()) + 20 * DAY });
       await toNoticeOver(w, late);
       const lateAgreement = await fileAgreement(w, await planAgreement(w, late));
       const termEnd = (await A.authorization(late)).termEnd;

@@ -45,6 +45,7 @@ describe("foundation: hardening", () => {
   it("C35 refuses a selection result that names anything but operators", async () => {
     const w = await loadFixture(deployWorld);
     const callId = await publishCall(w);
+    await time.increaseTo((await w.authorizations.call(callId)).closesAt);
     for (const wrong of [w.ids.developerA, w.ids.deptA, 999n]) {
       await expectRefused(
         w,

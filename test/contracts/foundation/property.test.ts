@@ -11,7 +11,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { deployWorld, createResource, h, DAY, AuthStatus, Mode, type World } from "../../helpers/fixture";
+import { deployWorld, createResource, publishCall, selectApplicants, h, DAY, AuthStatus, Mode, type World } from "../../helpers/fixture";
 import { activateAuthorization, signerOf } from "../../helpers/agreements";
 import { addYearsCst } from "../../helpers/dates";
 import { activeOperator, activeDeveloper } from "../../helpers/foundation";
@@ -20,20 +20,17 @@ const TERMINAL = new Set<bigint>([AuthStatus.Rejected, AuthStatus.Revoked, AuthS
 const MAX_AUTHORIZATIONS = 10;
 
 /**
- * The world of the property: two registered resources, a call open for ten years, and an active
- * operator authorization with an active developer authorization under it, so every sequence
- * starts with a family to break.
+ * The world of the property: two registered resources and an active operator authorization
+ * (selected through a call of its own) with an active developer authorization under it, so every
+ * sequence starts with a family to break. Each operator application answers a call of its own.
  */
 async function propertyWorld() {
   const w = await deployWorld();
   const r1 = await createResource(w);
   const r2 = await createResource(w, { dept: "deptB" });
-  const closesAt = (await time.latest()) + 10 * 365 * DAY;
-  await w.authorizations.connect(w.signers.agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("call"));
-  const callId = 1n;
-  const parent = await activeOperator(w, { resourceIds: [r1, r2], callId, termYears: 3 });
+  const parent = await activeOperator(w, { resourceIds: [r1, r2], termYears: 3 });
   await activeDeveloper(w, parent);
-  return { w, r1, r2, callId };
+  return { w, r1, r2 };
 }
 
 const KINDS = [
@@ -86,7 +83,7 @@ describe("foundation: lifecycle property", () => {
     const stats = { steps: 0, succeeded: 0, activations: 0, activeChildren: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: 40, maxLength: 80 }), async (actions) => {
-        const { w, r1, r2, callId } = await loadFixture(propertyWorld);
+        const { w, r1, r2 } = await loadFixture(propertyWorld);
         const A = w.authorizations;
         const s = w.signers;
         const everyone: HardhatEthersSigner[] = [
@@ -132,6 +129,7 @@ describe("foundation: lifecycle property", () => {
               const termStart = now + 60;
               const years = 1 + (a.n % 4); // 4 exceeds the Huizhou maximum
               const termEnd = addYearsCst(termStart, years) + (a.n % 7 === 0 ? 1n : 0n);
+              const callId = await publishCall(w, Mode.Comprehensive, DAY);
               return attempt(() =>
                 A.connect(by(a, s[holder])).applyFor({
                   parentId: 0n, holderId: w.ids[holder], callId, termStart, termEnd,
@@ -166,6 +164,7 @@ describe("foundation: lifecycle property", () => {
                   return true;
                 }
                 case AuthStatus.ExpertReviewed:
+                  if (auth.parentId === 0n) await selectApplicants(w, auth.callId);
                   return attempt(() => A.connect(s.authority).approve(id, h("d")));
                 case AuthStatus.Approved:
                   await grants({ ...a, authorized: true, flag: true }, id);

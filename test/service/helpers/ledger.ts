@@ -130,7 +130,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   const termEnd = cst("2028-11-01", 0);
   const applied = cst("2025-10-15");
   b.block(applied, [
-    { contract: AR, event: "CallPublished", args: { callId: "1", organizerId: P.agency, mode: 1, closesAt: String(cst("2025-10-30")), announcementHash: h("call"), by: KEYS.agency } },
+    { contract: AR, event: "CallPublished", args: { callId: "1", organizerId: P.agency, mode: 1, closesAt: String(cst("2025-10-16")), announcementHash: h("call"), by: KEYS.agency } },
     {
       contract: AR, event: "AuthorizationApplied",
       args: {
@@ -140,7 +140,9 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
       },
     },
   ]);
+  // The call closes and its selection result names the operator before the approval (C35).
   b.block(cst("2025-10-16"), [
+    { contract: AR, event: "CallClosed", args: { callId: "1", resultHash: h("selection"), selectedHolderIds: [P.operator], by: KEYS.agency } },
     { contract: AR, event: "AuthorizationReviewed", args: { id: "1", stage: 1, pass: true, opinionHash: h("pre"), status: 2, reviewer: KEYS.agency } },
     { contract: AR, event: "AuthorizationStatusChanged", args: { id: "1", from: 1, to: 2, reasonHash: h("pre"), emergency: false, by: KEYS.agency } },
     { contract: AR, event: "GrantAdvanced", args: { authorizationId: "1", resourceId: "1", status: 3, opinionHash: h("eval 1"), by: KEYS.authority } },
@@ -160,11 +162,11 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     { contract: AR, event: "AuthorizationNoticed", args: { id: "1", noticeEnd: String(cst("2025-10-28", 0)), by: KEYS.agency } },
   ]);
   b.block(cst("2025-10-21"), [
-    { contract: AG, event: "AgreementProposed", args: { agreementId: "1", authorizationId: "1", proposerId: P.agency, request: { kind: 1, proposerId: P.agency, authorizationId: "1", scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), partyIds: [P.agency, P.operator] }, by: KEYS.agency } },
+    { contract: AG, event: "AgreementProposed", args: { agreementId: "1", authorizationId: "1", proposerId: P.agency, request: { kind: 1, proposerId: P.agency, authorizationId: "1", scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), scopeDigest: h("scope 1"), partyIds: [P.agency, P.operator] }, by: KEYS.agency } },
     { contract: AG, event: "AgreementSigned", args: { agreementId: "1", partyId: P.agency, signer: KEYS.agency, offChain: false, nonce: "0", signatureCount: 1, partyCount: 2, submittedBy: KEYS.agency } },
     { contract: AG, event: "AgreementSigned", args: { agreementId: "1", partyId: P.operator, signer: KEYS.operator, offChain: true, nonce: "0", signatureCount: 2, partyCount: 2, submittedBy: KEYS.agency } },
     { contract: AG, event: "AgreementTookEffect", args: { agreementId: "1", authorizationId: "1", effectiveAt: String(cst("2025-10-21")) } },
-    { contract: AG, event: "AgreementFiled", args: { agreementId: "1", authorizationId: "1", kind: 1, scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), filingHash: h("filing 1"), partyIds: [P.agency, P.operator], by: KEYS.authority } },
+    { contract: AG, event: "AgreementFiled", args: { agreementId: "1", authorizationId: "1", kind: 1, scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), scopeDigest: h("scope 1"), filingHash: h("filing 1"), partyIds: [P.agency, P.operator], by: KEYS.authority } },
   ]);
   const activated = termStart + 10 * 3600;
   b.block(activated, [
@@ -195,9 +197,9 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     { contract: AR, event: "AuthorizationNoticed", args: { id: "2", noticeEnd: String(cst("2025-11-13", 0)), by: KEYS.agency } },
   ]);
   b.block(cst("2025-11-14"), [
-    { contract: AG, event: "AgreementProposed", args: { agreementId: "2", authorizationId: "2", proposerId: P.operator, request: { kind: 4, proposerId: P.operator, authorizationId: "2", scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), partyIds: [P.operator, P.developer] }, by: KEYS.operator } },
+    { contract: AG, event: "AgreementProposed", args: { agreementId: "2", authorizationId: "2", proposerId: P.operator, request: { kind: 4, proposerId: P.operator, authorizationId: "2", scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), partyIds: [P.operator, P.developer] }, by: KEYS.operator } },
     { contract: AG, event: "AgreementTookEffect", args: { agreementId: "2", authorizationId: "2", effectiveAt: String(cst("2025-11-14")) } },
-    { contract: AG, event: "AgreementFiled", args: { agreementId: "2", authorizationId: "2", kind: 4, scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), filingHash: h("filing 2"), partyIds: [P.operator, P.developer], by: KEYS.authority } },
+    { contract: AG, event: "AgreementFiled", args: { agreementId: "2", authorizationId: "2", kind: 4, scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), filingHash: h("filing 2"), partyIds: [P.operator, P.developer], by: KEYS.authority } },
     { contract: AR, event: "AuthorizationStatusChanged", args: { id: "2", from: 6, to: 7, reasonHash: "0x" + "0".repeat(64), emergency: false, by: KEYS.authority } },
     { contract: AR, event: "AuthorizationActivated", args: { id: "2", agreementId: "2", termStart: String(termStart), termEnd: String(childEnd), by: KEYS.authority } },
   ]);
