@@ -124,4 +124,20 @@ describe("Usability cascades: resources and lineage", () => {
     const inside = await registerProduct(w, { holder: "developerA", scenarioId: c.devScenario, parentProductIds: [c.opProduct] });
     expect(inside).to.equal(count + 2n);
   });
+
+  it("C24 isActive and isUsable apply today's statuses to a past moment, as their interfaces say: after a revocation, earlier moments read false", async () => {
+    const c = await loadFixture(deployCascade);
+    const before = await now();
+    expect(await c.w.authorizations.isActive(c.devAuth, before)).to.equal(true);
+    expect(await c.w.products.isUsable(c.devProduct, before)).to.equal(true);
+    await c.w.authorizations.connect(c.w.signers.authority).revoke(c.devAuth, h("revoked"));
+    // Access closes at once (C24), and the answer for `before` changes with it: the stored status
+    // is not historical. The service answers "was it in force then?" from the events (?at=).
+    expect(await c.w.authorizations.isActive(c.devAuth, before)).to.equal(false);
+    expect(await c.w.products.isUsable(c.devProduct, before)).to.equal(false);
+    // What is dated stays dated: the term end is read at the moment asked.
+    const opEnd = (await c.w.authorizations.authorization(c.opAuth)).termEnd;
+    expect(await c.w.authorizations.isActive(c.opAuth, opEnd - 1n)).to.equal(true);
+    expect(await c.w.authorizations.isActive(c.opAuth, opEnd)).to.equal(false);
+  });
 });
