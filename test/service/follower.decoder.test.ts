@@ -73,8 +73,8 @@ describe("ledger-service decoder", function () {
             topics: topics.map((t) => t.toLowerCase()),
             data,
             blockNumber: 7,
-            blockHash: `0x${"11".repeat(32)}`,
-            transactionHash: `0x${"22".repeat(32)}`,
+            blockHash: `0x${"11".repeat(31)}${String(seed).padStart(2, "0")}`,
+            transactionHash: `0x${"22".repeat(31)}${String(seed).padStart(2, "0")}`,
             logIndex: seed,
             removed: false,
           };
@@ -89,6 +89,10 @@ describe("ledger-service decoder", function () {
           expect(got!.args, `${c.name}.${ev.name} seed ${seed}`).to.deep.equal(want);
           expect(got!.contract).to.equal(c.name);
           expect(got!.event).to.equal(ev.name);
+          // Where it happened: each anchor field from its own log field, never swapped.
+          expect([got!.blockNumber, got!.blockHash, got!.txHash, got!.logIndex, got!.timestamp]).to.deep.equal([
+            7, log.blockHash, log.transactionHash, seed, 1_700_000_000,
+          ]);
           checked++;
         }
       });

@@ -16,7 +16,7 @@ import type { ParticipantRecord } from "../../ledger-service/src/views/participa
 import { pad } from "../../ledger-service/src/views/util";
 import { calendarInfo, chinaDayStart } from "../../ledger-service/src/calendar";
 import type { ViewReader } from "../../ledger-service/src/store/types";
-import { createChainBuilder, cst, GOV, openTestStore, P, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, GOV, h, openTestStore, P, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
 import { GOVERNANCE_SPACE, type PendingGovernanceChange } from "../../ledger-service/src/views/governance";
 
 async function all<T>(reader: ViewReader, space: string, opts = {}): Promise<[string, T][]> {
@@ -81,8 +81,20 @@ describe("views: projections over the real store", () => {
     const applied = entries[0];
     expect(applied.actor).to.be.a("string");
     // The operator's timeline holds what it did and what names it.
-    const op = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("participant", P.operator))).map(([, e]) => e.event);
+    const opEntries = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("participant", P.operator))).map(([, e]) => e);
+    const op = opEntries.map((e) => e.event);
     expect(op).to.include.members(["ParticipantRegistered", "QualificationAttested", "AuthorizationApplied", "DisclosureAnchored"]);
+    // Each party's own signature is in its timeline, and only its own.
+    const signed = (kind: string, id: string) =>
+      all<TimelineEntry>(reader, SPACE.timeline, timelineRange(kind, id)).then((xs) => xs.map(([, e]) => e).filter((e) => e.event === "AgreementSigned").map((e) => [e.args.agreementId, e.args.partyId]));
+    expect(await signed("participant", P.operator)).to.deep.equal([["1", P.operator]]);
+    expect(await signed("participant", P.agency)).to.deep.equal([["1", P.agency]]);
+    expect(await signed("agreement", "1")).to.deep.equal([["1", P.agency], ["1", P.operator]]);
+    // Anchors are the event's own: a txHash differs from its blockHash, and both match the block.
+    for (const e of entries) {
+      expect(e.blockHash).to.equal(h(`block ${e.blockNumber}`));
+      expect(e.txHash).to.not.equal(e.blockHash);
+    }
   });
 
   it("C11 computes the catalog approval deadline in working days across the National Day break (not day % 7)", async () => {
