@@ -15,7 +15,10 @@ async function main() {
     views: [testView()],
     onApplied(event) {
       const h = indexer.health();
-      process.stdout.write(`${JSON.stringify({ type: event.type, indexed: h.indexedBlock, head: h.headBlock })}\n`);
+      // The block this report brought the index to: the follower's own position moves only after
+      // the report is applied, so health() still names the previous range here.
+      const indexed = event.type === "block" ? event.blocks[event.blocks.length - 1].number : event.type === "reorg" ? event.ancestor.number : h.indexedBlock;
+      process.stdout.write(`${JSON.stringify({ type: event.type, indexed, head: h.headBlock })}\n`);
     },
   });
   await indexer.done;

@@ -145,6 +145,7 @@ describe("ledger-service follower (anvil)", function () {
   });
 
   it("R4 kill -9 during catch-up, restart: views equal an uninterrupted run", async function () {
+    await world.makeEvents(30); // enough blocks for several kills, whether or not other tests ran first
     const dataDir = tmpDir("crash");
     const env = {
       ...process.env,
@@ -233,6 +234,19 @@ describe("ledger-service follower (anvil)", function () {
       expect(body.chainId).to.equal(31337);
       expect(body.indexedBlock).to.equal((await head()).number);
       expect(body.lag).to.equal(0);
+      // The real views hold what the chain holds: every participant with its name and credit code,
+      // every resource with its source department.
+      const api = async (p: string) => (await (await fetch(`http://127.0.0.1:${service.port}/api/v1${p}`)).json()) as { items: { id: string; name?: string; creditCode?: string; sourceDeptId?: string }[] };
+      const count = Number(await world.contracts.participants.participantCount());
+      const served = (await api("/participants?limit=500")).items;
+      expect(served.map((p) => p.id)).to.deep.equal(Array.from({ length: count }, (_, i) => String(i + 1)));
+      for (const id of [1, Math.ceil(count / 2), count]) {
+        const onChain = await world.contracts.participants.participant(id);
+        expect([served[id - 1].name, served[id - 1].creditCode]).to.deep.equal([onChain.name, onChain.creditCode]);
+      }
+      const resources = (await api("/resources?limit=500")).items;
+      expect(resources.length).to.equal(Number(await world.contracts.catalog.resourceCount()));
+      expect(new Set(resources.map((r) => r.sourceDeptId))).to.deep.equal(new Set([String(world.deptId)]));
     } finally {
       await service.stop();
     }
