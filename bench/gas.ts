@@ -7,6 +7,7 @@
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import {
+  noticeEndFrom,
   deployWorld,
   resourceData,
   h,
@@ -36,7 +37,7 @@ async function registerResource(w: World, label: string, key: string): Promise<b
   const appId = id; // one application per resource in this script
   await gas(`${label}: acceptRegistration`, w.catalog.connect(authority).acceptRegistration(appId, h("a")));
   await gas(`${label}: reviewRegistration`, w.catalog.connect(authority).reviewRegistration(appId, true, h("r")));
-  const noticeEnd = (await time.latest()) + 6 * DAY;
+  const noticeEnd = await noticeEndFrom(w);
   await gas(`${label}: noticeRegistration`, w.catalog.connect(authority).noticeRegistration(appId, noticeEnd));
   await time.increaseTo(noticeEnd);
   await gas(`${label}: issueRegistration`, w.catalog.connect(authority).issueRegistration(appId, h(`code-${key}`)));
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   await gas("approve", w.authorizations.connect(authority).approve(id, h("decision")));
   await gas("evaluateGrant", w.authorizations.connect(authority).evaluateGrant(id, resources[0], true, h("eval")));
   await gas("confirmGrant", w.authorizations.connect(deptA).confirmGrant(id, resources[0], true, h("conf")));
-  const noticeEnd = (await time.latest()) + 6 * DAY;
+  const noticeEnd = await noticeEndFrom(w);
   await gas("startNotice", w.authorizations.connect(authority).startNotice(id, noticeEnd));
   await time.increaseTo(noticeEnd);
   const before = rows.length;
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   await gas("emergencySuspend (regulator)", w.authorizations.connect(regulator).emergencySuspend(id, h("risk")));
   await w.authorizations.connect(authority).reinstate(id, h("rectified"));
   await gas("requestExit", w.authorizations.connect(operatorA).requestExit(id, h("exit")));
-  const exitEnd = (await time.latest()) + 6 * DAY;
+  const exitEnd = await noticeEndFrom(w);
   await gas("reviewExit", w.authorizations.connect(authority).reviewExit(id, true, exitEnd, h("ok")));
   await time.increaseTo(exitEnd);
   await gas("completeExit", w.authorizations.connect(authority).completeExit(id));

@@ -6,6 +6,7 @@ import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {IAgreementRegistry} from "./interfaces/IAgreementRegistry.sol";
+import {IWorkingDayCalendar} from "./interfaces/IWorkingDayCalendar.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
 import {DateMath} from "./common/DateMath.sol";
 import {
@@ -16,6 +17,7 @@ import {
     PARTICIPANT_REGISTRY,
     RESOURCE_CATALOG,
     AGREEMENT_REGISTRY,
+    WORKING_DAY_CALENDAR,
     NATIONAL_MAX_TERM_YEARS,
     NO_ID,
     AuthorizationMode,
@@ -250,12 +252,13 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     /// @inheritdoc IAuthorizationRegistry
     function startNotice(uint64 id, uint64 noticeEnd) external onlyRoles(DATA_AUTHORITY, IMPLEMENTING_AGENCY) {
         Authorization storage a = _getInStatus(id, AuthorizationStatus.Approved);
-        uint64 earliest = _now() + _policy.noticeMinSeconds;
+        // Ensure that the notice lasts the profile's working days, holidays not counted (C04).
+        (uint64 earliest, bool provisional) = _noticeEarliestEnd();
         if (noticeEnd < earliest) revert AuthorizationRegistryNoticeTooShort(noticeEnd, earliest);
         if (noticeEnd >= a.termEnd) revert AuthorizationRegistryTermOver(id, a.termEnd);
         a.noticeEnd = noticeEnd;
         _setStatus(id, AuthorizationStatus.Noticed, bytes32(0), false);
-        emit AuthorizationNoticed(id, noticeEnd, msg.sender);
+        emit AuthorizationNoticed(id, noticeEnd, earliest, provisional, msg.sender);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -362,7 +365,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             revert AuthorizationRegistryWrongStatus(id, a.status);
         }
         if (approveExit) {
-            uint64 earliest = _now() + _policy.noticeMinSeconds;
+            (uint64 earliest, ) = _noticeEarliestEnd();
             if (noticeEnd < earliest) revert AuthorizationRegistryNoticeTooShort(noticeEnd, earliest);
             a.exitNoticeEnd = noticeEnd;
         } else {
@@ -600,6 +603,15 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             if (j == sup.length || sup[j] != sub[i]) return false;
         }
         return true;
+    }
+
+    /// @dev The earliest end of a notice started now: the end of the profile's N-th working day
+    /// after today on the WorkingDayCalendar, and never before now + N calendar days.
+    function _noticeEarliestEnd() private view returns (uint64 earliest, bool provisional) {
+        uint64 workingDays = _policy.noticeMinSeconds / 1 days;
+        (earliest, provisional) = IWorkingDayCalendar(_contract(WORKING_DAY_CALENDAR)).addWorkingDays(_now(), workingDays);
+        uint64 floor = _now() + _policy.noticeMinSeconds;
+        if (earliest < floor) earliest = floor;
     }
 
     function _participants() private view returns (IParticipantRegistry) {

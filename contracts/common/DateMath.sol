@@ -27,6 +27,29 @@ library DateMath {
         return uint64(shifted - _CST_OFFSET);
     }
 
+    /// @notice The China-local day number (days since 1970-01-01 in UTC+8) of `timestamp`.
+    function chinaDay(uint64 timestamp) internal pure returns (uint256) {
+        return (uint256(timestamp) + _CST_OFFSET) / _DAY;
+    }
+
+    /// @notice The first instant (UTC+8 midnight) of China-local day `day`.
+    function chinaDayStart(uint256 day) internal pure returns (uint64) {
+        return uint64(day * _DAY - _CST_OFFSET);
+    }
+
+    /// @notice Year, month (1-12), day of month (1-31), day of year (0-based) and weekday
+    /// (0 Sunday .. 6 Saturday) of China-local day `day`.
+    function civil(uint256 day) internal pure returns (uint256 y, uint256 m, uint256 d, uint256 dayOfYear, uint256 weekday) {
+        (y, m, d) = _civilFromDays(day);
+        dayOfYear = day - _daysFromCivil(y, 1, 1);
+        weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
+    }
+
+    /// @notice Number of days in year `y` (365 or 366).
+    function daysInYear(uint256 y) internal pure returns (uint256) {
+        return _isLeap(y) ? 366 : 365;
+    }
+
     function _isLeap(uint256 y) private pure returns (bool) {
         return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     }

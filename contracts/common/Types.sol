@@ -38,6 +38,7 @@ bytes32 constant SCENARIO_REGISTRY = keccak256("ScenarioRegistry");
 bytes32 constant PRODUCT_REGISTRY = keccak256("ProductRegistry");
 bytes32 constant OVERSIGHT_REGISTRY = keccak256("OversightRegistry");
 bytes32 constant RECEIPT_ANCHOR = keccak256("ReceiptAnchor");
+bytes32 constant WORKING_DAY_CALENDAR = keccak256("WorkingDayCalendar");
 
 // ===== NATIONAL CONSTANTS =====
 

@@ -157,8 +157,10 @@ interface IAuthorizationRegistry {
         bool emergency,
         address by
     );
-    /// @notice The decision entered public notice until `noticeEnd` (C04).
-    event AuthorizationNoticed(uint64 indexed id, uint64 noticeEnd, address by);
+    /// @notice The decision entered public notice until `noticeEnd` (C04). `earliestEnd` is the
+    /// end of the profile's working days on the WorkingDayCalendar; `calendarProvisional` says
+    /// that a year without a set schedule was counted by the provisional rule.
+    event AuthorizationNoticed(uint64 indexed id, uint64 noticeEnd, uint64 earliestEnd, bool calendarProvisional, address by);
     /// @notice The authorization became active under agreement `agreementId` (C05).
     event AuthorizationActivated(
         uint64 indexed id,
@@ -267,10 +269,11 @@ interface IAuthorizationRegistry {
     /// @notice Rejects an application at any step before activation. DATA_AUTHORITY only.
     function reject(uint64 id, bytes32 reasonHash) external;
 
-    /// @notice Opens the public notice of an approval until `noticeEnd`, at least the policy
-    /// minimum from now. DATA_AUTHORITY or IMPLEMENTING_AGENCY.
-    /// @dev 000 第十条(5): 公示不少于5个工作日 (the chain enforces the calendar floor; the
-    /// service checks working days).
+    /// @notice Opens the public notice of an approval until `noticeEnd`: at least the profile's
+    /// working days (`noticeMinSeconds / 1 days`) counted on the WorkingDayCalendar from the day
+    /// after today, to the end of the last one, and never less than `noticeMinSeconds`.
+    /// DATA_AUTHORITY or IMPLEMENTING_AGENCY.
+    /// @dev 000 第十条(5): 公示不少于5个工作日. A notice started before a holiday week runs past it.
     function startNotice(uint64 id, uint64 noticeEnd) external;
 
     /// @notice Activates a noticed authorization once the notice is over, every resource grant is
@@ -304,7 +307,8 @@ interface IAuthorizationRegistry {
     /// @dev 000 第二十六条.
     function requestExit(uint64 id, bytes32 reasonHash) external;
 
-    /// @notice The authority reviews an exit application; an approval opens the exit notice.
+    /// @notice The authority reviews an exit application; an approval opens the exit notice, as
+    /// long as a decision's notice (working days on the WorkingDayCalendar, see `startNotice`).
     /// @dev 000 第二十六条: exit is reviewed and publicly noticed.
     function reviewExit(uint64 id, bool approve, uint64 noticeEnd, bytes32 opinionHash) external;
 

@@ -21,6 +21,7 @@ import type {
   ReceiptAnchor,
   ResourceCatalog,
   ScenarioRegistry,
+  WorkingDayCalendar,
 } from "../../typechain-types";
 import {
   AgreementRegistry__factory,
@@ -32,7 +33,9 @@ import {
   ReceiptAnchor__factory,
   ResourceCatalog__factory,
   ScenarioRegistry__factory,
+  WorkingDayCalendar__factory,
 } from "../../typechain-types";
+import { pinnedYearSchedules } from "./calendar";
 
 /** Registry names as the hub's address book spells them (contracts/common/Types.sol). */
 export const CONTRACT_NAMES = [
@@ -44,6 +47,7 @@ export const CONTRACT_NAMES = [
   "ProductRegistry",
   "OversightRegistry",
   "ReceiptAnchor",
+  "WorkingDayCalendar",
 ] as const;
 export type RegistryName = (typeof CONTRACT_NAMES)[number];
 export type ContractName = "ProvenantHub" | RegistryName;
@@ -78,6 +82,7 @@ export interface ProvenantContracts {
   products: ProductRegistry;
   oversight: OversightRegistry;
   receipts: ReceiptAnchor;
+  calendar: WorkingDayCalendar;
 }
 
 /** The deployed registries, typed, acting through `runner` (a signer to send, a provider to read). */
@@ -95,6 +100,7 @@ export function connectProvenant(
     products: ProductRegistry__factory.connect(contracts.ProductRegistry.address, runner),
     oversight: OversightRegistry__factory.connect(contracts.OversightRegistry.address, runner),
     receipts: ReceiptAnchor__factory.connect(contracts.ReceiptAnchor.address, runner),
+    calendar: WorkingDayCalendar__factory.connect(contracts.WorkingDayCalendar.address, runner),
   };
 }
 
@@ -156,6 +162,7 @@ const FACTORIES: Record<ContractName, new (signer: Signer) => ContractFactory> =
   ProductRegistry: ProductRegistry__factory,
   OversightRegistry: OversightRegistry__factory,
   ReceiptAnchor: ReceiptAnchor__factory,
+  WorkingDayCalendar: WorkingDayCalendar__factory,
 };
 
 /** Deploys through the Hardhat runtime's network; the admin defaults to its first signer. */
@@ -192,6 +199,13 @@ export async function deployProvenantWith(
     return contract;
   }
 
+  /** The China-local year of the chain's latest block: no notice can start before it. */
+  async function deploymentYear(): Promise<number> {
+    const latest = await provider!.getBlock("latest");
+    const t = (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + 8 * 3600;
+    return new Date(t * 1000).getUTCFullYear();
+  }
+
   const governanceDelay = opts.governanceDelay ?? 0;
   const hub = (await deploy("ProvenantHub", [opts.adminDelay ?? 0, governanceDelay, adminAddress])) as unknown as ProvenantHub;
   const hubAddress = await hub.getAddress();
@@ -213,6 +227,8 @@ export async function deployProvenantWith(
       },
     ],
     ReceiptAnchor: [hubAddress],
+    // C04: the working days of every year the pinned calendar covers from the deployment's year on.
+    WorkingDayCalendar: [hubAddress, pinnedYearSchedules(await deploymentYear())],
   };
   const deployed = {} as Record<RegistryName, unknown>;
   for (const name of CONTRACT_NAMES) {
@@ -254,6 +270,7 @@ export async function deployProvenantWith(
       products: deployed.ProductRegistry as ProductRegistry,
       oversight: deployed.OversightRegistry as OversightRegistry,
       receipts: deployed.ReceiptAnchor as ReceiptAnchor,
+      calendar: deployed.WorkingDayCalendar as WorkingDayCalendar,
     },
   };
 }

@@ -9,6 +9,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Log } from "ethers";
 import {
+  noticeEndFrom,
   deployWorld,
   createResource,
   applyFor,
@@ -70,7 +71,7 @@ async function activeWithDomains() {
   const id = await applyFor(w, { resourceIds: [r1, r2], domains, termStart, termEnd });
   await approveAuthorization(w, id);
   await confirmGrants(w, id);
-  const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
+  const noticeEnd = await noticeEndFrom(w);
   await w.authorizations.connect(w.signers.authority).startNotice(id, noticeEnd);
   await time.increaseTo(noticeEnd);
   const agreementId = await activateAuthorization(w, id);

@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
+  noticeEndFrom,
   deployWorld,
   createResource,
   resourceData,
@@ -14,7 +15,7 @@ import {
   h,
   AuthStatus,
   Open,
-  DAY,
+
 } from "../helpers/fixture";
 import { activeOperator } from "../helpers/foundation";
 import { fileAgreement, planAgreement, proposeAgreement } from "../helpers/agreements";
@@ -75,7 +76,7 @@ describe("review findings", () => {
       "AgreementRegistryNoticeNotOver", [id, 0]);
     await approveAuthorization(w, id);
     await confirmGrants(w, id);
-    const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
+    const noticeEnd = await noticeEndFrom(w);
     await w.authorizations.connect(authority).startNotice(id, noticeEnd);
     // 000 第十条(6): 结果公示期满且无异议的 ... 组织签订协议.
     await expectRefused(w, async () => proposeAgreement(w, await planAgreement(w, id)), w.agreements,

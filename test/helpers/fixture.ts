@@ -321,11 +321,21 @@ export async function confirmGrants(w: World, id: bigint): Promise<void> {
   }
 }
 
+/**
+ * The earliest lawful end of a notice started at the next block (the profile's working days on the
+ * deployment's WorkingDayCalendar, C04) plus `slack` seconds.
+ */
+export async function noticeEndFrom(w: World, slack = 60): Promise<number> {
+  const next = (await time.latest()) + 1;
+  const [endsAt] = await w.calendar.addWorkingDays(next, w.profile.noticeWorkingDays);
+  return Math.max(Number(endsAt), next + w.profile.noticeWorkingDays * DAY) + slack;
+}
+
 /** Approved, grants confirmed, noticed, and the notice over: ready to activate. */
 export async function toNoticeOver(w: World, id: bigint): Promise<void> {
   await approveAuthorization(w, id);
   await confirmGrants(w, id);
-  const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
+  const noticeEnd = await noticeEndFrom(w);
   await w.authorizations.connect(w.signers.authority).startNotice(id, noticeEnd);
   await time.increaseTo(noticeEnd);
 }

@@ -19,7 +19,7 @@ export const GOVERNANCE_SPACE = "governance-pending"; // `contract:${name}` | `r
 /** Names the hub's bytes32 ids stand for (unknown ids are shown as their hash). */
 const CONTRACT_LABELS = [
   "ParticipantRegistry", "ResourceCatalog", "AuthorizationRegistry", "AgreementRegistry",
-  "ScenarioRegistry", "ProductRegistry", "OversightRegistry", "ReceiptAnchor",
+  "ScenarioRegistry", "ProductRegistry", "OversightRegistry", "ReceiptAnchor", "WorkingDayCalendar",
 ];
 const ROLE_LABELS = ["DATA_AUTHORITY", "IMPLEMENTING_AGENCY", "REGULATOR", "EXPERT", "PARTICIPANT_REGISTRAR"];
 const LABEL = new Map<string, string>([

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
+  noticeEndFrom,
   deployWorld,
   createResource,
   publishCall,
@@ -495,7 +496,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await selectApplicants(w, callId);
       await A.connect(authority).approve(id, h("审定"));
       await confirmGrants(w, id);
-      const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 60;
+      const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       await activateAuthorization(w, id);
@@ -519,13 +520,15 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const id = await applyFor(w, { resourceIds: [r1], callId });
       await approveAuthorization(w, id);
       const t = (await time.latest()) + 100;
-      const earliest = t + w.profile.noticeWorkingDays * DAY;
+      // The end of the profile's 5th working day after today on the chain's calendar.
+      const [calendarEnd, provisional] = await w.calendar.addWorkingDays(t, w.profile.noticeWorkingDays);
+      const earliest = Math.max(Number(calendarEnd), t + w.profile.noticeWorkingDays * DAY);
       await time.setNextBlockTimestamp(t);
       await expectRefused(w, () => A.connect(w.signers.authority).startNotice(id, earliest - 1), A, "AuthorizationRegistryNoticeTooShort", [earliest - 1, earliest]);
       await time.setNextBlockTimestamp(t + 10);
       await expect(A.connect(w.signers.agency).startNotice(id, earliest + 10))
         .to.emit(A, "AuthorizationNoticed")
-        .withArgs(id, earliest + 10, w.signers.agency.address);
+        .withArgs(id, earliest + 10, earliest, provisional, w.signers.agency.address);
       const a = await A.authorization(id);
       expect([a.status, a.noticeEnd]).to.deep.equal([BigInt(AuthStatus.Noticed), BigInt(earliest + 10)]);
     });
@@ -537,7 +540,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const id = await applyFor(w, { resourceIds: [r1], callId });
       await approveAuthorization(w, id);
       await confirmGrants(w, id);
-      const noticeEnd = (await time.latest()) + w.profile.noticeWorkingDays * DAY + 100;
+      const noticeEnd = await noticeEndFrom(w, 100);
       await A.connect(w.signers.authority).startNotice(id, noticeEnd);
       // No agreement can be proposed while the notice runs (C04), so none can be named either.
       const plan = await planAgreement(w, id);
@@ -557,11 +560,11 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { authority, operatorA, regulator } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      let end = (await time.latest()) + 10 * DAY;
+      let end = await noticeEndFrom(w, DAY);
       await expectRefused(w, () => A.connect(authority).startNotice(id, end), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
       await expectRefused(w, () => A.connect(authority).startNotice(99, end), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       await approveAuthorization(w, id); // waits for the call to close (C35)
-      end = (await time.latest()) + 10 * DAY;
+      end = await noticeEndFrom(w, DAY);
       await expectRefused(w, () => A.connect(operatorA).startNotice(id, end), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, () => A.connect(regulator).startNotice(id, end), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
       const termEnd = (await A.authorization(id)).termEnd;
@@ -579,7 +582,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const { authority, deptB } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1, r2], callId });
       await approveAuthorization(w, id);
-      const noticeEnd = (await time.latest()) + 6 * DAY;
+      const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       const agreementId = await fileAgreement(w, await planAgreement(w, id));
@@ -605,7 +608,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await A.connect(w.signers.authority).evaluateGrant(id, r1, true, h("e"));
       await A.connect(w.signers.deptA).confirmGrant(id, r1, false, h("不同意"));
       expect(await A.grantStatus(id, r1)).to.equal(Grant.Refused);
-      const noticeEnd = (await time.latest()) + 6 * DAY;
+      const noticeEnd = await noticeEndFrom(w);
       await A.connect(w.signers.authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       const agreementId = await fileAgreement(w, await planAgreement(w, id));
@@ -745,7 +748,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Confirmed]);
       // once active, grants no longer move
       await approveAuthorization(w, id);
-      const noticeEnd = (await time.latest()) + 6 * DAY;
+      const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       await activateAuthorization(w, id);
@@ -796,7 +799,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       expect([await A.grantStatus(id, r1), await A.grantStatus(id, r2)]).to.deep.equal([BigInt(Grant.Confirmed), BigInt(Grant.Refused)]);
       await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r2, true, h("改为同意")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
       await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("再评估")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
-      const noticeEnd = (await time.latest()) + 6 * DAY;
+      const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       const agreementId = await fileAgreement(w, await planAgreement(w, id));

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
+  noticeEndFrom,
   deployWorld,
   createResource,
   applyFor,
@@ -330,7 +331,8 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       expect((await A.authorization(parent)).exitRequested).to.equal(true);
       await expectRefused(w, () => A.connect(authority).completeExit(parent), A, "AuthorizationRegistryNoExitRequest", [parent]);
       const t = (await now()) + 100;
-      const earliest = t + w.profile.noticeWorkingDays * DAY;
+      const [calendarEnd] = await w.calendar.addWorkingDays(t, w.profile.noticeWorkingDays);
+      const earliest = Math.max(Number(calendarEnd), t + w.profile.noticeWorkingDays * DAY);
       await time.setNextBlockTimestamp(t);
       await expectRefused(w, () => A.connect(authority).reviewExit(parent, true, earliest - 1, h("o")), A, "AuthorizationRegistryNoticeTooShort", [earliest - 1, earliest]);
       await time.setNextBlockTimestamp(t + 1);
@@ -379,7 +381,7 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       await expectRefused(w, () => A.connect(operatorA).requestExit(id, h("e")), A, "AuthorizationRegistryExitPending", [id]);
       await expectRefused(w, async () => A.connect(regulator).reviewExit(id, true, (await now()) + 10 * DAY, h("o")), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, async () => A.connect(authority).reviewExit(99, true, (await now()) + 10 * DAY, h("o")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      const end = (await now()) + 10 * DAY;
+      const end = await noticeEndFrom(w, DAY);
       await A.connect(authority).reviewExit(id, true, end, h("o"));
       await time.increaseTo(end);
       await expectRefused(w, () => A.connect(operatorA).completeExit(id), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { deployWorld, createResource, publishCall, selectApplicants, h, DAY, AuthStatus, Mode, type World } from "../../helpers/fixture";
+import { deployWorld, createResource, publishCall, selectApplicants, noticeEndFrom, h, DAY, AuthStatus, Mode, type World } from "../../helpers/fixture";
 import { activateAuthorization, signerOf } from "../../helpers/agreements";
 import { addYearsCst } from "../../helpers/dates";
 import { activeOperator, activeDeveloper } from "../../helpers/foundation";
@@ -168,7 +168,8 @@ describe("foundation: lifecycle property", () => {
                   return attempt(() => A.connect(s.authority).approve(id, h("d")));
                 case AuthStatus.Approved:
                   await grants({ ...a, authorized: true, flag: true }, id);
-                  return attempt(() => A.connect(s.authority).startNotice(id, now + w.profile.noticeWorkingDays * DAY + 60));
+                  const end = await noticeEndFrom(w);
+                  return attempt(() => A.connect(s.authority).startNotice(id, end));
                 case AuthStatus.Noticed: {
                   if (now < auth.noticeEnd) await time.increaseTo(auth.noticeEnd);
                   const ok = await attempt(() => activateAuthorization(w, id));
@@ -215,7 +216,7 @@ describe("foundation: lifecycle property", () => {
             case "requestExit":
               return id !== null && attempt(async () => A.connect(by(a, signerOf(w, (await A.authorization(id)).holderId))).requestExit(id, h("x")));
             case "reviewExit":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).reviewExit(id, a.flag, now + w.profile.noticeWorkingDays * DAY + 60, h("o")));
+              return id !== null && attempt(async () => A.connect(by(a, s.authority)).reviewExit(id, a.flag, await noticeEndFrom(w), h("o")));
             case "completeExit":
               if (id === null) return false;
               if (a.flag) {
