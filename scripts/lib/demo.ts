@@ -148,6 +148,10 @@ const ChargingBasis = { FreeTrialForSourceDept: 1, PublicInterestFree: 2, Commer
 const bases = (...b: number[]): number => b.reduce((m, x) => m | (1 << x), 0);
 const CaseKind = { Objection: 1, QualityFeedback: 2 } as const;
 const Subject = { Resource: 1, Product: 2, Authorization: 3 } as const;
+const ReportKind = { AnnualReport: 3 } as const;
+/** The China-local year of a moment, and the first instant of a China-local year. */
+const chinaYear = (t: number): number => new Date((t + 8 * 3600) * 1000).getUTCFullYear();
+const chinaYearStart = (y: number): number => Date.UTC(y, 0, 1) / 1000 - 8 * 3600;
 const Outcome = { Corrected: 1, Confirmed: 2 } as const;
 
 /**
@@ -198,11 +202,26 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     return b.timestamp;
   }
   /** Moves the chain clock to `t` (never backwards) and mines a block there. */
-  async function timeTo(t: number): Promise<void> {
+  async function moveTo(t: number): Promise<void> {
     const now = await latest();
     if (t <= now) return;
     await provider.send("evm_setNextBlockTimestamp", [t]);
     await provider.send("evm_mine", []);
+  }
+  /**
+   * Duties with a date the demo keeps on time whatever day it runs (annual reports, C28; annual
+   * disclosures, C37): the clock stops at each one it passes, which is then done.
+   */
+  const duties: { at: number; run: () => Promise<void>; done: boolean }[] = [];
+  /** Moves the chain clock to `t`, doing every duty due on the way at its own time. */
+  async function timeTo(t: number): Promise<void> {
+    for (const d of [...duties].sort((a, b) => a.at - b.at)) {
+      if (d.done || d.at >= t) continue;
+      d.done = true;
+      await moveTo(d.at);
+      await d.run();
+    }
+    await moveTo(t);
   }
   const chainStart = await latest();
   if (endAt - chainStart < 390 * DAY) {
@@ -212,6 +231,15 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     );
   }
   const day = (n: number) => chainStart + n * DAY;
+  /**
+   * The end of a notice started in the next block that keeps C04: the profile's working days on
+   * the chain's WorkingDayCalendar (what the chain enforces and the service checks), counted one
+   * working day further so a block landing after China midnight still keeps it, plus a minute.
+   */
+  async function lawfulNoticeEnd(): Promise<number> {
+    const [endsAt] = await as(reader).calendar.addWorkingDays((await latest()) + 1, noticeDays + 1);
+    return Number(endsAt) + 60;
+  }
   const noticeDays = profile.noticeWorkingDays;
   const regNoticeDays = profile.registrationNoticeWorkingDays;
 
@@ -329,10 +357,6 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     }),
   );
   const A2 = await auth.authorizationCount();
-  // The selection result is recorded once the call has closed (C35), naming both operators.
-  await timeTo(day(20));
-  await send(authAs(W.agency).closeCall(callId, h("call-selection-result"), asc([P.operatorA, P.operatorB])));
-
   const experts = [W.expert1, W.expert2, W.expert3].slice(0, profile.expertQuorum);
   async function reviewAndApprove(id: bigint, preReviewer: Signer): Promise<void> {
     await send(authAs(preReviewer).preReview(id, true, h(`pre-review:${id}`)));
@@ -350,6 +374,13 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
       await send(authAs(W[dept]).confirmGrant(id, r, true, h(`grant-confirmation:${id}:${r}`)));
     }
   }
+
+  // The resource grants are evaluated and confirmed on the day of the applications (C12: within
+  // 5 working days each), while the call is still open.
+  for (const id of [A1, A2]) await confirmGrants(id);
+  // The selection result is recorded once the call has closed (C35), naming both operators.
+  await timeTo(day(20));
+  await send(authAs(W.agency).closeCall(callId, h("call-selection-result"), asc([P.operatorA, P.operatorB])));
 
   // ----- agreements (协议), signed by every party, filed (备案) -----
   const agreementIds: bigint[] = [];
@@ -408,16 +439,35 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
 
   log("demo: operator authorizations — review, grants, notice (公示), agreements, activation");
   await timeTo(day(22));
-  for (const id of [A1, A2]) {
-    await reviewAndApprove(id, W.agency);
-    await confirmGrants(id);
-  }
-  const opNoticeEnd = (await latest()) + noticeDays * DAY + 2 * DAY;
+  for (const id of [A1, A2]) await reviewAndApprove(id, W.agency);
+  const opNoticeEnd = await lawfulNoticeEnd();
   for (const id of [A1, A2]) await send(auth.startNotice(id, opNoticeEnd));
   await timeTo(Math.max(opNoticeEnd + 60, opTermStart + 60));
   for (const [id, holder] of [[A1, P.operatorA], [A2, P.operatorB]] as const) {
     const ag = await fileAgreement(AgreementKind.OperationAuthorization, id, [holder, P.authority], P.authority, "公共数据授权运营（综合授权）");
     await send(auth.activate(id, ag));
+  }
+  // Each year the operators are in force ends with an annual report of each authorization
+  // (C28: within 10 working days) and the annual disclosures of the agency and both operators
+  // (C37: by 31 March); the demo files them on the first working day of the next year.
+  const calendar = as(reader).calendar;
+  const activatedAt = Number((await auth.authorization(A1)).activatedAt);
+  for (let y = chinaYear(activatedAt); chinaYearStart(y + 1) < endAt; y++) {
+    const [firstWorkingDayEnds] = await calendar.addWorkingDays(chinaYearStart(y + 1) - 1, 1);
+    const year = y;
+    duties.push({
+      at: Number(firstWorkingDayEnds) - DAY + 10 * 3600,
+      done: false,
+      run: async () => {
+        log(`demo: annual reports and disclosures for ${year}`);
+        for (const [id, holder] of [[A1, W.operatorA], [A2, W.operatorB]] as const) {
+          await send(oversightAs(holder).fileReport(id, ReportKind.AnnualReport, year, h(`annual-report:${id}:${year}`)));
+        }
+        for (const [pid, key] of [[P.agency, W.agency], [P.operatorA, W.operatorA], [P.operatorB, W.operatorB]] as const) {
+          await send(oversightAs(key).anchorDisclosure(pid, year, 1, h(`annual-disclosure:${pid}:${year}`)));
+        }
+      },
+    });
   }
 
   // ----- developers (二级开发主体) -----
@@ -447,8 +497,8 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   );
   const A5 = await auth.authorizationCount();
   for (const id of [A3, A4]) {
-    await reviewAndApprove(id, W.operatorA);
     await confirmGrants(id, W.operatorA);
+    await reviewAndApprove(id, W.operatorA);
   }
   // The rejected one: the operator passes it, the first expert objects, the authority rejects (C03).
   // Where the expert quorum is one (national), that objection already rejected it.
@@ -458,7 +508,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     await send(auth.reject(A5, h("rejection:developerB:security-assessment-missing")));
   }
 
-  const devNoticeEnd = (await latest()) + noticeDays * DAY + 2 * DAY;
+  const devNoticeEnd = await lawfulNoticeEnd();
   for (const id of [A3, A4]) await send(auth.startNotice(id, devNoticeEnd));
   await timeTo(devNoticeEnd + 60);
   for (const id of [A3, A4]) {
