@@ -90,17 +90,17 @@ describe("calendar: China working days", () => {
     expect(addWorkingDays(at10("2026-02-12"), 0).date).to.equal("2026-02-12");
   });
 
-  it("marks a deadline that reaches a year the calendar does not cover as provisional (weekends only)", () => {
+  it("marks a deadline that reaches a year the calendar does not cover as provisional (weekends and statutory holidays)", () => {
     const inside = addWorkingDays(at10("2026-12-21"), 5);
     expect(inside.provisional).to.equal(false);
     expect(inside.date).to.equal("2026-12-28");
     const crossing = addWorkingDays(at10("2026-12-28"), 5);
     expect(crossing.provisional).to.equal(true);
-    expect(crossing.date).to.equal("2027-01-04"); // 29, 30, 31 Dec, Fri 1 Jan, Mon 4 Jan (weekends only)
+    expect(crossing.date).to.equal("2027-01-05"); // 29, 30, 31 Dec, (Fri 1 Jan: 元旦), Mon 4, Tue 5 Jan
     const outside = addWorkingDays(at10("2030-06-03"), 10);
     expect(outside.provisional).to.equal(true);
-    expect(outside.date).to.equal("2030-06-17");
-    expect(cal.dayInfo("2030-01-01")).to.deep.equal({ working: true, provisional: true });
+    expect(outside.date).to.equal("2030-06-18"); // Wed 5 June 2030 is 端午
+    expect(cal.dayInfo("2030-01-01")).to.deep.equal({ working: false, provisional: true, holiday: "元旦" });
   });
 
   it("refuses bad input rather than guessing", () => {

@@ -22,6 +22,8 @@ import { timelineRange, type TimelineEntry } from "../views/timeline";
 import { LATE_AFTER_SECONDS, type BatchRecord, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, pad, padTime, type Anchor } from "../views/util";
+import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
+import { chinaCalendar, type Calendar } from "../calendar";
 import { NotFoundError, ValidationError } from "./errors";
 
 export type Page<T> = { items: T[]; next: string | null };
@@ -58,7 +60,7 @@ function pendingView(c: PendingGovernanceChange, now: number) {
   return { ...c, ready: now >= c.readyAt, secondsLeft: Math.max(0, c.readyAt - now) };
 }
 
-export function createQueries(reader: ViewReader) {
+export function createQueries(reader: ViewReader, calendar: Calendar = chinaCalendar()) {
   async function must<T extends JsonValue>(space: string, key: string, what: string): Promise<T> {
     const v = await reader.get<T>(space, key);
     if (v === undefined) throw new NotFoundError(what);
@@ -466,6 +468,20 @@ export function createQueries(reader: ViewReader) {
         const reason = await resourcesProblemAt(record, a.resourceIds, now);
         if (reason !== null) resourcesLost.push({ authorizationId: a.id, holderId: a.holderId, reason });
       }
+      // The chain's working-day calendar against the service's (C04): every year set on chain,
+      // and every year the service's calendar covers from the first one set on chain on.
+      const calendarDiffs: { year: number; kind: "differs" | "not-set-on-chain"; dates: string[]; chainVersion: number | null }[] = [];
+      const chainYears = new Map<number, ChainCalendarYear>();
+      for await (const [, y] of reader.range<ChainCalendarYear>(CALENDAR_SPACE, {})) chainYears.set(y.year, y);
+      for (const y of chainYears.values()) {
+        if (!calendar.covers(y.year)) continue; // the service counts that year provisionally: nothing to compare
+        const dates = calendarDifferences(y, calendar);
+        if (dates.length > 0) calendarDiffs.push({ year: y.year, kind: "differs", dates, chainVersion: y.version });
+      }
+      const firstSet = Math.min(...chainYears.keys());
+      for (const year of calendar.info().coveredYears) {
+        if (chainYears.size > 0 && year >= firstSet && !chainYears.has(year)) calendarDiffs.push({ year, kind: "not-set-on-chain", dates: [], chainVersion: null });
+      }
       return {
         at: now,
         days,
@@ -478,6 +494,7 @@ export function createQueries(reader: ViewReader) {
         listedNotUsable,
         authorizationsWithLostResources: resourcesLost,
         pendingGovernanceChanges: governance,
+        calendarDifferences: calendarDiffs.sort((a, b) => a.year - b.year),
       };
     },
   };

@@ -5,12 +5,17 @@
  * `chinese-days` (`dist/chinese-days.json`), read once, hashed (sha256 of the exact bytes) and
  * pinned by version, so any deadline can be recomputed later with the same data. Days are China
  * days (UTC+8, no daylight saving). A year the table does not cover (the State Council publishes
- * each schedule late in the previous year) falls back to weekends only, and every result that
+ * each schedule late in the previous year) falls back to the provisional rule: weekends and the
+ * statutory holidays of 《全国年节及纪念日放假办法》 (2024) rest — 元旦 1 January, 春节 four days
+ * from 除夕, 清明 (the solar term's day), 劳动节 1-2 May, 端午 (5th of the 5th lunar month), 中秋
+ * (15th of the 8th), 国庆 1-3 October — with the lunar and solar-term dates from `chinese-days`;
+ * the days off around them and the make-up working days are not guessed. Every result that
  * touched such a day is marked `provisional: true`.
  */
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { getLunarDatesInRange, getSolarTermsInRange } from "chinese-days";
 
 /** China standard time offset from UTC, in seconds. */
 export const CHINA_OFFSET_SECONDS = 8 * 3600;
@@ -89,6 +94,32 @@ function weekday(date: string): number {
   return new Date((chinaDayStart(date) + CHINA_OFFSET_SECONDS) * 1000).getUTCDay();
 }
 
+/** The statutory holidays of `year` by the 2024 rule, date -> name (the provisional rule). */
+export function statutoryHolidays(year: number): Map<string, string> {
+  const out = new Map<string, string>([
+    [`${year}-01-01`, "元旦"],
+    [`${year}-05-01`, "劳动节"],
+    [`${year}-05-02`, "劳动节"],
+    [`${year}-10-01`, "国庆节"],
+    [`${year}-10-02`, "国庆节"],
+    [`${year}-10-03`, "国庆节"],
+  ]);
+  const lunar = (from: string, to: string, month: number, day: number): string | undefined =>
+    getLunarDatesInRange(from, to).find((d) => d.lunarMon === month && d.lunarDay === day && !d.isLeap)?.date;
+  const newYear = lunar(`${year}-01-15`, `${year}-02-25`, 1, 1);
+  if (newYear !== undefined) {
+    const eve = chinaDayStart(newYear) - DAY_SECONDS;
+    for (let i = 0; i < 4; i++) out.set(chinaDate(eve + i * DAY_SECONDS), "春节");
+  }
+  const qingming = getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`).find((t) => t.term === "pure_brightness" && t.index === 1)?.date;
+  if (qingming !== undefined) out.set(qingming, "清明节");
+  const duanwu = lunar(`${year}-05-20`, `${year}-06-30`, 5, 5);
+  if (duanwu !== undefined) out.set(duanwu, "端午节");
+  const zhongqiu = lunar(`${year}-09-01`, `${year}-10-10`, 8, 15);
+  if (zhongqiu !== undefined) out.set(zhongqiu, "中秋节");
+  return out;
+}
+
 /** Builds a calendar over a table; `meta` names where the table came from. */
 export function createCalendar(data: CalendarData, meta: Omit<CalendarInfo, "coveredYears">): Calendar {
   const years = new Set<number>();
@@ -100,12 +131,20 @@ export function createCalendar(data: CalendarData, meta: Omit<CalendarInfo, "cov
   const info: CalendarInfo = { ...meta, coveredYears };
 
   const covers = (year: number): boolean => years.has(year);
+  /** Statutory holidays of the years the table does not cover, computed once each. */
+  const provisional = new Map<number, Map<string, string>>();
 
   const dayInfo = (date: string): ReturnType<Calendar["dayInfo"]> => {
     if (!DATE_RE.test(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
     const wd = weekday(date);
     const weekend = wd === 0 || wd === 6;
-    if (!covers(Number(date.slice(0, 4)))) return { working: !weekend, provisional: true };
+    const year = Number(date.slice(0, 4));
+    if (!covers(year)) {
+      let holidays = provisional.get(year);
+      if (holidays === undefined) provisional.set(year, (holidays = statutoryHolidays(year)));
+      const holiday = holidays.get(date);
+      return holiday !== undefined ? { working: false, provisional: true, holiday } : { working: !weekend, provisional: true };
+    }
     const makeUp = data.workdays[date];
     if (makeUp !== undefined) return { working: true, provisional: false, makeUp: makeUp.split(",")[1] ?? makeUp };
     const holiday = data.holidays[date];

@@ -195,16 +195,26 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
     const first = Number(chinaDate(from).slice(0, 4));
     const last = Number(chinaDate(to - 1).slice(0, 4));
     for (let y = first; y <= last && y < first + 10; y++) {
+      const due = dueOnWorkingDay(`${y + 1}-${mm}-${dd}`);
       await open(tx, e, {
         clause: "C37",
         name: `disclosure-${y}`,
         subjectKind: "participant",
         subjectId: participantId,
         startedAt: chinaDayStart(`${y + 1}-01-01`),
-        dueAt: chinaDayStart(`${y + 1}-${mm}-${dd}`) + DAY,
-        note: `annual disclosure for ${y}`,
+        dueAt: chinaDayStart(due.date) + DAY,
+        note: `annual disclosure for ${y}` + (due.movedFrom ? ` (due ${due.movedFrom} is a rest day: moved to the next working day, 民法典 第二百零三条)` : ""),
       });
     }
+  }
+
+  /**
+   * A fixed-date deadline that falls on a rest day moves to the next working day (民法典 第二百零三条:
+   * 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日).
+   */
+  function dueOnWorkingDay(date: string): { date: string; movedFrom: string | null } {
+    if (calendar.isWorkingDay(date)) return { date, movedFrom: null };
+    return { date: calendar.addWorkingDays(chinaDayStart(date), 1).date, movedFrom: date };
   }
 
   const grantKey = (authId: string, res: string, step: string) => deadlineKey("authorization", authId, "C12", `grant-${pad(res)}-${step}`);
@@ -399,6 +409,7 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
 
   return {
     name: "deadlines",
+    version: 2, // 2: provisional years count the statutory holidays; a due date on a rest day moves to the next working day
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract === "AuthorizationRegistry") await onAuthorization(tx, e);
       else if (e.contract === "ResourceCatalog") await onCatalog(tx, e);

@@ -7,6 +7,7 @@ import { chinaCalendar, type Calendar } from "../calendar";
 import type { View } from "../store/types";
 import { createAgreementsView } from "./agreements";
 import { createAlertsView } from "./alerts";
+import { createCalendarView } from "./calendar";
 import { createAuthorizationsView } from "./authorizations";
 import { createDeadlinesView } from "./deadlines";
 import { createGovernanceView } from "./governance";
@@ -31,6 +32,7 @@ export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCa
   return [
     createParticipantsView(),
     createRolesView(),
+    createCalendarView(),
     createResourcesView(),
     createAuthorizationsView(),
     createAgreementsView(),
