@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { Wallet } from "ethers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const MAIN = path.join(ROOT, "ledger-service/src/runtime/main.ts");
@@ -53,8 +54,8 @@ function start(dataDir: string, port: number, chainPort: number, args: string[] 
   return { child, output: () => out, exited };
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(url, { headers });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -94,6 +95,38 @@ async function stop(r: Running): Promise<number | null> {
 function cli(args: string[], extra: Record<string, string> = {}) {
   const r = spawnSync(CLI, args, { cwd: ROOT, env: env(extra), encoding: "utf8", timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A REGULATOR bearer token for the demo's regulator key (EIP-4361 sign-in). */
+async function regulatorToken(base: string): Promise<string> {
+  const wallet = new Wallet(REGULATOR_KEY);
+  const post = async (p: string, body: unknown) =>
+    (await (await fetch(`${base}/api/v1${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as { message: string; nonce: string; token: string };
+  const c = await post("/auth/challenge", { address: wallet.address });
+  return (await post("/auth/token", { address: wallet.address, signature: await wallet.signMessage(c.message), nonce: c.nonce })).token;
+}
+
+/** Every alert list of `regulator/alerts` as `list` or `list:rule-or-name` -> count. */
+function countAlerts(alerts: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [list, items] of Object.entries(alerts)) {
+    if (!Array.isArray(items)) continue;
+    for (const item of items as { rule?: string; name?: string }[]) {
+      const key = list === "usesOutsideRules" ? `${list}:${item.rule}` : list === "missedDeadlines" || list === "breaches" || list === "missingReports" ? `${list}:${item.name}` : list;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
+/** The README's table of the demo's deliberate breaches, as alert -> count. */
+function documentedDemoAlerts(): Record<string, number> {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("<!-- demo-alerts:begin -->"), readme.indexOf("<!-- demo-alerts:end -->"));
+  const out: Record<string, number> = {};
+  for (const m of table.matchAll(/^\|[^|]+\| (\d+) \| `([^`]+)` \| C\d\d \|$/gm)) out[m[2]] = (out[m[2]] ?? 0) + Number(m[1]);
+  if (Object.keys(out).length === 0) throw new Error("README.md has no demo-alerts table");
+  return out;
 }
 
 type Page = { items: { id: string; name?: string; status?: string; statusAt?: string }[] };
@@ -217,6 +250,18 @@ describe("npm start: the whole platform on an embedded chain", function () {
       });
       expect(busy.status).to.equal(2);
       expect(busy.stderr).to.contain(`PORT ${port} is already in use`);
+    } finally {
+      expect(await stop(r)).to.equal(0);
+    }
+  });
+
+  it("a fresh demo shows the regulator exactly the breaches the README's table documents, no other", async () => {
+    const r = start(dataDir, port, chainPort);
+    try {
+      await waitIndexed(r, base);
+      const token = await regulatorToken(base);
+      const alerts = await getJson<Record<string, unknown>>(`${base}/api/v1/regulator/alerts?limit=100`, { authorization: `Bearer ${token}` });
+      expect(countAlerts(alerts)).to.deep.equal(documentedDemoAlerts());
     } finally {
       expect(await stop(r)).to.equal(0);
     }
