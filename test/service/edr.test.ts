@@ -6,55 +6,23 @@
  * one is reported as diverged, as on anvil.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { startService, type Service } from "../../ledger-service/src/runtime/service";
 import { startIndexer } from "../../ledger-service/src/runtime/service";
 import { createViews } from "../../ledger-service/src/views";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
 import { Wallet, id as keccakText } from "ethers";
-import { ROOT, deployTestWorld, freePort, testCommon, tmpDir, waitFor, type TestWorld } from "./follower.helpers";
-
-interface EdrNode {
-  url: string;
-  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
-  stop(): Promise<void>;
-}
+import { ROOT, deployTestWorld, freePort, startChainProcess, testCommon, tmpDir, waitFor, type Anvil, type TestWorld } from "./follower.helpers";
 
 /** `hardhat node` on a free loopback port (the same dev mnemonic as anvil). */
-async function startEdr(): Promise<EdrNode> {
+async function startEdr(): Promise<Anvil> {
   const port = await freePort();
-  const proc: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: ROOT,
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const rpc = async <T,>(method: string, params: unknown[] = []): Promise<T> => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
-  };
-  try {
-    await waitFor("hardhat node to answer", async () => rpc("eth_chainId").then(() => true, () => false), 60_000);
-  } catch (err) {
-    proc.kill("SIGKILL");
-    throw err;
-  }
-  return {
-    url,
-    rpc,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGKILL");
-      await exited;
-    },
-  };
+  const bin = path.join(ROOT, "node_modules/.bin/hardhat");
+  return startChainProcess("hardhat node", bin, ["node", "--hostname", "127.0.0.1", "--port", String(port)], port, 60_000);
 }
 
 describe("the service on a second EVM implementation: Hardhat's node (EDR)", function () {
-  let edr: EdrNode;
+  let edr: Anvil;
   let world: TestWorld;
   let service: Service | undefined;
 

@@ -56,7 +56,15 @@ export interface Anvil {
 /** `readyTimeoutMs`: how long anvil may take to answer (loading a big --load-state takes seconds). */
 export async function startAnvil(extra: string[] = [], readyTimeoutMs = 20_000): Promise<Anvil> {
   const port = await freePort();
-  const proc = spawn(ANVIL_BIN, ["--silent", "--host", "127.0.0.1", "--port", String(port), ...extra], { stdio: "ignore" });
+  return startChainProcess("anvil", ANVIL_BIN, ["--silent", "--host", "127.0.0.1", "--port", String(port), ...extra], port, readyTimeoutMs);
+}
+
+/**
+ * A JSON-RPC node in a child process on loopback `port` (anvil, Hardhat's node): waits until it
+ * answers eth_chainId, and stops with SIGKILL.
+ */
+export async function startChainProcess(what: string, command: string, args: string[], port: number, readyTimeoutMs: number): Promise<Anvil> {
+  const proc = spawn(command, args, { cwd: ROOT, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
   const rpc = async <T,>(method: string, params: unknown[] = []): Promise<T> => {
     const res = await fetch(url, {
@@ -69,7 +77,7 @@ export async function startAnvil(extra: string[] = [], readyTimeoutMs = 20_000):
     return body.result as T;
   };
   try {
-    await waitFor("anvil to answer", async () => rpc("eth_chainId").then(() => true, () => false), readyTimeoutMs);
+    await waitFor(`${what} to answer`, async () => rpc("eth_chainId").then(() => true, () => false), readyTimeoutMs);
   } catch (err) {
     proc.kill("SIGKILL");
     throw err;
