@@ -139,7 +139,7 @@ describe("api: public, disclosure and regulator routes", () => {
     expectError(await get("/authorizations/77"), 404);
   });
 
-  it("states in the authorization list which status is effective (status, at `at`) and which is stored (storedStatus)", async () => {
+  it("C06 states in the authorization list which status is effective (status, at `at`) and which is stored (storedStatus)", async () => {
     const saved = nowMs;
     nowMs = cst("2028-11-02") * 1000; // authorization 1's term ended on 2028-11-01 with no transaction
     try {
@@ -394,7 +394,7 @@ describe("api: public, disclosure and regulator routes", () => {
       expectError(await get("/regulator/alerts?after=%27;drop", auth), 400);
     });
 
-    it("uses one vocabulary of deadline states: the alert's missed deadline is `overdue` in deadlines and alerts alike, with its days overdue", async () => {
+    it("C37 C27 uses one vocabulary of deadline states: the alert's missed deadline is `overdue` in deadlines and alerts alike, with its days overdue", async () => {
       const auth = { authorization: `Bearer ${await signIn(regulator)}` };
       const alert = (await get("/regulator/alerts?kind=missed-deadline", auth)).body.items[0];
       const deadline = (await get("/regulator/deadlines?subjectKind=participant&clause=C37&limit=500", auth)).body.items.find((d: Json) => d.key === alert.detail.key);
@@ -409,6 +409,10 @@ describe("api: public, disclosure and regulator routes", () => {
       expect(statuses).to.deep.equal(["open", "overdue", "met", "late", "closed", "violated"]);
       const alertParams = doc.paths["/api/v1/regulator/alerts"].get.parameters.map((x: Json) => x.name);
       expect(alertParams).to.deep.equal(["days", "kind", "limit", "after"]);
+      const answer = doc.paths["/api/v1/regulator/alerts"].get.responses["200"].content["application/json"].schema;
+      expect(answer.required).to.include.members(["total", "items", "next"]);
+      expect(answer.properties.items.items.properties.kind.enum).to.include.members(["missed-deadline", "missing-report", "use-outside-rules"]);
+      expect(answer.properties.items.items.properties.status.enum).to.deep.equal(["open", "overdue", "met", "late", "closed", "violated", null]);
     });
 
     it("C12 C32 lists deadlines with computed status and filters", async () => {

@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { Auth } from "./auth";
-import { SCAN_CAP, type AlertItem, type Queries } from "./queries";
+import { ALERT_KINDS, DEADLINE_STATUSES, SCAN_CAP, type AlertItem, type Queries } from "./queries";
 import { toProvJson } from "./prov";
 import * as s from "./schemas";
 
@@ -24,6 +24,8 @@ export type RouteDef = {
   intake?: boolean;
   /** Mounted by its own router (documented here for OpenAPI only). */
   custom?: boolean;
+  /** The 200 answer's JSON schema, where documented (default: an object). */
+  response?: Record<string, unknown>;
   handle: (input: RouteInput) => Promise<unknown> | unknown;
 };
 
@@ -49,6 +51,7 @@ function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefi
   regulator?: boolean;
   intake?: boolean;
   custom?: boolean;
+  response?: Record<string, unknown>;
   handle: (input: {
     params: P extends z.ZodObject ? z.output<P> : undefined;
     query: Q extends z.ZodObject ? z.output<Q> : undefined;
@@ -60,6 +63,38 @@ function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefi
 }
 
 const DEFAULT_LIMIT = 100;
+
+/** The answer of GET /regulator/alerts (api/queries.ts `alerts`). */
+const ALERTS_PAGE_SCHEMA = {
+  type: "object",
+  required: ["at", "days", "total", "counts", "truncated", "items", "next"],
+  properties: {
+    at: { type: "integer", description: "the time asked, seconds" },
+    days: { type: "integer", description: "terms ending within this many days are alerts" },
+    total: { type: "integer", description: "alerts in the list (of ?kind= when given)" },
+    counts: { type: "object", description: "alerts of each kind", additionalProperties: { type: "integer" } },
+    truncated: { type: "boolean", description: "a source stopped at its scan cap: there may be more" },
+    next: { type: ["string", "null"], description: "cursor of the next page (?after=)" },
+    items: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["kind", "clause", "at", "subjectKind", "subjectId", "message", "status", "detail", "key"],
+        properties: {
+          kind: { type: "string", enum: [...ALERT_KINDS] },
+          clause: { type: "string", description: "the rule (C01-C38)" },
+          at: { type: "integer", description: "when it happened (a due time, a breach, a use); an expiring term's end; for a condition found when asked, the time asked" },
+          subjectKind: { type: "string" },
+          subjectId: { type: "string" },
+          message: { type: "string" },
+          status: { type: ["string", "null"], enum: [...DEADLINE_STATUSES, null], description: "a deadline's state" },
+          detail: { type: "object", description: "the record behind the alert" },
+          key: { type: "string", description: "sort key; ?after= this to page on" },
+        },
+      },
+    },
+  },
+} as const;
 const pg = (q: { limit?: number; after?: string }) => ({ limit: q.limit ?? DEFAULT_LIMIT, after: q.after });
 
 export function createRoutes(q: Queries, auth: Auth, health: () => object, node?: NodeRoutes): RouteDef[] {
@@ -128,7 +163,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     route({ method: "post", path: "/auth/token", operationId: "authToken", summary: "Bearer token for a REGULATOR key", tag: "auth", body: s.tokenBody, handle: ({ body }) => auth.token(body.address, body.signature, body.nonce) }),
 
     route({
-      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", tag: "regulator", regulator: true, query: s.alertsQuery,
+      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", tag: "regulator", regulator: true, query: s.alertsQuery, response: ALERTS_PAGE_SCHEMA,
       summary:
         "Every alert as one list, newest first: items {kind, clause, at, subjectKind, subjectId, message, status, detail, key}, `total`, `counts` per kind, `next` cursor. " +
         "Kinds: missed-deadline, missing-report (C28), breach, expiring-term (within ?days=), operation-outside-authorization, listed-under-stopped-authorization, listed-not-usable, " +
