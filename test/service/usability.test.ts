@@ -103,7 +103,7 @@ describe("usability follows resources and lineage (C10, C14, C36)", () => {
     expect(now.notUsableBecause[1]).to.equal("its parent product 1 is not usable: resource 1 needs its data subjects' consent");
   });
 
-  it("C10 the regulator's alerts list listed products and authorizations in force that rest on a lost resource", async () => {
+  it("C10 the regulator's alerts list listed products and authorizations in force that rest on a lost resource, page by page", async () => {
     const alerts = await createQueries(reader).alerts({ now: delisted + 60, days: 30, limit: 50 });
     const of = (kind: string) => alerts.items.filter((x) => x.kind === kind);
     expect(of("listed-not-usable").map((x) => [x.subjectId, x.clause, x.at])).to.deep.equal([["2", "C10", delisted + 60], ["1", "C10", delisted + 60]]);
@@ -112,6 +112,18 @@ describe("usability follows resources and lineage (C10, C14, C36)", () => {
       { authorizationId: "2", holderId: P.developer, reason: "resource 1 needs its data subjects' consent" },
       { authorizationId: "1", holderId: P.operator, reason: "resource 1 needs its data subjects' consent" },
     ]);
+    // Paged one by one while the clock moves on: each page is read at the first page's time, so
+    // conditions found when asked (at: the time asked) are neither skipped nor repeated.
+    const paged: typeof alerts.items = [];
+    let after: string | undefined;
+    for (let tick = 0; tick < 20; tick++) {
+      const page = await createQueries(reader).alerts({ now: delisted + 60 + tick * 7, days: 30, limit: 1, after });
+      expect(page.at).to.equal(delisted + 60);
+      paged.push(...page.items);
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(paged).to.deep.equal(alerts.items);
     const quiet = await createQueries(reader).alerts({ now: earlier, days: 30, limit: 50 });
     expect([quiet.counts["listed-not-usable"], quiet.counts["authorization-with-lost-resources"]]).to.deep.equal([0, 0]);
   });

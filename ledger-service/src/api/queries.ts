@@ -438,14 +438,20 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     },
 
     /**
-     * Every regulator alert as one list, newest first (`at` descending), paged by the `key` of
-     * the last item (`next`), with the `total` and the count of each kind. Each kind is one
-     * source in ALERT_SOURCES (plus `extra`, e.g. the platform node's uses outside the rules):
-     * adding a kind is adding a source. A source reads at most SCAN_CAP records; `truncated`
-     * says one stopped there.
+     * Every regulator alert as one list, newest first (`at` descending, then `key`), with the
+     * `total` and the count of each kind. Each kind is one source of createAlertSources (plus
+     * `extra`, e.g. the platform node's uses outside the rules): adding a kind is adding a
+     * source. A source returns at most SCAN_CAP alerts; `truncated` says one returned that many.
+     *
+     * Paged by `next` = `${time}_${key}`: the page after the item `key`, read at the time of the
+     * first page, so conditions found when asked (at: the time asked) neither move nor repeat
+     * between pages. A bare item `key` as `after` pages on at the present time.
      */
     async alerts(q: { now: number; days: number; limit: number; after?: string; kind?: string }, extra: Partial<Record<AlertKind, AlertSource>> = {}) {
-      const ctx: AlertContext = { now: q.now, days: q.days, cap: SCAN_CAP };
+      const cursor = q.after === undefined ? null : /^([0-9]{1,12})_(.+)$/.exec(q.after);
+      const now = cursor ? Number(cursor[1]) : q.now;
+      const after = cursor ? cursor[2] : q.after;
+      const ctx: AlertContext = { now, days: q.days, cap: SCAN_CAP };
       const sources = { ...alertSources, ...extra };
       const counts: Partial<Record<AlertKind, number>> = {};
       let truncated = false;
@@ -457,11 +463,11 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (q.kind === undefined || q.kind === kind) all = all.concat(found);
       }
       all.sort((x, y) => (x.key < y.key ? 1 : x.key > y.key ? -1 : 0));
-      const from = q.after === undefined ? 0 : all.findIndex((x) => x.key < q.after!);
+      const from = after === undefined ? 0 : all.findIndex((x) => x.key < after);
       const rest = from < 0 ? [] : all.slice(from);
       const items = rest.slice(0, q.limit);
-      const next = rest.length > q.limit ? items[items.length - 1].key : null;
-      return { at: q.now, days: q.days, total: all.length, counts, truncated, items, next };
+      const next = rest.length > q.limit ? `${now}_${items[items.length - 1].key}` : null;
+      return { at: now, days: q.days, total: all.length, counts, truncated, items, next };
     },
   };
 }

@@ -74,7 +74,7 @@ const ALERTS_PAGE_SCHEMA = {
     total: { type: "integer", description: "alerts in the list (of ?kind= when given)" },
     counts: { type: "object", description: "alerts of each kind", additionalProperties: { type: "integer" } },
     truncated: { type: "boolean", description: "a source stopped at its scan cap: there may be more" },
-    next: { type: ["string", "null"], description: "cursor of the next page (?after=)" },
+    next: { type: ["string", "null"], description: "cursor of the next page (?after=), read at the same time as this one" },
     items: {
       type: "array",
       items: {
@@ -89,7 +89,7 @@ const ALERTS_PAGE_SCHEMA = {
           message: { type: "string" },
           status: { type: ["string", "null"], enum: [...DEADLINE_STATUSES, null], description: "a deadline's state" },
           detail: { type: "object", description: "the record behind the alert" },
-          key: { type: "string", description: "sort key; ?after= this to page on" },
+          key: { type: "string", description: "sort key (at, kind, record)" },
         },
       },
     },
