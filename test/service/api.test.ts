@@ -128,14 +128,51 @@ describe("api: public, disclosure and regulator routes", () => {
 
   it("serves one authorization with its children, agreements and scenarios, and its status at ?at=", async () => {
     const a = (await get("/authorizations/1")).body;
-    expect(a.statusAt).to.equal("Active");
+    expect([a.status, a.storedStatus]).to.deep.equal(["Active", "Active"]);
     expect(a.inForce).to.equal(true);
     expect(a.children.map((c: Json) => c.id)).to.deep.equal(["2"]);
     expect(a.agreements.map((c: Json) => [c.id, c.status])).to.deep.equal([["1", "Filed"]]);
     expect(a.scenarios.map((c: Json) => c.id)).to.deep.equal(["1"]);
-    expect((await get(`/authorizations/1?at=${cst("2025-10-21")}`)).body.statusAt).to.equal("Noticed");
-    expect((await get(`/authorizations/1?at=${cst("2028-11-02")}`)).body.statusAt).to.equal("Expired");
+    expect((await get(`/authorizations/1?at=${cst("2025-10-21")}`)).body.status).to.equal("Noticed");
+    const expired = (await get(`/authorizations/1?at=${cst("2028-11-02")}`)).body;
+    expect([expired.status, expired.storedStatus]).to.deep.equal(["Expired", "Active"]);
     expectError(await get("/authorizations/77"), 404);
+  });
+
+  it("C06 states in the authorization list which status is effective (status, at `at`) and which is stored (storedStatus)", async () => {
+    const saved = nowMs;
+    nowMs = cst("2028-11-02") * 1000; // authorization 1's term ended on 2028-11-01 with no transaction
+    try {
+      const list = (await get("/authorizations")).body.items;
+      expect(list.map((a: Json) => [a.id, a.status, a.storedStatus, a.at])).to.deep.equal([
+        ["1", "Expired", "Active", cst("2028-11-02")],
+        ["2", "Expired", "Active", cst("2028-11-02")],
+      ]);
+      expect(list.every((a: Json) => !("statusAt" in a))).to.equal(true);
+      expect((await get("/authorizations?status=Expired")).body.items.map((a: Json) => a.id)).to.deep.equal(["1", "2"]);
+    } finally {
+      nowMs = saved;
+    }
+  });
+
+  it("takes ?at= as seconds, an ISO date (00:00 China time) or an ISO date-time with its offset, on every route with `at`", async () => {
+    const noticed = cst("2025-10-21"); // 10:00 China time: authorization 1 is in notice
+    const statusAt = async (at: string) => (await get(`/authorizations/1?at=${encodeURIComponent(at)}`)).body;
+    for (const at of [String(noticed), "2025-10-21T10:00:00+08:00", "2025-10-21T02:00:00Z", "2025-10-21T10:00", "2025-10-21T10:00:00.500+08:00"]) {
+      const a = await statusAt(at);
+      expect([at, a.at, a.status]).to.deep.equal([at, noticed, "Noticed"]);
+    }
+    // A bare date is the start of that day in China time (16:00 UTC the day before).
+    expect((await statusAt("2025-10-21")).at).to.equal(cst("2025-10-21", 0));
+    expect((await statusAt("2025-10-21")).at).to.equal(Date.UTC(2025, 9, 20, 16) / 1000);
+    expect((await get(`/products/2?at=2025-11-19`)).body).to.include({ at: cst("2025-11-19", 0), usable: false });
+    expect((await get(`/products/2/provenance?at=${encodeURIComponent("2026-01-01T00:00:00+08:00")}`)).body.at).to.equal(cst("2026-01-01", 0));
+    expect((await get(`/authorizations?activeAt=2025-12-01`)).body.items.map((x: Json) => x.id)).to.deep.equal(["1", "2"]);
+    expect((await get(`/authorizations?activeAt=2025-10-25`)).body.items).to.deep.equal([]);
+    for (const bad of ["2026-02-30", "2026-13-01", "2026-03-31T25:00:00+08:00", "2026-03-31T12:60", "yesterday", "2026-03-31T12:00:00+0800", "-1", "1e9"]) {
+      expectError(await get(`/authorizations/1?at=${encodeURIComponent(bad)}`), 400);
+      expectError(await get(`/products/2/provenance?at=${encodeURIComponent(bad)}`), 400);
+    }
   });
 
   it("serves scenarios, agreements and calls; unknown ids 404", async () => {
@@ -170,9 +207,14 @@ describe("api: public, disclosure and regulator routes", () => {
     expect(has("authorization:2", "authorization:1", "childOf")).to.equal(true);
     expect(has("authorization:1", "agreement:1", "governedBy")).to.equal(true);
     expect(has("resource:1", `participant:${P.dept}`, "sourcedFrom")).to.equal(true);
-    const before = (await get(`/products/2/provenance?at=${cst("2025-11-20", 9)}`)).body;
-    expect(before.nodes.find((n: Json) => n.id === "product:2").status).to.equal("None");
-    expect(before.nodes.find((n: Json) => n.id === "product:1").status).to.equal("Listed");
+    // Before product 2 was registered there is no graph to answer: 404, not today's graph marked "None".
+    const registered = (await get("/products/2")).body.history[0].at;
+    const before = await get(`/products/2/provenance?at=${registered - 1}`);
+    expectError(before, 404);
+    expect(before.body.error.message).to.contain("product 2");
+    const then = (await get(`/products/2/provenance?at=${registered}`)).body;
+    expect(then.nodes.find((n: Json) => n.id === "product:2").status).to.equal((await get(`/products/2?at=${registered}`)).body.status).and.not.equal("None");
+    expect(then.nodes.find((n: Json) => n.id === "product:1").status).to.equal("Listed");
     expectError(await get("/products/9/provenance"), 404);
     expectError(await get("/products/2/provenance?format=xml"), 400);
   });
@@ -201,6 +243,19 @@ describe("api: public, disclosure and regulator routes", () => {
     expect(page.items).to.have.length(2);
     expect((await get(`/timeline/authorization/1?limit=2&after=${page.next}`)).body.items[0].logIndex).to.be.a("number");
     expect((await get("/timeline/product/2")).body.items.map((e: Json) => e.event)).to.include("ProductListed");
+    // Status-like fields by name, not number.
+    const changes = t.items.filter((e: Json) => e.event === "AuthorizationStatusChanged").map((e: Json) => `${e.args.from}>${e.args.to}`);
+    expect(changes).to.deep.equal(["Applied>PreReviewed", "PreReviewed>ExpertReviewed", "ExpertReviewed>Approved", "Approved>Noticed", "Noticed>Active"]);
+    const reviewed = t.items.filter((e: Json) => e.event === "AuthorizationReviewed").map((e: Json) => [e.args.stage, e.args.status]);
+    expect(reviewed).to.deep.equal([["PreReview", "PreReviewed"], ["Expert", "ExpertReviewed"]]);
+    expect(t.items.filter((e: Json) => e.event === "GrantAdvanced").map((e: Json) => e.args.status)).to.deep.equal(["Evaluated", "Evaluated", "Confirmed", "Confirmed"]);
+    // Only the authorization's own events; the records they name are links.
+    expect(t.items.every((e: Json) => e.contract === "AuthorizationRegistry" && e.kind === "authorization" && e.id === "1")).to.equal(true);
+    expect(t.items.find((e: Json) => e.event === "AuthorizationActivated").related).to.deep.equal([{ kind: "agreement", id: "1" }]);
+    const agreement = (await get("/timeline/agreement/1")).body.items;
+    expect(agreement.map((e: Json) => e.event)).to.deep.equal(["AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementTookEffect", "AgreementFiled"]);
+    expect(agreement.find((e: Json) => e.event === "AgreementFiled").related).to.deep.include({ kind: "authorization", id: "1" });
+    expect(agreement.find((e: Json) => e.event === "AgreementFiled").args.kind).to.equal("OperationAuthorization");
     expectError(await get("/timeline/product/99"), 404);
     expectError(await get("/timeline/spaceship/1"), 400);
     expectError(await get("/timeline/authorization/1?after=product:1"), 400);
@@ -226,7 +281,17 @@ describe("api: public, disclosure and regulator routes", () => {
     const d = (await get("/disclosures/annual?year=2025")).body;
     expect(d.disclosures.map((x: Json) => x.participantId)).to.deep.equal([P.operator]);
     expect(d.missing).to.deep.equal([{ participantId: P.agency, dueAt: cst("2026-04-01", 0), dueDate: "2026-03-31", status: "overdue" }]);
-    expectError(await get("/disclosures/annual"), 400);
+    // Without ?year= the last year due: 2025's disclosure was due by 31 March 2026 (today is 10 April 2026).
+    expect((await get("/disclosures/annual")).body).to.deep.equal(d);
+    const saved = nowMs;
+    try {
+      nowMs = cst("2026-03-31", 23) * 1000; // 2025's is not due before the end of 31 March: 2024 is the last year due
+      expect((await get("/disclosures/annual")).body.year).to.equal(2024);
+      nowMs = cst("2026-04-01", 0) * 1000;
+      expect((await get("/disclosures/annual")).body.year).to.equal(2025);
+    } finally {
+      nowMs = saved;
+    }
     expectError(await get("/disclosures/annual?year=twenty"), 400);
   });
 
@@ -275,16 +340,79 @@ describe("api: public, disclosure and regulator routes", () => {
       expectError(await post("/auth/token", { address: regulator.address, signature: "0x1234", nonce: "a".repeat(32) }), 400);
     });
 
-    it("C28 C37 C27 C04 alerts: missed deadlines, missing reports, breaches and terms expiring within ?days=", async () => {
+    it("C28 C37 C27 C04 alerts: missed deadlines, missing reports, breaches and terms expiring within ?days=, as one list newest first", async () => {
       const auth = { authorization: `Bearer ${await signIn(regulator)}` };
       const a = (await get("/regulator/alerts?days=600", auth)).body;
-      expect(a.missingReports.map((d: Json) => d.name)).to.include("AnnualReport-2025");
-      expect(a.missedDeadlines.map((d: Json) => d.key)).to.include(`participant:${P.agency.padStart(20, "0")}:C37:disclosure-2025`);
-      const breaches = a.breaches.map((d: Json) => `${d.clause}:${d.name}`);
-      expect(breaches).to.include.members(["C27:answer", "C04:notice", "C11:entry-approval", "C32:refusal-basis"]);
-      expect(a.expiringTerms.map((x: Json) => x.id)).to.deep.equal(["2"]);
-      expect((await get("/regulator/alerts?days=30", auth)).body.expiringTerms).to.deep.equal([]);
+      const pad = (id: string) => id.padStart(20, "0");
+      expect(a.items.map((x: Json) => [x.kind, x.clause, x.at, x.subjectKind, x.subjectId, x.status])).to.deep.equal([
+        ["expiring-term", "C06", cst("2027-11-01", 0), "authorization", "2", null],
+        ["missed-deadline", "C37", cst("2026-04-01", 0), "participant", P.agency, "overdue"],
+        ["missing-report", "C28", cst("2026-01-16", 0), "authorization", "1", "overdue"],
+        ["breach", "C27", a.items[3].detail.closedAt, "case", "1", "late"],
+        ["breach", "C32", a.items[4].detail.closedAt, "share", "1", "violated"],
+        ["breach", "C04", a.items[5].detail.closedAt, "authorization", "2", "violated"],
+        ["breach", "C04", a.items[6].detail.closedAt, "authorization", "2", "violated"],
+        ["breach", "C11", cst("2025-10-13", 9), "resource", "2", "late"],
+      ]);
+      expect([a.total, a.next, a.truncated, a.at, a.days]).to.deep.equal([8, null, false, nowMs / 1000, 600]);
+      expect(a.counts).to.deep.equal({
+        "missed-deadline": 1, "missing-report": 1, breach: 5, "expiring-term": 1, "operation-outside-authorization": 0, "listed-under-stopped-authorization": 0,
+        "listed-not-usable": 0, "authorization-with-lost-resources": 0, "pending-governance-change": 0, "calendar-difference": 0,
+      });
+      expect(a.items.map((x: Json) => x.message).slice(1, 4)).to.deep.equal([
+        "annual disclosure for 2025: due 2026-03-31, 10 days overdue",
+        "AnnualReport report for period 2025: due 2026-01-15, 85 days overdue",
+        "Objection answer by the source department: due 2025-12-15, done 2025-12-16, 1 day late",
+      ]);
+      expect(a.items[1].detail.key).to.equal(`participant:${pad(P.agency)}:C37:disclosure-2025`);
+      expect(a.items[2].detail.name).to.equal("AnnualReport-2025");
+      expect(a.items.slice(3).map((x: Json) => `${x.detail.clause}:${x.detail.name}`)).to.deep.equal(["C27:answer", "C32:refusal-basis", "C04:activation", "C04:notice", "C11:entry-approval"]);
+      const soon = (await get("/regulator/alerts?days=30", auth)).body;
+      expect([soon.total, soon.counts["expiring-term"], soon.items.some((x: Json) => x.kind === "expiring-term")]).to.deep.equal([7, 0, false]);
+      expect((await get("/regulator/alerts?days=600&kind=breach", auth)).body.items.map((x: Json) => x.subjectKind)).to.deep.equal(["case", "share", "authorization", "authorization", "resource"]);
       expectError(await get("/regulator/alerts?days=-1", auth), 400);
+      expectError(await get("/regulator/alerts?kind=nonsense", auth), 400);
+    });
+
+    it("pages the alerts with a cursor and a total: limit=1 walks every alert once, in order, missed deadlines included", async () => {
+      const auth = { authorization: `Bearer ${await signIn(regulator)}` };
+      const whole = (await get("/regulator/alerts?days=600", auth)).body;
+      const seen: Json[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const page: Json = (await get(`/regulator/alerts?days=600&limit=1${after ? `&after=${encodeURIComponent(after)}` : ""}`, auth)).body;
+        expect(page.total).to.equal(8);
+        seen.push(...page.items);
+        after = page.next;
+        if (after === null) break;
+      }
+      expect(seen).to.deep.equal(whole.items);
+      expect(seen.filter((x) => x.kind === "missed-deadline" || x.kind === "missing-report")).to.have.length(2);
+      const two = (await get("/regulator/alerts?days=600&limit=3", auth)).body;
+      expect(two.next).to.equal(`${nowMs / 1000}_${whole.items[2].key}`);
+      expect((await get(`/regulator/alerts?days=600&after=${encodeURIComponent(two.next)}`, auth)).body.items).to.deep.equal(whole.items.slice(3));
+      expectError(await get("/regulator/alerts?after=%27;drop", auth), 400);
+    });
+
+    it("C37 C27 uses one vocabulary of deadline states: the alert's missed deadline is `overdue` in deadlines and alerts alike, with its days overdue", async () => {
+      const auth = { authorization: `Bearer ${await signIn(regulator)}` };
+      const alert = (await get("/regulator/alerts?kind=missed-deadline", auth)).body.items[0];
+      const deadline = (await get("/regulator/deadlines?subjectKind=participant&clause=C37&limit=500", auth)).body.items.find((d: Json) => d.key === alert.detail.key);
+      expect([alert.status, alert.detail.status, deadline.status]).to.deep.equal(["overdue", "overdue", "overdue"]);
+      expect([alert.detail.daysOverdue, deadline.daysOverdue]).to.deep.equal([10, 10]);
+      const late = (await get("/regulator/deadlines?status=late&limit=500", auth)).body.items.map((d: Json) => [d.clause, d.name, d.daysOverdue]);
+      expect(late).to.deep.equal([["C27", "answer", 1], ["C11", "entry-approval", 3]]);
+      const met = (await get("/regulator/deadlines?clause=C12&limit=500", auth)).body.items;
+      expect(met.every((d: Json) => d.status === "met" && d.daysOverdue === null)).to.equal(true);
+      const doc = (await get("/openapi.json")).body;
+      const statuses = doc.paths["/api/v1/regulator/deadlines"].get.parameters.find((x: Json) => x.name === "status").schema.enum;
+      expect(statuses).to.deep.equal(["open", "overdue", "met", "late", "closed", "violated"]);
+      const alertParams = doc.paths["/api/v1/regulator/alerts"].get.parameters.map((x: Json) => x.name);
+      expect(alertParams).to.deep.equal(["days", "kind", "limit", "after"]);
+      const answer = doc.paths["/api/v1/regulator/alerts"].get.responses["200"].content["application/json"].schema;
+      expect(answer.required).to.include.members(["total", "items", "next"]);
+      expect(answer.properties.items.items.properties.kind.enum).to.include.members(["missed-deadline", "missing-report", "use-outside-rules"]);
+      expect(answer.properties.items.items.properties.status.enum).to.deep.equal(["open", "overdue", "met", "late", "closed", "violated", null]);
     });
 
     it("C12 C32 lists deadlines with computed status and filters", async () => {
@@ -306,8 +434,12 @@ describe("api: public, disclosure and regulator routes", () => {
       ]);
       await ts.apply(b);
       const auth = { authorization: `Bearer ${await signIn(regulator)}` };
-      const a = (await get("/regulator/alerts", auth)).body;
-      expect(a.listedUnderStoppedAuthorization.map((x: Json) => [x.productId, x.authorizationStatus])).to.deep.equal([["1", "Revoked"], ["2", "Active"]]);
+      const a = (await get("/regulator/alerts?kind=listed-under-stopped-authorization", auth)).body;
+      expect(a.items.map((x: Json) => [x.subjectId, x.detail.authorizationStatus, x.at])).to.deep.equal([
+        ["2", "Active", nowMs / 1000], // its parent was revoked: stopped as far as the alert can tell when asked
+        ["1", "Revoked", cst("2026-04-09")],
+      ]);
+      expect(a.items.map((x: Json) => x.clause)).to.deep.equal(["C24", "C24"]);
       expect((await get("/authorizations?status=Revoked")).body.items.map((x: Json) => x.id)).to.deep.equal(["1"]);
       expect((await get("/products/2")).body.usable).to.equal(false); // its parent authorization is revoked
     });
@@ -330,7 +462,7 @@ describe("api: public, disclosure and regulator routes", () => {
       expect(doc.paths).to.have.property("/api/v1/governance/pending");
 
       const auth = { authorization: `Bearer ${await signIn(regulator)}` };
-      const alerts = (await get("/regulator/alerts", auth)).body.pendingGovernanceChanges;
+      const alerts = (await get("/regulator/alerts?kind=pending-governance-change", auth)).body.items.map((x: Json) => x.detail).reverse();
       expect(alerts.map((c: Json) => [c.kind, c.label, c.account, c.current, c.ready])).to.deep.equal([
         ["contract-change", "AgreementRegistry", GOV.acceptAll, GOV.realAgreements, false],
         ["role-grant", "EXPERT", GOV.newExpert, null, false],
@@ -339,7 +471,7 @@ describe("api: public, disclosure and regulator routes", () => {
       nowMs = readyAt * 1000;
       try {
         const later = { authorization: `Bearer ${await signIn(regulator)}` }; // tokens are short-lived
-        const ready = (await get("/regulator/alerts", later)).body.pendingGovernanceChanges;
+        const ready = (await get("/regulator/alerts?kind=pending-governance-change", later)).body.items.map((x: Json) => x.detail);
         expect(ready.map((c: Json) => [c.ready, c.secondsLeft])).to.deep.equal([[true, 0], [true, 0]]);
       } finally {
         nowMs = saved;

@@ -60,8 +60,9 @@ describe("statutory time: provisional years, rest-day due dates, the chain's cal
     });
 
     it("C04 the regulator is alerted to every day the chain's calendar and the service's disagree on", async () => {
-      const alerts = await createQueries(ts.store.reader).alerts(cst("2026-04-10"), 30, 50);
-      expect(alerts.calendarDifferences).to.deep.equal([{ year: 2025, kind: "differs", dates: ["2025-12-26"], chainVersion: 1 }]);
+      const alerts = await createQueries(ts.store.reader).alerts({ now: cst("2026-04-10"), days: 30, limit: 50, kind: "calendar-difference" });
+      expect(alerts.items.map((a) => [a.clause, a.subjectId, a.detail])).to.deep.equal([["C04", "2025", { year: 2025, kind: "differs", dates: ["2025-12-26"], chainVersion: 1 }]]);
+      expect(alerts.items[0].message).to.equal("the chain's calendar for 2025 (version 1) differs from the service's on 2025-12-26");
     });
   });
 });

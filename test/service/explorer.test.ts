@@ -92,6 +92,30 @@ describe("explorer: the public disclosure page in a real browser", function () {
     const history = await page.textContent("main");
     expect(history).to.contain("AuthorizationRegistry.AuthorizationApplied");
     expect(history).to.contain("AuthorizationRegistry.AuthorizationActivated");
+    // Statuses by name; only the authorization's own events, the agreement they name as a link.
+    expect(history).to.contain("(from: Noticed, to: Active)");
+    expect(history).to.not.contain("AgreementRegistry.AgreementFiled");
+    const activated = page.locator("main table tbody tr", { hasText: "AuthorizationActivated" });
+    expect(await activated.locator('a[href="#/agreement/1"]').textContent()).to.equal("agreement #1");
+    await activated.locator('a[href="#/agreement/1"]').click();
+    await page.waitForSelector("main h2");
+    expect(await page.textContent("main h2")).to.contain("agreement #1");
+  });
+
+  it("C37 shows the annual disclosures of the last year due without being told the year", async () => {
+    await page.goto(`${base}/#/annual`);
+    await page.waitForSelector("main h2");
+    const due = await (await fetch(`${base}/api/v1/disclosures/annual`)).json() as { year: number };
+    expect(await page.textContent("main h2")).to.contain(`${due.year} 年度披露`);
+  });
+
+  it("shows an authorization's effective status beside the one stored", async () => {
+    await page.goto(`${base}/#/authorization/1`);
+    await page.waitForSelector("main h2 .status");
+    const a = await (await fetch(`${base}/api/v1/authorizations/1`)).json() as { status: string; storedStatus: string };
+    expect(await page.textContent("main h2 .status")).to.equal(a.status);
+    const row = page.locator("main table tbody tr", { hasText: "storedStatus" });
+    expect(await row.locator(".status").textContent()).to.equal(a.storedStatus);
   });
 
   it("traces a product back through its parent product, scenario and authorizations to the source departments", async () => {

@@ -271,30 +271,39 @@ describe("platform node intake (C13 C14 C20 C31 C33)", function () {
       expect(a.status).to.equal(200);
       const flags = (a.body.receipts as { flags: { rule: string; clause: string }[] }[])[0].flags;
       expect(flags.map((f) => `${f.clause}:${f.rule}`)).to.deep.equal(["C14:resource-outside-scenario"]);
-      const alerts = await call("GET", "/regulator/alerts", undefined, { authorization: `Bearer ${regulatorToken}` });
-      const uses = alerts.body.usesOutsideRules as { receiptId: string; rule: string; clause: string; nodeId: string }[];
-      const mine = uses.filter((u) => u.receiptId === r.id);
-      expect(mine.map((u) => [u.rule, u.clause, u.nodeId])).to.deep.equal([["resource-outside-scenario", "C14", nodeId.toString()]]);
+      const alerts = await call("GET", "/regulator/alerts?kind=use-outside-rules", undefined, { authorization: `Bearer ${regulatorToken}` });
+      const uses = alerts.body.items as { kind: string; clause: string; at: number; subjectKind: string; subjectId: string; detail: { receiptId: string; rule: string; clause: string; nodeId: string } }[];
+      const mine = uses.filter((u) => u.subjectId === r.id);
+      expect(mine.map((u) => [u.kind, u.clause, u.at, u.subjectKind, u.detail.rule, u.detail.nodeId])).to.deep.equal([["use-outside-rules", "C14", Number(r.timestamp), "receipt", "resource-outside-scenario", nodeId.toString()]]);
     });
 
     it("C31 the regulator pages through every flagged use, newest first, with nothing repeated or skipped", async () => {
       const rs = [0, 1, 2].map(() => receipt({ productId: 0n, resourceIds: [BigInt(chain.summary.resources.busArrivals)] }));
       expect((await post(rs.map(json))).status).to.equal(200);
       const auth = { authorization: `Bearer ${regulatorToken}` };
-      const first = await call("GET", "/regulator/alerts?limit=1", undefined, auth);
-      expect((first.body.usesOutsideRules as unknown[]).length).to.equal(1);
-      const seen: string[] = [];
-      let next = first.body.usesOutsideRulesNext as string | null;
       const keyOf = (u: { receiptId: string; rule: string }) => `${u.receiptId}:${u.rule}`;
-      seen.push(...(first.body.usesOutsideRules as { receiptId: string; rule: string }[]).map(keyOf));
-      while (next !== null) {
-        const page = await call("GET", `/regulator/uses-outside-rules?limit=2&after=${encodeURIComponent(next)}`, undefined, auth);
+      // Through the node's own list…
+      const seen: string[] = [];
+      let next: string | null = null;
+      do {
+        const page = await call("GET", `/regulator/uses-outside-rules?limit=2${next ? `&after=${encodeURIComponent(next)}` : ""}`, undefined, auth);
         expect(page.status, JSON.stringify(page.body)).to.equal(200);
         seen.push(...(page.body.items as { receiptId: string; rule: string }[]).map(keyOf));
         next = page.body.next as string | null;
-      }
+      } while (next !== null);
       expect(new Set(seen).size).to.equal(seen.length);
       for (const r of rs) expect(seen).to.include(`${r.id}:resource-outside-scenario`);
+      // …and through the alerts, one page at a time: the same uses, newest first.
+      const viaAlerts: string[] = [];
+      let after: string | null = null;
+      do {
+        const page = await call("GET", `/regulator/alerts?kind=use-outside-rules&limit=1${after ? `&after=${encodeURIComponent(after)}` : ""}`, undefined, auth);
+        expect(page.status, JSON.stringify(page.body)).to.equal(200);
+        expect(page.body.total).to.equal(seen.length);
+        viaAlerts.push(...(page.body.items as { detail: { receiptId: string; rule: string } }[]).map((x) => keyOf(x.detail)));
+        after = page.body.next as string | null;
+      } while (after !== null);
+      expect(viaAlerts).to.deep.equal(seen);
       expect((await call("GET", "/regulator/uses-outside-rules")).status).to.equal(401);
       expect((await call("GET", "/regulator/uses-outside-rules?after=%27;drop", undefined, auth)).status).to.equal(400);
     });

@@ -106,15 +106,16 @@ async function regulatorToken(base: string): Promise<string> {
   return (await post("/auth/token", { address: wallet.address, signature: await wallet.signMessage(c.message), nonce: c.nonce })).token;
 }
 
-/** Every alert list of `regulator/alerts` as `list` or `list:rule-or-name` -> count. */
-function countAlerts(alerts: Record<string, unknown>): Record<string, number> {
+/** The alerts of `regulator/alerts` as `kind` or `kind:rule-or-deadline-name` -> count. */
+function countAlerts(alerts: { items: { kind: string; detail: { rule?: string; name?: string } }[]; next: string | null }): Record<string, number> {
+  if (alerts.next !== null) throw new Error("more alerts than one page: raise the limit");
   const out: Record<string, number> = {};
-  for (const [list, items] of Object.entries(alerts)) {
-    if (!Array.isArray(items)) continue;
-    for (const item of items as { rule?: string; name?: string }[]) {
-      const key = list === "usesOutsideRules" ? `${list}:${item.rule}` : list === "missedDeadlines" || list === "breaches" || list === "missingReports" ? `${list}:${item.name}` : list;
-      out[key] = (out[key] ?? 0) + 1;
-    }
+  for (const item of alerts.items) {
+    const key =
+      item.kind === "use-outside-rules" ? `${item.kind}:${item.detail.rule}`
+      : ["missed-deadline", "missing-report", "breach"].includes(item.kind) ? `${item.kind}:${item.detail.name}`
+      : item.kind;
+    out[key] = (out[key] ?? 0) + 1;
   }
   return out;
 }
@@ -217,6 +218,87 @@ describe("npm start: the whole platform on an embedded chain", function () {
       const refused = cli(["deadlines", "--api", base, "--key", "0x" + "11".repeat(32)]);
       expect(refused.code).to.equal(1);
       expect(refused.stderr).to.contain("REGULATOR");
+      const alertsRefused = cli(["alerts", "--api", base, "--key", "0x" + "11".repeat(32)]);
+      expect([alertsRefused.code, alertsRefused.stderr.includes("REGULATOR")]).to.deep.equal([1, true]);
+
+      // deadlines as text: a header, then each deadline's due date, status, days overdue, clause,
+      // name (never blank), subject, earliest due first, in the words the API uses.
+      const asJson = JSON.parse(cli(["deadlines", "--api", base, "--json", "--limit", "100000"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
+        items: { dueDate: string; dueAt: number; status: string; clause: string; name: string; subjectKind: string; subjectId: string; daysOverdue: number | null }[];
+        total: number;
+      };
+      expect(asJson.items.map((d) => d.dueAt)).to.deep.equal([...asJson.items.map((d) => d.dueAt)].sort((x, y) => x - y));
+      const overdue = asJson.items.filter((d) => d.status === "overdue");
+      expect(overdue.length).to.be.greaterThan(0);
+      const text = cli(["deadlines", "--api", base, "--status", "overdue"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+      expect(text.code, text.stderr).to.equal(0);
+      const lines = text.stdout.trimEnd().split("\n");
+      expect(lines[0].split(/\s+/)).to.deep.equal(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]);
+      const rows = lines.slice(1, -1).map((l) => l.split(/\s+/));
+      expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[4], `${r[5]} ${r[6]}`])).to.deep.equal(
+        overdue.map((d) => [d.dueDate, "overdue", `${d.daysOverdue}d`, d.clause, d.name, `${d.subjectKind} ${d.subjectId}`]),
+      );
+      expect(lines[lines.length - 1]).to.equal(`${overdue.length} of ${overdue.length} deadlines`);
+
+      // alerts: signed in like deadlines; a header, the alerts newest first, then how many.
+      const alertsJson = JSON.parse(cli(["alerts", "--api", base, "--json", "--limit", "500"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
+        items: { kind: string; at: number; clause: string; subjectKind: string; subjectId: string; message: string; status: string | null }[];
+        total: number;
+        next: string | null;
+      };
+      expect(alertsJson.items.map((a) => a.at)).to.deep.equal([...alertsJson.items.map((a) => a.at)].sort((x, y) => y - x));
+      expect([alertsJson.items.length, alertsJson.next]).to.deep.equal([alertsJson.total, null]);
+      const kinds = new Set(alertsJson.items.map((a) => a.kind));
+      for (const k of ["missed-deadline", "breach", "use-outside-rules"]) expect(kinds, k).to.include(k);
+      const missed = alertsJson.items.filter((a) => a.kind === "missed-deadline");
+      expect(missed.every((a) => a.status === "overdue")).to.equal(true);
+      // The same items with limit=1, page by page: none missing (missed deadlines included).
+      const paged: typeof alertsJson.items = [];
+      let after: string | null = null;
+      do {
+        const page = cli(["alerts", "--api", base, "--json", "--limit", "7", ...(after ? ["--after", after] : [])], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+        const body = JSON.parse(page.stdout) as typeof alertsJson;
+        paged.push(...body.items);
+        after = body.next;
+      } while (after !== null);
+      expect(paged).to.deep.equal(alertsJson.items);
+      const alertsText = cli(["alerts", "--api", base, "--kind", "missed-deadline"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+      expect(alertsText.code, alertsText.stderr).to.equal(0);
+      const alertLines = alertsText.stdout.trimEnd().split("\n");
+      expect(alertLines[0].split(/\s{2,}/)).to.deep.equal(["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]);
+      expect(alertLines.slice(1, -1).map((l) => l.split(/\s{2,}/).slice(1))).to.deep.equal(missed.map((a) => ["missed-deadline", a.clause, `${a.subjectKind} ${a.subjectId}`, a.message]));
+      expect(alertLines[alertLines.length - 1]).to.equal(`${missed.length} of ${missed.length} alerts`);
+
+      // The README's walk-through, copied literally (only the demo's ports and data directory differ).
+      const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+      const section = readme.slice(readme.indexOf("### A regulator's walk-through"), readme.indexOf("### Configuration"));
+      const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]);
+      expect(blocks.length).to.equal(2);
+      const local = (command: string) =>
+        command
+          .replaceAll("localhost:8080", `127.0.0.1:${port}`)
+          .replaceAll("127.0.0.1:8080", `127.0.0.1:${port}`)
+          .replaceAll("127.0.0.1:8545", `127.0.0.1:${chainPort}`)
+          .replace(/(^|\s)data\//g, `$1${dataDir}/`);
+      const commands = blocks[0].replace(/\\\n/g, " ").split("\n").filter((l) => l.trim() !== "");
+      expect(commands.some((c) => c.includes(REGULATOR_KEY)), "the regulator key printed whole").to.equal(true);
+      expect(commands.some((c) => c.startsWith("npx provenant alerts"))).to.equal(true);
+      const exports: string[] = [];
+      for (const command of commands) {
+        if (command.startsWith("export ")) {
+          exports.push(command);
+          continue;
+        }
+        const r = spawnSync("bash", ["-c", [...exports, local(command)].join("\n")], { cwd: ROOT, env: env({ PROVENANT_API: base }), encoding: "utf8", timeout: 60_000 });
+        expect(r.status, `${command}\n${r.stderr}`).to.equal(0);
+        expect(r.stdout.trim(), command).to.not.equal("");
+        if (command.startsWith("curl")) expect(JSON.parse(r.stdout), command).to.not.have.property("error");
+      }
+      const recipe = spawnSync("bash", ["-c", local(blocks[1])], { cwd: ROOT, env: env({}), encoding: "utf8", timeout: 60_000 });
+      expect(recipe.status, recipe.stderr).to.equal(0);
+      const answers = recipe.stdout.split(/(?<=})(?={)/).map((x) => JSON.parse(x) as { items?: unknown[]; total?: number });
+      expect(answers.map((x) => Array.isArray(x.items))).to.deep.equal([true, true]);
+      expect(answers[0].total).to.equal(alertsJson.total);
       // A demo usage receipt, checked against the resumed chain directly (no service trusted).
       // The demo's receipts went through the platform node's intake on the first start: three
       // anchored batches, and the breaches it shows on purpose flagged (C14, C24 and C18).
@@ -260,7 +342,7 @@ describe("npm start: the whole platform on an embedded chain", function () {
     try {
       await waitIndexed(r, base);
       const token = await regulatorToken(base);
-      const alerts = await getJson<Record<string, unknown>>(`${base}/api/v1/regulator/alerts?limit=100`, { authorization: `Bearer ${token}` });
+      const alerts = await getJson<Parameters<typeof countAlerts>[0]>(`${base}/api/v1/regulator/alerts?limit=500`, { authorization: `Bearer ${token}` });
       expect(countAlerts(alerts)).to.deep.equal(documentedDemoAlerts());
     } finally {
       expect(await stop(r)).to.equal(0);
@@ -448,7 +530,7 @@ describe("npm start: bad configuration", function () {
 
 describe("provenant CLI: usage and unreachable API", function () {
   it("--help on every command, exit 0", () => {
-    for (const args of [["--help"], ["status", "--help"], ["trace", "--help"], ["deadlines", "--help"]]) {
+    for (const args of [["--help"], ["status", "--help"], ["trace", "--help"], ["deadlines", "--help"], ["alerts", "--help"]]) {
       const r = cli(args);
       expect(r.code, args.join(" ")).to.equal(0);
       expect(r.stdout).to.contain("Usage: provenant");
@@ -463,6 +545,8 @@ describe("provenant CLI: usage and unreachable API", function () {
       [["status", "--api", "ftp://x"], "must be http(s)"],
       [["status", "--bogus"], 'unknown option "--bogus"'],
       [["deadlines", "--api", "http://127.0.0.1:1"], "needs a REGULATOR key"],
+      [["alerts", "--api", "http://127.0.0.1:1"], "alerts needs a REGULATOR key"],
+      [["alerts", "--limit", "0", "--key", "0x" + "11".repeat(32)], "--limit must be a whole number"],
       [[], "Usage: provenant"],
     ] as [string[], string][]) {
       const r = cli(args);

@@ -103,16 +103,29 @@ describe("usability follows resources and lineage (C10, C14, C36)", () => {
     expect(now.notUsableBecause[1]).to.equal("its parent product 1 is not usable: resource 1 needs its data subjects' consent");
   });
 
-  it("C10 the regulator's alerts list listed products and authorizations in force that rest on a lost resource", async () => {
-    const alerts = await createQueries(reader).alerts(delisted + 60, 30, 50);
-    expect(alerts.listedNotUsable.map((x) => x.productId)).to.deep.equal(["1", "2"]);
-    expect(alerts.listedNotUsable[0].reasons).to.deep.equal(["resource 1 needs its data subjects' consent"]);
-    expect(alerts.authorizationsWithLostResources).to.deep.equal([
+  it("C10 the regulator's alerts list listed products and authorizations in force that rest on a lost resource, page by page", async () => {
+    const alerts = await createQueries(reader).alerts({ now: delisted + 60, days: 30, limit: 50 });
+    const of = (kind: string) => alerts.items.filter((x) => x.kind === kind);
+    expect(of("listed-not-usable").map((x) => [x.subjectId, x.clause, x.at])).to.deep.equal([["2", "C10", delisted + 60], ["1", "C10", delisted + 60]]);
+    expect(of("listed-not-usable")[1].detail).to.deep.equal({ productId: "1", reasons: ["resource 1 needs its data subjects' consent"] });
+    expect(of("authorization-with-lost-resources").map((x) => x.detail)).to.deep.equal([
       { authorizationId: "2", holderId: P.developer, reason: "resource 1 needs its data subjects' consent" },
       { authorizationId: "1", holderId: P.operator, reason: "resource 1 needs its data subjects' consent" },
     ]);
-    const quiet = await createQueries(reader).alerts(earlier, 30, 50);
-    expect([quiet.listedNotUsable, quiet.authorizationsWithLostResources]).to.deep.equal([[], []]);
+    // Paged one by one while the clock moves on: each page is read at the first page's time, so
+    // conditions found when asked (at: the time asked) are neither skipped nor repeated.
+    const paged: typeof alerts.items = [];
+    let after: string | undefined;
+    for (let tick = 0; tick < 20; tick++) {
+      const page = await createQueries(reader).alerts({ now: delisted + 60 + tick * 7, days: 30, limit: 1, after });
+      expect(page.at).to.equal(delisted + 60);
+      paged.push(...page.items);
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(paged).to.deep.equal(alerts.items);
+    const quiet = await createQueries(reader).alerts({ now: earlier, days: 30, limit: 50 });
+    expect([quiet.counts["listed-not-usable"], quiet.counts["authorization-with-lost-resources"]]).to.deep.equal([0, 0]);
   });
 
   it("C10 a use that rests on a lost resource is flagged at the time of use, with the resource and why", async () => {

@@ -71,25 +71,40 @@ describe("views: projections over the real store", () => {
     expect(children.map(([, id]) => id)).to.deep.equal(["2"]);
   });
 
-  it("C22 keeps every event of a record in its timeline, oldest first, with its anchor and actor", async () => {
-    const entries = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("authorization", "1"))).map(([, e]) => e);
+  it("C22 keeps every event of a record in its own timeline only, oldest first, with its anchor, actor and related records as links", async () => {
+    const timeline = async (kind: string, id: string) => (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange(kind, id))).map(([, e]) => e);
+    const entries = await timeline("authorization", "1");
     expect(entries[0].event).to.equal("AuthorizationApplied");
     const order = entries.map((e) => e.blockNumber * 1000 + e.logIndex);
     expect(order).to.deep.equal([...order].sort((x, y) => x - y));
-    expect(entries.map((e) => e.event)).to.include.members(["AuthorizationNoticed", "AuthorizationActivated", "AgreementFiled", "GrantAdvanced", "ScenarioProposed", "ProductRegistered", "ReportFiled"]);
+    expect(entries.map((e) => e.event)).to.include.members(["AuthorizationNoticed", "AuthorizationActivated", "GrantAdvanced"]);
+    // The agreement's, scenario's, product's and report's own events are in their timelines, not here.
+    expect(entries.map((e) => e.event)).to.not.include.members(["AgreementFiled"]);
+    expect(entries.filter((e) => e.contract !== "AuthorizationRegistry").map((e) => e.event)).to.deep.equal([]);
+    for (const [kind, id, event] of [["agreement", "1", "AgreementFiled"], ["scenario", "1", "ScenarioProposed"], ["product", "1", "ProductRegistered"]] as const) {
+      const own = (await timeline(kind, id)).find((e) => e.event === event);
+      expect(own?.related, `${kind} ${id} ${event}`).to.deep.include({ kind: "authorization", id: "1" });
+    }
+    const reports = (await all<TimelineEntry>(reader, SPACE.timeline, { gte: "report:", lt: "report;" })).map(([, e]) => e);
+    expect(reports.filter((e) => e.event === "ReportFiled" && e.related.some((r) => r.kind === "authorization" && r.id === "1")).length).to.be.greaterThan(0);
     for (const e of entries) expect(e.txHash).to.match(/^0x[0-9a-f]{64}$/);
     const applied = entries[0];
     expect(applied.actor).to.be.a("string");
-    // The operator's timeline holds what it did and what names it.
-    const opEntries = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("participant", P.operator))).map(([, e]) => e);
-    const op = opEntries.map((e) => e.event);
-    expect(op).to.include.members(["ParticipantRegistered", "QualificationAttested", "AuthorizationApplied", "DisclosureAnchored"]);
-    // Each party's own signature is in its timeline, and only its own.
-    const signed = (kind: string, id: string) =>
-      all<TimelineEntry>(reader, SPACE.timeline, timelineRange(kind, id)).then((xs) => xs.map(([, e]) => e).filter((e) => e.event === "AgreementSigned").map((e) => [e.args.agreementId, e.args.partyId]));
-    expect(await signed("participant", P.operator)).to.deep.equal([["1", P.operator]]);
-    expect(await signed("participant", P.agency)).to.deep.equal([["1", P.agency]]);
-    expect(await signed("agreement", "1")).to.deep.equal([["1", P.agency], ["1", P.operator]]);
+    expect(applied.related).to.deep.include.members([{ kind: "participant", id: P.operator }, { kind: "call", id: "1" }]);
+    // The operator's timeline holds what it did itself; the authorization it applied for links to it.
+    const op = (await timeline("participant", P.operator)).map((e) => e.event);
+    expect(op).to.include.members(["ParticipantRegistered", "QualificationAttested", "DisclosureAnchored"]);
+    expect(op).to.not.include.members(["AuthorizationApplied"]);
+    // Each signature is an event of the agreement, naming the party that signed.
+    const signed = async (kind: string, id: string) =>
+      (await timeline(kind, id)).filter((e) => e.event === "AgreementSigned").map((e) => [e.args.agreementId, e.args.partyId, e.related.map((r) => `${r.kind}:${r.id}`).join()]);
+    expect(await signed("participant", P.operator)).to.deep.equal([]);
+    expect(await signed("participant", P.agency)).to.deep.equal([]);
+    expect(await signed("agreement", "1")).to.deep.equal([["1", P.agency, `participant:${P.agency}`], ["1", P.operator, `participant:${P.operator}`]]);
+    // Status-like fields by name.
+    const changed = entries.filter((e) => e.event === "AuthorizationStatusChanged").map((e) => [e.args.from, e.args.to]);
+    expect(changed[changed.length - 1]).to.deep.equal(["Noticed", "Active"]);
+    expect(entries.find((e) => e.event === "AuthorizationApplied")?.args.mode).to.equal("Comprehensive");
     // Anchors are the event's own: a txHash differs from its blockHash, and both match the block.
     for (const e of entries) {
       expect(e.blockHash).to.equal(h(`block ${e.blockNumber}`));

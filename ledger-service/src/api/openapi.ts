@@ -38,7 +38,7 @@ export function openApiDocument(routes: readonly RouteDef[], info: { title: stri
       ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: json(r.body) } } } } : {}),
       ...(r.regulator ? { security: [{ bearer: [] }] } : {}),
       responses: {
-        "200": { description: "OK", content: { "application/json": { schema: { type: "object" } } } },
+        "200": { description: "OK", content: { "application/json": { schema: r.response ?? { type: "object" } } } },
         "400": errorResponse,
         ...(r.regulator ? { "401": errorResponse, "403": errorResponse } : {}),
         ...(r.params ? { "404": errorResponse } : {}),

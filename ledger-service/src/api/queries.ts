@@ -21,9 +21,9 @@ import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
 import { LATE_AFTER_SECONDS, type BatchRecord, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
-import { SPACE, pad, padTime, type Anchor } from "../views/util";
+import { SPACE, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
-import { chinaCalendar, type Calendar } from "../calendar";
+import { chinaCalendar, chinaDate, chinaDayStart, type Calendar } from "../calendar";
 import { NotFoundError, ValidationError } from "./errors";
 
 export type Page<T> = { items: T[]; next: string | null };
@@ -60,7 +60,22 @@ function pendingView(c: PendingGovernanceChange, now: number) {
   return { ...c, ready: now >= c.readyAt, secondsLeft: Math.max(0, c.readyAt - now) };
 }
 
-export function createQueries(reader: ViewReader, calendar: Calendar = chinaCalendar()) {
+export type QueryOptions = {
+  /** "MM-DD": the day by which the annual disclosure of the year before is due (the profile's `annualDisclosureDue`; national default 03-31). */
+  annualDisclosureDue?: string;
+  /** The working-day calendar the chain's is compared with (default: the pinned China calendar). */
+  calendar?: Calendar;
+};
+
+export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
+  const calendar = opts.calendar ?? chinaCalendar();
+  const disclosureDue = opts.annualDisclosureDue ?? "03-31";
+  /** The last year whose annual disclosure is due at `now` (C37): year Y is due by the end of MM-DD of Y+1, China time. */
+  const lastYearDue = (now: number): number => {
+    const y = Number(chinaDate(now).slice(0, 4));
+    return now >= chinaDayStart(`${y}-${disclosureDue}`) + DAY ? y - 1 : y - 2;
+  };
+
   async function must<T extends JsonValue>(space: string, key: string, what: string): Promise<T> {
     const v = await reader.get<T>(space, key);
     if (v === undefined) throw new NotFoundError(what);
@@ -107,8 +122,12 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
     return (await authorizationProblemAt(record, a, at)) === null;
   }
 
+  /**
+   * An authorization as the routes give it: `status` is its effective status at `at` (Expired
+   * once its term is over, with no transaction), `storedStatus` the last status an event stored.
+   */
   async function authorizationView(a: AuthorizationRecord, at: number) {
-    return { ...a, statusAt: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
+    return { ...a, storedStatus: a.status, status: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
   }
 
   /** The ids a view linked to one record (ascending, at most LINKS_CAP): one point read. */
@@ -120,6 +139,7 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
 
   async function provenance(productId: string, at: number): Promise<ProvenanceGraph> {
     const root = await must<ProductRecord>(SPACE.product, pad(productId), `product ${productId}`);
+    if (productStatusAt(root, at) === "None") throw new NotFoundError(`product ${productId} at ${at} (registered only at ${root.history[0]?.at})`);
     const nodes = new Map<string, ProvNode>();
     const edges: ProvEdge[] = [];
     const edgeSet = new Set<string>();
@@ -235,6 +255,8 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
     return { root: `product:${root.id}`, at, nodes: [...nodes.values()], edges, truncated };
   }
 
+  const alertSources = createAlertSources(reader, { authorization, inForce, record, calendar });
+
   return {
     inForce,
     provenance,
@@ -302,7 +324,8 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
     async product(id: string, at: number) {
       const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
       const notUsableBecause = await productProblemsAt(record, p, at);
-      return { ...p, statusAt: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
+      // As for authorizations: `status` at `at`, `storedStatus` the last one stored.
+      return { ...p, storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
     },
 
     async timeline(kind: string, id: string, args: PageArgs) {
@@ -386,7 +409,8 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
       return { receipts, batches, fees: fees.toString(), items: nodes, totals, days, batchesRecent: recent, lateAfterSeconds: LATE_AFTER_SECONDS };
     },
 
-    async annualDisclosures(year: number, now: number) {
+    async annualDisclosures(asked: number | undefined, now: number) {
+      const year = asked ?? lastYearDue(now);
       const disclosures: DisclosureRecord[] = [];
       for await (const [key, v] of reader.range<DisclosureRecord>(SPACE.disclosure, {})) if (key.endsWith(`:${pad(year, 4)}`)) disclosures.push(v);
       const due: DeadlineRecord[] = [];
@@ -395,7 +419,7 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
       }
       const missing = due
         .filter((d) => d.status === "open" || d.status === "late")
-        .map((d) => ({ participantId: d.subjectId, dueAt: d.dueAt, dueDate: d.dueDate, status: d.status === "open" && now >= d.dueAt ? "overdue" : d.status }));
+        .map((d) => ({ participantId: d.subjectId, dueAt: d.dueAt, dueDate: d.dueDate, status: deadlineStatusAt(d, now) }));
       return { year, disclosures, missing };
     },
 
@@ -410,94 +434,292 @@ export function createQueries(reader: ViewReader, calendar: Calendar = chinaCale
 
     async deadlines(f: { status?: string; clause?: string; subjectKind?: string }, args: PageArgs, now: number) {
       return page<DeadlineRecord, JsonValue>(SPACE.deadline, { ...args, ...(f.subjectKind ? { prefix: `${f.subjectKind}:` } : {}) }, (d) => {
-        const status = d.status === "open" && now >= d.dueAt ? "overdue" : d.status;
-        if (f.status !== undefined && status !== f.status) return undefined;
+        const view = deadlineView(d, now);
+        if (f.status !== undefined && view.status !== f.status) return undefined;
         if (f.clause !== undefined && d.clause !== f.clause) return undefined;
-        return { ...d, status };
+        return view;
       });
     },
 
-    async alerts(now: number, days: number, limit: number) {
-      const missed: DeadlineRecord[] = [];
-      for await (const [, key] of reader.range<string>(SPACE.deadlineOpen, { lt: `${padTime(now)}:`, limit })) {
-        const d = await reader.get<DeadlineRecord>(SPACE.deadline, key);
-        if (d) missed.push(d);
+    /**
+     * Every regulator alert as one list, newest first (`at` descending, then `key`), with the
+     * `total` and the count of each kind. Each kind is one source of createAlertSources (plus
+     * `extra`, e.g. the platform node's uses outside the rules): adding a kind is adding a
+     * source. A source returns at most SCAN_CAP alerts; `truncated` says one returned that many.
+     *
+     * Paged by `next` = `${time}_${key}`: the page after the item `key`, read at the time of the
+     * first page, so conditions found when asked (at: the time asked) neither move nor repeat
+     * between pages. A bare item `key` as `after` pages on at the present time.
+     */
+    async alerts(q: { now: number; days: number; limit: number; after?: string; kind?: string }, extra: Partial<Record<AlertKind, AlertSource>> = {}) {
+      const cursor = q.after === undefined ? null : /^([0-9]{1,12})_(.+)$/.exec(q.after);
+      const now = cursor ? Number(cursor[1]) : q.now;
+      const after = cursor ? cursor[2] : q.after;
+      const ctx: AlertContext = { now, days: q.days, cap: SCAN_CAP };
+      const sources = { ...alertSources, ...extra };
+      const counts: Partial<Record<AlertKind, number>> = {};
+      let truncated = false;
+      let all: AlertItem[] = [];
+      for (const [kind, source] of Object.entries(sources) as [AlertKind, AlertSource][]) {
+        const found = await source(ctx);
+        counts[kind] = found.length;
+        if (found.length >= SCAN_CAP) truncated = true;
+        if (q.kind === undefined || q.kind === kind) all = all.concat(found);
       }
-      const breaches: DeadlineRecord[] = [];
-      for await (const [, key] of reader.range<string>(SPACE.violation, { reverse: true, limit })) {
+      all.sort((x, y) => (x.key < y.key ? 1 : x.key > y.key ? -1 : 0));
+      const from = after === undefined ? 0 : all.findIndex((x) => x.key < after);
+      const rest = from < 0 ? [] : all.slice(from);
+      const items = rest.slice(0, q.limit);
+      const next = rest.length > q.limit ? `${now}_${items[items.length - 1].key}` : null;
+      return { at: now, days: q.days, total: all.length, counts, truncated, items, next };
+    },
+  };
+}
+
+// ===== ALERTS =====
+
+/**
+ * The kinds of regulator alert, each from one source. `use-outside-rules` comes from a platform
+ * node's own store (only a node instance answers it).
+ */
+export const ALERT_KINDS = [
+  "missed-deadline",
+  "missing-report",
+  "breach",
+  "expiring-term",
+  "operation-outside-authorization",
+  "listed-under-stopped-authorization",
+  "listed-not-usable",
+  "authorization-with-lost-resources",
+  "pending-governance-change",
+  "calendar-difference",
+  "use-outside-rules",
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** One regulator alert: what, under which clause, when, about which record, why. */
+export type AlertItem = {
+  kind: AlertKind;
+  clause: string;
+  /** When it happened (a deadline's due time, a breach's time, a use's time); for an expiring term its end; for a condition found when asked, the time asked. */
+  at: number;
+  subjectKind: string;
+  subjectId: string;
+  message: string;
+  /** A deadline's status in the one vocabulary (see DEADLINE_STATUSES); null for other kinds. */
+  status: string | null;
+  /** The record behind the alert, as its own list gives it. */
+  detail: JsonValue;
+  /** Sort key (at, kind, source key) and the cursor to page after this item. */
+  key: string;
+};
+export type AlertContext = { now: number; days: number; cap: number };
+export type AlertSource = (ctx: AlertContext) => Promise<AlertItem[]>;
+
+export const alertKey = (at: number, kind: AlertKind, sourceKey: string): string => `${padTime(at)}:${kind}:${sourceKey}`;
+
+/**
+ * The one vocabulary of deadline states, in every route and the CLI: `open` until due,
+ * `overdue` once past due and unmet, `met` (done in time), `late` (done after its due time),
+ * `closed` (no longer required), `violated` (a one-off rule broken: a notice too short, a
+ * refusal without its legal basis).
+ */
+export const DEADLINE_STATUSES = ["open", "overdue", "met", "late", "closed", "violated"] as const;
+export type DeadlineState = (typeof DEADLINE_STATUSES)[number];
+
+export function deadlineStatusAt(d: DeadlineRecord, now: number): DeadlineState {
+  return d.status === "open" && now >= d.dueAt ? "overdue" : d.status;
+}
+
+/** Whole China days between a due time and a later moment, counting a started day (0 if not later). */
+const daysAfter = (dueAt: number, t: number): number => (t > dueAt ? Math.ceil((t - dueAt) / DAY) : 0);
+const nDays = (n: number | null): string => `${n} day${n === 1 ? "" : "s"}`;
+
+/** A deadline as the routes give it: its status at `now` and how many days overdue (or late) it is. */
+export function deadlineView(d: DeadlineRecord, now: number) {
+  const status = deadlineStatusAt(d, now);
+  const daysOverdue = status === "overdue" ? daysAfter(d.dueAt, now) : status === "late" && d.closedAt !== null ? daysAfter(d.dueAt, d.closedAt) : null;
+  return { ...d, status, daysOverdue };
+}
+
+function createAlertSources(
+  reader: ViewReader,
+  q: { authorization(id: string): Promise<AuthorizationRecord | undefined>; inForce(a: AuthorizationRecord, at: number): Promise<boolean>; record: RecordReader; calendar: Calendar },
+) {
+  const deadlineItem = (kind: AlertKind, d: DeadlineRecord, now: number, at: number): AlertItem => {
+    const v = deadlineView(d, now);
+    const what = d.note ?? d.name;
+    const message =
+      v.status === "overdue" ? `${what}: due ${d.dueDate}, ${nDays(v.daysOverdue)} overdue`
+      : v.status === "late" ? `${what}: due ${d.dueDate}, done ${chinaDate(d.closedAt ?? at)}, ${nDays(v.daysOverdue)} late`
+      : what;
+    return { kind, clause: d.clause, at, subjectKind: d.subjectKind, subjectId: d.subjectId, message, status: v.status, detail: v, key: alertKey(at, kind, d.key) };
+  };
+  /** Open deadlines past due: `report` picks the periodic reports (C28) or every other one. */
+  const missed = (kind: AlertKind, report: boolean): AlertSource => async ({ now, cap }) => {
+    const out: AlertItem[] = [];
+    let scanned = 0;
+    for await (const [, key] of reader.range<string>(SPACE.deadlineOpen, { lt: `${padTime(now)}:` })) {
+      if (++scanned > cap || out.length >= cap) break;
+      const d = await reader.get<DeadlineRecord>(SPACE.deadline, key);
+      if (d && (d.clause === "C28") === report) out.push(deadlineItem(kind, d, now, d.dueAt));
+    }
+    return out;
+  };
+  /** When an authorization stopped being in force, as far as its own record tells. */
+  const stoppedAt = (a: AuthorizationRecord, now: number): number => {
+    const status = authorizationStatusAt(a, now);
+    if (status === "Expired") return a.termEnd;
+    if (status !== "Active") return lastAt(a.history, now)?.at ?? now;
+    return now; // its holder or an ancestor stopped
+  };
+  /** Products on offer (C13, C24), each with its authorization and whether it is usable now. */
+  async function* listed(cap: number) {
+    let scanned = 0;
+    for await (const [key, authId] of reader.range<string>(LISTED_SPACE, {})) {
+      if (++scanned > cap) break;
+      yield { productId: unpad(key), key, authId, a: await q.authorization(authId) };
+    }
+  }
+
+  const sources: Record<Exclude<AlertKind, "use-outside-rules">, AlertSource> = {
+    "missed-deadline": missed("missed-deadline", false),
+    "missing-report": missed("missing-report", true),
+
+    async breach({ now, cap }) {
+      const out: AlertItem[] = [];
+      for await (const [k, key] of reader.range<string>(SPACE.violation, { reverse: true, limit: cap })) {
         const d = await reader.get<DeadlineRecord>(SPACE.deadline, key);
-        if (d) breaches.push(d);
+        if (d) out.push(deadlineItem("breach", d, now, Number(k.slice(0, k.indexOf(":")))));
       }
-      const expiring = [];
-      for await (const [, id] of reader.range<string>(SPACE.expiry, { gte: `${padTime(now)}:`, lt: `${padTime(now + days * DAY)}:`, limit })) {
-        const a = await authorization(id);
+      return out;
+    },
+
+    async "expiring-term"({ now, days, cap }) {
+      const out: AlertItem[] = [];
+      for await (const [, id] of reader.range<string>(SPACE.expiry, { gte: `${padTime(now)}:`, lt: `${padTime(now + days * DAY)}:`, limit: cap })) {
+        const a = await q.authorization(id);
         if (!a) continue;
         const status = authorizationStatusAt(a, now);
         if (status !== "Active" && status !== "Suspended") continue;
-        expiring.push({ id: a.id, holderId: a.holderId, status, termEnd: a.termEnd, daysLeft: Math.floor((a.termEnd - now) / DAY) });
+        const daysLeft = Math.floor((a.termEnd - now) / DAY);
+        out.push({
+          kind: "expiring-term", clause: "C06", at: a.termEnd, subjectKind: "authorization", subjectId: a.id,
+          message: `authorization ${a.id} (${status}) ends ${chinaDate(a.termEnd)}, in ${nDays(daysLeft)}`, status: null,
+          detail: { id: a.id, holderId: a.holderId, status, termEnd: a.termEnd, daysLeft }, key: alertKey(a.termEnd, "expiring-term", pad(a.id)),
+        });
       }
-      const operations: OperationAlert[] = [];
-      for await (const [, v] of reader.range<OperationAlert>(ALERT_SPACE, { reverse: true, limit })) operations.push(v);
-      // Every pending governance change is an alert until it is executed or cancelled.
-      const governance: JsonValue[] = [];
-      for await (const [, c] of reader.range<PendingGovernanceChange>(GOVERNANCE_SPACE, { limit })) governance.push(pendingView(c, now));
-      const listedUnderStopped = [];
-      const listedNotUsable: { productId: string; reasons: string[] }[] = [];
-      let scanned = 0;
-      for await (const [key, authId] of reader.range<string>(LISTED_SPACE, {})) {
-        if (++scanned > SCAN_CAP || (listedUnderStopped.length >= limit && listedNotUsable.length >= limit)) break;
-        const productId = key.replace(/^0+(?=\d)/, "");
-        const a = await authorization(authId);
-        if (a && !(await inForce(a, now))) {
-          if (listedUnderStopped.length < limit) listedUnderStopped.push({ productId, authorizationId: authId, authorizationStatus: authorizationStatusAt(a, now) });
-          continue;
-        }
+      return out;
+    },
+
+    async "operation-outside-authorization"({ cap }) {
+      const out: AlertItem[] = [];
+      for await (const [k, v] of reader.range<OperationAlert>(ALERT_SPACE, { reverse: true, limit: cap })) {
+        out.push({
+          kind: "operation-outside-authorization", clause: "C24", at: v.at, subjectKind: v.subjectKind, subjectId: v.subjectId,
+          message: `${v.event} of ${v.subjectKind} ${v.subjectId} while authorization ${v.authorizationId} was ${v.authorizationStatus}`, status: null,
+          detail: v, key: alertKey(v.at, "operation-outside-authorization", k.slice(k.indexOf(":") + 1)),
+        });
+      }
+      return out;
+    },
+
+    async "listed-under-stopped-authorization"({ now, cap }) {
+      const out: AlertItem[] = [];
+      for await (const { productId, key, authId, a } of listed(cap)) {
+        if (!a || (await q.inForce(a, now))) continue;
+        const authorizationStatus = authorizationStatusAt(a, now);
+        const at = stoppedAt(a, now);
+        out.push({
+          kind: "listed-under-stopped-authorization", clause: "C24", at, subjectKind: "product", subjectId: productId,
+          message: `product ${productId} is on offer under authorization ${authId}, which is not in force (${authorizationStatus})`, status: null,
+          detail: { productId, authorizationId: authId, authorizationStatus }, key: alertKey(at, "listed-under-stopped-authorization", key),
+        });
+      }
+      return out;
+    },
+
+    async "listed-not-usable"({ now, cap }) {
+      const out: AlertItem[] = [];
+      for await (const { productId, key, a } of listed(cap)) {
         // On offer under an authorization in force, yet not usable: a resource it rests on or a
         // parent product has stopped (C10, C14, C36).
+        if (!a || !(await q.inForce(a, now))) continue;
         const p = await reader.get<ProductRecord>(SPACE.product, key);
-        const reasons = p ? await productProblemsAt(record, p, now) : [];
-        if (reasons.length > 0 && listedNotUsable.length < limit) listedNotUsable.push({ productId, reasons });
+        const reasons = p ? await productProblemsAt(q.record, p, now) : [];
+        if (reasons.length === 0) continue;
+        out.push({
+          kind: "listed-not-usable", clause: "C10", at: now, subjectKind: "product", subjectId: productId,
+          message: `product ${productId} is on offer but not usable: ${reasons.join("; ")}`, status: null,
+          detail: { productId, reasons }, key: alertKey(now, "listed-not-usable", key),
+        });
       }
+      return out;
+    },
+
+    async "authorization-with-lost-resources"({ now, cap }) {
       // Authorizations in force whose scope holds a resource that may no longer carry use.
-      const resourcesLost: { authorizationId: string; holderId: string; reason: string }[] = [];
-      scanned = 0;
+      const out: AlertItem[] = [];
+      let scanned = 0;
       for await (const [, id] of reader.range<string>(SPACE.expiry, { gte: `${padTime(now)}:` })) {
-        if (++scanned > SCAN_CAP || resourcesLost.length >= limit) break;
-        const a = await authorization(id);
-        if (!a || !(await inForce(a, now))) continue;
-        const reason = await resourcesProblemAt(record, a.resourceIds, now);
-        if (reason !== null) resourcesLost.push({ authorizationId: a.id, holderId: a.holderId, reason });
+        if (++scanned > cap) break;
+        const a = await q.authorization(id);
+        if (!a || !(await q.inForce(a, now))) continue;
+        const reason = await resourcesProblemAt(q.record, a.resourceIds, now);
+        if (reason === null) continue;
+        out.push({
+          kind: "authorization-with-lost-resources", clause: "C10", at: now, subjectKind: "authorization", subjectId: a.id,
+          message: `authorization ${a.id} is in force but ${reason}`, status: null,
+          detail: { authorizationId: a.id, holderId: a.holderId, reason }, key: alertKey(now, "authorization-with-lost-resources", pad(a.id)),
+        });
       }
-      // The chain's working-day calendar against the service's (C04): every year set on chain,
-      // and every year the service's calendar covers from the first one set on chain on.
-      const calendarDiffs: { year: number; kind: "differs" | "not-set-on-chain"; dates: string[]; chainVersion: number | null }[] = [];
+      return out;
+    },
+
+    async "pending-governance-change"({ now, cap }) {
+      // Every pending governance change is an alert until it is executed or cancelled.
+      const out: AlertItem[] = [];
+      for await (const [k, c] of reader.range<PendingGovernanceChange>(GOVERNANCE_SPACE, { limit: cap })) {
+        const v = pendingView(c, now);
+        out.push({
+          kind: "pending-governance-change", clause: "C05", at: c.scheduledAt, subjectKind: "hub", subjectId: c.label,
+          message: `${c.kind} ${c.label} → ${c.account}, ${v.ready ? "ready since" : "ready at"} ${chinaDate(c.readyAt)}`, status: null,
+          detail: v, key: alertKey(c.scheduledAt, "pending-governance-change", k),
+        });
+      }
+      return out;
+    },
+
+    async "calendar-difference"({ now }) {
+      // The chain's working-day calendar against the service's (C04): every year set on chain
+      // that the service's calendar covers, and every covered year from the first one set on chain
+      // on that the chain lacks (it counts those provisionally).
+      const out: AlertItem[] = [];
       const chainYears = new Map<number, ChainCalendarYear>();
       for await (const [, y] of reader.range<ChainCalendarYear>(CALENDAR_SPACE, {})) chainYears.set(y.year, y);
+      const item = (year: number, message: string, detail: JsonValue): AlertItem => ({
+        kind: "calendar-difference", clause: "C04", at: now, subjectKind: "calendar", subjectId: String(year), message, status: null, detail,
+        key: alertKey(now, "calendar-difference", String(year)),
+      });
       for (const y of chainYears.values()) {
-        if (!calendar.covers(y.year)) continue; // the service counts that year provisionally: nothing to compare
-        const dates = calendarDifferences(y, calendar);
-        if (dates.length > 0) calendarDiffs.push({ year: y.year, kind: "differs", dates, chainVersion: y.version });
+        if (!q.calendar.covers(y.year)) continue;
+        const dates = calendarDifferences(y, q.calendar);
+        if (dates.length > 0) {
+          out.push(item(y.year, `the chain's calendar for ${y.year} (version ${y.version}) differs from the service's on ${dates.join(", ")}`, { year: y.year, kind: "differs", dates, chainVersion: y.version }));
+        }
       }
-      const firstSet = Math.min(...chainYears.keys());
-      for (const year of calendar.info().coveredYears) {
-        if (chainYears.size > 0 && year >= firstSet && !chainYears.has(year)) calendarDiffs.push({ year, kind: "not-set-on-chain", dates: [], chainVersion: null });
+      if (chainYears.size > 0) {
+        const firstSet = Math.min(...chainYears.keys());
+        for (const year of q.calendar.info().coveredYears) {
+          if (year >= firstSet && !chainYears.has(year)) {
+            out.push(item(year, `the chain's calendar has no schedule for ${year}: it counts that year provisionally`, { year, kind: "not-set-on-chain", dates: [], chainVersion: null }));
+          }
+        }
       }
-      return {
-        at: now,
-        days,
-        missedDeadlines: missed.filter((d) => d.clause !== "C28"),
-        missingReports: missed.filter((d) => d.clause === "C28"),
-        breaches,
-        expiringTerms: expiring,
-        operationsOutsideAuthorization: operations,
-        listedUnderStoppedAuthorization: listedUnderStopped,
-        listedNotUsable,
-        authorizationsWithLostResources: resourcesLost,
-        pendingGovernanceChanges: governance,
-        calendarDifferences: calendarDiffs.sort((a, b) => a.year - b.year),
-      };
+      return out;
     },
   };
+  return sources;
 }
 
 export type Queries = ReturnType<typeof createQueries>;

@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { Auth } from "./auth";
-import type { Queries } from "./queries";
+import { ALERT_KINDS, DEADLINE_STATUSES, SCAN_CAP, type AlertItem, type Queries } from "./queries";
 import { toProvJson } from "./prov";
 import * as s from "./schemas";
 
@@ -24,6 +24,8 @@ export type RouteDef = {
   intake?: boolean;
   /** Mounted by its own router (documented here for OpenAPI only). */
   custom?: boolean;
+  /** The 200 answer's JSON schema, where documented (default: an object). */
+  response?: Record<string, unknown>;
   handle: (input: RouteInput) => Promise<unknown> | unknown;
 };
 
@@ -32,6 +34,8 @@ export interface NodeRoutes {
   status(id: string): Promise<unknown>;
   proof(id: string): Promise<unknown>;
   flags(limit: number, after?: string): Promise<{ items: unknown[]; next: string | null }>;
+  /** The node's uses outside the rules as regulator alert items, newest first (at most `cap`). */
+  useAlerts(cap: number): Promise<AlertItem[]>;
 }
 
 /** Typed definition: the handler sees the parsed shapes of its schemas. */
@@ -47,6 +51,7 @@ function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefi
   regulator?: boolean;
   intake?: boolean;
   custom?: boolean;
+  response?: Record<string, unknown>;
   handle: (input: {
     params: P extends z.ZodObject ? z.output<P> : undefined;
     query: Q extends z.ZodObject ? z.output<Q> : undefined;
@@ -58,6 +63,38 @@ function route<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefi
 }
 
 const DEFAULT_LIMIT = 100;
+
+/** The answer of GET /regulator/alerts (api/queries.ts `alerts`). */
+const ALERTS_PAGE_SCHEMA = {
+  type: "object",
+  required: ["at", "days", "total", "counts", "truncated", "items", "next"],
+  properties: {
+    at: { type: "integer", description: "the time asked, seconds" },
+    days: { type: "integer", description: "terms ending within this many days are alerts" },
+    total: { type: "integer", description: "alerts in the list (of ?kind= when given)" },
+    counts: { type: "object", description: "alerts of each kind", additionalProperties: { type: "integer" } },
+    truncated: { type: "boolean", description: "a source stopped at its scan cap: there may be more" },
+    next: { type: ["string", "null"], description: "cursor of the next page (?after=), read at the same time as this one" },
+    items: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["kind", "clause", "at", "subjectKind", "subjectId", "message", "status", "detail", "key"],
+        properties: {
+          kind: { type: "string", enum: [...ALERT_KINDS] },
+          clause: { type: "string", description: "the rule (C01-C38)" },
+          at: { type: "integer", description: "when it happened (a due time, a breach, a use); an expiring term's end; for a condition found when asked, the time asked" },
+          subjectKind: { type: "string" },
+          subjectId: { type: "string" },
+          message: { type: "string" },
+          status: { type: ["string", "null"], enum: [...DEADLINE_STATUSES, null], description: "a deadline's state" },
+          detail: { type: "object", description: "the record behind the alert" },
+          key: { type: "string", description: "sort key (at, kind, record)" },
+        },
+      },
+    },
+  },
+} as const;
 const pg = (q: { limit?: number; after?: string }) => ({ limit: q.limit ?? DEFAULT_LIMIT, after: q.after });
 
 export function createRoutes(q: Queries, auth: Auth, health: () => object, node?: NodeRoutes): RouteDef[] {
@@ -120,21 +157,22 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     route({ method: "get", path: "/disclosures/authorizations", operationId: "discloseAuthorizations", summary: "C21: authorization objects, content, scope and term", tag: "disclosure", query: s.pageQuery, handle: ({ query, now }) => q.disclosedAuthorizations(pg(query), now) }),
     route({ method: "get", path: "/disclosures/products", operationId: "discloseProducts", summary: "C21: product capability lists per operator", tag: "disclosure", query: s.pageQuery, handle: ({ query }) => q.disclosedProducts(pg(query)) }),
     route({ method: "get", path: "/disclosures/usage", operationId: "discloseUsage", summary: "C21: uses and fees per node, product, scenario, resource and day, from anchored receipt batches", tag: "disclosure", query: s.usageQuery, handle: ({ query }) => q.usage({ ...query, limit: query.limit ?? DEFAULT_LIMIT }) }),
-    route({ method: "get", path: "/disclosures/annual", operationId: "discloseAnnual", summary: "C37: annual disclosures of a year and the missing ones", tag: "disclosure", query: s.annualQuery, handle: ({ query, now }) => q.annualDisclosures(query.year, now) }),
+    route({ method: "get", path: "/disclosures/annual", operationId: "discloseAnnual", summary: "C37: annual disclosures of a year (default: the last year whose disclosure is due, by 31 March of the next year) and the missing ones", tag: "disclosure", query: s.annualQuery, handle: ({ query, now }) => q.annualDisclosures(query.year, now) }),
 
     route({ method: "post", path: "/auth/challenge", operationId: "authChallenge", summary: "One-time EIP-4361 sign-in challenge", tag: "auth", body: s.challengeBody, handle: ({ body }) => auth.challenge(body.address) }),
     route({ method: "post", path: "/auth/token", operationId: "authToken", summary: "Bearer token for a REGULATOR key", tag: "auth", body: s.tokenBody, handle: ({ body }) => auth.token(body.address, body.signature, body.nonce) }),
 
     route({
-      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", summary: "Missed deadlines, breaches, expiring terms, operations outside authorization, missing reports, pending governance changes", tag: "regulator", regulator: true, query: s.alertsQuery,
-      handle: async ({ query, now }) => {
-        const alerts = await q.alerts(now, query.days ?? 30, query.limit ?? DEFAULT_LIMIT);
-        if (!node) return alerts;
-        // C31: uses this node recorded that broke a rule (receipt id, node, rule, clause, proof link).
-        // The rest page by page from /regulator/uses-outside-rules?after=<usesOutsideRulesNext>.
-        const uses = await node.flags(query.limit ?? DEFAULT_LIMIT);
-        return { ...alerts, usesOutsideRules: uses.items, usesOutsideRulesNext: uses.next };
-      },
+      method: "get", path: "/regulator/alerts", operationId: "regulatorAlerts", tag: "regulator", regulator: true, query: s.alertsQuery, response: ALERTS_PAGE_SCHEMA,
+      summary:
+        "Every alert as one list, newest first: items {kind, clause, at, subjectKind, subjectId, message, status, detail, key}, `total`, `counts` per kind, `next` cursor. " +
+        "Kinds: missed-deadline, missing-report (C28), breach, expiring-term (within ?days=), operation-outside-authorization, listed-under-stopped-authorization, listed-not-usable, " +
+        "authorization-with-lost-resources, pending-governance-change, and on a platform node use-outside-rules (C31)",
+      handle: ({ query, now }) =>
+        q.alerts(
+          { now, days: query.days ?? 30, limit: query.limit ?? DEFAULT_LIMIT, after: query.after, kind: query.kind },
+          node ? { "use-outside-rules": () => node.useAlerts(SCAN_CAP) } : {},
+        ),
     }),
     route({
       method: "get", path: "/regulator/deadlines", operationId: "regulatorDeadlines", summary: "Statutory deadlines in working days", tag: "regulator", regulator: true, query: s.deadlinesQuery,

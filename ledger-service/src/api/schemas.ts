@@ -3,6 +3,8 @@
  */
 import { getAddress } from "ethers";
 import { z } from "zod";
+import { chinaDayStart } from "../calendar";
+import { ALERT_KINDS, DEADLINE_STATUSES } from "./queries";
 import { AUTH_STATUSES, MODES } from "../views/authorizations";
 import { PRODUCT_STATUSES } from "../views/products";
 import { SUBJECT_KIND_NAMES } from "../views/timeline";
@@ -23,6 +25,37 @@ export const seconds = z
   .regex(/^[0-9]{1,12}$/, "seconds since the epoch")
   .transform(Number)
   .describe("seconds since the epoch");
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** A real calendar day (2026-02-30 is not one). */
+const realDay = (d: string): boolean => {
+  const m = ISO_DATE.exec(d);
+  return m !== null && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === d;
+};
+
+/**
+ * The seconds since the epoch an `at` names: seconds themselves, an ISO date (the start of that
+ * day in China time, UTC+8, the time of the regulations) or an ISO date-time (with its offset;
+ * without one, China time). Null when it names no instant.
+ */
+export function instantOf(v: string): number | null {
+  if (/^[0-9]{1,12}$/.test(v)) return Number(v);
+  if (ISO_DATE.test(v)) return realDay(v) ? chinaDayStart(v) : null;
+  const m = ISO_DATETIME.exec(v);
+  if (!m || !realDay(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return null;
+  const ms = Date.parse(`${v.slice(0, v.length - (m[5]?.length ?? 0))}${m[5] ?? "+08:00"}`);
+  return Number.isFinite(ms) && ms >= 0 ? Math.floor(ms / 1000) : null;
+}
+
+/** A moment: seconds since the epoch, or an ISO date / date-time (a bare date: 00:00 China time). */
+export const instant = z
+  .string()
+  .max(40)
+  .refine((v) => instantOf(v) !== null, "seconds since the epoch, a date YYYY-MM-DD (00:00 China time) or an ISO date-time such as 2026-03-31T12:00:00+08:00")
+  .transform((v) => instantOf(v) as number)
+  .describe("seconds since the epoch, a date YYYY-MM-DD (the start of that day in China time) or an ISO 8601 date-time (with its offset; without one, China time)");
 
 export const limit = z
   .string()
@@ -58,7 +91,7 @@ export const idParams = z.object({ id }).strict();
 export const timelineParams = z.object({ kind: z.enum(SUBJECT_KIND_NAMES), id }).strict();
 
 export const pageQuery = z.object(page).strict();
-export const atQuery = z.object({ at: seconds.optional() }).strict();
+export const atQuery = z.object({ at: instant.optional() }).strict();
 
 export const authorizationsQuery = z
   .object({
@@ -66,7 +99,7 @@ export const authorizationsQuery = z
     status: z.enum(AUTH_STATUSES).optional().describe("effective status now"),
     holder: id.optional().describe("holder participant id"),
     mode: z.enum(MODES.slice(1) as [string, ...string[]]).optional(),
-    activeAt: seconds.optional().describe("in force at this time (holder active, parents in force)"),
+    activeAt: instant.optional().describe("in force at this moment (holder active, parents in force); seconds or an ISO date / date-time"),
     parent: id.optional().describe("parent authorization id"),
   })
   .strict();
@@ -76,24 +109,25 @@ export const productsQuery = z
   .strict();
 
 export const provenanceQuery = z
-  .object({ at: seconds.optional(), format: z.enum(["graph", "prov"]).optional().describe("prov: W3C PROV-JSON") })
+  .object({ at: instant.optional(), format: z.enum(["graph", "prov"]).optional().describe("prov: W3C PROV-JSON") })
   .strict();
 
 export const annualQuery = z
-  .object({ year: z.string().regex(/^(19|20|21)[0-9]{2}$/, "a year").transform(Number) })
+  .object({ year: z.string().regex(/^(19|20|21)[0-9]{2}$/, "a year").transform(Number).optional().describe("the year disclosed (default: the last year whose disclosure is due)") })
   .strict();
 
 export const alertsQuery = z
   .object({
     days: z.string().regex(/^[0-9]{1,4}$/).transform(Number).pipe(z.number().int().min(0).max(3660)).optional().describe("terms ending within N days (default 30)"),
-    limit,
+    kind: z.enum(ALERT_KINDS).optional().describe("only alerts of this kind"),
+    ...page,
   })
   .strict();
 
 export const deadlinesQuery = z
   .object({
     ...page,
-    status: z.enum(["open", "overdue", "met", "late", "closed", "violated"]).optional(),
+    status: z.enum(DEADLINE_STATUSES).optional().describe("open (not yet due), overdue (past due, unmet), met, late (done after its due time), closed (no longer required), violated (a one-off rule broken)"),
     clause: z.string().regex(/^C[0-9]{2}$/, "a clause id such as C12").optional(),
     subjectKind: z.enum(SUBJECT_KIND_NAMES).optional(),
   })

@@ -41,6 +41,8 @@ export type ApiArgs = {
   bodyLimit?: string;
   /** Served at "/" beside the API (the public explorer); paths it does not know fall through. */
   explorer?: express.Router;
+  /** "MM-DD": the profile's `annualDisclosureDue`, for the default year of the annual disclosures (default 03-31). */
+  annualDisclosureDue?: string;
   /** Present on a platform node: the intake and receipt routes. */
   node?: NodeApi;
   /**
@@ -74,7 +76,7 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   const log = common.logger.child({ module: "api" });
   const now = args.now ?? Date.now;
   const bodyLimit = args.bodyLimit ?? "8kb";
-  const queries = createQueries(args.reader);
+  const queries = createQueries(args.reader, { annualDisclosureDue: args.annualDisclosureDue });
   const auth = createAuth(args.auth ?? {}, args.hasRole, now, args.node?.isIntakeClient);
   const routes = createRoutes(queries, auth, args.health, args.node);
   const openapi = openApiDocument(

@@ -3,7 +3,8 @@
  *
  *   status                   service, index and chain health, record counts
  *   trace <productId>        a product's provenance as an indented tree (可溯源)
- *   deadlines                statutory deadlines (regulator sign-in with a REGULATOR key)
+ *   alerts                   the regulator's alerts, newest first (sign-in with a REGULATOR key)
+ *   deadlines                statutory deadlines by due date (regulator sign-in)
  *   verify-receipt <file>    a usage receipt and its proof, checked against the chain directly
  *                            (JSON-RPC, no ledger-service involved: it trusts no service)
  *   receipts submit|status|proof   a platform's side of a node's receipt intake (cli/receipts.ts)
@@ -27,7 +28,8 @@ const HELP: Record<string, string> = {
 Commands:
   status              health of the service, its index and chain; record counts
   trace <productId>   provenance of a product as an indented tree
-  deadlines           statutory deadlines (needs a REGULATOR key)
+  alerts              the regulator's alerts, newest first (needs a REGULATOR key)
+  deadlines           statutory deadlines by due date (needs a REGULATOR key)
   verify-receipt <file>
                       check a usage receipt and its proof against the chain directly
   receipts submit|status|proof
@@ -51,7 +53,24 @@ products, scenario, authorization chain, agreements, resources and source depart
                            [--key 0xPRIVATE_KEY] [--api URL] [--json]
 
 Signs in to the regulator API with a key holding REGULATOR (--key or env
-PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists statutory deadlines.`,
+PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists statutory deadlines,
+earliest due date first: due date (China time), status, days overdue (or late), clause,
+the deadline's name, its subject and what is due. --limit N prints the first N (default 100).
+
+States: open (not yet due), overdue (past due, not met), met (done in time), late (done after
+its due date), closed (no longer required), violated (a one-off rule broken).`,
+  alerts: `Usage: provenant alerts [--kind KIND] [--days N] [--limit N] [--after CURSOR]
+                        [--key 0xPRIVATE_KEY] [--api URL] [--json]
+
+Signs in to the regulator API with a key holding REGULATOR (--key or env
+PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists the regulator's alerts,
+newest first: time (China time), kind, clause, subject and message, then how many there are.
+
+Kinds: missed-deadline, missing-report, breach, expiring-term (terms ending within --days,
+default 30), operation-outside-authorization, listed-under-stopped-authorization,
+listed-not-usable, authorization-with-lost-resources, pending-governance-change, and on a
+platform node use-outside-rules. --limit N alerts per page (default 100); --after CURSOR the
+page after the one that printed it.`,
   receipts: RECEIPTS_HELP,
   "verify-receipt": `Usage: provenant verify-receipt <file> [--rpc URL] [--deployment FILE] [--window S] [--service URL] [--json]
 
@@ -101,7 +120,7 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service", "--max-range"]);
+const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--kind", "--days", "--after", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service", "--max-range"]);
 const FLAG_OPTIONS = new Set(["--json", "--help", "-h"]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -255,33 +274,97 @@ export function renderTree(graph: ProvGraph): string[] {
   return lines;
 }
 
-async function deadlines(p: Parsed, io: Io): Promise<number> {
-  if (p.positionals.length > 0) throw new CliError("deadlines takes no arguments", 2);
-  const base = baseUrl(p, io);
+/** Signs in with the REGULATOR key of --key or PROVENANT_REGULATOR_KEY: the bearer header. */
+async function regulatorHeaders(p: Parsed, io: Io, base: string, command: string): Promise<{ authorization: string }> {
   const key = (typeof p.options["--key"] === "string" ? p.options["--key"] : undefined) ?? io.env.PROVENANT_REGULATOR_KEY;
-  if (!key) throw new CliError("deadlines needs a REGULATOR key: --key 0x… or PROVENANT_REGULATOR_KEY (demo: dev account #3)", 2);
+  if (!key) throw new CliError(`${command} needs a REGULATOR key: --key 0x… or PROVENANT_REGULATOR_KEY (demo: dev account #3)`, 2);
   let wallet: Wallet;
   try {
     wallet = new Wallet(key);
   } catch {
     throw new CliError("--key is not a private key (0x followed by 64 hex digits)", 2);
   }
+  return { authorization: `Bearer ${await signIn(RECEIPTS_DEPS, base, wallet)}` };
+}
+
+function positiveOption(p: Parsed, name: string, fallback: number, max: number): number {
+  const raw = p.options[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== "string" || !/^[0-9]{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new CliError(`${name} must be a whole number from 1 to ${max}`, 2);
+  return Number(raw);
+}
+
+/** A moment in China time, as the regulations count: 2026-03-31 10:00. */
+const chinaTime = (seconds: number): string => new Date((seconds + 8 * 3600) * 1000).toISOString().slice(0, 16).replace("T", " ");
+
+/** Most deadlines read to sort them by due date (pages of 500). */
+const DEADLINES_READ_CAP = 10_000;
+
+async function deadlines(p: Parsed, io: Io): Promise<number> {
+  if (p.positionals.length > 0) throw new CliError("deadlines takes no arguments", 2);
+  const base = baseUrl(p, io);
+  const limit = positiveOption(p, "--limit", 100, 100_000);
+  const headers = await regulatorHeaders(p, io, base, "deadlines");
   const query = new URLSearchParams();
   if (typeof p.options["--status"] === "string") query.set("status", p.options["--status"]);
-  query.set("limit", typeof p.options["--limit"] === "string" ? p.options["--limit"] : "100");
-  const token = await signIn(RECEIPTS_DEPS, base, wallet);
-  const page = (await request(base, `/regulator/deadlines?${query}`, { headers: { authorization: `Bearer ${token}` } })) as Page;
+  query.set("limit", "500");
+  // The API lists deadlines by subject; the regulator reads them by due date: read them all.
+  const all: Record<string, unknown>[] = [];
+  let after: string | null = null;
+  do {
+    const page = (await request(base, `/regulator/deadlines?${query}${after ? `&after=${encodeURIComponent(after)}` : ""}`, { headers })) as Page;
+    all.push(...page.items);
+    after = page.next;
+  } while (after !== null && all.length < DEADLINES_READ_CAP);
+  const due = (d: Record<string, unknown>) => (typeof d.dueAt === "number" ? d.dueAt : 0);
+  all.sort((x, y) => due(x) - due(y) || String(x.key ?? "").localeCompare(String(y.key ?? "")));
+  const shown = all.slice(0, limit);
+  if (p.options["--json"]) {
+    io.out(JSON.stringify({ items: shown, total: all.length, complete: after === null }, null, 2));
+    return 0;
+  }
+  if (shown.length === 0) {
+    io.out("no deadlines");
+    return 0;
+  }
+  const row = (c: string[]) => `${c[0].padEnd(10)}  ${c[1].padEnd(8)}  ${c[2].padStart(7)}  ${c[3].padEnd(6)}  ${c[4].padEnd(36)}  ${c[5].padEnd(24)}  ${c[6]}`.trimEnd();
+  io.out(row(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]));
+  for (const d of shown) {
+    const overdue = typeof d.daysOverdue === "number" ? `${d.daysOverdue}d` : "";
+    const subject = `${String(d.subjectKind ?? "")} ${String(d.subjectId ?? "")}`.trim();
+    io.out(row([String(d.dueDate ?? "?"), String(d.status ?? ""), overdue, String(d.clause ?? ""), String(d.name ?? ""), subject, String(d.note ?? "")]));
+  }
+  io.out(`${shown.length} of ${all.length} deadlines${after !== null ? ` (stopped reading at ${DEADLINES_READ_CAP})` : ""}${shown.length < all.length ? "; --limit N for more" : ""}`);
+  return 0;
+}
+
+async function alerts(p: Parsed, io: Io): Promise<number> {
+  if (p.positionals.length > 0) throw new CliError("alerts takes no arguments", 2);
+  const base = baseUrl(p, io);
+  const query = new URLSearchParams({ limit: String(positiveOption(p, "--limit", 100, 500)) });
+  if (p.options["--days"] !== undefined) query.set("days", String(positiveOption(p, "--days", 30, 3660)));
+  for (const name of ["kind", "after"]) {
+    const v = p.options[`--${name}`];
+    if (typeof v === "string") query.set(name, v);
+  }
+  const headers = await regulatorHeaders(p, io, base, "alerts");
+  const page = (await request(base, `/regulator/alerts?${query}`, { headers })) as Page & { total: number };
   if (p.options["--json"]) {
     io.out(JSON.stringify(page, null, 2));
     return 0;
   }
-  if (page.items.length === 0) io.out("no deadlines");
-  for (const d of page.items) {
-    const due = typeof d.dueAt === "number" ? new Date(d.dueAt * 1000).toISOString().slice(0, 10) : "?";
-    const subject = `${String(d.subjectKind ?? "")} ${String(d.subjectId ?? "")}`.trim();
-    io.out(`${due}  ${String(d.status ?? "").padEnd(8)} ${String(d.clause ?? "").padEnd(4)} ${String(d.kind ?? d.rule ?? "").padEnd(28)} ${subject}`);
+  if (page.items.length === 0) {
+    io.out(page.total === 0 ? "no alerts" : `no more alerts (${page.total} in all)`);
+    return 0;
   }
-  if (page.next) io.out(`… more (--limit, or --json for the cursor)`);
+  const row = (c: string[]) => `${c[0].padEnd(16)}  ${c[1].padEnd(34)}  ${c[2].padEnd(6)}  ${c[3].padEnd(24)}  ${c[4]}`.trimEnd();
+  io.out(row(["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]));
+  for (const a of page.items) {
+    const subject = `${String(a.subjectKind ?? "")} ${String(a.subjectId ?? "")}`.trim();
+    const shortSubject = subject.length > 24 ? `${subject.slice(0, 21)}…` : subject;
+    io.out(row([typeof a.at === "number" ? chinaTime(a.at) : "?", String(a.kind ?? ""), String(a.clause ?? ""), shortSubject, String(a.message ?? "")]));
+  }
+  io.out(`${page.items.length} of ${page.total} alerts${page.next ? `; next page: provenant alerts --after ${page.next}` : ""}`);
   return 0;
 }
 
@@ -434,6 +517,7 @@ const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = {
   status,
   receipts,
   trace,
+  alerts,
   deadlines,
   "verify-receipt": verifyReceipt,
 };

@@ -6,6 +6,8 @@
 import { PROOF_FILE_FORMAT, type ReceiptProofFile } from "../../../scripts/lib/receipts";
 import { merkleTree } from "../../../scripts/lib/receipt-tree";
 import { ApiError, NotFoundError } from "../api/errors";
+import { alertKey, type AlertItem } from "../api/queries";
+import type { JsonValue } from "../store/types";
 import { KEY, type AckEntry, type BatchEntry, type FlagEntry, type NodeStore, type ReceiptEntry } from "./store";
 
 export type ReceiptState = "pending" | "anchored" | "final";
@@ -59,6 +61,24 @@ export function createReceiptReads(args: ReceiptReadArgs) {
   }
 
   const ackOf = (ack: AckEntry, path: string[]) => ({ ...ack, path });
+
+  /** Rule flags, newest first (regulator alerts). */
+  async function flags(limit: number, after?: string) {
+    const items: (FlagEntry & { alert: "use-outside-rules"; proof: string | null })[] = [];
+    let next: string | null = null;
+    let lastKey: string | null = null;
+    for await (const [k, f] of store.range<FlagEntry>("f:", { reverse: true, ...(after ? { lt: after } : {}) })) {
+      if (items.length >= limit) {
+        next = lastKey;
+        break;
+      }
+      lastKey = k;
+      const seq = await store.get<number>(KEY.inBatch(f.receiptId));
+      const b = seq !== undefined ? await store.get<BatchEntry>(KEY.batch(seq)) : undefined;
+      items.push({ ...f, alert: "use-outside-rules", proof: b?.state === "anchored" ? `/api/v1/receipts/${f.receiptId}/proof` : null });
+    }
+    return { items, next };
+  }
 
   return {
     async status(id: string) {
@@ -117,22 +137,19 @@ export function createReceiptReads(args: ReceiptReadArgs) {
       } as ReceiptProofFile;
     },
 
-    /** Rule flags, newest first (regulator alerts). */
-    async flags(limit: number, after?: string) {
-      const items: (FlagEntry & { alert: "use-outside-rules"; proof: string | null })[] = [];
-      let next: string | null = null;
-      let lastKey: string | null = null;
-      for await (const [k, f] of store.range<FlagEntry>("f:", { reverse: true, ...(after ? { lt: after } : {}) })) {
-        if (items.length >= limit) {
-          next = lastKey;
-          break;
-        }
-        lastKey = k;
-        const seq = await store.get<number>(KEY.inBatch(f.receiptId));
-        const b = seq !== undefined ? await store.get<BatchEntry>(KEY.batch(seq)) : undefined;
-        items.push({ ...f, alert: "use-outside-rules", proof: b?.state === "anchored" ? `/api/v1/receipts/${f.receiptId}/proof` : null });
+    flags,
+
+    /** The same flags as regulator alert items (api/queries.ts AlertItem), newest first, at most `cap`. */
+    async useAlerts(cap: number): Promise<AlertItem[]> {
+      const out: AlertItem[] = [];
+      for (const f of (await flags(cap)).items) {
+        const k = KEY.flag(f.at, f.receiptId, f.rule).slice(2);
+        out.push({
+          kind: "use-outside-rules", clause: f.clause, at: f.at, subjectKind: "receipt", subjectId: f.receiptId,
+          message: `${f.rule}: ${f.message}`, status: null, detail: f as unknown as JsonValue, key: alertKey(f.at, "use-outside-rules", k.slice(k.indexOf(":") + 1)),
+        });
       }
-      return { items, next };
+      return out;
     },
   };
 }

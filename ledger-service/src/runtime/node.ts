@@ -142,6 +142,7 @@ export async function startNode(common: Common, args: StartNodeArgs): Promise<Pl
       status: reads.status,
       proof: reads.proof,
       flags: reads.flags,
+      useAlerts: reads.useAlerts,
       // A signer key of the node's participant, while it is Active (one eth_call per sign-in).
       isIntakeClient: async (address) => (await participants.isActiveSigner(identity.nodeId, address)) === true,
     },

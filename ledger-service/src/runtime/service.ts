@@ -491,6 +491,7 @@ export async function startService(common: Common, opts: StartServiceOptions = {
     explorer: createExplorer(),
     node: n?.api,
     readState: () => indexer.readState(),
+    annualDisclosureDue: deployment.profile.body.annualDisclosureDue,
   });
   let server: Server;
   try {

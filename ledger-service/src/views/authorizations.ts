@@ -14,7 +14,7 @@ export const AUTH_STATUSES = [
 export type AuthStatus = (typeof AUTH_STATUSES)[number];
 export const GRANT_STATUSES = ["None", "Requested", "PreReviewed", "Evaluated", "Confirmed", "Refused"] as const;
 export const MODES = ["None", "Comprehensive", "Domain"] as const;
-const STAGES = ["None", "PreReview", "Expert"] as const;
+export const STAGES = ["None", "PreReview", "Expert"] as const;
 /** Stored statuses after which nothing changes. */
 export const TERMINAL_STATUSES: readonly string[] = ["Rejected", "Terminated", "Revoked", "Exited"];
 

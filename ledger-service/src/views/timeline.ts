@@ -1,11 +1,20 @@
 /**
- * Timelines (C22): every event for every subject it names — the record it is about and every
- * record it references — keyed `${kind}:${id}:${block}:${logIndex}` so a range lists one
- * subject's history oldest first, each entry with its on-chain anchor, actor and decoded fields.
+ * Timelines (C22): every event of a record, in the timeline of the record it is about (its
+ * primary subject: the `id` of the registry's own records, else the first record it names) and
+ * only there; the other records it names are listed as `related` links. Keyed
+ * `${kind}:${id}:${block}:${logIndex}` so a range lists one record's history oldest first, each
+ * entry with its on-chain anchor, actor and decoded fields, enum fields (statuses, stages, kinds,
+ * outcomes) by name.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
 import { SPACE, actorOf, idOf, numOf, objOf, pad, padBlock, padLog } from "./util";
-import { SUBJECT_KINDS } from "./oversight";
+import { AGREEMENT_KINDS, AGREEMENT_STATUSES } from "./agreements";
+import { AUTH_STATUSES, GRANT_STATUSES, MODES, STAGES } from "./authorizations";
+import { CASE_KINDS, CASE_OUTCOMES, EVALUATION_OUTCOMES, REPORT_KINDS, SUBJECT_KINDS } from "./oversight";
+import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES } from "./participants";
+import { PRODUCT_KINDS, PRODUCT_STATUSES } from "./products";
+import { REGISTRATION_KINDS, REGISTRATION_STEPS } from "./registration";
+import { SCENARIO_STATUSES } from "./scenarios";
 
 export const SUBJECT_KIND_NAMES = [
   "participant", "resource", "call", "authorization", "agreement", "scenario", "product",
@@ -57,9 +66,61 @@ const REF_KIND: Record<string, SubjectKind> = {
   filingId: "filing",
 };
 
+/** Names of the enum fields of each event (`request.kind`: a field of a struct argument). */
+const ENUM_NAMES: Record<string, Record<string, readonly string[]>> = {
+  "AuthorizationRegistry.AuthorizationApplied": { mode: MODES },
+  "AuthorizationRegistry.AuthorizationReviewed": { stage: STAGES, status: AUTH_STATUSES },
+  "AuthorizationRegistry.AuthorizationStatusChanged": { from: AUTH_STATUSES, to: AUTH_STATUSES },
+  "AuthorizationRegistry.GrantAdvanced": { status: GRANT_STATUSES },
+  "AuthorizationRegistry.CallPublished": { mode: MODES },
+  "AgreementRegistry.AgreementProposed": { "request.kind": AGREEMENT_KINDS },
+  "AgreementRegistry.AgreementFiled": { kind: AGREEMENT_KINDS },
+  "AgreementRegistry.AgreementTerminated": { from: AGREEMENT_STATUSES },
+  "ParticipantRegistry.ParticipantRegistered": { kind: PARTICIPANT_KINDS },
+  "ParticipantRegistry.ParticipantStatusChanged": { from: PARTICIPANT_STATUSES, to: PARTICIPANT_STATUSES },
+  "ProductRegistry.ProductRegistered": { "request.kind": PRODUCT_KINDS },
+  "ProductRegistry.ProductReviewed": { status: PRODUCT_STATUSES },
+  "ProductRegistry.ProductDelisted": { from: PRODUCT_STATUSES },
+  "ProductRegistry.RegistrationApplied": { kind: REGISTRATION_KINDS },
+  "ProductRegistry.RegistrationAdvanced": { step: REGISTRATION_STEPS },
+  "ProductRegistry.RegistrationIssued": { kind: REGISTRATION_KINDS },
+  "ResourceCatalog.RegistrationApplied": { kind: REGISTRATION_KINDS },
+  "ResourceCatalog.RegistrationAdvanced": { step: REGISTRATION_STEPS },
+  "ResourceCatalog.RegistrationIssued": { kind: REGISTRATION_KINDS },
+  "ScenarioRegistry.ScenarioDecided": { status: SCENARIO_STATUSES },
+  "ScenarioRegistry.ScenarioRetired": { from: SCENARIO_STATUSES },
+  "OversightRegistry.CaseFiled": { "request.kind": CASE_KINDS, "request.subjectKind": SUBJECT_KINDS },
+  "OversightRegistry.CaseAnswered": { kind: CASE_KINDS, outcome: CASE_OUTCOMES },
+  "OversightRegistry.ReportFiled": { kind: REPORT_KINDS },
+  "OversightRegistry.EvaluationRecorded": { "evaluation.outcome": EVALUATION_OUTCOMES },
+  "OversightRegistry.OperationFiled": { subjectKind: SUBJECT_KINDS },
+  "OversightRegistry.DisclosureAnchored": { participantKind: PARTICIPANT_KINDS },
+};
+
+/** The event's args with its enum fields by name (a value with no name stays as it is). */
+export function namedArgs(e: ChainEvent): { [name: string]: JsonValue } {
+  const names = ENUM_NAMES[`${e.contract}.${e.event}`];
+  if (!names) return e.args;
+  const out: { [name: string]: JsonValue } = { ...e.args };
+  const name = (list: readonly string[], v: JsonValue | undefined): JsonValue | undefined => (v === undefined ? v : (list[numOf(v)] ?? v));
+  for (const [field, list] of Object.entries(names)) {
+    const dot = field.indexOf(".");
+    if (dot < 0) {
+      if (out[field] !== undefined) out[field] = name(list, out[field])!;
+      continue;
+    }
+    const [outer, inner] = [field.slice(0, dot), field.slice(dot + 1)];
+    const struct = objOf(out[outer]);
+    if (struct[inner] !== undefined) out[outer] = { ...struct, [inner]: name(list, struct[inner])! };
+  }
+  return out;
+}
+
 export type TimelineEntry = {
   kind: string;
   id: string;
+  /** The other records the event names, each with its own timeline. */
+  related: { kind: SubjectKind; id: string }[];
   contract: string;
   event: string;
   blockNumber: number;
@@ -113,24 +174,26 @@ export const timelineRange = (kind: string, id: string): { gte: string; lt: stri
 export function createTimelineView(): View {
   return {
     name: "timeline",
+    version: 2, // 2: an event only in its primary subject's timeline, the others as related links; enums by name
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
-      const actor = actorOf(e);
-      for (const [kind, id] of subjectsOf(e)) {
-        const entry: TimelineEntry = {
-          kind,
-          id,
-          contract: e.contract,
-          event: e.event,
-          blockNumber: e.blockNumber,
-          blockHash: e.blockHash,
-          txHash: e.txHash,
-          logIndex: e.logIndex,
-          timestamp: e.timestamp,
-          actor,
-          args: e.args,
-        };
-        tx.put(SPACE.timeline, timelineKey(kind, id, e.blockNumber, e.logIndex), entry);
-      }
+      const [primary, ...others] = subjectsOf(e);
+      if (!primary) return;
+      const [kind, id] = primary;
+      const entry: TimelineEntry = {
+        kind,
+        id,
+        related: others.map(([k, i]) => ({ kind: k, id: i })),
+        contract: e.contract,
+        event: e.event,
+        blockNumber: e.blockNumber,
+        blockHash: e.blockHash,
+        txHash: e.txHash,
+        logIndex: e.logIndex,
+        timestamp: e.timestamp,
+        actor: actorOf(e),
+        args: namedArgs(e),
+      };
+      tx.put(SPACE.timeline, timelineKey(kind, id, e.blockNumber, e.logIndex), entry);
     },
   };
 }

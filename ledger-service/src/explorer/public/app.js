@@ -64,7 +64,7 @@ function fields(obj, skip = []) {
     if (k === "anchor" || k === "statusAnchor") shown = anchor(v);
     else if (/At$|^term(Start|End)$|End$/.test(k) && typeof v === "number") shown = date(v);
     else if (typeof v === "string" && /^0x[0-9a-fA-F]{16,}$/.test(v)) shown = hash(v);
-    else if (k === "status" || k === "statusAt") shown = status(v);
+    else if (k === "status" || k === "storedStatus") shown = status(v);
     else if (typeof v === "object") shown = el("span", { class: "hash" }, JSON.stringify(v));
     else shown = String(v);
     rows.push([k, shown]);
@@ -176,8 +176,9 @@ async function resourcesPage() {
 }
 
 async function annualPage() {
-  const year = new Date().getFullYear() - 1;
-  const data = await get(`/disclosures/annual?year=${year}`);
+  // The service picks the last year whose disclosure is due (by 31 March of the next year).
+  const data = await get("/disclosures/annual");
+  const year = data.year;
   return [
     el("h2", {}, bi(`${year} 年度披露`, `Annual disclosure for ${year} (C37, due 31 March)`)),
     table(
@@ -251,7 +252,8 @@ async function governanceNotice() {
 
 async function recordPage(kind, apiPath, id, extra) {
   const record = await get(`${apiPath}/${encodeURIComponent(id)}`);
-  const out = [el("h2", {}, `${kind} #${id} `, record.statusAt ? status(record.statusAt) : record.status ? status(record.status) : ""), timelineLink(kind, id)];
+  // `status` is the record's status now (an authorization Expired once its term is over); `storedStatus` the last one an event stored.
+  const out = [el("h2", {}, `${kind} #${id} `, record.status ? status(record.status) : ""), timelineLink(kind, id)];
   if (extra) out.push(...(await extra(record)));
   out.push(fields(record, ["children", "agreements", "scenarios", "history", "reviews", "grants"]));
   return out;
@@ -262,7 +264,7 @@ async function authorizationPage(id) {
     const out = [];
     if (a.children && a.children.length) {
       out.push(el("h2", {}, bi("下级授权", "Child authorizations")));
-      out.push(table(["#", ["状态", "Status"]], a.children.map((c) => [link(`#/authorization/${c.id}`, c.id), status(c.statusAt || c.status)])));
+      out.push(table(["#", ["状态", "Status"]], a.children.map((c) => [link(`#/authorization/${c.id}`, c.id), status(c.status)])));
     }
     if (a.agreements && a.agreements.length) {
       out.push(el("h2", {}, bi("协议", "Agreements")));
@@ -306,12 +308,27 @@ async function productPage(id) {
   });
 }
 
+/** Kinds of record with a page of their own; any other record links to its history. */
+const RECORD_PAGES = new Set(["authorization", "product", "participant", "resource", "scenario", "agreement"]);
+
+function recordLink(r) {
+  return link(RECORD_PAGES.has(r.kind) ? `#/${r.kind}/${r.id}` : `#/timeline/${r.kind}/${r.id}`, `${r.kind} #${r.id}`);
+}
+
+/** An event's status-like fields (the service gives them by name). */
+function eventSummary(t) {
+  const a = t.args || {};
+  const parts = ["from", "to", "status", "stage", "step", "outcome"].filter((k) => typeof a[k] === "string" && !/^0x/.test(a[k])).map((k) => `${k}: ${a[k]}`);
+  return el("span", {}, `${t.contract}.${t.event}`, parts.length ? el("small", { class: "muted" }, ` (${parts.join(", ")})`) : "");
+}
+
 async function timelinePage(kind, id) {
   return [
     el("h2", {}, bi("完整记录", `Full history of ${kind} #${id} (C22)`)),
-    await pagedList(`/timeline/${kind}/${encodeURIComponent(id)}`, [["时间", "Time"], ["事件", "Event"], ["操作者", "Actor"], ["区块/交易", "Block / tx"]], (t) => [
+    await pagedList(`/timeline/${kind}/${encodeURIComponent(id)}`, [["时间", "Time"], ["事件", "Event"], ["相关记录", "Related records"], ["操作者", "Actor"], ["区块/交易", "Block / tx"]], (t) => [
       date(t.timestamp),
-      `${t.contract}.${t.event}`,
+      eventSummary(t),
+      (t.related || []).length ? el("span", {}, (t.related || []).flatMap((r, i) => (i ? [", ", recordLink(r)] : [recordLink(r)]))) : "—",
       t.actor ? hash(t.actor) : "—",
       el("span", {}, `#${t.blockNumber} `, hash(t.txHash)),
     ]),
