@@ -33,6 +33,9 @@ import {
 contract ProductRegistry is Registrable, IProductRegistry {
     /// @notice Upper bound on resource ids and on parent product ids in one product's lineage.
     uint256 public constant MAX_LINEAGE = 64;
+    /// @notice Upper bound on the products a walk of one product's lineage visits (itself
+    /// included, a shared ancestor once per path to it): bounds isUsable and the scope check.
+    uint256 public constant MAX_LINEAGE_WEIGHT = 64;
     /// @dev Every valid ChargingBasis bit (FreeTrialForSourceDept, PublicInterestFree, Commercial).
     uint8 private constant _ALL_BASES = 0x0E;
     uint8 private constant _FREE_TRIAL_BIT = uint8(1) << uint8(ChargingBasis.FreeTrialForSourceDept);
@@ -40,6 +43,11 @@ contract ProductRegistry is Registrable, IProductRegistry {
     uint64 private _count;
     mapping(uint64 id => Product) private _products;
     mapping(uint64 id => mapping(uint32 index => Certificate)) private _certificates;
+    /// @dev Products a naive walk of the lineage visits (1 + the parents' weights): bounds every
+    /// recursive lineage check (isUsable, the scope check), diamonds counted once per path.
+    mapping(uint64 id => uint256) private _lineageWeight;
+    mapping(uint64 id => uint256) private _reviewRound;
+    mapping(uint64 id => mapping(uint256 round => mapping(address reviewer => bool))) private _reviewedIn;
 
     /// @param registrationNoticeMin minimum public notice of a registration, in seconds.
     constructor(IProvenantHub hub_, uint64 registrationNoticeMin) HubConsumer(hub_) Registrable(registrationNoticeMin) {}
@@ -61,9 +69,16 @@ contract ProductRegistry is Registrable, IProductRegistry {
         if (!_authorizations().isActive(sc.authorizationId, nowTs)) {
             revert ProductRegistryAuthorizationInactive(req.scenarioId, sc.authorizationId, nowTs);
         }
+        // Ensure that the lineage stays small enough for every check that walks it (gas bound).
+        uint256 weight = 1;
+        for (uint256 i = 0; i < req.parentProductIds.length && i <= MAX_LINEAGE; ++i) {
+            weight += _lineageWeight[req.parentProductIds[i]];
+        }
+        if (weight > MAX_LINEAGE_WEIGHT) revert ProductRegistryLineageTooLarge(weight, MAX_LINEAGE_WEIGHT);
         _checkLineage(req, sc.resourceIds, sc.authorizationId, nowTs);
 
         id = ++_count;
+        _lineageWeight[id] = weight;
         uint32 version = _linkVersion(id, req);
         Product storage p = _products[id];
         p.holderId = req.holderId;
@@ -94,12 +109,18 @@ contract ProductRegistry is Registrable, IProductRegistry {
         if (_participants().participantOf(msg.sender) == p.holderId) {
             revert ProductRegistryConflictOfInterest(id, msg.sender);
         }
+        // Ensure that each reviewer gives one opinion per round: one key cannot make up the quorum
+        // or outvote a failure alone. A failure opens a new round (a review after rectification).
+        uint256 round = _reviewRound[id];
+        if (_reviewedIn[id][round][msg.sender]) revert ProductRegistryAlreadyReviewed(id, msg.sender);
+        _reviewedIn[id][round][msg.sender] = true;
         if (pass) {
             ++p.reviewPasses;
             ++p.passesSinceFailure;
         } else {
             ++p.reviewFailures;
             p.passesSinceFailure = 0;
+            _reviewRound[id] = round + 1;
         }
         // Ensure that dissent counts (C18): enough passes since the last failure, and more
         // passes than failures, before the product may be listed.

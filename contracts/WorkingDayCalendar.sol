@@ -51,6 +51,18 @@ contract WorkingDayCalendar is HubConsumer, IWorkingDayCalendar {
         uint256 length = DateMath.daysInYear(year);
         uint256[2] memory rest = _mask(year, restDays, length);
         uint256[2] memory work = _mask(year, workDays, length);
+        // Ensure that a make-up working day is a weekend day (调休上班 moves work onto a weekend).
+        for (uint256 i = 0; i < workDays.length; ++i) {
+            uint256 weekday = DateMath.weekdayOf(year, workDays[i]);
+            if (weekday != 0 && weekday != 6) revert WorkingDayCalendarWorkDayNotWeekend(year, workDays[i]);
+        }
+        // Ensure that the fixed-date statutory holidays rest (《全国年节及纪念日放假办法》, 2024).
+        _requireRest(year, rest, 1, 1);
+        _requireRest(year, rest, 5, 1);
+        _requireRest(year, rest, 5, 2);
+        _requireRest(year, rest, 10, 1);
+        _requireRest(year, rest, 10, 2);
+        _requireRest(year, rest, 10, 3);
         // Ensure that no day both rests and works.
         if ((rest[0] & work[0]) != 0 || (rest[1] & work[1]) != 0) {
             revert WorkingDayCalendarDayTwice(year, _firstCommon(rest, work));
@@ -95,8 +107,11 @@ contract WorkingDayCalendar is HubConsumer, IWorkingDayCalendar {
         if (n > MAX_WORKING_DAYS) revert WorkingDayCalendarTooManyWorkingDays(n, MAX_WORKING_DAYS);
         uint256 day = DateMath.chinaDay(from);
         uint256 left = n;
+        // Ensure that the walk ends: no lawful schedule has fewer than one working day a week.
+        uint256 lastDay = day + n * 7 + 31;
         while (left > 0) {
             ++day;
+            if (day > lastDay) revert WorkingDayCalendarNoWorkingDays(from, n);
             (bool working, bool prov) = isWorkingDay(day);
             if (prov) provisional = true;
             if (working) --left;
@@ -112,6 +127,11 @@ contract WorkingDayCalendar is HubConsumer, IWorkingDayCalendar {
             if (i > 0 && dayOfYear <= dayList[i - 1]) revert WorkingDayCalendarDaysNotAscending(year, dayOfYear);
             m[dayOfYear >> 8] |= 1 << (dayOfYear & 255);
         }
+    }
+
+    function _requireRest(uint16 year, uint256[2] memory rest, uint256 month, uint256 dayOfMonth) private pure {
+        (uint256 index, ) = DateMath.dayOfYear(year, month, dayOfMonth);
+        if (rest[index >> 8] & (1 << (index & 255)) == 0) revert WorkingDayCalendarStatutoryHolidayWorks(year, uint16(index));
     }
 
     function _firstCommon(uint256[2] memory a, uint256[2] memory b) private pure returns (uint16) {

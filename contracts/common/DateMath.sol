@@ -39,10 +39,22 @@ library DateMath {
 
     /// @notice Year, month (1-12), day of month (1-31), day of year (0-based) and weekday
     /// (0 Sunday .. 6 Saturday) of China-local day `day`.
-    function civil(uint256 day) internal pure returns (uint256 y, uint256 m, uint256 d, uint256 dayOfYear, uint256 weekday) {
+    function civil(uint256 day) internal pure returns (uint256 y, uint256 m, uint256 d, uint256 yearDay, uint256 weekday) {
         (y, m, d) = _civilFromDays(day);
-        dayOfYear = day - _daysFromCivil(y, 1, 1);
+        yearDay = day - _daysFromCivil(y, 1, 1);
         weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
+    }
+
+    /// @notice The 0-based day of the year of `y`-`m`-`d`, and its weekday (0 Sunday .. 6 Saturday).
+    function dayOfYear(uint256 y, uint256 m, uint256 d) internal pure returns (uint256 index, uint256 weekday) {
+        uint256 day = _daysFromCivil(y, m, d);
+        index = day - _daysFromCivil(y, 1, 1);
+        weekday = (day + 4) % 7;
+    }
+
+    /// @notice The weekday (0 Sunday .. 6 Saturday) of the 0-based day `index` of year `y`.
+    function weekdayOf(uint256 y, uint256 index) internal pure returns (uint256) {
+        return (_daysFromCivil(y, 1, 1) + index + 4) % 7;
     }
 
     /// @notice Number of days in year `y` (365 or 366).

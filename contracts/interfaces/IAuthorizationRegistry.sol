@@ -11,8 +11,9 @@ import {AuthorizationMode} from "../common/Types.sol";
  * Applied -> PreReviewed -> ExpertReviewed -> Approved | Rejected -> Noticed -> Active
  *   -> Suspended -> Active | Terminated ; Active -> Expired | Revoked | Exited
  *
- * Every change of the stored status emits `AuthorizationStatusChanged` (reviews too, alongside
- * `AuthorizationReviewed`), so an indexer follows the status from that one event.
+ * Every change of the stored status after the application emits `AuthorizationStatusChanged`
+ * (reviews too, alongside `AuthorizationReviewed`); the application itself is
+ * `AuthorizationApplied` (status Applied). So an indexer follows the status from those two events.
  *
  * Expert review decides by the first side to reach `Policy.expertQuorum`: that many approvals
  * pass it (ExpertReviewed), that many objections reject the application (Rejected). Opinions

@@ -147,6 +147,8 @@ interface IProductRegistry {
     error ProductRegistryNotRegistered(uint64 id, uint64 at);
     error ProductRegistryNotAuthorized(uint64 id, address account);
     error ProductRegistryConflictOfInterest(uint64 id, address reviewer);
+    error ProductRegistryAlreadyReviewed(uint64 id, address reviewer);
+    error ProductRegistryLineageTooLarge(uint256 weight, uint256 maxWeight);
 
     /// @notice Registers and files a product (登记备案) with its pricing basis, scenario, usage scope
     /// and method, lineage and charging bases. A signer of the holder only; the scenario must be
@@ -162,6 +164,8 @@ interface IProductRegistry {
     /// profile's `productReviewQuorum` (IAuthorizationRegistry.Policy) AND the passed reviews
     /// outnumber the failed ones overall; until then it stays Registered for further review
     /// (after rectification). So a failure is outweighed only by more passes, never by one.
+    /// Each reviewer key gives one opinion per round; a failure opens a new round, in which
+    /// everyone (the failing reviewer too) may review the rectified product again.
     /// @dev 000 第十三条: 经业务合规性和安全审核后对外提供; 002 第二十四条; 001 第二十二条 (C18).
     function reviewProduct(uint64 id, bool pass, bytes32 reportHash) external;
 
@@ -188,7 +192,8 @@ interface IProductRegistry {
     function allowsCharging(uint64 id, ChargingBasis basis) external view returns (bool);
 
     /// @notice True when the product may be offered at `at`: listed, registration valid at `at`,
-    /// scenario approved, its authorization and every ancestor authorization active at `at`,
+    /// scenario approved (its approval, not the scenario's own resources: a product answers for the
+    /// resources of its own lineage), its authorization and every ancestor authorization active at `at`,
     /// every resource it is built on still authorizable at `at` (C10, C36), and every parent
     /// product usable at `at` by the same rule (C14). Statuses are read as they stand now; the
     /// service's `?at=` answers are the historical ones, rebuilt from events.

@@ -32,8 +32,14 @@ interface IWorkingDayCalendar {
     error WorkingDayCalendarDayTwice(uint16 year, uint16 dayOfYear);
     error WorkingDayCalendarZeroHash();
     error WorkingDayCalendarTooManyWorkingDays(uint256 n, uint256 max);
+    error WorkingDayCalendarWorkDayNotWeekend(uint16 year, uint16 dayOfYear);
+    error WorkingDayCalendarStatutoryHolidayWorks(uint16 year, uint16 dayOfYear);
+    error WorkingDayCalendarNoWorkingDays(uint64 from, uint256 n);
 
-    /// @notice Sets (or corrects) `year`'s schedule. Only DATA_AUTHORITY.
+    /// @notice Sets (or corrects) `year`'s schedule. Only DATA_AUTHORITY. Every make-up working
+    /// day must be a Saturday or Sunday, and the fixed-date statutory holidays (1 January, 1-2 May,
+    /// 1-3 October) must rest: the authority can add rest days and move work onto weekends, never
+    /// shorten a period below the statutory floor.
     /// @param restDays 0-based days of the year that are rest days (holidays and days off), ascending.
     /// @param workDays 0-based days of the year that are working days although weekends, ascending.
     /// @param noticeHash hash of the State Council notice (国务院办公厅关于…部分节假日安排的通知) followed.

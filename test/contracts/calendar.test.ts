@@ -19,8 +19,10 @@ const dayNumber = (y: number, m: number, d: number) => (cst(y, m, d) + 8 * 3600)
 
 /** A made-up 2030 schedule shaped like a National Day week: 1-7 October rest, Sunday 29 September and Saturday 12 October work. */
 const Y = 2030;
+/** The fixed-date statutory holidays every schedule must keep (2024 rule). */
+const STATUTORY_2030 = ["2030-01-01", "2030-05-01", "2030-05-02", "2030-10-01", "2030-10-02", "2030-10-03"];
 const schedule2030 = {
-  rest: ["2030-10-01", "2030-10-02", "2030-10-03", "2030-10-04", "2030-10-05", "2030-10-06", "2030-10-07"],
+  rest: ["2030-01-01", "2030-05-01", "2030-05-02", "2030-10-01", "2030-10-02", "2030-10-03", "2030-10-04", "2030-10-05", "2030-10-06", "2030-10-07"],
   work: ["2030-09-29", "2030-10-12"],
 };
 
@@ -114,20 +116,27 @@ describe("WorkingDayCalendar (C04)", () => {
     const w = await loadFixture(deployWorld);
     const C = w.calendar;
     const { authority, operatorA, admin } = w.signers;
-    const rest = [3, 40];
+    const statutory = STATUTORY_2030.map(dayOfYear); // 0, 120, 121, 273, 274, 275
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    const rest = sorted([...statutory, 3, 40]);
     for (const who of [operatorA, admin]) {
       await expect(C.connect(who).setYear(Y, rest, [], h("n"))).to.be.revertedWithCustomError(C, "HubConsumerUnauthorized").withArgs(who.address, ROLE.DATA_AUTHORITY);
     }
     await expect(C.connect(authority).setYear(1999, rest, [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarInvalidYear").withArgs(1999);
-    await expect(C.connect(authority).setYear(Y, [3, 365], [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarInvalidDay").withArgs(Y, 365); // 2030 has 365 days
+    await expect(C.connect(authority).setYear(Y, [...rest, 365], [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarInvalidDay").withArgs(Y, 365); // 2030 has 365 days
     await expect(C.connect(authority).setYear(Y, [40, 3], [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarDaysNotAscending").withArgs(Y, 3);
-    await expect(C.connect(authority).setYear(Y, [3, 3], [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarDaysNotAscending").withArgs(Y, 3);
+    await expect(C.connect(authority).setYear(Y, sorted([...statutory, 3]).flatMap((d) => (d === 3 ? [3, 3] : [d])), [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarDaysNotAscending").withArgs(Y, 3);
     await expect(C.connect(authority).setYear(Y, rest, [40], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarDayTwice").withArgs(Y, 40);
     await expect(C.connect(authority).setYear(Y, rest, [], "0x" + "00".repeat(32))).to.be.revertedWithCustomError(C, "WorkingDayCalendarZeroHash");
+    // The authority cannot shorten periods: a make-up day on a weekday, or a statutory holiday that works.
+    await expect(C.connect(authority).setYear(Y, rest, [2], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarWorkDayNotWeekend").withArgs(Y, 2); // Thursday 3 January
+    await expect(C.connect(authority).setYear(Y, rest.filter((d) => d !== 273), [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarStatutoryHolidayWorks").withArgs(Y, 273);
+    await expect(C.connect(authority).setYear(Y, [], [], h("n"))).to.be.revertedWithCustomError(C, "WorkingDayCalendarStatutoryHolidayWorks").withArgs(Y, 0);
     expect(await C.versionOf(Y)).to.equal(0n);
     await expect(C.connect(authority).setYear(Y, rest, [5], h("first"))).to.emit(C, "CalendarYearSet").withArgs(Y, rest, [5], h("first"), 1, authority.address);
     // A correction replaces the year's schedule whole.
-    await expect(C.connect(authority).setYear(Y, [40], [], h("corrected"))).to.emit(C, "CalendarYearSet").withArgs(Y, [40], [], h("corrected"), 2, authority.address);
+    const corrected = sorted([...statutory, 40]);
+    await expect(C.connect(authority).setYear(Y, corrected, [], h("corrected"))).to.emit(C, "CalendarYearSet").withArgs(Y, corrected, [], h("corrected"), 2, authority.address);
     expect(await C.versionOf(Y)).to.equal(2n);
     expect(await C.isWorkingDay(dayNumber(Y, 1, 4))).to.deep.equal([true, false]); // day 3 (Friday 4 January) works again
     expect(await C.isWorkingDay(dayNumber(Y, 2, 10))).to.deep.equal([false, false]); // day 40 rests

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { h, Consent, Open, RegKind, resourceData, issueRegistration } from "../helpers/fixture";
-import { deployChain, approvedScenario, listedProduct, registerProduct, productRequest } from "../helpers/products";
+import { deployChain, approvedScenario, listedProduct, registerProduct, productRequest, ascending } from "../helpers/products";
 
 async function deployCascade() {
   const c = await deployChain();
@@ -139,5 +139,47 @@ describe("Usability cascades: resources and lineage", () => {
     const opEnd = (await c.w.authorizations.authorization(c.opAuth)).termEnd;
     expect(await c.w.authorizations.isActive(c.opAuth, opEnd - 1n)).to.equal(true);
     expect(await c.w.authorizations.isActive(c.opAuth, opEnd)).to.equal(false);
+  });
+
+  it("C18 one reviewer key gives one opinion per round: it cannot make up the quorum or outvote a failure alone", async () => {
+    const c = await loadFixture(deployCascade);
+    const { w } = c;
+    const P = w.products;
+    const id = await registerProduct(w, { scenarioId: c.opScenario, resourceIds: [c.r[0]] });
+    await P.connect(w.signers.expert1).reviewProduct(id, false, h("fails: no security assessment"));
+    await P.connect(w.signers.expert2).reviewProduct(id, true, h("passes"));
+    expect((await P.product(id)).status).to.equal(1n); // Registered: one pass does not outvote one failure
+    await expect(P.connect(w.signers.expert2).reviewProduct(id, true, h("passes again")))
+      .to.be.revertedWithCustomError(P, "ProductRegistryAlreadyReviewed")
+      .withArgs(id, w.signers.expert2.address);
+    const p = await P.product(id);
+    expect([p.status, p.reviewPasses, p.reviewFailures]).to.deep.equal([1n, 1n, 1n]);
+    // The failure opened a new round: the reviewer who failed it may review the rectified product.
+    await P.connect(w.signers.expert1).reviewProduct(id, true, h("rectified"));
+    expect((await P.product(id)).status).to.equal(2n); // Reviewed: two passes from two keys against one failure
+  });
+
+  it("C14 a lineage whose walk would visit more than MAX_LINEAGE_WEIGHT products is refused at registration", async () => {
+    const c = await loadFixture(deployCascade);
+    const { w } = c;
+    expect(await w.products.MAX_LINEAGE_WEIGHT()).to.equal(64n);
+    // Each level derives from both products of the level below: weights 1, 3, 7, 15, 31, 63.
+    let pair = [
+      await listedProduct(w, { scenarioId: c.opScenario, resourceIds: [c.r[0]] }),
+      await listedProduct(w, { scenarioId: c.opScenario, resourceIds: [c.r[0]] }),
+    ];
+    for (let level = 1; level <= 5; level++) {
+      const parents = ascending(pair);
+      pair = [await listedProduct(w, { scenarioId: c.opScenario, parentProductIds: parents }), await listedProduct(w, { scenarioId: c.opScenario, parentProductIds: parents })];
+    }
+    const count = await w.products.productCount();
+    const req = productRequest(w, { scenarioId: c.opScenario, parentProductIds: ascending(pair) });
+    await expect(w.products.connect(w.signers.operatorA).registerProduct(req))
+      .to.be.revertedWithCustomError(w.products, "ProductRegistryLineageTooLarge")
+      .withArgs(127, 64);
+    expect(await w.products.productCount()).to.equal(count);
+    // One of them alone (weight 1 + 63) is accepted.
+    await registerProduct(w, { scenarioId: c.opScenario, parentProductIds: [pair[0]] });
+    expect(await w.products.productCount()).to.equal(count + 1n);
   });
 });

@@ -59,6 +59,25 @@ describe("statutory time: provisional years, rest-day due dates, the chain's cal
       expect(d2025.dueDate).to.equal("2026-03-31"); // a Tuesday: unmoved
     });
 
+    it("C37 only an implementing agency that organized the call owes an annual disclosure, not an authority or a source department", async () => {
+      const b = createChainBuilder(5000);
+      const termStart = cst("2026-05-01", 0);
+      const termEnd = cst("2028-05-01", 0);
+      b.block(cst("2026-04-20"), [
+        {
+          contract: "AuthorizationRegistry", event: "AuthorizationApplied",
+          args: { id: "9", parentId: "0", holderId: P.operator, organizerId: P.authority, mode: 2, tier: 1, request: { parentId: "0", holderId: P.operator, callId: "1", termStart: String(termStart), termEnd: String(termEnd), materialsHash: "0x" + "91".repeat(32), resourceIds: ["1"], domains: ["0x" + "92".repeat(32)] }, applicant: KEYS.operator },
+        },
+      ]);
+      b.block(cst("2026-05-06"), [{ contract: "AuthorizationRegistry", event: "AuthorizationActivated", args: { id: "9", agreementId: "1", termStart: String(termStart), termEnd: String(termEnd), by: KEYS.authority } }]);
+      await ts.apply(b);
+      const disclosure = (who: string, year: number) => ts.store.reader.get<DeadlineRecord>(SPACE.deadline, deadlineKey("participant", who, "C37", `disclosure-${year}`));
+      expect(await disclosure(P.authority, 2026)).to.equal(undefined); // the data authority organized this one
+      expect(await disclosure(P.authority, 2027)).to.equal(undefined);
+      expect((await disclosure(P.agency, 2025))?.dueDate).to.equal("2026-03-31"); // the agency organized authorization 1
+      expect((await disclosure(P.operator, 2027))?.dueDate).to.equal("2028-03-31");
+    });
+
     it("C04 the regulator is alerted to every day the chain's calendar and the service's disagree on", async () => {
       const alerts = await createQueries(ts.store.reader).alerts({ now: cst("2026-04-10"), days: 30, limit: 50, kind: "calendar-difference" });
       expect(alerts.items.map((a) => [a.clause, a.subjectId, a.detail])).to.deep.equal([["C04", "2025", { year: 2025, kind: "differs", dates: ["2025-12-26"], chainVersion: 1 }]]);

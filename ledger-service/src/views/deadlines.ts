@@ -14,6 +14,7 @@ import { chinaDate, chinaDayStart } from "../calendar";
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { AUTH_STATUSES, TERMINAL_STATUSES } from "./authorizations";
 import { CASE_KINDS, REPORT_KINDS } from "./oversight";
+import type { ParticipantRecord } from "./participants";
 import { SPACE, ZERO_HASH, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, padTime, strOf, type Anchor } from "./util";
 
 const DAY = 86_400;
@@ -299,7 +300,11 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
           if (r.operation) await openReports(tx, e, id, "QuarterlyOperation", r.operation, from, to);
           if (r.annualReport) await openReports(tx, e, id, "AnnualReport", "annual", from, to);
           await openDisclosures(tx, e, s.holderId, from, to);
-          if (s.organizerId !== "0") await openDisclosures(tx, e, s.organizerId, from, to);
+          // The organizer discloses only when it is the implementing agency (C37; the chain's
+          // anchorDisclosure accepts an agency or an operator): an authority or a source
+          // department organizing a domain call owes no such disclosure.
+          const organizer = s.organizerId !== "0" ? await tx.get<ParticipantRecord>(SPACE.participant, pad(s.organizerId)) : undefined;
+          if (organizer?.kind === "ImplementingAgency") await openDisclosures(tx, e, s.organizerId, from, to);
         } else if (r.partnerSupervision && s.parentId !== "0") {
           // The operator supervises its partners (001 第二十八条) while it has one.
           await openReports(tx, e, s.parentId, "MonthlyPartnerSupervision", r.partnerSupervision, from, to);
@@ -409,7 +414,7 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
 
   return {
     name: "deadlines",
-    version: 2, // 2: provisional years count the statutory holidays; a due date on a rest day moves to the next working day
+    version: 3, // 2: provisional years count the statutory holidays; a due date on a rest day moves to the next working day. 3: only an implementing agency organizing a call owes a disclosure
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract === "AuthorizationRegistry") await onAuthorization(tx, e);
       else if (e.contract === "ResourceCatalog") await onCatalog(tx, e);
