@@ -7,6 +7,8 @@ import type { Auth } from "./auth";
 import { ALERT_KINDS, DEADLINE_STATUSES, SCAN_CAP, type AlertItem, type Queries } from "./queries";
 import { toProvJson } from "./prov";
 import * as s from "./schemas";
+import { clauses } from "./clauses";
+import { NotFoundError } from "./errors";
 
 export type RouteInput = { params: unknown; query: unknown; body: unknown; now: number };
 
@@ -114,6 +116,19 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     : [];
   return [
     route({ method: "get", path: "/health", operationId: "health", summary: "Service and index health", tag: "meta", handle: () => ({ status: "ok", ...health() }) }),
+    route({
+      method: "get", path: "/clauses", operationId: "listClauses", summary: "The rules C01–C38: rule, kind, contracts, alert kinds (docs/CLAUSES.md)", tag: "meta",
+      handle: () => ({ items: [...clauses().values()].map(({ text: _text, ...summary }) => ({ ...summary, url: `/api/v1/clauses/${summary.id}` })) }),
+    }),
+    route({
+      method: "get", path: "/clauses/:clause", operationId: "getClause", summary: "One rule: what it says, where the chain enforces it, the service monitors it and the tests name it", tag: "meta", params: s.clauseParams,
+      handle: ({ params }) => {
+        const { clause } = params as { clause: string };
+        const c = clauses().get(clause);
+        if (!c) throw new NotFoundError(`clause ${clause}`);
+        return c;
+      },
+    }),
 
     route({ method: "get", path: "/participants", operationId: "listParticipants", summary: "Participants", tag: "public", query: s.pageQuery, handle: ({ query }) => q.participants(pg(query)) }),
     route({ method: "get", path: "/participants/:id", operationId: "getParticipant", summary: "One participant", tag: "public", params: s.idParams, handle: ({ params }) => q.participant(params.id) }),

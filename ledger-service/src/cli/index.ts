@@ -5,6 +5,7 @@
  *   trace <productId>        a product's provenance as an indented tree (可溯源)
  *   alerts                   the regulator's alerts, newest first (sign-in with a REGULATOR key)
  *   deadlines                statutory deadlines by due date (regulator sign-in)
+ *   clause <id>              one rule (C01-C38): what it says, where it is enforced, monitored, tested
  *   verify-receipt <file>    a usage receipt and its proof, checked against the chain directly
  *                            (JSON-RPC, no ledger-service involved: it trusts no service)
  *   receipts submit|status|proof   a platform's side of a node's receipt intake (cli/receipts.ts)
@@ -17,6 +18,7 @@ import { FetchRequest, JsonRpcProvider, Network, Wallet } from "ethers";
 import { loadDeployment } from "../runtime/deployment";
 import { ReceiptFileError, parseReceiptProofFile, verifyReceiptFile, type Check } from "../../../scripts/lib/receipts";
 import { RECEIPTS_HELP, receiptsCli, signIn } from "./receipts";
+import { CLAUSE_ID, clauses } from "../api/clauses";
 
 export const DEFAULT_API = "http://127.0.0.1:8080";
 /** The embedded chain of `npm start` (CHAIN_PORT 8545). */
@@ -30,6 +32,8 @@ Commands:
   trace <productId>   provenance of a product as an indented tree
   alerts              the regulator's alerts, newest first (needs a REGULATOR key)
   deadlines           statutory deadlines by due date (needs a REGULATOR key)
+  clause <id>         one rule (C01-C38) from docs/CLAUSES.md: every clause id
+                      the alerts and deadlines show resolves here
   verify-receipt <file>
                       check a usage receipt and its proof against the chain directly
   receipts submit|status|proof
@@ -45,6 +49,12 @@ Exit codes: 0 ok, 1 failure, 2 usage; verify-receipt also 3 (evidence of omissio
 
 Prints the service health (index head, lag, last error) and how many participants,
 authorizations and products the index holds.`,
+  clause: `Usage: provenant clause <id> [--json]
+
+Prints one rule of docs/CLAUSES.md (e.g. provenant clause C04): its name, kind, articles,
+what it says, where the chain enforces it, where the service monitors it and the tests that
+name it. Every clause id the alerts and deadlines show resolves here (and at
+GET /api/v1/clauses/<id>).`,
   trace: `Usage: provenant trace <productId> [--api URL] [--json]
 
 Prints the provenance of a product (数据产品) as an indented tree: the product, its parent
@@ -231,6 +241,24 @@ interface ProvGraph {
   nodes: ProvNode[];
   edges: { from: string; to: string; relation: string }[];
   truncated?: boolean;
+}
+
+async function clause(p: Parsed, io: Io): Promise<number> {
+  const [id, ...rest] = p.positionals;
+  if (id === undefined) throw new CliError("clause needs an id: provenant clause C04", 2);
+  if (rest.length > 0) throw new CliError("clause takes one id", 2);
+  const want = id.toUpperCase();
+  if (!CLAUSE_ID.test(want)) throw new CliError(`"${id}" is not a clause id (C01 … C38)`, 2);
+  const c = clauses().get(want);
+  if (!c) throw new CliError(`no clause ${want} in docs/CLAUSES.md`, 1);
+  if (p.options["--json"]) {
+    io.out(JSON.stringify(c, null, 2));
+    return 0;
+  }
+  io.out(`${c.id}  ${c.rule}  (${c.kind})  ${c.doc}`);
+  io.out("");
+  for (const line of c.text.split("\n")) io.out(line);
+  return 0;
 }
 
 async function trace(p: Parsed, io: Io): Promise<number> {
@@ -520,6 +548,7 @@ const COMMANDS: Record<string, (p: Parsed, io: Io) => Promise<number>> = {
   alerts,
   deadlines,
   "verify-receipt": verifyReceipt,
+  clause,
 };
 
 /** Runs the CLI; returns the exit code. */
