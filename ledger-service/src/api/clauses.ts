@@ -33,7 +33,7 @@ export function parseClauses(markdown: string): Map<string, Clause> {
   const parts = markdown.split(/^### (C\d\d)\s*$/m);
   for (let i = 1; i + 1 < parts.length; i += 2) sections.set(parts[i], parts[i + 1].split(/^## /m)[0].trim());
   const out = new Map<string, Clause>();
-  for (const m of markdown.matchAll(/^\| \[(C\d\d)\]\(#c\d\d\) \|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|$/gm)) {
+  for (const m of markdown.matchAll(/^\| (C\d\d) \| \[([^\]]*)\]\(#c\d\d\) \|([^|]*)\|([^|]*)\|([^|]*)\|$/gm)) {
     const id = m[1];
     out.set(id, { id, rule: plain(m[2]), kind: plain(m[3]), chain: plain(m[4]), alerts: plain(m[5]), text: sections.get(id) ?? "", doc: `docs/CLAUSES.md#${id.toLowerCase()}` });
   }
