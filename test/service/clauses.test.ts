@@ -6,38 +6,22 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { createApi } from "../../ledger-service/src/api/server";
 import { clauses } from "../../ledger-service/src/api/clauses";
 import { RULES } from "../../ledger-service/src/node/checks";
-import { loadProfile } from "../../policy/profile";
-import { createViews } from "../../ledger-service/src/views";
-import { createChainBuilder, openTestStore, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
+import { seededApi } from "./helpers/ledger";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 const ROOT = path.resolve(__dirname, "../..");
 const ids = Array.from({ length: 38 }, (_, i) => `C${String(i + 1).padStart(2, "0")}`);
 
 describe("clauses: every clause id resolves to the repository's rules (docs/CLAUSES.md)", () => {
-  let ts: TestStore;
-  let server: Server;
+  let api: Awaited<ReturnType<typeof seededApi>>;
   let base: string;
   before(async () => {
-    ts = await openTestStore(createViews(loadProfile("huizhou")));
-    const b = createChainBuilder();
-    seedWorld(b);
-    await ts.apply(b);
-    const app = createApi({ logger: silentLogger }, { reader: ts.store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    api = await seededApi();
+    base = api.base;
   });
-  after(async () => {
-    server.close();
-    await ts.close();
-  });
+  after(async () => api.close());
 
   it("C22 parses all 38 rules, each with its kind, section and anchor, and every clause an alert or rule names is one of them", () => {
     const map = clauses();

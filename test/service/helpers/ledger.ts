@@ -12,6 +12,11 @@ import { id as keccak, Wallet } from "ethers";
 import { openStore, type BlockRef, type Store } from "../../../ledger-service/src/store/db";
 import type { ChainEvent, JsonValue, View } from "../../../ledger-service/src/store/types";
 import { chinaDayStart } from "../../../ledger-service/src/calendar";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createApi, type ApiArgs } from "../../../ledger-service/src/api/server";
+import { createViews } from "../../../ledger-service/src/views";
+import { loadProfile } from "../../../policy/profile";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -285,4 +290,29 @@ export function seedGovernance(b: ReturnType<typeof createChainBuilder>, at: num
   b.block(at + 60, [{ contract: HUB, event: "RoleGrantCancelled", args: { role: GOV.regulator, account: GOV.newExpert, by: GOV.admin } }]);
   b.block(at + GOV.delay + 60, [{ contract: HUB, event: "ContractRecorded", args: { name: GOV.resourceCatalog, addr: GOV.newCatalog, previous: addr("old catalog") } }]);
   return { readyAt: at + GOV.delay, scheduledAt: at };
+}
+
+/**
+ * The seeded world (seedWorld) in a real store under every view of `profileId`, served by the API
+ * on an ephemeral loopback port: `base` is its /api/v1. `close` stops both.
+ */
+export async function seededApi(profileId = "huizhou", args: Partial<ApiArgs> = {}): Promise<{ ts: TestStore; base: string; port: number; close(): Promise<void> }> {
+  const ts = await openTestStore(createViews(loadProfile(profileId)));
+  const b = createChainBuilder();
+  seedWorld(b);
+  await ts.apply(b);
+  const app = createApi({ logger: silentLogger }, { reader: ts.store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, ...args });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    ts,
+    base: `http://127.0.0.1:${port}/api/v1`,
+    port,
+    async close() {
+      server.close();
+      await ts.close();
+    },
+  };
 }
