@@ -153,7 +153,10 @@ describe("i18n: every code the API and the CLI emit has a Chinese and an English
     expect(deadlineLabel("disclosure-2026", "zh")).to.equal("年度信息披露 2026");
     expect(deadlineLabel("QuarterlyOperation-20261", "en")).to.equal("Quarterly operation report 20261");
     expect(deadlineLabel("change-0002-approval", "zh")).to.equal("目录变更审核 第2次");
-    expect(deadlineLabel(`grant-${"7".padStart(20, "0")}-Requested`, "zh")).to.equal("资源授权办理 (资源 7: 已申请)");
+    const steps = [...text.matchAll(/grantKey\(id, res, "(\w+)"\)|const step = tier === 1 \? "(\w+)" : "(\w+)"/g)].flatMap((m) => m.slice(1).filter(Boolean));
+    expect([...new Set(steps)].sort()).to.deep.equal(["confirm", "evaluate", "prereview"]);
+    expect(missing("grantStep", steps)).to.deep.equal([]);
+    expect(deadlineLabel(`grant-${"7".padStart(20, "0")}-evaluate`, "zh")).to.equal("资源授权办理 (资源 7: 主管部门评估)");
     for (const kind of REPORT_KINDS.slice(1)) expect(deadlineLabel(`${kind}-202603`, "zh"), kind).to.not.contain(kind);
   });
 

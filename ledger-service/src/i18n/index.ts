@@ -52,7 +52,7 @@ export function hasLabel(group: string, code: string): boolean {
 
 /**
  * A deadline's name as the deadlines view writes it (`notice`, `disclosure-2026`,
- * `QuarterlyOperation-20261`, `grant-000…7-Requested`, `change-0002-approval`): the label of its
+ * `QuarterlyOperation-20261`, `grant-000…7-evaluate`, `change-0002-approval`): the label of its
  * base name with the period, resource or sequence after it.
  */
 export function deadlineLabel(name: string, lang: Lang): string {
@@ -62,7 +62,7 @@ export function deadlineLabel(name: string, lang: Lang): string {
   const grant = /^grant-0*(\d+)-(\w+)$/.exec(name);
   if (grant) {
     const res = lang === "zh" ? `资源 ${grant[1]}` : `resource ${grant[1]}`;
-    return `${label("deadlineName", "grant", lang)} (${res}: ${label("grantStatus", grant[2], lang)})`;
+    return `${label("deadlineName", "grant", lang)} (${res}: ${label("grantStep", grant[2], lang)})`;
   }
   const dash = name.lastIndexOf("-");
   if (dash > 0 && hasLabel("deadlineName", name.slice(0, dash))) return `${label("deadlineName", name.slice(0, dash), lang)} ${name.slice(dash + 1)}`;
