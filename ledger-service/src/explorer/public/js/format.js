@@ -120,6 +120,27 @@ export function chainText(text) {
   return lang() === "en" && /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(s) ? el("span", { lang: "zh-CN" }, s) : s;
 }
 
+/** The separator of a list in the chosen language. */
+export function sep() {
+  return lang() === "zh" ? "、" : ", ";
+}
+
+/** A UI string whose placeholders are nodes (a name from the chain in a heading). */
+export function tNodes(key, vars) {
+  const template = t(key);
+  const out = [];
+  let last = 0;
+  template.replace(/\{(\w+)\}/g, (m, k, at) => {
+    out.push(template.slice(last, at));
+    const v = vars[k];
+    out.push(v === undefined || v === null ? m : typeof v === "string" ? chainText(v) : v);
+    last = at + m.length;
+    return m;
+  });
+  out.push(template.slice(last));
+  return out.filter((x) => x !== "");
+}
+
 /** A link to a record by its name ("#id" when the record has no name). */
 export function recordLink(kind, id, name) {
   if (id === null || id === undefined || id === "" || id === "0") return "—";

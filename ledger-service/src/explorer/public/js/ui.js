@@ -3,7 +3,7 @@
 import { el } from "./dom.js";
 import { get, getAll, getPage, names, total } from "./api.js";
 import { label, lang, t } from "./i18n.js";
-import { chainText, date, dateTime, hashNode, number, recordHref, recordLink, timeNode } from "./format.js";
+import { chainText, date, dateTime, hashNode, number, recordHref, recordLink, sep, timeNode } from "./format.js";
 
 /** The page's main heading (focused on navigation) and an optional lead paragraph. */
 export function pageHead(title, lead, extra) {
@@ -192,7 +192,7 @@ export async function timeline(kind, id) {
         item.actor ? el("div", { class: "who" }, t("history.by", { actor: "" }), actorNode(item.actor, dir)) : null,
         item.statement && (item.statement.reason || item.statement.reasonEn) ? el("div", { class: "why" }, t("history.statement"), chainText(textOf(item.statement, "reason"))) : null,
         related.length
-          ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? "、" : "", recordLink(r.kind, r.id, r.name || relName(r))]))
+          ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? sep() : "", recordLink(r.kind, r.id, r.name || relName(r))]))
           : null,
         el("div", { class: "ev" }, evidenceInline({ blockNumber: item.blockNumber, txHash: item.txHash, timestamp: item.timestamp })),
       ),
@@ -254,11 +254,11 @@ export function usability(reasons, okText, notText) {
 /** Labels of a list of codes, joined. */
 export function labels(group, codes) {
   if (!codes || codes.length === 0) return "—";
-  return codes.map((c) => label(group, c)).join(lang() === "zh" ? "、" : ", ");
+  return codes.map((c) => label(group, c)).join(sep());
 }
 
 /** A list of record links by name, joined. */
 export function linkList(kind, items) {
   if (!items || items.length === 0) return "—";
-  return el("span", {}, items.flatMap((it, i) => [i ? (lang() === "zh" ? "、" : ", ") : "", recordLink(kind, it.id, it.name)]));
+  return el("span", {}, items.flatMap((it, i) => [i ? sep() : "", recordLink(kind, it.id, it.name)]));
 }

@@ -2,7 +2,7 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
-import { chainText, date, hashNode, recordLink, timeNode } from "../format.js";
+import { chainText, date, hashNode, recordLink, timeNode, sep } from "../format.js";
 import { actorNode, badge, evidence, fields, nameOf, pageHead, section, statementNode, table, timeline } from "../ui.js";
 
 export const strings = {
@@ -66,7 +66,7 @@ export async function render(main, ctx) {
         [t("agreement.authorization"), el("a", { href: `#/authorizations/${g.authorizationId}` }, t("agreement.authNo", { id: g.authorizationId }))],
         [t("agreement.scenario"), g.scenarioId && g.scenarioId !== "0" ? recordLink("scenario", g.scenarioId, g.scenarioName || null) : null],
         [t("agreement.proposer"), recordLink("participant", g.proposerId, g.proposerName || dir.participant(g.proposerId))],
-        [t("agreement.parties"), el("span", {}, (g.partyIds || []).flatMap((p, i) => [i ? "、" : "", recordLink("participant", p, dir.participant(p))]))],
+        [t("agreement.parties"), el("span", {}, (g.partyIds || []).flatMap((p, i) => [i ? sep() : "", recordLink("participant", p, dir.participant(p))]))],
         [t("agreement.term"), `${date(g.termStart)} – ${date(g.termEnd)}`],
         [t("agreement.effective"), g.effectiveAt ? date(g.effectiveAt) : null],
         [t("agreement.filed"), g.filedAt ? date(g.filedAt) : null],

@@ -4,7 +4,7 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, lang, t } from "../i18n.js";
-import { chainText, date, number, recordLink, timeNode } from "../format.js";
+import { chainText, date, number, recordLink, timeNode, tNodes } from "../format.js";
 import { badge, evidence, fields, labels, linkList, nameOf, pageHead, section, statementNode, table, textOf, timeline } from "../ui.js";
 
 export const strings = {
@@ -31,7 +31,7 @@ export const strings = {
     "auth.statement": "公开说明",
     "auth.notInForce": "该授权目前不在效力中。",
     "auth.object": "如何提出异议",
-    "auth.objectText": "对本授权有异议的单位或个人，可在公示期内（至 {end}）向数据主管部门提出。异议在链上登记：由受理部门通过监督登记合约（OversightRegistry.fileCase）登记为“异议”类案件，对象为授权 #{id}；登记、转办和答复均在本授权及受理部门的记录中公示。",
+    "auth.objectText": "对本授权有异议的单位或个人，可在公示期内（至 {end}）向数据主管部门提出。异议在链上登记：由受理部门通过监督登记合约（{fn}）登记为“{kind}”类案件，对象为授权 #{id}；登记、转办和答复均在本授权及受理部门的记录中公示。",
     "auth.objectClosed": "公示期已于 {end} 结束；对授权执行情况的投诉和异议仍可向数据主管部门提出，登记方式同上。",
     "auth.contact": "数据主管部门联系方式",
     "auth.contactMissing": "数据主管部门尚未在链上公布联系方式。",
@@ -69,7 +69,7 @@ export const strings = {
     "auth.statement": "Public statement",
     "auth.notInForce": "This authorization is not in force now.",
     "auth.object": "How to object",
-    "auth.objectText": "Anyone who objects to this authorization can tell the data authority during the notice period (until {end}). The objection is recorded on chain: the department that receives it files it through the oversight registry (OversightRegistry.fileCase) as a case of kind Objection about authorization #{id}; its filing, forwarding and answer are disclosed with this authorization and the department.",
+    "auth.objectText": "Anyone who objects to this authorization can tell the data authority during the notice period (until {end}). The objection is recorded on chain: the department that receives it files it through the oversight registry ({fn}) as a case of kind “{kind}” about authorization #{id}; its filing, forwarding and answer are disclosed with this authorization and the department.",
     "auth.objectClosed": "The notice period ended on {end}; complaints and objections about how the authorization is carried out can still be made to the data authority, recorded the same way.",
     "auth.contact": "Contact of the data authority",
     "auth.contactMissing": "The data authority has not published a contact on chain yet.",
@@ -103,7 +103,6 @@ export async function render(main, ctx) {
   const holder = dir.participants.get(a.holderId);
   const title = t("auth.title", { holder: holderName || `#${a.holderId}` });
   ctx.setTitle(title);
-  const sep = lang() === "zh" ? "、" : ", ";
   const resources = (a.resources || a.resourceIds.map((rid) => ({ id: rid, name: null }))).map((r) => ({ id: r.id, name: r.name || dir.resource(r.id) }));
   const days = policy ? t("unit.workingDays", { n: number(policy.noticeWorkingDays) }) : "";
   const windowText = a.noticeStart ? t("auth.windowValue", { start: date(a.noticeStart), end: date(a.noticeEnd), days }).replace(/（）|\(\)/, "") : "—";
@@ -124,7 +123,7 @@ export async function render(main, ctx) {
       [t("auth.parent"), a.parentId && a.parentId !== "0" ? el("a", { href: `#/authorizations/${a.parentId}` }, a.parentName ? chainText(a.parentName) : t("auth.docNo", { id: a.parentId })) : null],
       [t("auth.call"), a.callId && a.callId !== "0" ? recordLink("call", a.callId, a.callName || null) : null],
       [t("auth.resources"), linkList("resource", resources)],
-      [t("auth.scope"), a.domains && a.domains.length ? t("auth.domains", { list: a.domains.map((d) => label("domain", d)).join(sep) }) : t("auth.scopeResources", { n: number(resources.length) })],
+      [t("auth.scope"), a.domains && a.domains.length ? t("auth.domains", { list: a.domains.join(lang() === "zh" ? "、" : ", ") }) : t("auth.scopeResources", { n: number(resources.length) })],
       [t("auth.term"), `${date(a.termStart)} – ${date(a.termEnd)}`],
       [t("auth.published"), a.noticeStart ? timeNode(a.noticeStart) : "—"],
       [t("auth.window"), windowText],
@@ -144,18 +143,19 @@ export async function render(main, ctx) {
     ]),
   );
 
+  const objectVars = { end: date(a.noticeEnd), id: a.id, fn: el("code", {}, "OversightRegistry.fileCase"), kind: label("caseKind", "Objection") };
   const objection = el(
     "section",
     { class: "object" },
     el("h2", {}, t("auth.object")),
-    el("p", {}, a.noticeEnd && a.noticeEnd > nowSec ? t("auth.objectText", { end: date(a.noticeEnd), id: a.id }) : [t("auth.objectText", { end: date(a.noticeEnd), id: a.id }), " ", t("auth.objectClosed", { end: date(a.noticeEnd) })]),
+    el("p", {}, tNodes("auth.objectText", objectVars), a.noticeEnd && a.noticeEnd > nowSec ? null : [" ", t("auth.objectClosed", { end: date(a.noticeEnd) })]),
     el("h3", {}, t("auth.contact")),
     contact && contact.contact
       ? el("p", {}, authority ? [recordLink("participant", authority.id, authority.name), lang() === "zh" ? "：" : ": "] : null, chainText(textOf(contact, "contact")), contact.website ? [" · ", t("auth.website"), " ", el("span", {}, contact.website)] : null)
       : el("p", {}, authority ? [recordLink("participant", authority.id, authority.name), lang() === "zh" ? "：" : ": "] : null, t("auth.contactMissing")),
   );
 
-  const out = [pageHead(title), notice, objection];
+  const out = [pageHead(tNodes("auth.title", { holder: holderName || `#${a.holderId}` })), notice, objection];
   if (a.agreements && a.agreements.length) {
     out.push(
       section(

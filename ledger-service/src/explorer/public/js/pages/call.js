@@ -2,7 +2,7 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
-import { chainText, hashNode, recordLink, timeNode } from "../format.js";
+import { chainText, hashNode, recordLink, timeNode, sep } from "../format.js";
 import { badge, evidence, fields, nameOf, pageHead, section, timeline } from "../ui.js";
 
 export const strings = {
@@ -38,7 +38,7 @@ export async function render(main, ctx) {
   const name = nameOf(c) || `${t("kind.call")} #${c.id}`;
   ctx.setTitle(name);
   clear(main).append(
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.call")} #${c.id} `, c.closed ? badge("callStatus", "Closed") : el("span", { class: "badge neutral" }, t("call.open")))),
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.call")} #${c.id} `, el("span", { class: `badge ${c.closed ? "neutral" : "good"}` }, c.closed ? t("call.closed") : t("call.open")))),
     section(
       t("kind.call"),
       fields([
@@ -47,7 +47,7 @@ export async function render(main, ctx) {
         [t("call.published"), timeNode(c.publishedAt)],
         [t("call.closes"), timeNode(c.closesAt, true)],
         [t("call.state"), c.closed ? t("call.closed") : t("call.open")],
-        [t("call.selected"), c.selectedHolderIds && c.selectedHolderIds.length ? el("span", {}, c.selectedHolderIds.flatMap((h, i) => [i ? "、" : "", recordLink("participant", h, dir.participant(h))])) : null],
+        [t("call.selected"), c.selectedHolderIds && c.selectedHolderIds.length ? el("span", {}, c.selectedHolderIds.flatMap((h, i) => [i ? sep() : "", recordLink("participant", h, dir.participant(h))])) : null],
         [t("call.announcement"), hashNode(c.announcementHash)],
         [t("call.result"), c.resultHash ? hashNode(c.resultHash) : null],
       ]),

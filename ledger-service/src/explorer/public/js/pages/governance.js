@@ -1,6 +1,6 @@
 // 治理变更 (C05, C22): registry address changes and governance-role grants waiting their delay.
 import { el, clear } from "../dom.js";
-import { label, t } from "../i18n.js";
+import { hasLabel, label, t } from "../i18n.js";
 import { chainText, hashNode, timeNode } from "../format.js";
 import { badge, evidenceInline, pageHead, pagedTable } from "../ui.js";
 
@@ -44,7 +44,7 @@ export async function render(main, ctx) {
     emptyText: t("governance.empty"),
     columns: [
       { header: t("governance.kind"), cell: (c) => label("governanceKind", c.kind) },
-      { header: t("governance.target"), cell: (c) => chainText(c.label) },
+      { header: t("governance.target"), cell: (c) => (hasLabel("contract", c.label) ? label("contract", c.label) : hasLabel("role", c.label) ? label("role", c.label) : chainText(c.label)) },
       { header: t("governance.account"), cell: (c) => hashNode(c.account) },
       { header: t("governance.current"), cell: (c) => (c.current ? hashNode(c.current) : "—") },
       { header: t("governance.readyAt"), cell: (c) => timeNode(c.readyAt, true) },

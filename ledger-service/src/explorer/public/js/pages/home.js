@@ -1,7 +1,7 @@
 // Home: what the platform is, the city and its policy profile, counts, the latest events, usage.
 import { el, clear } from "../dom.js";
 import { get, getAll, names, total } from "../api.js";
-import { label, lang, t } from "../i18n.js";
+import { hasLabel, label, lang, t } from "../i18n.js";
 import { chainText, dateTime, monthDay, number, recordLink, timeNode } from "../format.js";
 import { badge, empty, fields, nameOf, pageHead, section, statusGroup } from "../ui.js";
 
@@ -89,7 +89,7 @@ export async function render(main, ctx) {
       el(
         "p",
         { class: "object", id: "governance-notice" },
-        t("home.governance", { what: `${label("governanceKind", c.kind)} ${c.label}`, date: dateTime(c.readyAt) }),
+        t("home.governance", { what: `${label("governanceKind", c.kind)} ${hasLabel("contract", c.label) ? label("contract", c.label) : hasLabel("role", c.label) ? label("role", c.label) : c.label}`, date: dateTime(c.readyAt) }),
         " ",
         el("a", { href: "#/governance" }, t("home.governanceLink")),
       ),

@@ -3,7 +3,7 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
-import { chainText, date, hashNode, number, recordLink } from "../format.js";
+import { chainText, date, hashNode, number, recordLink, sep } from "../format.js";
 import { badge, evidence, explain, fields, labels, nameOf, pageHead, section, textOf, timeline, usability } from "../ui.js";
 
 export const strings = {
@@ -151,8 +151,8 @@ export async function render(main, ctx) {
         [t("product.authorization"), recordLink("authorization", p.authorizationId, p.authorizationName || null)],
         [t("product.version"), number(p.version)],
         [t("product.previous"), p.previousVersionId && p.previousVersionId !== "0" ? recordLink("product", p.previousVersionId, dir.product(p.previousVersionId)) : null],
-        [t("product.resources"), el("span", {}, (p.resourceIds || []).flatMap((r, i) => [i ? "、" : "", recordLink("resource", r, dir.resource(r))]))],
-        [t("product.parents"), p.parentProductIds && p.parentProductIds.length ? el("span", {}, p.parentProductIds.flatMap((r, i) => [i ? "、" : "", recordLink("product", r, dir.product(r))])) : null],
+        [t("product.resources"), el("span", {}, (p.resourceIds || []).flatMap((r, i) => [i ? sep() : "", recordLink("resource", r, dir.resource(r))]))],
+        [t("product.parents"), p.parentProductIds && p.parentProductIds.length ? el("span", {}, p.parentProductIds.flatMap((r, i) => [i ? sep() : "", recordLink("product", r, dir.product(r))])) : null],
         [t("product.registered"), p.registeredAt ? date(p.registeredAt) : null],
         [t("product.listed"), p.listedAt ? date(p.listedAt) : null],
         [t("product.statement"), p.statement && p.statement.reason ? chainText(textOf(p.statement, "reason")) : null],

@@ -2,7 +2,7 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { t } from "../i18n.js";
-import { chainText, date, hashNode, number, recordLink } from "../format.js";
+import { chainText, date, hashNode, number, recordLink, sep } from "../format.js";
 import { badge, evidence, fields, nameOf, pageHead, section, statementNode, textOf, timeline } from "../ui.js";
 
 export const strings = {
@@ -49,7 +49,7 @@ export async function render(main, ctx) {
         [t("scenario.purpose"), textOf(text, "purpose") ? chainText(textOf(text, "purpose")) : null],
         [t("scenario.holder"), recordLink("participant", s.holderId, s.holderName || dir.participant(s.holderId))],
         [t("scenario.authorization"), el("a", { href: `#/authorizations/${s.authorizationId}` }, t("scenario.authNo", { id: s.authorizationId }))],
-        [t("scenario.resources"), el("span", {}, (s.resourceIds || []).flatMap((r, i) => [i ? "、" : "", recordLink("resource", r, dir.resource(r))]))],
+        [t("scenario.resources"), el("span", {}, (s.resourceIds || []).flatMap((r, i) => [i ? sep() : "", recordLink("resource", r, dir.resource(r))]))],
         [t("scenario.opinions"), t("scenario.opinionsValue", { yes: number(yes), no: number((s.opinions || []).length - yes) })],
         [t("scenario.proposed"), date(s.proposedAt)],
         [t("scenario.decided"), s.decidedAt ? date(s.decidedAt) : null],
