@@ -144,6 +144,11 @@ export function tNodes(key, vars) {
 /** A link to a record by its name ("#id" when the record has no name). */
 export function recordLink(kind, id, name) {
   if (id === null || id === undefined || id === "" || id === "0") return "—";
+  if (kind === "authorization") {
+    // An authorization's name is its holder's: the link says which authorization, the name who holds it.
+    const link = el("a", { href: recordHref(kind, id), class: "record-link" }, `${t("kind.authorization")} #${id}`);
+    return name ? el("span", {}, link, el("span", { class: "muted" }, lang() === "zh" ? "（" : " (", chainText(name), lang() === "zh" ? "）" : ")")) : link;
+  }
   const label = name ? chainText(name) : `${t(`kind.${kind}`)} #${id}`;
   return el("a", { href: recordHref(kind, id), class: "record-link" }, label);
 }

@@ -189,7 +189,7 @@ export async function timeline(kind, id) {
         {},
         el("div", { class: "when" }, timeNode(item.timestamp, true)),
         el("div", { class: "what" }, el("strong", {}, label("event", item.event)), " ", change(kind, item)),
-        item.actor ? el("div", { class: "who" }, t("history.by", { actor: "" }), actorNode(item.actor, dir)) : null,
+        item.actor ? el("div", { class: "who" }, t("history.by", { actor: "" }), item.actorId ? recordLink("participant", item.actorId, item.actorName || dir.participant(item.actorId)) : actorNode(item.actor, dir)) : null,
         item.statement && (item.statement.reason || item.statement.reasonEn) ? el("div", { class: "why" }, t("history.statement"), chainText(textOf(item.statement, "reason"))) : null,
         related.length
           ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? sep() : "", recordLink(r.kind, r.id, r.name || relName(r))]))

@@ -2,8 +2,8 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
-import { chainText, date, hashNode, recordLink, timeNode, sep } from "../format.js";
-import { actorNode, badge, evidence, fields, nameOf, pageHead, section, statementNode, table, timeline } from "../ui.js";
+import { chainText, date, hashNode, recordLink, timeNode } from "../format.js";
+import { actorNode, badge, evidence, fields, linkList, nameOf, pageHead, section, statementNode, table, timeline } from "../ui.js";
 
 export const strings = {
   zh: {
@@ -63,10 +63,10 @@ export async function render(main, ctx) {
       t("kind.agreement"),
       fields([
         [t("agreement.kind"), label("agreementKind", g.kind)],
-        [t("agreement.authorization"), el("a", { href: `#/authorizations/${g.authorizationId}` }, t("agreement.authNo", { id: g.authorizationId }))],
+        [t("agreement.authorization"), recordLink("authorization", g.authorizationId, g.authorizationName || null)],
         [t("agreement.scenario"), g.scenarioId && g.scenarioId !== "0" ? recordLink("scenario", g.scenarioId, g.scenarioName || null) : null],
         [t("agreement.proposer"), recordLink("participant", g.proposerId, g.proposerName || dir.participant(g.proposerId))],
-        [t("agreement.parties"), el("span", {}, (g.partyIds || []).flatMap((p, i) => [i ? sep() : "", recordLink("participant", p, dir.participant(p))]))],
+        [t("agreement.parties"), linkList("participant", (g.partyIds || []).map((p) => ({ id: p, name: dir.participant(p) })))],
         [t("agreement.term"), `${date(g.termStart)} – ${date(g.termEnd)}`],
         [t("agreement.effective"), g.effectiveAt ? date(g.effectiveAt) : null],
         [t("agreement.filed"), g.filedAt ? date(g.filedAt) : null],
@@ -81,7 +81,7 @@ export async function render(main, ctx) {
           t("agreement.signatures"),
           table(
             [
-              { header: t("agreement.party"), cell: (s) => recordLink("participant", s.partyId, dir.participant(s.partyId)) },
+              { header: t("agreement.party"), cell: (s) => recordLink("participant", s.partyId, s.partyName || dir.participant(s.partyId)) },
               { header: t("agreement.signer"), cell: (s) => actorNode(s.signer, null) },
               { header: t("agreement.how"), cell: (s) => (s.offChain ? t("agreement.offChain") : t("agreement.onChain")) },
               { header: t("agreement.at"), cell: (s) => timeNode(s.at, true) },

@@ -120,7 +120,7 @@ export async function render(main, ctx) {
       [t("auth.organizer"), recordLink("participant", a.organizerId, a.organizerName || dir.participant(a.organizerId))],
       [t("auth.mode"), label("mode", a.mode)],
       [t("auth.tier"), label("tier", String(a.tier))],
-      [t("auth.parent"), a.parentId && a.parentId !== "0" ? el("a", { href: `#/authorizations/${a.parentId}` }, a.parentName ? chainText(a.parentName) : t("auth.docNo", { id: a.parentId })) : null],
+      [t("auth.parent"), a.parentId && a.parentId !== "0" ? recordLink("authorization", a.parentId, a.parentName || null) : null],
       [t("auth.call"), a.callId && a.callId !== "0" ? recordLink("call", a.callId, a.callName || null) : null],
       [t("auth.resources"), linkList("resource", resources)],
       [t("auth.scope"), a.domains && a.domains.length ? t("auth.domains", { list: a.domains.join(lang() === "zh" ? "、" : ", ") }) : t("auth.scopeResources", { n: number(resources.length) })],

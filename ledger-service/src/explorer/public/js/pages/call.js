@@ -2,8 +2,8 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
-import { chainText, hashNode, recordLink, timeNode, sep } from "../format.js";
-import { badge, evidence, fields, nameOf, pageHead, section, timeline } from "../ui.js";
+import { chainText, hashNode, recordLink, timeNode } from "../format.js";
+import { badge, evidence, fields, linkList, nameOf, pageHead, section, timeline } from "../ui.js";
 
 export const strings = {
   zh: {
@@ -47,7 +47,7 @@ export async function render(main, ctx) {
         [t("call.published"), timeNode(c.publishedAt)],
         [t("call.closes"), timeNode(c.closesAt, true)],
         [t("call.state"), c.closed ? t("call.closed") : t("call.open")],
-        [t("call.selected"), c.selectedHolderIds && c.selectedHolderIds.length ? el("span", {}, c.selectedHolderIds.flatMap((h, i) => [i ? sep() : "", recordLink("participant", h, dir.participant(h))])) : null],
+        [t("call.selected"), c.selectedHolderIds && c.selectedHolderIds.length ? linkList("participant", c.selectedHolderIds.map((h) => ({ id: h, name: dir.participant(h) }))) : null],
         [t("call.announcement"), hashNode(c.announcementHash)],
         [t("call.result"), c.resultHash ? hashNode(c.resultHash) : null],
       ]),

@@ -3,8 +3,8 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
-import { chainText, date, hashNode, number, recordLink, sep } from "../format.js";
-import { badge, evidence, explain, fields, labels, nameOf, pageHead, section, textOf, timeline, usability } from "../ui.js";
+import { chainText, date, hashNode, number, recordLink } from "../format.js";
+import { badge, evidence, explain, fields, labels, linkList, nameOf, pageHead, section, textOf, timeline, usability } from "../ui.js";
 
 export const strings = {
   zh: {
@@ -150,9 +150,9 @@ export async function render(main, ctx) {
         [t("product.scenario"), recordLink("scenario", p.scenarioId, p.scenarioName || null)],
         [t("product.authorization"), recordLink("authorization", p.authorizationId, p.authorizationName || null)],
         [t("product.version"), number(p.version)],
-        [t("product.previous"), p.previousVersionId && p.previousVersionId !== "0" ? recordLink("product", p.previousVersionId, dir.product(p.previousVersionId)) : null],
-        [t("product.resources"), el("span", {}, (p.resourceIds || []).flatMap((r, i) => [i ? sep() : "", recordLink("resource", r, dir.resource(r))]))],
-        [t("product.parents"), p.parentProductIds && p.parentProductIds.length ? el("span", {}, p.parentProductIds.flatMap((r, i) => [i ? sep() : "", recordLink("product", r, dir.product(r))])) : null],
+        [t("product.previous"), p.previousVersionId && p.previousVersionId !== "0" ? recordLink("product", p.previousVersionId, p.previousVersionName || dir.product(p.previousVersionId)) : null],
+        [t("product.resources"), linkList("resource", (p.resources || (p.resourceIds || []).map((r) => ({ id: r, name: null }))).map((r) => ({ id: r.id, name: r.name || dir.resource(r.id) })))],
+        [t("product.parents"), p.parentProductIds && p.parentProductIds.length ? linkList("product", (p.parents || p.parentProductIds.map((r) => ({ id: r, name: null }))).map((r) => ({ id: r.id, name: r.name || dir.product(r.id) }))) : null],
         [t("product.registered"), p.registeredAt ? date(p.registeredAt) : null],
         [t("product.listed"), p.listedAt ? date(p.listedAt) : null],
         [t("product.statement"), p.statement && p.statement.reason ? chainText(textOf(p.statement, "reason")) : null],

@@ -2,8 +2,8 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { t } from "../i18n.js";
-import { chainText, date, hashNode, number, recordLink, sep } from "../format.js";
-import { badge, evidence, fields, nameOf, pageHead, section, statementNode, textOf, timeline } from "../ui.js";
+import { chainText, date, hashNode, number, recordLink } from "../format.js";
+import { badge, evidence, fields, linkList, nameOf, pageHead, section, statementNode, textOf, timeline } from "../ui.js";
 
 export const strings = {
   zh: {
@@ -48,8 +48,8 @@ export async function render(main, ctx) {
       fields([
         [t("scenario.purpose"), textOf(text, "purpose") ? chainText(textOf(text, "purpose")) : null],
         [t("scenario.holder"), recordLink("participant", s.holderId, s.holderName || dir.participant(s.holderId))],
-        [t("scenario.authorization"), el("a", { href: `#/authorizations/${s.authorizationId}` }, t("scenario.authNo", { id: s.authorizationId }))],
-        [t("scenario.resources"), el("span", {}, (s.resourceIds || []).flatMap((r, i) => [i ? sep() : "", recordLink("resource", r, dir.resource(r))]))],
+        [t("scenario.authorization"), recordLink("authorization", s.authorizationId, s.authorizationName || null)],
+        [t("scenario.resources"), linkList("resource", (s.resources || (s.resourceIds || []).map((r) => ({ id: r, name: null }))).map((r) => ({ id: r.id, name: r.name || dir.resource(r.id) })))],
         [t("scenario.opinions"), t("scenario.opinionsValue", { yes: number(yes), no: number((s.opinions || []).length - yes) })],
         [t("scenario.proposed"), date(s.proposedAt)],
         [t("scenario.decided"), s.decidedAt ? date(s.decidedAt) : null],
