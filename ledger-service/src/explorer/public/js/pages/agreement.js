@@ -58,7 +58,7 @@ export async function render(main, ctx) {
   const name = nameOf(g) || `${t("kind.agreement")} #${g.id}`;
   ctx.setTitle(name);
   clear(main).append(
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.agreement")} #${g.id} `, badge("agreementStatus", g.status))),
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(g) ? `${t("kind.agreement")} #${g.id} ` : null, badge("agreementStatus", g.status))),
     section(
       t("kind.agreement"),
       fields([

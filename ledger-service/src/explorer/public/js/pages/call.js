@@ -38,7 +38,7 @@ export async function render(main, ctx) {
   const name = nameOf(c) || `${t("kind.call")} #${c.id}`;
   ctx.setTitle(name);
   clear(main).append(
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.call")} #${c.id} `, el("span", { class: `badge ${c.closed ? "neutral" : "good"}` }, c.closed ? t("call.closed") : t("call.open")))),
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(c) ? `${t("kind.call")} #${c.id} ` : null, el("span", { class: `badge ${c.closed ? "neutral" : "good"}` }, c.closed ? t("call.closed") : t("call.open")))),
     section(
       t("kind.call"),
       fields([

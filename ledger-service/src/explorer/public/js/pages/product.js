@@ -126,7 +126,7 @@ export async function render(main, ctx) {
   const text = p.publicText || {};
   const reg = p.registration || {};
   const out = [
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.product")} #${p.id} `, badge("productStatus", p.status))),
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(p) ? `${t("kind.product")} #${p.id} ` : null, badge("productStatus", p.status))),
     usability(p.notUsableBecause, t("product.usable"), t("product.notUsable")),
     section(
       t("product.capabilities"),

@@ -55,7 +55,7 @@ export async function render(main, ctx) {
   const d = r.data || {};
   const reg = r.registration || {};
   clear(main).append(
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.resource")} #${r.id} `, badge("resourceStatus", r.status))),
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(r) ? `${t("kind.resource")} #${r.id} ` : null, badge("resourceStatus", r.status))),
     section(
       t("kind.resource"),
       fields([

@@ -42,7 +42,7 @@ export async function render(main, ctx) {
   const text = s.publicText || {};
   const yes = (s.opinions || []).filter((o) => o.pass).length;
   clear(main).append(
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, `${t("kind.scenario")} #${s.id} `, badge("scenarioStatus", s.status))),
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(s) ? `${t("kind.scenario")} #${s.id} ` : null, badge("scenarioStatus", s.status))),
     section(
       t("kind.scenario"),
       fields([
