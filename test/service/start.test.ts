@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
+import { deadlineLabel, label } from "../../ledger-service/src/i18n";
 
 const ROOT = path.resolve(__dirname, "../..");
 const MAIN = path.join(ROOT, "ledger-service/src/runtime/main.ts");
@@ -206,9 +207,10 @@ describe("npm start: the whole platform on an embedded chain", function () {
       expect(JSON.parse(statusJson.stdout).counts.authorizations).to.equal(5);
       const trace = cli(["trace", "4", "--api", base]);
       expect(trace.code, trace.stderr).to.equal(0);
-      expect(trace.stdout).to.match(/^product 4/);
-      expect(trace.stdout).to.contain("derivedFromProduct → product 3");
-      expect(trace.stdout).to.contain("sourcedFrom → participant");
+      // Kinds and relations as labels (issue 12): English without a Chinese locale.
+      expect(trace.stdout).to.match(/^Data product 4/);
+      expect(trace.stdout).to.contain("Derived from product → Data product 3");
+      expect(trace.stdout).to.contain("Sourced from → Participant");
       const missing = cli(["trace", "999", "--api", base]);
       expect(missing.code).to.equal(1);
       expect(missing.stderr).to.contain("404");
@@ -222,7 +224,7 @@ describe("npm start: the whole platform on an embedded chain", function () {
       expect([alertsRefused.code, alertsRefused.stderr.includes("REGULATOR")]).to.deep.equal([1, true]);
 
       // deadlines as text: a header, then each deadline's due date, status, days overdue, clause,
-      // name (never blank), subject, earliest due first, in the words the API uses.
+      // name (never blank), subject, earliest due first; states, names and kinds as labels.
       const asJson = JSON.parse(cli(["deadlines", "--api", base, "--json", "--limit", "100000"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
         items: { dueDate: string; dueAt: number; status: string; clause: string; name: string; subjectKind: string; subjectId: string; daysOverdue: number | null }[];
         total: number;
@@ -233,10 +235,10 @@ describe("npm start: the whole platform on an embedded chain", function () {
       const text = cli(["deadlines", "--api", base, "--status", "overdue"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
       expect(text.code, text.stderr).to.equal(0);
       const lines = text.stdout.trimEnd().split("\n");
-      expect(lines[0].split(/\s+/)).to.deep.equal(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]);
-      const rows = lines.slice(1, -1).map((l) => l.split(/\s+/));
-      expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[4], `${r[5]} ${r[6]}`])).to.deep.equal(
-        overdue.map((d) => [d.dueDate, "overdue", `${d.daysOverdue}d`, d.clause, d.name, `${d.subjectKind} ${d.subjectId}`]),
+      expect(lines[0].split(/\s{2,}/)).to.deep.equal(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]);
+      const rows = lines.slice(1, -1).map((l) => l.trim().split(/\s{2,}/));
+      expect(rows.map((r) => r.slice(0, 6))).to.deep.equal(
+        overdue.map((d) => [d.dueDate, "Overdue", `${d.daysOverdue}d`, d.clause, deadlineLabel(d.name, "en"), `${label("subjectKind", d.subjectKind, "en")} ${d.subjectId}`]),
       );
       expect(lines[lines.length - 1]).to.equal(`${overdue.length} of ${overdue.length} deadlines`);
 
@@ -267,7 +269,7 @@ describe("npm start: the whole platform on an embedded chain", function () {
       expect(alertsText.code, alertsText.stderr).to.equal(0);
       const alertLines = alertsText.stdout.trimEnd().split("\n");
       expect(alertLines[0].split(/\s{2,}/)).to.deep.equal(["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]);
-      expect(alertLines.slice(1, -1).map((l) => l.split(/\s{2,}/).slice(1))).to.deep.equal(missed.map((a) => ["missed-deadline", a.clause, `${a.subjectKind} ${a.subjectId}`, a.message]));
+      expect(alertLines.slice(1, -1).map((l) => l.split(/\s{2,}/).slice(1))).to.deep.equal(missed.map((a) => ["Missed deadline", a.clause, `${label("subjectKind", a.subjectKind, "en")} ${a.subjectId}`, a.message]));
       expect(alertLines[alertLines.length - 1]).to.equal(`${missed.length} of ${missed.length} alerts`);
 
       // The README's walk-through, copied literally (only the demo's ports and data directory differ).

@@ -19,6 +19,7 @@ import { loadDeployment } from "../runtime/deployment";
 import { ReceiptFileError, parseReceiptProofFile, verifyReceiptFile, type Check } from "../../../scripts/lib/receipts";
 import { RECEIPTS_HELP, receiptsCli, signIn } from "./receipts";
 import { CLAUSE_ID, clauses } from "../api/clauses";
+import { STATUS_GROUP, deadlineLabel, defaultLang, isLang, label, type Lang } from "../i18n";
 
 export const DEFAULT_API = "http://127.0.0.1:8080";
 /** The embedded chain of `npm start` (CHAIN_PORT 8545). */
@@ -42,10 +43,13 @@ Commands:
 Common options:
   --api URL           ledger-service base URL (env PROVENANT_API, default ${DEFAULT_API})
   --json              print the API's JSON instead of text
+  --lang zh|en        language of the labels and dates (env PROVENANT_LANG, then LC_ALL/LANG
+                      starting with zh; else en): statuses, kinds, alert kinds and deadline
+                      states as the regulations word them, dates as 2026年11月30日 (北京时间)
   -h, --help          help of a command (provenant <command> --help)
 
 Exit codes: 0 ok, 1 failure, 2 usage; verify-receipt also 3 (evidence of omission) and 4 (unresolved).`,
-  status: `Usage: provenant status [--api URL] [--json]
+  status: `Usage: provenant status [--api URL] [--json] [--lang zh|en]
 
 Prints the service health (index head, lag, last error) and how many participants,
 authorizations and products the index holds.`,
@@ -55,12 +59,12 @@ Prints one rule of docs/CLAUSES.md (e.g. provenant clause C04): its name, kind, 
 what it says, where the chain enforces it, where the service monitors it and the tests that
 name it. Every clause id the alerts and deadlines show resolves here (and at
 GET /api/v1/clauses/<id>).`,
-  trace: `Usage: provenant trace <productId> [--api URL] [--json]
+  trace: `Usage: provenant trace <productId> [--api URL] [--json] [--lang zh|en]
 
 Prints the provenance of a product (数据产品) as an indented tree: the product, its parent
 products, scenario, authorization chain, agreements, resources and source departments.`,
   deadlines: `Usage: provenant deadlines [--status open|overdue|met|late|closed|violated] [--limit N]
-                           [--key 0xPRIVATE_KEY] [--api URL] [--json]
+                           [--key 0xPRIVATE_KEY] [--api URL] [--json] [--lang zh|en]
 
 Signs in to the regulator API with a key holding REGULATOR (--key or env
 PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists statutory deadlines,
@@ -70,7 +74,7 @@ the deadline's name, its subject and what is due. --limit N prints the first N (
 States: open (not yet due), overdue (past due, not met), met (done in time), late (done after
 its due date), closed (no longer required), violated (a one-off rule broken).`,
   alerts: `Usage: provenant alerts [--kind KIND] [--days N] [--limit N] [--after CURSOR]
-                        [--key 0xPRIVATE_KEY] [--api URL] [--json]
+                        [--key 0xPRIVATE_KEY] [--api URL] [--json] [--lang zh|en]
 
 Signs in to the regulator API with a key holding REGULATOR (--key or env
 PROVENANT_REGULATOR_KEY; on the demo chain dev account #3) and lists the regulator's alerts,
@@ -130,7 +134,7 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(["--api", "--key", "--status", "--limit", "--kind", "--days", "--after", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service", "--max-range"]);
+const VALUE_OPTIONS = new Set(["--lang", "--api", "--key", "--status", "--limit", "--kind", "--days", "--after", "--rpc", "--deployment", "--chunk", "--out", "--window", "--service", "--max-range"]);
 const FLAG_OPTIONS = new Set(["--json", "--help", "-h"]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -216,8 +220,17 @@ async function status(p: Parsed, io: Io): Promise<number> {
     authorizations: await count(base, "/authorizations"),
     products: await count(base, "/products"),
   };
+  const lang = langOf(p, io);
   if (p.options["--json"]) {
     io.out(JSON.stringify({ api: base, health, counts }, null, 2));
+  } else if (lang === "zh") {
+    io.out(`服务地址       ${base}`);
+    io.out(`运行状态       ${String(health.status)}${health.demo ? "  （演示数据【演示】）" : ""}`);
+    io.out(`区块链         ${String(health.chainId)}  最新区块 ${String(health.headBlock)}  已索引 ${String(health.indexedBlock)}  落后 ${String(health.lag)}`);
+    if (health.profile) io.out(`政策配置       ${String(health.profile)}`);
+    const lastError = health.lastError as { message?: string } | null;
+    if (lastError) io.out(`最近错误       ${lastError.message ?? ""}`);
+    io.out(`记录           参与主体 ${counts.participants} 个，授权 ${counts.authorizations} 项，数据产品 ${counts.products} 个`);
   } else {
     io.out(`api            ${base}`);
     io.out(`status         ${String(health.status)}${health.demo ? "  (demo data 【演示】)" : ""}`);
@@ -272,12 +285,15 @@ async function trace(p: Parsed, io: Io): Promise<number> {
     io.out(JSON.stringify(graph, null, 2));
     return 0;
   }
-  for (const line of renderTree(graph)) io.out(line);
+  for (const line of renderTree(graph, langOf(p, io))) io.out(line);
   return 0;
 }
 
-/** The graph as an indented tree from its root; a node seen before is marked and not expanded. */
-export function renderTree(graph: ProvGraph): string[] {
+/**
+ * The graph as an indented tree from its root; a node seen before is marked and not expanded.
+ * Kinds, relations and statuses as labels in `lang`.
+ */
+export function renderTree(graph: ProvGraph, lang: Lang = "en"): string[] {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const out = new Map<string, { to: string; relation: string }[]>();
   for (const e of graph.edges) out.set(e.from, [...(out.get(e.from) ?? []), { to: e.to, relation: e.relation }]);
@@ -286,11 +302,13 @@ export function renderTree(graph: ProvGraph): string[] {
   const describe = (id: string) => {
     const n = nodes.get(id);
     if (!n) return id;
-    return `${n.kind} ${id.split(":").slice(1).join(":")}${n.label ? `  ${n.label}` : ""}${n.status ? `  [${n.status}]` : ""}`;
+    const status = n.status ? label(STATUS_GROUP[n.kind] ?? `${n.kind}Status`, n.status, lang) : "";
+    return `${label("subjectKind", n.kind, lang)} ${id.split(":").slice(1).join(":")}${n.label ? `  ${n.label}` : ""}${status ? `  [${status}]` : ""}`;
   };
   const walk = (id: string, indent: string, branch: string, relation: string | undefined, depth: number) => {
     const again = seen.has(id);
-    lines.push(`${indent}${branch}${relation ? `${relation} → ` : ""}${describe(id)}${again ? "  (see above)" : ""}`);
+    const seeAbove = lang === "zh" ? "  （见上）" : "  (see above)";
+    lines.push(`${indent}${branch}${relation ? `${label("relation", relation, lang)} → ` : ""}${describe(id)}${again ? seeAbove : ""}`);
     if (again || depth > 30) return;
     seen.add(id);
     const children = out.get(id) ?? [];
@@ -298,7 +316,7 @@ export function renderTree(graph: ProvGraph): string[] {
     children.forEach((e, i) => walk(e.to, childIndent, i === children.length - 1 ? "└─ " : "├─ ", e.relation, depth + 1));
   };
   walk(graph.root, "", "", undefined, 0);
-  if (graph.truncated) lines.push("… (graph truncated by the service)");
+  if (graph.truncated) lines.push(lang === "zh" ? "…（服务已截断此图）" : "… (graph truncated by the service)");
   return lines;
 }
 
@@ -322,8 +340,45 @@ function positiveOption(p: Parsed, name: string, fallback: number, max: number):
   return Number(raw);
 }
 
-/** A moment in China time, as the regulations count: 2026-03-31 10:00. */
-const chinaTime = (seconds: number): string => new Date((seconds + 8 * 3600) * 1000).toISOString().slice(0, 16).replace("T", " ");
+/** A moment in China time (北京时间), as the regulations count: 2026-03-31 10:00, or 2026年3月31日 10:00. */
+export function chinaTime(seconds: number, lang: Lang = "en"): string {
+  const iso = new Date((seconds + 8 * 3600) * 1000).toISOString();
+  return lang === "zh" ? `${chinaDate(iso.slice(0, 10), "zh")} ${iso.slice(11, 16)}` : iso.slice(0, 16).replace("T", " ");
+}
+
+/** A China date (YYYY-MM-DD) as 2026年3月31日 in Chinese, unchanged in English. */
+export function chinaDate(date: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  return lang === "zh" && m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date;
+}
+
+/** Terminal columns of a string: CJK and full-width characters take two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) || (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x20000 && c <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+const padCol = (s: string, width: number): string => s + " ".repeat(Math.max(0, width - displayWidth(s)));
+const padColStart = (s: string, width: number): string => " ".repeat(Math.max(0, width - displayWidth(s))) + s;
+
+/** The language of the labels: --lang, else the environment's (defaultLang). */
+function langOf(p: Parsed, io: Io): Lang {
+  const raw = p.options["--lang"];
+  if (raw === undefined) return defaultLang(io.env);
+  if (typeof raw !== "string" || !isLang(raw.toLowerCase())) throw new CliError(`--lang must be zh or en, not "${String(raw)}"`, 2);
+  return raw.toLowerCase() as Lang;
+}
+
+/** A record reference as `<kind label> <id>`. */
+const subjectOf = (kind: unknown, id: unknown, lang: Lang): string =>
+  `${kind === undefined || kind === null || kind === "" ? "" : label("subjectKind", String(kind), lang)} ${String(id ?? "")}`.trim();
 
 /** Most deadlines read to sort them by due date (pages of 500). */
 const DEADLINES_READ_CAP = 10_000;
@@ -332,6 +387,7 @@ async function deadlines(p: Parsed, io: Io): Promise<number> {
   if (p.positionals.length > 0) throw new CliError("deadlines takes no arguments", 2);
   const base = baseUrl(p, io);
   const limit = positiveOption(p, "--limit", 100, 100_000);
+  const lang = langOf(p, io);
   const headers = await regulatorHeaders(p, io, base, "deadlines");
   const query = new URLSearchParams();
   if (typeof p.options["--status"] === "string") query.set("status", p.options["--status"]);
@@ -352,17 +408,21 @@ async function deadlines(p: Parsed, io: Io): Promise<number> {
     return 0;
   }
   if (shown.length === 0) {
-    io.out("no deadlines");
+    io.out(lang === "zh" ? "没有截止期限" : "no deadlines");
     return 0;
   }
-  const row = (c: string[]) => `${c[0].padEnd(10)}  ${c[1].padEnd(8)}  ${c[2].padStart(7)}  ${c[3].padEnd(6)}  ${c[4].padEnd(36)}  ${c[5].padEnd(24)}  ${c[6]}`.trimEnd();
-  io.out(row(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]));
+  // Columns are two spaces apart; widths count CJK characters as two columns.
+  const row = (c: string[]) =>
+    `${padCol(c[0], lang === "zh" ? 14 : 10)}  ${padCol(c[1], 8)}  ${padColStart(c[2], 7)}  ${padCol(c[3], 6)}  ${padCol(c[4], 36)}  ${padCol(c[5], 24)}  ${c[6]}`.trimEnd();
+  io.out(row(lang === "zh" ? ["截止日期", "状态", "逾期", "条款", "事项", "对象", "说明"] : ["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]));
   for (const d of shown) {
-    const overdue = typeof d.daysOverdue === "number" ? `${d.daysOverdue}d` : "";
-    const subject = `${String(d.subjectKind ?? "")} ${String(d.subjectId ?? "")}`.trim();
-    io.out(row([String(d.dueDate ?? "?"), String(d.status ?? ""), overdue, String(d.clause ?? ""), String(d.name ?? ""), subject, String(d.note ?? "")]));
+    const overdue = typeof d.daysOverdue === "number" ? (lang === "zh" ? `${d.daysOverdue}天` : `${d.daysOverdue}d`) : "";
+    const name = typeof d.name === "string" ? deadlineLabel(d.name, lang) : "";
+    io.out(row([chinaDate(String(d.dueDate ?? "?"), lang), label("deadlineStatus", String(d.status ?? ""), lang), overdue, String(d.clause ?? ""), name, subjectOf(d.subjectKind, d.subjectId, lang), String(d.note ?? "")]));
   }
-  io.out(`${shown.length} of ${all.length} deadlines${after !== null ? ` (stopped reading at ${DEADLINES_READ_CAP})` : ""}${shown.length < all.length ? "; --limit N for more" : ""}`);
+  const stopped = after !== null ? (lang === "zh" ? `（读取到 ${DEADLINES_READ_CAP} 项为止）` : ` (stopped reading at ${DEADLINES_READ_CAP})`) : "";
+  const more = shown.length < all.length ? (lang === "zh" ? "；--limit N 显示更多" : "; --limit N for more") : "";
+  io.out(lang === "zh" ? `共 ${all.length} 项截止期限，显示 ${shown.length} 项${stopped}${more}` : `${shown.length} of ${all.length} deadlines${stopped}${more}`);
   return 0;
 }
 
@@ -375,6 +435,7 @@ async function alerts(p: Parsed, io: Io): Promise<number> {
     const v = p.options[`--${name}`];
     if (typeof v === "string") query.set(name, v);
   }
+  const lang = langOf(p, io);
   const headers = await regulatorHeaders(p, io, base, "alerts");
   const page = (await request(base, `/regulator/alerts?${query}`, { headers })) as Page & { total: number };
   if (p.options["--json"]) {
@@ -382,17 +443,19 @@ async function alerts(p: Parsed, io: Io): Promise<number> {
     return 0;
   }
   if (page.items.length === 0) {
-    io.out(page.total === 0 ? "no alerts" : `no more alerts (${page.total} in all)`);
+    if (lang === "zh") io.out(page.total === 0 ? "没有预警" : `没有更多预警（共 ${page.total} 条）`);
+    else io.out(page.total === 0 ? "no alerts" : `no more alerts (${page.total} in all)`);
     return 0;
   }
-  const row = (c: string[]) => `${c[0].padEnd(16)}  ${c[1].padEnd(34)}  ${c[2].padEnd(6)}  ${c[3].padEnd(24)}  ${c[4]}`.trimEnd();
-  io.out(row(["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]));
+  const row = (c: string[]) => `${padCol(c[0], lang === "zh" ? 20 : 16)}  ${padCol(c[1], 34)}  ${padCol(c[2], 6)}  ${padCol(c[3], 24)}  ${c[4]}`.trimEnd();
+  io.out(row(lang === "zh" ? ["时间（北京时间）", "预警类型", "条款", "对象", "说明"] : ["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]));
   for (const a of page.items) {
-    const subject = `${String(a.subjectKind ?? "")} ${String(a.subjectId ?? "")}`.trim();
+    const subject = subjectOf(a.subjectKind, a.subjectId, lang);
     const shortSubject = subject.length > 24 ? `${subject.slice(0, 21)}…` : subject;
-    io.out(row([typeof a.at === "number" ? chinaTime(a.at) : "?", String(a.kind ?? ""), String(a.clause ?? ""), shortSubject, String(a.message ?? "")]));
+    io.out(row([typeof a.at === "number" ? chinaTime(a.at, lang) : "?", label("alertKind", String(a.kind ?? ""), lang), String(a.clause ?? ""), shortSubject, String(a.message ?? "")]));
   }
-  io.out(`${page.items.length} of ${page.total} alerts${page.next ? `; next page: provenant alerts --after ${page.next}` : ""}`);
+  if (lang === "zh") io.out(`共 ${page.total} 条预警，本页 ${page.items.length} 条${page.next ? `；下一页：provenant alerts --after ${page.next}` : ""}`);
+  else io.out(`${page.items.length} of ${page.total} alerts${page.next ? `; next page: provenant alerts --after ${page.next}` : ""}`);
   return 0;
 }
 
