@@ -253,7 +253,7 @@ export async function render(main, ctx) {
     }
   };
   file.addEventListener("change", () => load(file.files && file.files[0]));
-  const button = el("button", { type: "submit" }, t("verify.run"));
+  const button = el("button", { type: "submit", id: "verify-run" }, t("verify.run"));
   const zone = el(
     "div",
     { class: "dropzone" },
