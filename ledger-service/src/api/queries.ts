@@ -19,7 +19,7 @@ import { productStatusAt, type ProductRecord } from "../views/products";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
-import { LATE_AFTER_SECONDS, type BatchRecord, type UsageRecord, type UsageTotal } from "../views/usage";
+import { LATE_AFTER_SECONDS, type BatchRecord, type SeriesBucket, type SeriesBy, type SeriesPoint, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
@@ -116,6 +116,18 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
   const authorization = (id: string) => reader.get<AuthorizationRecord>(SPACE.authorization, pad(id));
 
   const record: RecordReader = (space, id) => reader.get(space, pad(id));
+
+  /** A record's public name: its `name`, else its public text's name (spec B), else null. */
+  const publicName = (r: JsonValue | undefined): string | null => {
+    if (r === null || typeof r !== "object" || Array.isArray(r)) return null;
+    if (typeof r.name === "string" && r.name !== "") return r.name;
+    const t = r.publicText;
+    if (t !== null && typeof t === "object" && !Array.isArray(t) && typeof t.name === "string" && t.name !== "") return t.name;
+    return null;
+  };
+  /** The display name of a series' product, scenario or operator (a participant's registered name). */
+  const seriesName = async (by: SeriesBy, id: string): Promise<string | null> =>
+    publicName(await reader.get(by === "product" ? SPACE.product : by === "scenario" ? SPACE.scenario : SPACE.participant, pad(id)));
 
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
   async function inForce(a: AuthorizationRecord, at: number): Promise<boolean> {
@@ -407,6 +419,52 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const recent: BatchRecord[] = [];
       for await (const [, b] of reader.range<BatchRecord>(SPACE.receiptBatch, { reverse: true, limit: q.limit })) recent.push(b);
       return { receipts, batches, fees: fees.toString(), items: nodes, totals, days, batchesRecent: recent, lateAfterSeconds: LATE_AFTER_SECONDS };
+    },
+
+    async usageSeries(by: SeriesBy, bucket: SeriesBucket) {
+      // C21: uses and fees over time, one range read of the points the usage view keeps per bucket.
+      const prefix = `${by}:${bucket}:`;
+      const series: { id: string; name: string | null; points: [number, number, string][] }[] = [];
+      let scanned = 0;
+      for await (const [, p] of reader.range<SeriesPoint>(SPACE.usageSeries, { gte: prefix, lt: `${prefix.slice(0, -1)};`, limit: SCAN_CAP })) {
+        scanned += 1;
+        let s = series[series.length - 1];
+        if (!s || s.id !== p.id) {
+          s = { id: p.id, name: await seriesName(by, p.id), points: [] };
+          series.push(s);
+        }
+        s.points.push([p.start, p.uses, p.fee]);
+      }
+      return { by, bucket, series, truncated: scanned >= SCAN_CAP };
+    },
+
+    async batches(args: { limit: number; cursor?: string }) {
+      // Every anchored batch, newest first (chain order), with the sequence numbers missing before it (C22).
+      let total = 0;
+      for await (const [, u] of reader.range<UsageRecord>(SPACE.usage, { limit: 1_000 })) total += u.batches;
+      const names = new Map<string, string | null>();
+      const items: JsonValue[] = [];
+      let last: string | null = null;
+      let more = false;
+      for await (const [key, batchKey] of reader.range<string>(SPACE.batchOrder, { reverse: true, ...(args.cursor !== undefined ? { lt: args.cursor } : {}), limit: args.limit + 1 })) {
+        if (items.length >= args.limit) {
+          more = true;
+          break;
+        }
+        const b = await reader.get<BatchRecord>(SPACE.receiptBatch, batchKey);
+        if (b) {
+          if (!names.has(b.nodeId)) names.set(b.nodeId, (await participant(b.nodeId))?.name ?? null);
+          items.push({ nodeId: b.nodeId, nodeName: names.get(b.nodeId) ?? null, sequence: b.sequence, root: b.root, count: b.receiptCount, firstAt: b.firstAt, lastAt: b.lastAt, late: b.late, anchor: b.anchor, gapBefore: b.gapBefore ?? 0 });
+        }
+        last = key;
+      }
+      return { total, next: more ? last : null, items };
+    },
+
+    async batch(nodeId: string, sequence: string) {
+      // One anchored batch: what a receipt proof is checked against (the root, its transaction).
+      const b = await must<BatchRecord>(SPACE.receiptBatch, `${pad(nodeId)}:${pad(sequence)}`, `batch ${sequence} of node ${nodeId}`);
+      return { ...b, nodeName: (await participant(b.nodeId))?.name ?? null };
     },
 
     async annualDisclosures(asked: number | undefined, now: number) {

@@ -172,6 +172,21 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     route({ method: "get", path: "/disclosures/authorizations", operationId: "discloseAuthorizations", summary: "C21: authorization objects, content, scope and term", tag: "disclosure", query: s.pageQuery, handle: ({ query, now }) => q.disclosedAuthorizations(pg(query), now) }),
     route({ method: "get", path: "/disclosures/products", operationId: "discloseProducts", summary: "C21: product capability lists per operator", tag: "disclosure", query: s.pageQuery, handle: ({ query }) => q.disclosedProducts(pg(query)) }),
     route({ method: "get", path: "/disclosures/usage", operationId: "discloseUsage", summary: "C21: uses and fees per node, product, scenario, resource and day, from anchored receipt batches", tag: "disclosure", query: s.usageQuery, handle: ({ query }) => q.usage({ ...query, limit: query.limit ?? DEFAULT_LIMIT }) }),
+    route({
+      method: "get", path: "/disclosures/usage/series", operationId: "discloseUsageSeries", tag: "disclosure", query: s.usageSeriesQuery,
+      summary: "C21: uses and fees over time per product, scenario or operator (?by=), in China-day or China-month buckets (?bucket=): series [{ id, name, points: [[bucketStartSeconds, uses, fee]] }], fees in fen. A batch counts in the bucket of its first receipt",
+      handle: ({ query }) => q.usageSeries(query.by, query.bucket ?? "day"),
+    }),
+    route({
+      method: "get", path: "/batches", operationId: "listBatches", tag: "disclosure", query: s.batchesQuery,
+      summary: "C22: anchored receipt batches, newest first: { total, next, items: [{ nodeId, nodeName, sequence, root, count, anchor, gapBefore }] }; gapBefore counts the node's sequence numbers missing before the batch",
+      handle: ({ query }) => q.batches({ limit: query.limit ?? DEFAULT_LIMIT, cursor: query.cursor }),
+    }),
+    route({
+      method: "get", path: "/batches/:nodeId/:sequence", operationId: "getBatch", tag: "disclosure", params: s.batchParams,
+      summary: "C31: one anchored batch (root, counts, time range, usage, anchor): what a receipt proof's root is compared with",
+      handle: ({ params }) => q.batch(params.nodeId, params.sequence),
+    }),
     route({ method: "get", path: "/disclosures/annual", operationId: "discloseAnnual", summary: "C37: annual disclosures of a year (default: the last year whose disclosure is due, by 31 March of the next year) and the missing ones", tag: "disclosure", query: s.annualQuery, handle: ({ query, now }) => q.annualDisclosures(query.year, now) }),
 
     route({ method: "post", path: "/auth/challenge", operationId: "authChallenge", summary: "One-time EIP-4361 sign-in challenge", tag: "auth", body: s.challengeBody, handle: ({ body }) => auth.challenge(body.address) }),

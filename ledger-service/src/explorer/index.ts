@@ -45,9 +45,46 @@ const NOT_FOUND_HTML = `<!doctype html>
 </html>
 `;
 
+// ===== Vendor files of the usage and receipt-verify pages (h-charts) =====
+// Served from the npm packages (no CDN, no copy in the repository): Apache ECharts' browser build
+// for the usage charts, and the few ES modules of @noble/hashes' ESM build that keccak256 needs,
+// for the browser's own check of a receipt proof. Paths resolved through the package resolver.
+
+/** Apache ECharts' minified browser build (UMD: defines `window.echarts`). */
+export const ECHARTS_FILE = require.resolve("echarts/dist/echarts.min.js");
+/** @noble/hashes' ESM build (the directory holding sha3.js). */
+export const NOBLE_HASHES_ESM_DIR = path.join(path.dirname(require.resolve("@noble/hashes/sha3")), "esm");
+/** The ESM files keccak_256 imports, and nothing else of the package. */
+const NOBLE_FILES = new Set(["sha3.js", "_u64.js", "utils.js", "crypto.js"]);
+
+function mountVendor(router: Router): void {
+  router.get("/vendor/echarts.min.js", (_req: Request, res: Response) => {
+    secure(res);
+    res.setHeader("Cache-Control", "public, max-age=86400");
+    res.type("text/javascript").sendFile(ECHARTS_FILE);
+  });
+  const noble = new Map<string, string>();
+  router.get("/vendor/noble-hashes/:file", (req: Request, res: Response, next: NextFunction) => {
+    const file = String(req.params.file);
+    if (!NOBLE_FILES.has(file)) return next();
+    let body = noble.get(file);
+    if (body === undefined) {
+      // utils.js imports its crypto by package name, which a browser without an import map cannot
+      // resolve (and an inline import map would break the CSP): point it at the file beside it.
+      body = readFileSync(path.join(NOBLE_HASHES_ESM_DIR, file), "utf8").replace(/from\s+(['"])@noble\/hashes\/crypto\1/g, 'from "./crypto.js"');
+      noble.set(file, body);
+    }
+    secure(res);
+    res.setHeader("Cache-Control", "public, max-age=86400");
+    res.type("text/javascript").send(body);
+  });
+}
+// ===== end of the vendor files =====
+
 /** A router serving the portal; unknown non-page paths fall through to the API's 404. */
 export function createExplorer(): Router {
   const router = express.Router();
+  mountVendor(router);
   router.get("/i18n/labels.json", (_req: Request, res: Response, next: NextFunction) => {
     // Read on each request (a small file): the source file is the only copy.
     if (!existsSync(LABELS_FILE)) return next();
