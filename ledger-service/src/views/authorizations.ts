@@ -181,10 +181,10 @@ export function createAuthorizationsView(): View {
       const setStatus = (to: string, reasonHash: string | null, emergency: boolean) => {
         const d = statementOf(e);
         if (r.status === to) {
-          // The same change reported twice in one transaction (AuthorizationReviewed, then
-          // AuthorizationStatusChanged with the statement): the statement joins the entry.
+          // The same change reported twice (AuthorizationReviewed, then AuthorizationStatusChanged
+          // with the statement, in one transaction): the statement joins the entry.
           const last = r.history[r.history.length - 1];
-          if (e.event === "AuthorizationStatusChanged" && last && last.anchor.txHash === e.txHash && last.statement === null && (d.statement !== null || d.statementError !== null)) {
+          if (e.event === "AuthorizationStatusChanged" && last && last.anchor.blockNumber === e.blockNumber && last.statement === null && (d.statement !== null || d.statementError !== null)) {
             last.statement = d.statement;
             r.statement = d.statement;
             r.statementError = d.statementError;
