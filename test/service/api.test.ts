@@ -302,6 +302,8 @@ describe("api: public, disclosure and regulator routes", () => {
     // C21: the item of an event that carried a decision's statement carries it, and only that one.
     expect(t.items.filter((e: Json) => "statement" in e).map((e: Json) => [e.event, e.args.to, e.statement])).to.deep.equal([["AuthorizationStatusChanged", "Noticed", TEXTS.notice]]);
     expect(t.items.every((e: Json) => e.name === "惠州数据运营有限公司")).to.equal(true);
+    expect(t.items.find((e: Json) => e.event === "AuthorizationApplied")).to.deep.include({ actorId: P.operator, actorName: "惠州数据运营有限公司" });
+    expect(t.items.find((e: Json) => e.event === "AuthorizationReviewed" && e.args.stage === "Expert").actorName).to.equal(null); // an expert is no participant
     const agreement = (await get("/timeline/agreement/1")).body.items;
     expect(agreement.map((e: Json) => e.event)).to.deep.equal(["AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementTookEffect", "AgreementFiled"]);
     expect(agreement.find((e: Json) => e.event === "AgreementFiled").related).to.deep.include({ kind: "authorization", id: "1", name: "惠州数据运营有限公司" });

@@ -79,7 +79,13 @@ export function createNamer(reader: ViewReader) {
     return v;
   };
   const refs = (kind: NamedKind, ids: readonly string[]): Promise<NamedRef[]> => Promise.all(ids.map(async (id) => ({ id, name: await name(kind, id) })));
-  return { name, refs };
+  /** The participant whose signer key `address` is (null: none, e.g. an expert's or the hub admin's key). */
+  const signer = async (address: string | null): Promise<NamedRef | null> => {
+    if (address === null) return null;
+    const id = await reader.get<string>(SPACE.signer, address.toLowerCase());
+    return id === undefined ? null : { id, name: await name("participant", id) };
+  };
+  return { name, refs, signer };
 }
 export type Namer = ReturnType<typeof createNamer>;
 
@@ -428,11 +434,16 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const r = timelineRange(kind, id);
       const n = createNamer(reader);
       const named = new Set<string>(NAMED_REF_KINDS);
-      const result = await page<TimelineEntry, JsonValue>(SPACE.timeline, { ...args, prefix: r.gte }, async (v) => ({
-        ...v,
-        name: named.has(v.kind) ? await n.name(v.kind as NamedKind, v.id) : null,
-        related: await Promise.all(v.related.map(async (x) => ({ ...x, name: named.has(x.kind) ? await n.name(x.kind as NamedKind, x.id) : null }))),
-      }));
+      const result = await page<TimelineEntry, JsonValue>(SPACE.timeline, { ...args, prefix: r.gte }, async (v) => {
+        const actor = await n.signer(v.actor);
+        return {
+          ...v,
+          name: named.has(v.kind) ? await n.name(v.kind as NamedKind, v.id) : null,
+          actorId: actor?.id ?? null,
+          actorName: actor?.name ?? null,
+          related: await Promise.all(v.related.map(async (x) => ({ ...x, name: named.has(x.kind) ? await n.name(x.kind as NamedKind, x.id) : null }))),
+        };
+      });
       if (result.items.length === 0 && args.after === undefined) throw new NotFoundError(`${kind} ${id}`);
       return result;
     },

@@ -160,7 +160,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
       },
     }),
     route({
-      method: "get", path: "/timeline/:kind/:id", operationId: "getTimeline", summary: "Every event of one record, oldest first (C22), with the record's and each related record's name, and the decision's statement where the event carried one", tag: "public", params: s.timelineParams, query: s.pageQuery,
+      method: "get", path: "/timeline/:kind/:id", operationId: "getTimeline", summary: "Every event of one record, oldest first (C22), with the record's and each related record's name, the actor's participant (actorId, actorName), and the decision's statement where the event carried one", tag: "public", params: s.timelineParams, query: s.pageQuery,
       handle: ({ params, query }) => q.timeline(params.kind, params.id, pg(query)),
     }),
 

@@ -47,12 +47,13 @@ export function createParticipantsView(): View {
 
   return {
     name: "participants",
-    version: 2, // 2: public profiles
+    version: 2, // 2: public profiles, the signer index
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ParticipantRegistry") return;
       const a = e.args;
       const id = idOf(a.id);
       if (e.event === "ParticipantRegistered") {
+        for (const s of strsOf(a.signers)) tx.put(SPACE.signer, s.toLowerCase(), id);
         put(tx, {
           id,
           kind: PARTICIPANT_KINDS[numOf(a.kind)] ?? String(a.kind),
@@ -76,9 +77,11 @@ export function createParticipantsView(): View {
       switch (e.event) {
         case "SignerAdded":
           if (!p.signers.includes(strOf(a.signer))) p.signers.push(strOf(a.signer));
+          tx.put(SPACE.signer, strOf(a.signer).toLowerCase(), id);
           break;
         case "SignerRemoved":
           p.signers = p.signers.filter((s) => s.toLowerCase() !== strOf(a.signer).toLowerCase());
+          if ((await tx.get<string>(SPACE.signer, strOf(a.signer).toLowerCase())) === id) tx.del(SPACE.signer, strOf(a.signer).toLowerCase());
           break;
         case "QualificationAttested":
           p.qualifications.push({

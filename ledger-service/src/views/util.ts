@@ -40,6 +40,7 @@ export const SPACE = {
   usageTotal: "usage-total", // usage: `${kind}:${id}` -> uses and fees of a product, scenario or resource
   usageDay: "usage-day", // usage: `${day}:${kind}:${id}` -> the same per China day
   name: "name", // names: `${kind}:${id}` -> the display name a reference shows
+  signer: "signer", // participants: `${address lowercase}` -> the participant whose signer key it is
 } as const;
 
 export const ID_WIDTH = 20; // uint64 max has 20 digits
