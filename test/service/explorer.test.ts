@@ -16,6 +16,11 @@ import { createViews } from "../../ledger-service/src/views";
 import { launchBrowser, openPage, visit, type WatchedPage } from "./helpers/browser";
 import { createChainBuilder, cst, GOV, h, openTestStore, seedGovernance, seedWorld, silentLogger, KEYS, type TestStore } from "./helpers/ledger";
 
+// Browser globals, used only inside page.evaluate/waitForFunction callbacks that run in chromium
+// (the project compiles for node without the DOM lib): untyped on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any, location: any, NodeFilter: any;
+
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">恶意名称`;
 
 describe("explorer: the portal over a seeded index in a real browser", function () {

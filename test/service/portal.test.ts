@@ -12,6 +12,11 @@ import type { Browser, Page } from "playwright-core";
 import { axe, launchBrowser, openPage, overflows, screenshot, seriousViolations, visit, waitRendered, VIEWPORTS, type ViewportName, type WatchedPage } from "./helpers/browser";
 import { startPortalDemo, type PortalDemo } from "./helpers/portal-demo";
 
+// Browser globals, used only inside page.evaluate/waitForFunction callbacks that run in chromium
+// (the project compiles for node without the DOM lib): untyped on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any, location: any, NodeFilter: any;
+
 type Json = Record<string, unknown>;
 type Labels = Record<string, Record<string, { zh: string; en: string }>>;
 
@@ -246,7 +251,7 @@ describe("portal: the public disclosure portal in a real browser (C21 C22 C37)",
           lines.push(text);
         }
         // Attributes a reader hears: labels, titles, placeholders.
-        for (const e of Array.from(document.querySelectorAll("[aria-label], [placeholder], [title]"))) {
+        for (const e of document.querySelectorAll("[aria-label], [placeholder], [title]")) {
           if (e.closest(skip)) continue;
           for (const at of ["aria-label", "placeholder"]) if (e.getAttribute(at)) lines.push(e.getAttribute(at) as string);
         }

@@ -7,6 +7,11 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
+// Browser globals, used only inside page.evaluate/waitForFunction callbacks that run in chromium
+// (the project compiles for node without the DOM lib): untyped on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any, location: any, NodeFilter: any;
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const SCREENSHOTS = path.join(ROOT, "screenshots");
@@ -89,7 +94,7 @@ export async function overflows(page: Page): Promise<{ overflow: boolean; scroll
     let widest: string | null = null;
     if (overflow) {
       // Name the first element sticking out, to say what to fix.
-      for (const e of Array.from(document.querySelectorAll("body *"))) {
+      for (const e of document.querySelectorAll("body *")) {
         const r = e.getBoundingClientRect();
         if (r.right > window.innerWidth + 1) {
           widest = `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${e.className && typeof e.className === "string" ? `.${e.className.split(" ").join(".")}` : ""} right=${Math.round(r.right)}`;
