@@ -1,3 +1,5 @@
+import { lang } from "./i18n.js";
+
 // The public API (/api/v1): JSON or an ApiError the pages turn into words in the chosen language.
 
 export class ApiError extends Error {
@@ -91,7 +93,13 @@ export function names() {
     const [participants, resources, products] = await Promise.all([getAll("/participants"), getAll("/resources"), getAll("/products")]);
     const bySigner = new Map();
     for (const p of participants) for (const s of p.signers || []) bySigner.set(String(s).toLowerCase(), p);
-    const nameOf = (r) => (r && (r.name || (r.publicText && (r.publicText.name || r.publicText.title)))) || null;
+    // The name in the chosen language: publicText's English on an English page where given.
+    const nameOf = (r) => {
+      if (!r) return null;
+      const p = r.publicText || null;
+      if (lang() === "en" && p && (p.nameEn || p.titleEn)) return p.nameEn || p.titleEn;
+      return r.name || (p && (p.name || p.title)) || null;
+    };
     return {
       participants: new Map(participants.map((p) => [p.id, p])),
       resources: new Map(resources.map((r) => [r.id, r])),

@@ -192,7 +192,7 @@ export async function timeline(kind, id) {
         item.actor ? el("div", { class: "who" }, t("history.by", { actor: "" }), item.actorId ? recordLink("participant", item.actorId, item.actorName || dir.participant(item.actorId)) : actorNode(item.actor, dir)) : null,
         item.statement && (item.statement.reason || item.statement.reasonEn) ? el("div", { class: "why" }, t("history.statement"), chainText(textOf(item.statement, "reason"))) : null,
         related.length
-          ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? sep() : "", recordLink(r.kind, r.id, r.name || relName(r))]))
+          ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? sep() : "", recordLink(r.kind, r.id, relName(r) || r.name)]))
           : null,
         el("div", { class: "ev" }, evidenceInline({ blockNumber: item.blockNumber, txHash: item.txHash, timestamp: item.timestamp })),
       ),

@@ -103,7 +103,7 @@ export async function render(main, ctx) {
   const holder = dir.participants.get(a.holderId);
   const title = t("auth.title", { holder: holderName || `#${a.holderId}` });
   ctx.setTitle(title);
-  const resources = (a.resources || a.resourceIds.map((rid) => ({ id: rid, name: null }))).map((r) => ({ id: r.id, name: r.name || dir.resource(r.id) }));
+  const resources = (a.resources || a.resourceIds.map((rid) => ({ id: rid, name: null }))).map((r) => ({ id: r.id, name: dir.resource(r.id) || r.name }));
   const days = policy ? t("unit.workingDays", { n: number(policy.noticeWorkingDays) }) : "";
   const windowText = a.noticeStart ? t("auth.windowValue", { start: date(a.noticeStart), end: date(a.noticeEnd), days }).replace(/（）|\(\)/, "") : "—";
   const authority = [...dir.participants.values()].find((p) => p.kind === "DataAuthority" && p.status === "Active");
@@ -162,7 +162,7 @@ export async function render(main, ctx) {
         t("auth.agreements"),
         table(
           [
-            { header: t("name"), cell: (g) => recordLink("agreement", g.id, g.name || nameOf(g) || t("auth.agreementNo", { id: g.id })) },
+            { header: t("name"), cell: (g) => recordLink("agreement", g.id, nameOf(g) || t("auth.agreementNo", { id: g.id })) },
             { header: t("kind"), cell: (g) => label("agreementKind", g.kind) },
             { header: t("auth.term"), cell: (g) => `${date(g.termStart)} – ${date(g.termEnd)}` },
             { header: t("status"), cell: (g) => badge("agreementStatus", g.status) },
@@ -179,7 +179,7 @@ export async function render(main, ctx) {
         t("auth.scenarios"),
         table(
           [
-            { header: t("name"), cell: (s) => recordLink("scenario", s.id, s.name || nameOf(s)) },
+            { header: t("name"), cell: (s) => recordLink("scenario", s.id, nameOf(s)) },
             { header: t("auth.resources"), cell: (s) => linkList("resource", (s.resourceIds || []).map((rid) => ({ id: rid, name: dir.resource(rid) }))) },
             { header: t("status"), cell: (s) => badge("scenarioStatus", s.status) },
           ],

@@ -40,7 +40,7 @@ export async function render(main, ctx) {
     columns: [
       { header: t("auths.notice"), cell: (a) => el("a", { href: `#/authorizations/${a.id}` }, t("auths.noticeNo", { id: a.id })) },
       { header: t("auths.holder"), cell: (a) => recordLink("participant", a.object.participantId, a.object.name || dir.participant(a.object.participantId)) },
-      { header: t("auths.content"), cell: (a) => linkList("resource", a.content.resources.map((r) => ({ id: r.id, name: r.name || dir.resource(r.id) }))) },
+      { header: t("auths.content"), cell: (a) => linkList("resource", a.content.resources.map((r) => ({ id: r.id, name: dir.resource(r.id) || r.name }))) },
       {
         header: t("auths.scope"),
         cell: (a) => [label("mode", a.scope.mode), lang() === "zh" ? "，" : ", ", label("tier", String(a.scope.tier))],

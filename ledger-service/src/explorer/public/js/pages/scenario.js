@@ -49,7 +49,7 @@ export async function render(main, ctx) {
         [t("scenario.purpose"), textOf(text, "purpose") ? chainText(textOf(text, "purpose")) : null],
         [t("scenario.holder"), recordLink("participant", s.holderId, s.holderName || dir.participant(s.holderId))],
         [t("scenario.authorization"), recordLink("authorization", s.authorizationId, s.authorizationName || null)],
-        [t("scenario.resources"), linkList("resource", (s.resources || (s.resourceIds || []).map((r) => ({ id: r, name: null }))).map((r) => ({ id: r.id, name: r.name || dir.resource(r.id) })))],
+        [t("scenario.resources"), linkList("resource", (s.resources || (s.resourceIds || []).map((r) => ({ id: r, name: null }))).map((r) => ({ id: r.id, name: dir.resource(r.id) || r.name })))],
         [t("scenario.opinions"), t("scenario.opinionsValue", { yes: number(yes), no: number((s.opinions || []).length - yes) })],
         [t("scenario.proposed"), date(s.proposedAt)],
         [t("scenario.decided"), s.decidedAt ? date(s.decidedAt) : null],
