@@ -235,8 +235,20 @@ describe("portal: the public disclosure portal in a real browser (C21 C22 C37)",
       await w.page.waitForFunction(() => location.hash === "#/products");
       await waitRendered(w.page);
       expect(await w.page.textContent("main h1")).to.equal("数据产品");
-      // Paged lists keep their page in the URL.
-      expect(await w.page.textContent("main .count")).to.match(/^第 1–\d+ 条，共 \d+ 条$/);
+      // Lists are paged with their total, the page in the URL: the second page of participants by 5.
+      const participants = (await api<{ items: unknown[] }>("/participants?limit=500")).items.length;
+      expect(participants).to.be.greaterThan(5);
+      await w.page.goto(`${base}/#/participants?size=5`);
+      await waitRendered(w.page);
+      expect(await w.page.textContent("main .count")).to.equal(`第 1–5 条，共 ${participants} 条`);
+      await w.page.click('main .pager a[rel="next"]');
+      await w.page.waitForFunction(() => location.hash === "#/participants?size=5&page=2");
+      await waitRendered(w.page);
+      expect(await w.page.textContent("main .count")).to.equal(`第 6–${Math.min(10, participants)} 条，共 ${participants} 条`);
+      expect(await w.page.textContent("main .pager .pages")).to.equal(`第 2 页，共 ${Math.ceil(participants / 5)} 页`);
+      await w.page.reload();
+      await waitRendered(w.page);
+      expect(await w.page.locator("main table tbody tr").count()).to.equal(Math.min(5, participants - 5));
     } finally {
       await w.close();
     }

@@ -107,8 +107,9 @@ export function empty(text) {
  * One page of a list with its total and page links that keep the page in the URL (?page=N).
  * `filter` drops items client-side (the total then counts what is shown).
  */
-export async function pagedTable({ path, columns, ctx, size = 20, caption, emptyText, filter }) {
-  const page = Math.max(1, Number(ctx.query.get("page")) || 1);
+export async function pagedTable({ path, columns, ctx, size: defaultSize = 20, caption, emptyText, filter }) {
+  const page = Math.max(1, Math.floor(Number(ctx.query.get("page"))) || 1);
+  const size = Math.min(100, Math.max(1, Math.floor(Number(ctx.query.get("size"))) || defaultSize));
   let items;
   let count;
   if (filter) {

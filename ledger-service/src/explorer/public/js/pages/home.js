@@ -131,7 +131,7 @@ export async function render(main, ctx) {
 
   // Latest status changes of authorizations, products and resources, newest first.
   const events = [];
-  for (const a of authorizations) for (const h of a.history || []) events.push({ kind: "authorization", id: a.id, name: nameOf(a), at: h.at, status: h.status, anchor: h.anchor });
+  for (const a of authorizations) for (const h of a.history || []) events.push({ kind: "authorization", id: a.id, name: a.holderName || dir.participant(a.holderId), at: h.at, status: h.status, anchor: h.anchor });
   for (const p of dir.products.values()) for (const h of p.history || []) events.push({ kind: "product", id: p.id, name: nameOf(p), at: h.at, status: h.status, anchor: h.anchor });
   for (const r of dir.resources.values()) for (const h of r.history || []) events.push({ kind: "resource", id: r.id, name: nameOf(r), at: h.at, status: h.status, anchor: h.anchor });
   events.sort((a, b) => b.at - a.at || (b.anchor && a.anchor ? b.anchor.blockNumber - a.anchor.blockNumber : 0));
