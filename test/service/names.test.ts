@@ -8,7 +8,8 @@
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { id as keccakText } from "ethers";
-import { connectProvenant } from "../../scripts/lib/deploy";
+import { connectProvenant, type ProvenantContracts } from "../../scripts/lib/deploy";
+import { registrationCodeText } from "../../scripts/lib/public-text";
 import { DevChainProvider, devWallet, DEMO_KEYS } from "../../scripts/lib/demo";
 import { DEMO_REGULATOR_KEY_INDEX, serveDemoChain, startDemoChain, type DemoChain } from "./helpers/demo-chain";
 
@@ -39,6 +40,117 @@ describe("names: public texts, statements and names from the demo chain (anvil)"
     await api?.stop();
     await chain?.anvil.stop();
     if (chain) rmSync(chain.dir, { recursive: true, force: true });
+  });
+
+  /**
+   * What the demo sent, read back from its transactions with the contracts' ABIs: the texts and
+   * statements as the demo's calls passed them (scripts/lib/demo.ts builds them inline).
+   */
+  async function sentByDemo() {
+    const provider = new DevChainProvider(chain.anvil.url);
+    try {
+      const c = connectProvenant(chain.deployment.contracts, provider);
+      const byAddress = new Map<string, ProvenantContracts[keyof ProvenantContracts]>(
+        await Promise.all(Object.values(c).map(async (x) => [(await x.getAddress()).toLowerCase(), x] as [string, ProvenantContracts[keyof ProvenantContracts]])),
+      );
+      const catalog = (await c.catalog.getAddress()).toLowerCase();
+      const sent = {
+        texts: new Map<string, string>(), // `${kind}:${id}` -> the record's text in force
+        statements: new Map<string, string>(), // `authorization:${id}` -> the statement of its last status change
+        profiles: new Map<string, string>(),
+        codes: new Map<string, string>(), // `${kind}:${id}` -> bytes32
+      };
+      for (const log of await provider.getLogs({ fromBlock: 0, toBlock: "latest" })) {
+        const parsed = byAddress.get(log.address.toLowerCase())?.interface.parseLog(log);
+        if (!parsed) continue;
+        const a = parsed.args;
+        const record: Record<string, [string, string]> = {
+          ResourceProposed: ["resource", "id"], ScenarioProposed: ["scenario", "id"], ProductRegistered: ["product", "id"],
+          CallPublished: ["call", "callId"], AgreementProposed: ["agreement", "agreementId"],
+        };
+        if (record[parsed.name]) sent.texts.set(`${record[parsed.name][0]}:${a[record[parsed.name][1]]}`, a.publicText);
+        if (parsed.name === "ResourceChangeReviewed" && a.approved) sent.texts.set(`resource:${a.id}`, a.publicText);
+        if (parsed.name === "ParticipantProfilePublished") sent.profiles.set(String(a.id), a.publicText);
+        if (parsed.name === "AuthorizationStatusChanged") sent.statements.set(`authorization:${a.id}`, a.statement);
+        if (parsed.name === "RegistrationIssued") sent.codes.set(`${log.address.toLowerCase() === catalog ? "resource" : "product"}:${a.subjectId}`, a.code);
+      }
+      return sent;
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  it("C21 C36 shows the names, texts and statements the demo sent, exactly; every reference its record's name; registration codes as their human string", async () => {
+    const sent = await sentByDemo();
+    const s = chain.summary;
+    const participants = new Map<string, string>();
+    for (const p of (await get("/participants?limit=500")).items as Json[]) participants.set(p.id, p.name);
+    // Records: each text exactly as sent, its name the text's name (or title).
+    const expectText = (kind: string, body: Json) => {
+      const raw = sent.texts.get(`${kind}:${body.id}`);
+      expect(raw, `${kind} ${body.id} sent a text`).to.be.a("string");
+      expect([body.publicText, body.publicTextError], `${kind} ${body.id}`).to.deep.equal([JSON.parse(raw!), null]);
+      expect(body.name).to.equal(JSON.parse(raw!).name ?? JSON.parse(raw!).title);
+    };
+    const resources = (await get("/resources?limit=500")).items as Json[];
+    expect(resources.length).to.equal(Object.keys(s.resources).length);
+    const resourceName = new Map<string, string>();
+    for (const r of resources) {
+      expectText("resource", r);
+      resourceName.set(r.id, r.name);
+      expect(r.sourceDeptName).to.equal(participants.get(r.sourceDeptId));
+      const hex = sent.codes.get(`resource:${r.id}`);
+      if (hex) {
+        expect([r.registration.code, r.registration.codeHex]).to.deep.equal([registrationCodeText(hex), hex]);
+        expect(r.registration.code).to.match(/^[A-Z]{2}-\d{4}-R-\d{4}$/);
+      }
+    }
+    const scenarioName = new Map<string, string>();
+    for (const id of Object.values(s.scenarios)) {
+      const sc = await get(`/scenarios/${id}`);
+      expectText("scenario", sc);
+      scenarioName.set(sc.id, sc.name);
+      expect(sc.holderName).to.equal(participants.get(sc.holderId));
+      expect(sc.resources).to.deep.equal(sc.resourceIds.map((rid: string) => ({ id: rid, name: resourceName.get(rid) })));
+    }
+    for (const id of Object.values(s.products)) {
+      const p = await get(`/products/${id}`);
+      expectText("product", p);
+      expect([p.holderName, p.scenarioName]).to.deep.equal([participants.get(p.holderId), scenarioName.get(p.scenarioId)]);
+      expect(p.resources).to.deep.equal(p.resourceIds.map((rid: string) => ({ id: rid, name: resourceName.get(rid) })));
+      for (const parent of p.parents) expect(parent.name).to.equal((await get(`/products/${parent.id}`)).name);
+      const hex = sent.codes.get(`product:${p.id}`);
+      if (hex) expect(p.registration.code).to.equal(registrationCodeText(hex)).and.match(/^[A-Z]{2}-\d{4}-P-\d{4}$/);
+    }
+    expectText("call", await get(`/calls/${s.callId}`));
+    for (const id of s.agreements) {
+      const g = await get(`/agreements/${id}`);
+      expectText("agreement", g);
+      expect(g.parties).to.deep.equal(g.partyIds.map((pid: string) => ({ id: pid, name: participants.get(pid) })));
+    }
+    // Profiles as published.
+    expect(sent.profiles.size).to.be.greaterThan(0);
+    for (const [id, raw] of sent.profiles) expect((await get(`/participants/${id}`)).publicText).to.deep.equal(JSON.parse(raw));
+    // Decisions: the suspended operator's and the rejected developer's statements, exactly as sent.
+    for (const id of [s.authorizations.operatorB, s.authorizations.developerBRejected]) {
+      const a = await get(`/authorizations/${id}`);
+      const raw = sent.statements.get(`authorization:${id}`)!;
+      expect(JSON.parse(raw).reason).to.be.a("string").and.not.equal("");
+      const { at, anchor, ...text } = a.statement;
+      expect(text).to.deep.equal(JSON.parse(raw));
+      expect(at).to.equal(a.statusChangedAt);
+      expect(anchor.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect([a.holderName, a.organizerName]).to.deep.equal([participants.get(a.holderId), participants.get(a.organizerId)]);
+      // The timeline item of that decision carries the same statement.
+      const items = (await get(`/timeline/authorization/${id}?limit=500`)).items as Json[];
+      const decided = items.filter((x) => x.event === "AuthorizationStatusChanged").pop();
+      expect(decided.statement).to.deep.equal(JSON.parse(raw));
+    }
+    const child = await get(`/authorizations/${s.authorizations.developerA}`);
+    expect([child.parentName, child.resources]).to.deep.equal([
+      participants.get((await get(`/authorizations/${child.parentId}`)).holderId),
+      child.resourceIds.map((rid: string) => ({ id: rid, name: resourceName.get(rid) })),
+    ]);
   });
 
   it("C21 C34 a text the contract accepts but that is not NFC, of the wrong shape or over its cap is shown as absent with its reason, and raises one invalid-public-text alert each", async () => {
