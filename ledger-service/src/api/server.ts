@@ -15,6 +15,7 @@ import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
 import { createRoutes, type NodeRoutes, type RouteDef } from "./routes";
+import { searchRoutes } from "./search";
 
 /** A platform-node instance: receipt intake and reads (ledger-service/src/node). */
 export type NodeApi = NodeRoutes & {
@@ -78,7 +79,8 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   const bodyLimit = args.bodyLimit ?? "8kb";
   const queries = createQueries(args.reader, { annualDisclosureDue: args.annualDisclosureDue });
   const auth = createAuth(args.auth ?? {}, args.hasRole, now, args.node?.isIntakeClient);
-  const routes = createRoutes(queries, auth, args.health, args.node);
+  // Search and transaction evidence (api/search.ts) read their own views' spaces.
+  const routes = [...createRoutes(queries, auth, args.health, args.node), ...searchRoutes(args.reader)];
   const openapi = openApiDocument(
     [...routes, { method: "get", path: "/openapi.json", operationId: "openapi", summary: "This document", tag: "meta", handle: () => null }],
     { title: "Provenant ledger-service", version: "1.0.0" },

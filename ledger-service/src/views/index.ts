@@ -17,7 +17,9 @@ import { createProductsView } from "./products";
 import { createResourcesView } from "./resources";
 import { createRolesView } from "./roles";
 import { createScenariosView } from "./scenarios";
+import { createSearchView } from "./search";
 import { createTimelineView } from "./timeline";
+import { createTxView } from "./tx";
 import { createUsageView } from "./usage";
 
 export { SPACE } from "./util";
@@ -42,6 +44,8 @@ export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCa
     createUsageView(),
     createGovernanceView(),
     createTimelineView(),
+    createTxView(),
+    createSearchView(),
     createDeadlinesView(profile, calendar),
     createAlertsView(),
   ];
