@@ -120,9 +120,35 @@ export function chainText(text) {
   return lang() === "en" && /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(s) ? el("span", { lang: "zh-CN" }, s) : s;
 }
 
+/** The separator of a list in the chosen language. */
+export function sep() {
+  return lang() === "zh" ? "、" : ", ";
+}
+
+/** A UI string whose placeholders are nodes (a name from the chain in a heading). */
+export function tNodes(key, vars) {
+  const template = t(key);
+  const out = [];
+  let last = 0;
+  template.replace(/\{(\w+)\}/g, (m, k, at) => {
+    out.push(template.slice(last, at));
+    const v = vars[k];
+    out.push(v === undefined || v === null ? m : typeof v === "string" ? chainText(v) : v);
+    last = at + m.length;
+    return m;
+  });
+  out.push(template.slice(last));
+  return out.filter((x) => x !== "");
+}
+
 /** A link to a record by its name ("#id" when the record has no name). */
 export function recordLink(kind, id, name) {
   if (id === null || id === undefined || id === "" || id === "0") return "—";
+  if (kind === "authorization") {
+    // An authorization's name is its holder's: the link says which authorization, the name who holds it.
+    const link = el("a", { href: recordHref(kind, id), class: "record-link" }, `${t("kind.authorization")} #${id}`);
+    return name ? el("span", {}, link, el("span", { class: "muted" }, lang() === "zh" ? "（" : " (", chainText(name), lang() === "zh" ? "）" : ")")) : link;
+  }
   const label = name ? chainText(name) : `${t(`kind.${kind}`)} #${id}`;
   return el("a", { href: recordHref(kind, id), class: "record-link" }, label);
 }

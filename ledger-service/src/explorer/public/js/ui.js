@@ -3,7 +3,7 @@
 import { el } from "./dom.js";
 import { get, getAll, getPage, names, total } from "./api.js";
 import { label, lang, t } from "./i18n.js";
-import { chainText, date, dateTime, hashNode, number, recordHref, recordLink, timeNode } from "./format.js";
+import { chainText, date, dateTime, hashNode, number, recordHref, recordLink, sep, timeNode } from "./format.js";
 
 /** The page's main heading (focused on navigation) and an optional lead paragraph. */
 export function pageHead(title, lead, extra) {
@@ -189,10 +189,10 @@ export async function timeline(kind, id) {
         {},
         el("div", { class: "when" }, timeNode(item.timestamp, true)),
         el("div", { class: "what" }, el("strong", {}, label("event", item.event)), " ", change(kind, item)),
-        item.actor ? el("div", { class: "who" }, t("history.by", { actor: "" }), actorNode(item.actor, dir)) : null,
+        item.actor ? el("div", { class: "who" }, t("history.by", { actor: "" }), item.actorId ? recordLink("participant", item.actorId, item.actorName || dir.participant(item.actorId)) : actorNode(item.actor, dir)) : null,
         item.statement && (item.statement.reason || item.statement.reasonEn) ? el("div", { class: "why" }, t("history.statement"), chainText(textOf(item.statement, "reason"))) : null,
         related.length
-          ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? "、" : "", recordLink(r.kind, r.id, r.name || relName(r))]))
+          ? el("div", { class: "related" }, t("history.related"), related.flatMap((r, i) => [i ? sep() : "", recordLink(r.kind, r.id, r.name || relName(r))]))
           : null,
         el("div", { class: "ev" }, evidenceInline({ blockNumber: item.blockNumber, txHash: item.txHash, timestamp: item.timestamp })),
       ),
@@ -215,3 +215,50 @@ export function errorView(err, retry) {
 }
 
 export { recordLink, recordHref, date, dateTime, number, hashNode, timeNode, chainText, get, names, label };
+
+const EXPLAIN = [
+  [/^product (\d+) is (\w+), not Listed$/, (m) => ({ zh: `产品 #${m[1]} 当前为“${label("productStatus", m[2])}”，不在上架状态`, en: `product #${m[1]} is ${label("productStatus", m[2])}, not listed` })],
+  [/^product (\d+) holds no valid registration code$/, (m) => ({ zh: `产品 #${m[1]} 没有有效的登记编号`, en: `product #${m[1]} holds no valid registration code` })],
+  [/^its scenario (\d+) is not Approved$/, (m) => ({ zh: `其应用场景 #${m[1]} 未获批准`, en: `its scenario #${m[1]} is not approved` })],
+  [/^scenario (\d+) is (\w+), not Approved$/, (m) => ({ zh: `应用场景 #${m[1]} 当前为“${label("scenarioStatus", m[2])}”，未获批准`, en: `scenario #${m[1]} is ${label("scenarioStatus", m[2])}, not approved` })],
+  [/^authorization (\d+) is (\w+) at that time$/, (m) => ({ zh: `授权 #${m[1]} 当前为“${label("authorizationStatus", m[2])}”`, en: `authorization #${m[1]} is ${label("authorizationStatus", m[2])}` })],
+  [/^the holder of authorization (\d+) \(participant (\d+)\) is (\w+) at that time$/, (m) => ({ zh: `授权 #${m[1]} 的被授权主体（#${m[2]}）当前为“${label("participantStatus", m[3])}”`, en: `the holder of authorization #${m[1]} (participant #${m[2]}) is ${label("participantStatus", m[3])}` })],
+  [/^the parent authorization (\d+) of (\d+) is unknown$/, (m) => ({ zh: `授权 #${m[2]} 的上级授权 #${m[1]} 不存在`, en: `the parent authorization #${m[1]} of #${m[2]} is unknown` })],
+  [/^(.*) \(the parent of authorization (\d+)\)$/, (m) => ({ zh: `${explain(m[1])}（授权 #${m[2]} 的上级授权）`, en: `${explain(m[1])} (the parent of authorization #${m[2]})` })],
+  [/^its authorization (\d+) is unknown$|^authorization (\d+) is unknown$/, (m) => ({ zh: `授权 #${m[1] || m[2]} 不存在`, en: `authorization #${m[1] || m[2]} is unknown` })],
+  [/^resource (\d+) is unknown$/, (m) => ({ zh: `资源 #${m[1]} 不存在`, en: `resource #${m[1]} is unknown` })],
+  [/^resource (\d+) is (\w+) at that time, not in the catalog$/, (m) => ({ zh: `资源 #${m[1]} 当前为“${label("resourceStatus", m[2])}”，不在目录中`, en: `resource #${m[1]} is ${label("resourceStatus", m[2])}, not in the catalog` })],
+  [/^resource (\d+) is not open and not desensitized$/, (m) => ({ zh: `资源 #${m[1]} 不予开放且未脱敏`, en: `resource #${m[1]} is not open and not desensitized` })],
+  [/^resource (\d+) needs its data subjects' consent$/, (m) => ({ zh: `资源 #${m[1]} 需要数据主体同意`, en: `resource #${m[1]} needs its data subjects' consent` })],
+  [/^resource (\d+) holds no valid registration code$/, (m) => ({ zh: `资源 #${m[1]} 没有有效的登记编号`, en: `resource #${m[1]} holds no valid registration code` })],
+  [/^its parent product (\d+) is not usable: (.*)$/, (m) => ({ zh: `其上级产品 #${m[1]} 不可用：${m[2].split("; ").map(explain).join("；")}`, en: `its parent product #${m[1]} is not usable: ${m[2].split("; ").map(explain).join("; ")}` })],
+  [/^its parent product (\d+) is unknown$/, (m) => ({ zh: `其上级产品 #${m[1]} 不存在`, en: `its parent product #${m[1]} is unknown` })],
+];
+
+/** A "not usable because …" reason from the API in the chosen language (the API's text when its form is new). */
+export function explain(reason) {
+  const text = typeof reason === "string" ? reason : reason && (reason[lang()] || reason.reason || reason.message || JSON.stringify(reason));
+  for (const [re, fn] of EXPLAIN) {
+    const m = re.exec(text);
+    if (m) return fn(m)[lang()];
+  }
+  return text;
+}
+
+/** The "not usable because …" box (or a short note that the record is usable). */
+export function usability(reasons, okText, notText) {
+  if (!reasons || reasons.length === 0) return okText ? el("p", { class: "ok-note" }, okText) : null;
+  return el("div", { class: "problems", role: "note" }, el("strong", {}, notText), el("ul", {}, reasons.map((r) => el("li", {}, explain(r)))));
+}
+
+/** Labels of a list of codes, joined. */
+export function labels(group, codes) {
+  if (!codes || codes.length === 0) return "—";
+  return codes.map((c) => label(group, c)).join(sep());
+}
+
+/** A list of record links by name, joined. */
+export function linkList(kind, items) {
+  if (!items || items.length === 0) return "—";
+  return el("span", {}, items.flatMap((it, i) => [i ? sep() : "", recordLink(kind, it.id, it.name)]));
+}
