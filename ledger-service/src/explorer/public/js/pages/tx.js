@@ -5,7 +5,7 @@
 import { el, clear } from "../dom.js";
 import { get, names } from "../api.js";
 import { has, label, t } from "../i18n.js";
-import { chainText, hashNode, number, recordLink, timeNode } from "../format.js";
+import { chainText, hashNode, money, number, recordLink, timeNode } from "../format.js";
 import { fields, pageHead, section } from "../ui.js";
 import { useStylesheet } from "../vendor.js";
 
@@ -22,6 +22,7 @@ export const strings = {
     "tx.record": "相关记录",
     "tx.args": "参数",
     "tx.signerOf": "签名主体：",
+    "tx.usage": "：{count} 次，{fee}",
     "tx.invalid": "这不是一个交易哈希（应为 0x 开头的 64 位十六进制）。",
     "tx.arg.id": "编号",
     "tx.arg.by": "操作账户",
@@ -53,6 +54,7 @@ export const strings = {
     "tx.record": "Record",
     "tx.args": "Arguments",
     "tx.signerOf": "signer of ",
+    "tx.usage": ": {count} uses, {fee}",
     "tx.invalid": "This is not a transaction hash (0x and 64 hex digits).",
     "tx.arg.id": "Id",
     "tx.arg.by": "Sent by",
@@ -75,6 +77,12 @@ export const strings = {
 };
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
+/** Arguments that name a record by id, and the record's kind. */
+const ID_ARG = {
+  id: null, nodeId: "participant", holderId: "participant", participantId: "participant", holder: "participant", sourceDeptId: "participant", organizerId: "participant",
+  productId: "product", scenarioId: "scenario", resourceId: "resource", authorizationId: "authorization", agreementId: "agreement", callId: "call", parentId: "authorization",
+};
+const USAGE_KINDS = ["product", "scenario", "resource"];
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** An argument that holds a time in seconds (…At, closesAt, termEnd, …). */
 const TIME_ARG = /(At|Start|End|Until|Time|timestamp|deadline)$/;
@@ -83,9 +91,22 @@ function argLabel(name) {
   return has(`tx.arg.${name}`) ? t(`tx.arg.${name}`) : el("code", {}, name);
 }
 
+/** A usage word of BatchAnchored: kind (8 bits) | id (64) | count (32) | 24 zero bits | fee in fen (128). */
+function usageWord(word, dir) {
+  const w = BigInt(word);
+  const kind = USAGE_KINDS[Number(w >> 248n) - 1];
+  if (!kind) return hashNode(word);
+  const id = ((w >> 184n) & ((1n << 64n) - 1n)).toString();
+  const count = Number((w >> 152n) & 0xffffffffn);
+  const fee = (w & ((1n << 128n) - 1n)).toString();
+  return el("span", { class: "usage-word", title: word }, recordLink(kind, id, recordName({ kind, id }, dir)), t("tx.usage", { count: number(count), fee: money(fee) }));
+}
+
 /** One argument's value as nodes: never markup, whatever the chain holds. */
 function value(name, v, dir) {
   if (v === null || v === undefined || v === "") return "—";
+  if (name === "usage" && typeof v === "string" && HASH.test(v)) return usageWord(v, dir);
+  if (ID_ARG[name] && typeof v === "string" && /^[1-9][0-9]{0,19}$/.test(v)) return recordLink(ID_ARG[name], v, recordName({ kind: ID_ARG[name], id: v }, dir));
   if (Array.isArray(v)) return v.length === 0 ? "—" : el("ul", {}, v.map((x) => el("li", {}, value(name, x, dir))));
   if (typeof v === "object") return fields(Object.entries(v).map(([k, x]) => [argLabel(k), value(k, x, dir)]));
   if (typeof v === "boolean") return v ? t("yes") : t("no");

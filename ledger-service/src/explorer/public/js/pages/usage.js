@@ -30,6 +30,7 @@ export const strings = {
     "usage.usesFee": "{uses} 次，{fee}",
     "usage.noData": "尚无锚定的使用记录。",
     "usage.noChart": "图表无法加载，下表列出全部数字。",
+    "usage.chartNote": "图中为每个周期的使用次数；下表同时列出收费。",
     "batches.title": "锚定批次",
     "batches.lead": "平台节点把使用回执打包成默克尔树，把树根锚定上链。批次序号逐个递增，合约拒绝跳号；若某批次之前缺少序号，说明本索引漏掉了该节点的批次，相应行以橙色标出。",
     "batches.total": "共 {total} 个批次",
@@ -68,6 +69,7 @@ export const strings = {
     "usage.usesFee": "{uses} uses, {fee}",
     "usage.noData": "No anchored usage yet.",
     "usage.noChart": "The chart could not load; the table lists every number.",
+    "usage.chartNote": "The chart shows the uses in each period; the table also lists the fees.",
     "batches.title": "Anchored batches",
     "batches.lead": "Platform nodes pack usage receipts into Merkle trees and anchor the roots on the chain. Sequence numbers go up by one and the contract refuses a skip; a number missing before a batch means this index missed a batch of that node, and the row is marked in orange.",
     "batches.total": "{total} batches",
@@ -155,9 +157,9 @@ function drawChart(echarts, node, by, bucket, body) {
     // Canvas text, never HTML: names come from the chain, and the CSP allows no inline styles.
     tooltip: { trigger: "axis", renderMode: "richText", confine: true },
     legend: { type: "scroll", top: 0, left: 0, right: 0 },
-    grid: { left: 8, right: 16, top: 44, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: starts.map((s) => bucketLabel(bucket, s)) },
-    yAxis: { type: "value", name: t("usage.uses"), minInterval: 1 },
+    yAxis: { type: "value", minInterval: 1 },
     series: body.series.map((s) => {
       const at = new Map(s.points.map((p) => [p[0], p[1]]));
       return { type: "bar", name: seriesName(by, s), data: starts.map((x) => at.get(x) ?? 0), emphasis: { focus: "series" } };
@@ -275,7 +277,7 @@ export async function render(main, ctx) {
       return;
     }
     const chart = el("div", { class: "chart", role: "img", "aria-label": t("usage.chart", { title, n: body.series.length }), "data-by": by });
-    main.append(section(title, echarts ? chart : el("p", { class: "muted" }, t("usage.noChart")), seriesTable(by, bucket, body, title)));
+    main.append(section(title, echarts ? [el("p", { class: "muted small" }, t("usage.chartNote")), chart] : el("p", { class: "muted" }, t("usage.noChart")), seriesTable(by, bucket, body, title)));
     if (echarts) drawn.push([chart, by, body]);
   });
   main.append(batches);
