@@ -106,6 +106,9 @@ describe("portal: the public disclosure portal in a real browser (C21 C22 C37)",
           const o = await overflows(w.page);
           if (o.overflow) problems.push(`${name}: ${o.scrollWidth}px wide in a ${o.innerWidth}px window (${o.widest})`);
           for (const v of seriousViolations(await axe(w.page))) problems.push(`${name}: ${v}`);
+          // No value leaks as a program's words: null, undefined, NaN, an object's string.
+          const leaked = (await w.page.evaluate(() => document.querySelector("main").innerText as string)).match(/\bnull\b|\bundefined\b|\bNaN\b|\[object /g);
+          if (leaked) problems.push(`${name}: shows ${leaked.join(", ")}`);
           for (const e of w.errors) problems.push(`${name}: console: ${e}`);
         }
         if (viewport === "phone") {

@@ -55,8 +55,9 @@ export async function visit(page: Page, url: string): Promise<void> {
 
 export async function waitRendered(page: Page): Promise<void> {
   await page.waitForFunction(() => {
+    // The view of the current address (not the one before a hash change), finished and headed.
     const view = document.querySelector("#main .view");
-    return view !== null && !document.body.hasAttribute("aria-busy") && view.querySelector("h1") !== null;
+    return view !== null && view.getAttribute("data-route") === (location.hash || "#/") && !document.body.hasAttribute("aria-busy") && view.querySelector("h1") !== null;
   }, undefined, { timeout: 30_000 });
 }
 

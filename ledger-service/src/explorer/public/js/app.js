@@ -97,7 +97,7 @@ async function route(opts = {}) {
   markNav(found.nav);
   closeMenu();
   const main = document.getElementById("main");
-  const view = el("div", { class: "view", "data-page": found.page });
+  const view = el("div", { class: "view", "data-page": found.page, "data-route": location.hash || "#/" });
   clear(main).append(view);
   view.append(el("p", { class: "loading" }, t("loading")));
   document.body.setAttribute("aria-busy", "true");

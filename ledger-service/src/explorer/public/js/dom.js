@@ -30,3 +30,10 @@ export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
   return node;
 }
+
+/** Replaces the children of `node` (children as for el: nodes, strings, arrays; null skipped). */
+export function replace(node, ...children) {
+  clear(node);
+  append(node, children);
+  return node;
+}

@@ -1,5 +1,5 @@
 // One agreement: kind, parties with their signatures, term, filing, status.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, recordLink, timeNode } from "../format.js";
@@ -57,7 +57,7 @@ export async function render(main, ctx) {
   const [g, dir] = await Promise.all([get(`/agreements/${encodeURIComponent(id)}`), names()]);
   const name = nameOf(g) || `${t("kind.agreement")} #${g.id}`;
   ctx.setTitle(name);
-  clear(main).append(
+  replace(main, 
     pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(g) ? `${t("kind.agreement")} #${g.id} ` : null, badge("agreementStatus", g.status))),
     section(
       t("kind.agreement"),

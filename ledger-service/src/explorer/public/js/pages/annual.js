@@ -1,5 +1,5 @@
 // 年度披露 (C37): who disclosed for a year, who is missing, and the due date.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { date, monthDay, number, recordLink, timeNode } from "../format.js";
@@ -80,7 +80,7 @@ export async function render(main, ctx) {
   const dueAt = Date.UTC(data.year + 1, Number(mm) - 1, Number(dd), 16) / 1000; // the end of that day in Beijing time
   const notDue = Date.now() / 1000 < dueAt;
 
-  clear(main).append(
+  replace(main, 
     pageHead(title, t("annual.lead", { due: monthDay(dueMd), year: data.year, deadline: deadlineText })),
     form,
     section(

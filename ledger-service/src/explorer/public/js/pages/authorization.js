@@ -1,7 +1,7 @@
 // One authorization as a notice (授权公示): holder, organizer, mode and tier, resources, scope,
 // term, publication and notice window, status with its public statement, the parent of a tier-2
 // authorization, how to object, then its agreements, scenarios, children, evidence and history.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, lang, t } from "../i18n.js";
 import { chainText, date, number, recordLink, timeNode, tNodes } from "../format.js";
@@ -208,6 +208,6 @@ export async function render(main, ctx) {
   }
   out.push(evidence(a.anchor));
   out.push(await timeline("authorization", a.id));
-  clear(main).append(...out);
+  replace(main, ...out);
   void labels;
 }

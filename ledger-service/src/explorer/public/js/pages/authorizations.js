@@ -1,5 +1,5 @@
 // 授权公示: every decided authorization (C21) — holder, content, mode and tier, term, status.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { names } from "../api.js";
 import { label, lang, t } from "../i18n.js";
 import { date, recordLink } from "../format.js";
@@ -49,5 +49,5 @@ export async function render(main, ctx) {
       { header: t("status"), cell: (a) => badge("authorizationStatus", a.status) },
     ],
   });
-  clear(main).append(pageHead(t("auths.title"), t("auths.lead")), list);
+  replace(main, pageHead(t("auths.title"), t("auths.lead")), list);
 }

@@ -1,5 +1,5 @@
 // One call for applications (C35): its organizer, mode, dates and who was selected.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, hashNode, recordLink, timeNode } from "../format.js";
@@ -37,8 +37,8 @@ export async function render(main, ctx) {
   const [c, dir] = await Promise.all([get(`/calls/${encodeURIComponent(id)}`), names()]);
   const name = nameOf(c) || `${t("kind.call")} #${c.id}`;
   ctx.setTitle(name);
-  clear(main).append(
-    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(c) ? `${t("kind.call")} #${c.id} ` : null, el("span", { class: `badge ${c.closed ? "neutral" : "good"}` }, c.closed ? t("call.closed") : t("call.open")))),
+  replace(main, 
+    pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(c) ? `${t("kind.call")} #${c.id} ` : null, badge("callStatus", c.closed ? "closed" : "open"))),
     section(
       t("kind.call"),
       fields([
@@ -46,7 +46,7 @@ export async function render(main, ctx) {
         [t("call.mode"), label("mode", c.mode)],
         [t("call.published"), timeNode(c.publishedAt)],
         [t("call.closes"), timeNode(c.closesAt, true)],
-        [t("call.state"), c.closed ? t("call.closed") : t("call.open")],
+        [t("call.state"), label("callStatus", c.closed ? "closed" : "open")],
         [t("call.selected"), c.selectedHolderIds && c.selectedHolderIds.length ? linkList("participant", c.selectedHolderIds.map((h) => ({ id: h, name: dir.participant(h) }))) : null],
         [t("call.announcement"), hashNode(c.announcementHash)],
         [t("call.result"), c.resultHash ? hashNode(c.resultHash) : null],

@@ -1,5 +1,5 @@
 // 资源目录: the public data resources in the catalog.
-import { clear } from "../dom.js";
+import { clear, replace } from "../dom.js";
 import { names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { recordLink } from "../format.js";
@@ -42,5 +42,5 @@ export async function render(main, ctx) {
       { header: t("status"), cell: (r) => badge("resourceStatus", r.status) },
     ],
   });
-  clear(main).append(pageHead(t("catalog.title"), t("catalog.lead")), list);
+  replace(main, pageHead(t("catalog.title"), t("catalog.lead")), list);
 }

@@ -1,5 +1,5 @@
 // 治理变更 (C05, C22): registry address changes and governance-role grants waiting their delay.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { hasLabel, label, t } from "../i18n.js";
 import { chainText, hashNode, timeNode } from "../format.js";
 import { badge, evidenceInline, pageHead, pagedTable } from "../ui.js";
@@ -52,6 +52,6 @@ export async function render(main, ctx) {
       { header: t("evidence"), cell: (c) => evidenceInline(c.anchor) },
     ],
   });
-  clear(main).append(pageHead(t("governance.title"), t("governance.lead")), list);
+  replace(main, pageHead(t("governance.title"), t("governance.lead")), list);
   void badge;
 }

@@ -1,5 +1,5 @@
 // The full history of a record without a page of its own (a case, a share request, a report…).
-import { clear } from "../dom.js";
+import { clear, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { recordLink } from "../format.js";
 import { pageHead, timeline } from "../ui.js";
@@ -14,6 +14,6 @@ export async function render(main, ctx) {
   const title = t("historyPage.title", { kind: t(`kind.${kind}`), id });
   ctx.setTitle(title);
   const tl = await timeline(kind, id);
-  clear(main).append(pageHead(title), tl);
+  replace(main, pageHead(title), tl);
   void recordLink;
 }

@@ -1,5 +1,5 @@
 // Home: what the platform is, the city and its policy profile, counts, the latest events, usage.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, getAll, names, total } from "../api.js";
 import { hasLabel, label, lang, t } from "../i18n.js";
 import { chainText, dateTime, monthDay, number, recordLink, timeNode } from "../format.js";
@@ -164,5 +164,5 @@ export async function render(main, ctx) {
       el("p", {}, el("a", { href: "#/usage" }, t("home.usageLink")), " · ", el("a", { href: "#/verify" }, t("home.verifyLink"))),
     ),
   );
-  clear(main).append(...out);
+  replace(main, ...out);
 }

@@ -1,5 +1,5 @@
 // One participant: who it is, its public contact, its authorizations, products and usage receipts.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, getAll, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, money, number, recordLink } from "../format.js";
@@ -125,5 +125,5 @@ export async function render(main, ctx) {
     await timeline("participant", p.id),
   ];
   void dir;
-  clear(main).append(...out);
+  replace(main, ...out);
 }

@@ -1,5 +1,5 @@
 // 参与主体: every registered participant with its kind, credit code and status.
-import { clear } from "../dom.js";
+import { clear, replace } from "../dom.js";
 import { label, t } from "../i18n.js";
 import { chainText, recordLink } from "../format.js";
 import { badge, pageHead, pagedTable } from "../ui.js";
@@ -32,5 +32,5 @@ export async function render(main, ctx) {
       { header: t("status"), cell: (p) => badge("participantStatus", p.status) },
     ],
   });
-  clear(main).append(pageHead(t("participants.title"), t("participants.lead")), list);
+  replace(main, pageHead(t("participants.title"), t("participants.lead")), list);
 }

@@ -1,5 +1,5 @@
 // 数据产品: every product with its holder, kind, registration code, charging and status.
-import { clear } from "../dom.js";
+import { clear, replace } from "../dom.js";
 import { names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { recordLink } from "../format.js";
@@ -40,5 +40,5 @@ export async function render(main, ctx) {
       { header: t("status"), cell: (p) => badge("productStatus", p.status) },
     ],
   });
-  clear(main).append(pageHead(t("products.title"), t("products.lead")), list);
+  replace(main, pageHead(t("products.title"), t("products.lead")), list);
 }

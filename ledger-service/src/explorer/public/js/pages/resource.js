@@ -1,5 +1,5 @@
 // One catalog resource: its description, source department, share and open terms, registration.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, number, recordLink } from "../format.js";
@@ -54,7 +54,7 @@ export async function render(main, ctx) {
   const text = r.publicText || {};
   const d = r.data || {};
   const reg = r.registration || {};
-  clear(main).append(
+  replace(main, 
     pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(r) ? `${t("kind.resource")} #${r.id} ` : null, badge("resourceStatus", r.status))),
     section(
       t("kind.resource"),

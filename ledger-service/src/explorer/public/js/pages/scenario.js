@@ -1,5 +1,5 @@
 // One application scenario: its purpose, the authorization it runs under, its resources and decision.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { t } from "../i18n.js";
 import { chainText, date, hashNode, number, recordLink } from "../format.js";
@@ -41,7 +41,7 @@ export async function render(main, ctx) {
   ctx.setTitle(name);
   const text = s.publicText || {};
   const yes = (s.opinions || []).filter((o) => o.pass).length;
-  clear(main).append(
+  replace(main, 
     pageHead(chainText(name), null, el("p", { class: "doc-no" }, nameOf(s) ? `${t("kind.scenario")} #${s.id} ` : null, badge("scenarioStatus", s.status))),
     section(
       t("kind.scenario"),

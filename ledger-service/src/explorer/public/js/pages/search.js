@@ -1,5 +1,5 @@
 // Search results (#/search?q=): GET /api/v1/search — registration codes, ids, credit codes, names, tx hashes, addresses.
-import { el, clear } from "../dom.js";
+import { clear, el, replace } from "../dom.js";
 import { get } from "../api.js";
 import { t } from "../i18n.js";
 import { chainText, number } from "../format.js";
@@ -50,7 +50,7 @@ export async function render(main, ctx) {
   if (input && input.value !== q) input.value = q;
   if (!q) {
     ctx.setTitle(t("search.title"));
-    clear(main).append(pageHead(t("search.title"), t("search.prompt")));
+    replace(main, pageHead(t("search.title"), t("search.prompt")));
     return;
   }
   const title = t("search.resultsFor", { q });
@@ -58,10 +58,12 @@ export async function render(main, ctx) {
   const res = await get(`/search?q=${encodeURIComponent(q)}`);
   const items = res.items || [];
   const total = typeof res.total === "number" ? res.total : items.length;
-  clear(main).append(
+  replace(main, 
     pageHead(title),
     items.length
-      ? [
+      ? el(
+          "div",
+          {},
           el("p", { class: "count" }, t("search.count", { n: number(total) })),
           el(
             "ol",
@@ -77,7 +79,7 @@ export async function render(main, ctx) {
               ),
             ),
           ),
-        ]
+        )
       : empty(t("search.none", { q })),
   );
 }
