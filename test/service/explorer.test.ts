@@ -116,6 +116,30 @@ describe("explorer: the portal over a seeded index in a real browser", function 
     await w.page.waitForSelector("body.demo .demo-banner", { state: "visible" });
   });
 
+  it("C22 warns with a banner, in the chosen language, while the index has diverged from the chain", async () => {
+    const app = createApi(
+      { logger: silentLogger },
+      { reader: ts.store.reader, health: () => ({ chainId: 31337, indexedBlock: 42, lag: 0, status: "diverged" }), hasRole: async () => false, rateLimit: false, explorer: createExplorer() },
+    );
+    const diverged = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const other = await openPage(browser, "phone");
+    try {
+      await visit(other.page, `http://127.0.0.1:${(diverged.address() as AddressInfo).port}/#/`);
+      await other.page.waitForSelector("#index-banner", { state: "visible" });
+      expect(await other.page.textContent("#index-banner")).to.contain("索引与链已分叉");
+      expect(await other.page.isVisible(".demo-banner")).to.equal(false);
+      await other.page.click("#lang-toggle");
+      await other.page.waitForFunction(() => document.documentElement.lang === "en");
+      expect(await other.page.textContent("#index-banner")).to.contain("The index has diverged from the chain");
+      expect(other.errors).to.deep.equal([]);
+    } finally {
+      await other.close();
+      diverged.close();
+    }
+  });
+
   it("says in words, not codes, when a record does not exist", async () => {
     await visit(w.page, `${base}/#/products/999`);
     expect(await w.page.textContent("main .error")).to.contain("没有找到这条记录");
