@@ -1,5 +1,5 @@
 // One agreement: kind, parties with their signatures, term, filing, status.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, recordLink, timeNode } from "../format.js";
@@ -94,5 +94,4 @@ export async function render(main, ctx) {
     evidence(g.anchor),
     await timeline("agreement", g.id),
   );
-  void chainText;
 }

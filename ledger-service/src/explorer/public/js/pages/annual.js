@@ -1,5 +1,5 @@
 // 年度披露 (C37): who disclosed for a year, who is missing, and the due date.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { date, monthDay, number, recordLink, timeNode } from "../format.js";

@@ -1,11 +1,11 @@
 // One authorization as a notice (授权公示): holder, organizer, mode and tier, resources, scope,
 // term, publication and notice window, status with its public statement, the parent of a tier-2
 // authorization, how to object, then its agreements, scenarios, children, evidence and history.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, lang, t } from "../i18n.js";
 import { chainText, date, number, recordLink, timeNode, tNodes } from "../format.js";
-import { badge, evidence, fields, labels, linkList, nameOf, pageHead, section, statementNode, table, textOf, timeline } from "../ui.js";
+import { badge, evidence, fields, linkList, nameOf, pageHead, section, statementNode, table, textOf, timeline } from "../ui.js";
 
 export const strings = {
   zh: {
@@ -209,5 +209,4 @@ export async function render(main, ctx) {
   out.push(evidence(a.anchor));
   out.push(await timeline("authorization", a.id));
   replace(main, ...out);
-  void labels;
 }

@@ -1,5 +1,5 @@
 // 授权公示: every decided authorization (C21) — holder, content, mode and tier, term, status.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { names } from "../api.js";
 import { label, lang, t } from "../i18n.js";
 import { date, recordLink } from "../format.js";

@@ -1,5 +1,5 @@
 // One call for applications (C35): its organizer, mode, dates and who was selected.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, hashNode, recordLink, timeNode } from "../format.js";

@@ -1,5 +1,5 @@
 // 资源目录: the public data resources in the catalog.
-import { clear, replace } from "../dom.js";
+import { replace } from "../dom.js";
 import { names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { recordLink } from "../format.js";

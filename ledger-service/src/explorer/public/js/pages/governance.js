@@ -1,5 +1,5 @@
 // 治理变更 (C05, C22): registry address changes and governance-role grants waiting their delay.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { hasLabel, label, t } from "../i18n.js";
 import { chainText, hashNode, timeNode } from "../format.js";
 import { badge, evidenceInline, pageHead, pagedTable } from "../ui.js";
@@ -53,5 +53,4 @@ export async function render(main, ctx) {
     ],
   });
   replace(main, pageHead(t("governance.title"), t("governance.lead")), list);
-  void badge;
 }

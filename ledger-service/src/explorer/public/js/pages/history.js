@@ -1,7 +1,6 @@
 // The full history of a record without a page of its own (a case, a share request, a report…).
-import { clear, replace } from "../dom.js";
+import { replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { recordLink } from "../format.js";
 import { pageHead, timeline } from "../ui.js";
 
 export const strings = {
@@ -15,5 +14,4 @@ export async function render(main, ctx) {
   ctx.setTitle(title);
   const tl = await timeline(kind, id);
   replace(main, pageHead(title), tl);
-  void recordLink;
 }

@@ -1,5 +1,5 @@
 // Home: what the platform is, the city and its policy profile, counts, the latest events, usage.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, getAll, names, total } from "../api.js";
 import { hasLabel, label, lang, t } from "../i18n.js";
 import { chainText, dateTime, monthDay, number, recordLink, timeNode } from "../format.js";

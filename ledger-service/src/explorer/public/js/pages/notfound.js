@@ -1,5 +1,5 @@
 // Any hash route the portal does not know.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { t } from "../i18n.js";
 
 export const strings = { zh: {}, en: {} };

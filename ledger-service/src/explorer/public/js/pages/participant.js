@@ -1,9 +1,9 @@
 // One participant: who it is, its public contact, its authorizations, products and usage receipts.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, getAll, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, money, number, recordLink } from "../format.js";
-import { badge, empty, evidence, fields, labels, nameOf, pageHead, section, table, textOf, timeline } from "../ui.js";
+import { badge, empty, evidence, fields, nameOf, pageHead, section, table, textOf, timeline } from "../ui.js";
 
 export const strings = {
   zh: {
@@ -124,6 +124,5 @@ export async function render(main, ctx) {
     evidence(p.anchor),
     await timeline("participant", p.id),
   ];
-  void dir;
   replace(main, ...out);
 }

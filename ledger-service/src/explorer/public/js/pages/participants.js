@@ -1,5 +1,5 @@
 // 参与主体: every registered participant with its kind, credit code and status.
-import { clear, replace } from "../dom.js";
+import { replace } from "../dom.js";
 import { label, t } from "../i18n.js";
 import { chainText, recordLink } from "../format.js";
 import { badge, pageHead, pagedTable } from "../ui.js";

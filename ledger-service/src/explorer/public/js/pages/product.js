@@ -1,6 +1,6 @@
 // One product: what it is (capability list, service mode, price), whether it may be used now and
 // why not, its registration, the provenance tree down to the source departments, evidence, history.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, number, recordLink } from "../format.js";

@@ -1,5 +1,5 @@
 // 数据产品: every product with its holder, kind, registration code, charging and status.
-import { clear, replace } from "../dom.js";
+import { replace } from "../dom.js";
 import { names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { recordLink } from "../format.js";

@@ -1,5 +1,5 @@
 // One catalog resource: its description, source department, share and open terms, registration.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { label, t } from "../i18n.js";
 import { chainText, date, hashNode, number, recordLink } from "../format.js";

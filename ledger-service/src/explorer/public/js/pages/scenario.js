@@ -1,5 +1,5 @@
 // One application scenario: its purpose, the authorization it runs under, its resources and decision.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get, names } from "../api.js";
 import { t } from "../i18n.js";
 import { chainText, date, hashNode, number, recordLink } from "../format.js";

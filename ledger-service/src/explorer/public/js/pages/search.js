@@ -1,5 +1,5 @@
 // Search results (#/search?q=): GET /api/v1/search — registration codes, ids, credit codes, names, tx hashes, addresses.
-import { clear, el, replace } from "../dom.js";
+import { el, replace } from "../dom.js";
 import { get } from "../api.js";
 import { t } from "../i18n.js";
 import { chainText, number } from "../format.js";
