@@ -84,11 +84,36 @@ describe("portal: usage charts, batches, receipt verification and transactions i
       const want = body.series.flatMap((s) => s.points.map((p) => [s.id, p[0], p[1], p[2]]));
       expect(cells.map((c) => c.slice(0, 4)).sort(), by).to.deep.equal(want.sort());
       for (const c of cells) expect(c[4], by).to.contain(new Intl.NumberFormat("zh-CN").format(c[2] as number));
+      // Each series by its record's public name (its public text's name; an operator's registered name), shown as the column head.
+      for (const s of body.series) {
+        const record = await api<{ name: string | null }>(`/${by === "operator" ? "participants" : `${by}s`}/${s.id}`);
+        expect(record.name, `${by} ${s.id}`).to.be.a("string").and.not.equal("");
+        expect(s.name, `${by} ${s.id}`).to.equal(record.name);
+        expect(await page.textContent(`table.series-table[data-by="${by}"] thead th[data-series="${s.id}"]`)).to.equal(record.name);
+      }
     }
     // The demo's own receipts: every one of them is counted once per operator.
     const ops = await api<Series>("/disclosures/usage/series?by=operator&bucket=month");
     const receipts = demoReceiptPeriods(demo.chain.summary).reduce((n, p) => n + p.receipts.length, 0);
     expect(ops.series.reduce((n, s) => n + s.points.reduce((m, p) => m + p[1], 0), 0)).to.equal(receipts);
+  });
+
+  it("C21 shows the usage page in English on request: strings, and each series by its English public name where it has one", async () => {
+    await open("#/usage");
+    await page.evaluate("localStorage.setItem('provenant.lang', 'en')");
+    try {
+      await open("#/usage?bucket=month");
+      await page.waitForSelector('.chart[data-by="product"] canvas');
+      expect(await page.textContent("main h1")).to.equal("Usage");
+      expect(await page.getAttribute("html", "lang")).to.equal("en");
+      expect(await page.textContent("#batches h2")).to.equal("Anchored batches");
+      const body = await api<Series & { series: { nameEn: string | null }[] }>("/disclosures/usage/series?by=product&bucket=month");
+      for (const s of body.series) {
+        expect(await page.textContent(`table.series-table[data-by="product"] thead th[data-series="${s.id}"]`)).to.equal(s.nameEn ?? s.name);
+      }
+    } finally {
+      await page.evaluate("localStorage.setItem('provenant.lang', 'zh')");
+    }
   });
 
   it("C22 lists the anchored batches with the sequence gap of each, as the API gives them", async () => {

@@ -210,9 +210,16 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     if (t !== null && typeof t === "object" && !Array.isArray(t) && typeof t.name === "string" && t.name !== "") return t.name;
     return null;
   };
-  /** The display name of a series' product, scenario or operator (a participant's registered name). */
-  const seriesName = async (by: SeriesBy, id: string): Promise<string | null> =>
-    publicName(await reader.get(by === "product" ? SPACE.product : by === "scenario" ? SPACE.scenario : SPACE.participant, pad(id)));
+  /** A record's English name from its public text (`nameEn`), else null. */
+  const publicNameEn = (r: JsonValue | undefined): string | null => {
+    const t = r !== null && typeof r === "object" && !Array.isArray(r) ? r.publicText : null;
+    return t !== null && typeof t === "object" && !Array.isArray(t) && typeof t.nameEn === "string" && t.nameEn !== "" ? t.nameEn : null;
+  };
+  /** The display names of a series' product, scenario or operator (a participant's registered name). */
+  const seriesName = async (by: SeriesBy, id: string): Promise<{ name: string | null; nameEn: string | null }> => {
+    const r = await reader.get(by === "product" ? SPACE.product : by === "scenario" ? SPACE.scenario : SPACE.participant, pad(id));
+    return { name: publicName(r), nameEn: publicNameEn(r) };
+  };
 
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
   async function inForce(a: AuthorizationRecord, at: number): Promise<boolean> {
@@ -549,13 +556,13 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     async usageSeries(by: SeriesBy, bucket: SeriesBucket) {
       // C21: uses and fees over time, one range read of the points the usage view keeps per bucket.
       const prefix = `${by}:${bucket}:`;
-      const series: { id: string; name: string | null; points: [number, number, string][] }[] = [];
+      const series: { id: string; name: string | null; nameEn: string | null; points: [number, number, string][] }[] = [];
       let scanned = 0;
       for await (const [, p] of reader.range<SeriesPoint>(SPACE.usageSeries, { gte: prefix, lt: `${prefix.slice(0, -1)};`, limit: SCAN_CAP })) {
         scanned += 1;
         let s = series[series.length - 1];
         if (!s || s.id !== p.id) {
-          s = { id: p.id, name: await seriesName(by, p.id), points: [] };
+          s = { id: p.id, ...(await seriesName(by, p.id)), points: [] };
           series.push(s);
         }
         s.points.push([p.start, p.uses, p.fee]);

@@ -174,7 +174,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     route({ method: "get", path: "/disclosures/usage", operationId: "discloseUsage", summary: "C21: uses and fees per node, product, scenario, resource and day, from anchored receipt batches", tag: "disclosure", query: s.usageQuery, handle: ({ query }) => q.usage({ ...query, limit: query.limit ?? DEFAULT_LIMIT }) }),
     route({
       method: "get", path: "/disclosures/usage/series", operationId: "discloseUsageSeries", tag: "disclosure", query: s.usageSeriesQuery,
-      summary: "C21: uses and fees over time per product, scenario or operator (?by=), in China-day or China-month buckets (?bucket=): series [{ id, name, points: [[bucketStartSeconds, uses, fee]] }], fees in fen. A batch counts in the bucket of its first receipt",
+      summary: "C21: uses and fees over time per product, scenario or operator (?by=), in China-day or China-month buckets (?bucket=): series [{ id, name, nameEn, points: [[bucketStartSeconds, uses, fee]] }] (names from the records' public texts; an operator's registered name), fees in fen. A batch counts in the bucket of its first receipt",
       handle: ({ query }) => q.usageSeries(query.by, query.bucket ?? "day"),
     }),
     route({

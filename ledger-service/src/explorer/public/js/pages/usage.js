@@ -114,7 +114,7 @@ function bucketLabel(bucket, start) {
 }
 
 function seriesName(by, s) {
-  return s.name || `${by === "operator" ? t("usage.kind.operator") : t(`kind.${by}`)} #${s.id}`;
+  return (lang() === "en" && s.nameEn) || s.name || `${by === "operator" ? t("usage.kind.operator") : t(`kind.${by}`)} #${s.id}`;
 }
 
 /** The table under a chart: one row per period, one column per series, uses and fees in each cell. */
