@@ -124,9 +124,11 @@ describe("api: public, disclosure and regulator routes", () => {
     expect(a.scenarios.map((x: Json) => [x.name, x.resources])).to.deep.equal([[TEXTS.scenario2.name, [{ id: "1", name: TEXTS.resource1.name }]]]);
     const one = (await get("/authorizations/1")).body;
     expect([one.callName, one.children.map((c: Json) => c.holderName)]).to.deep.equal([TEXTS.call.title, [names.developer]]);
-    // The latest decision's statement: the notice's, replaced by none once activation (a routine step) set the status.
-    expect(one.statement).to.equal(null);
-    expect(one.history.find((x: Json) => x.status === "Noticed").statement).to.deep.include({ ...TEXTS.notice, at: one.noticeStart });
+    // The latest decision's statement (the notice's) with the status it set; activation, a routine step without one, keeps it.
+    expect(one.status).to.equal("Active");
+    expect(one.statement).to.deep.include({ ...TEXTS.notice, status: "Noticed", at: one.noticeStart });
+    expect(one.history.find((x: Json) => x.status === "Noticed").statement).to.deep.equal(one.statement);
+    expect(one.history.find((x: Json) => x.status === "Active").statement).to.equal(null);
     const list = (await get("/authorizations")).body.items;
     expect(list.map((x: Json) => [x.id, x.holderName, x.resources.map((r: Json) => r.name)])).to.deep.equal([
       ["1", names.operator, [TEXTS.resource1.name, TEXTS.resource2.name]],

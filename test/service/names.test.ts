@@ -56,7 +56,7 @@ describe("names: public texts, statements and names from the demo chain (anvil)"
       const catalog = (await c.catalog.getAddress()).toLowerCase();
       const sent = {
         texts: new Map<string, string>(), // `${kind}:${id}` -> the record's text in force
-        statements: new Map<string, string>(), // `authorization:${id}` -> the statement of its last status change
+        statements: new Map<string, string>(), // `authorization:${id}` -> the statement of its latest decision that gave one
         profiles: new Map<string, string>(),
         codes: new Map<string, string>(), // `${kind}:${id}` -> bytes32
       };
@@ -71,7 +71,7 @@ describe("names: public texts, statements and names from the demo chain (anvil)"
         if (record[parsed.name]) sent.texts.set(`${record[parsed.name][0]}:${a[record[parsed.name][1]]}`, a.publicText);
         if (parsed.name === "ResourceChangeReviewed" && a.approved) sent.texts.set(`resource:${a.id}`, a.publicText);
         if (parsed.name === "ParticipantProfilePublished") sent.profiles.set(String(a.id), a.publicText);
-        if (parsed.name === "AuthorizationStatusChanged") sent.statements.set(`authorization:${a.id}`, a.statement);
+        if (parsed.name === "AuthorizationStatusChanged" && a.statement !== "") sent.statements.set(`authorization:${a.id}`, a.statement);
         if (parsed.name === "RegistrationIssued") sent.codes.set(`${log.address.toLowerCase() === catalog ? "resource" : "product"}:${a.subjectId}`, a.code);
       }
       return sent;
@@ -131,20 +131,21 @@ describe("names: public texts, statements and names from the demo chain (anvil)"
     // Profiles as published.
     expect(sent.profiles.size).to.be.greaterThan(0);
     for (const [id, raw] of sent.profiles) expect((await get(`/participants/${id}`)).publicText).to.deep.equal(JSON.parse(raw));
-    // Decisions: the suspended operator's and the rejected developer's statements, exactly as sent.
-    for (const id of [s.authorizations.operatorB, s.authorizations.developerBRejected]) {
+    // Decisions: the suspended operator's, the rejected developer's and the active operator's
+    // approval (kept through notice and activation, routine steps) statements, exactly as sent.
+    for (const [id, decided] of [[s.authorizations.operatorB, "Suspended"], [s.authorizations.developerBRejected, "Rejected"], [s.authorizations.operatorA, "Approved"]] as const) {
       const a = await get(`/authorizations/${id}`);
       const raw = sent.statements.get(`authorization:${id}`)!;
       expect(JSON.parse(raw).reason).to.be.a("string").and.not.equal("");
-      const { at, anchor, ...text } = a.statement;
-      expect(text).to.deep.equal(JSON.parse(raw));
-      expect(at).to.equal(a.statusChangedAt);
+      const { at, anchor, status, ...text } = a.statement;
+      expect([text, status]).to.deep.equal([JSON.parse(raw), decided]);
+      expect(at).to.equal(a.history.find((x: Json) => x.status === decided).at);
       expect(anchor.txHash).to.match(/^0x[0-9a-f]{64}$/);
       expect([a.holderName, a.organizerName]).to.deep.equal([participants.get(a.holderId), participants.get(a.organizerId)]);
       // The timeline item of that decision carries the same statement.
       const items = (await get(`/timeline/authorization/${id}?limit=500`)).items as Json[];
-      const decided = items.filter((x) => x.event === "AuthorizationStatusChanged").pop();
-      expect(decided.statement).to.deep.equal(JSON.parse(raw));
+      const item = items.filter((x) => x.event === "AuthorizationStatusChanged" && x.args.to === decided).pop();
+      expect(item.statement).to.deep.equal(JSON.parse(raw));
     }
     const child = await get(`/authorizations/${s.authorizations.developerA}`);
     expect([child.parentName, child.resources]).to.deep.equal([

@@ -15,7 +15,7 @@ export type AgreementRecord = {
   name: string | null;
   publicText: TitleText | null;
   publicTextError: string | null;
-  /** The public statement of the decision that set the status (a termination's reason), or null. */
+  /** The public statement of the latest decision that gave one (a termination's reason), with the status it set; or null. */
   statement: Statement | null;
   statementError: string | null;
   kind: string;
@@ -88,10 +88,12 @@ export function createAgreementsView(): View {
       const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));
       if (!r) return;
       const setStatus = (s: string) => {
-        const d = statementOf(e);
+        const d = statementOf(e, s);
         r.status = s;
-        r.statement = d.statement;
-        r.statementError = d.statementError;
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
         r.history.push({ at: e.timestamp, status: s, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {

@@ -52,7 +52,11 @@ export type AuthorizationRecord = {
   exitNoticeEnd: number;
   /** The public statement of the last exit review (an exit refusal's reason), or null. */
   exitStatement: Statement | null;
-  /** The public statement of the decision that set the status (a rejection's, suspension's, termination's reason), or null. */
+  /**
+   * The public statement of the latest decision that gave one (an approval's, rejection's,
+   * suspension's, termination's reason), with the status it set; routine steps (notice,
+   * activation) keep it. Null until a decision gives one.
+   */
   statement: Statement | null;
   statementError: string | null;
   reviews: { stage: string; pass: boolean; opinionHash: string; reviewer: string; at: number; anchor: Anchor }[];
@@ -179,12 +183,12 @@ export function createAuthorizationsView(): View {
       const r = await get(tx, id);
       if (!r) return;
       const setStatus = (to: string, reasonHash: string | null, emergency: boolean) => {
-        const d = statementOf(e);
+        const d = statementOf(e, to);
         if (r.status === to) {
           // The same change reported twice (AuthorizationReviewed, then AuthorizationStatusChanged
           // with the statement, in one transaction): the statement joins the entry.
           const last = r.history[r.history.length - 1];
-          if (e.event === "AuthorizationStatusChanged" && last && last.anchor.blockNumber === e.blockNumber && last.statement === null && (d.statement !== null || d.statementError !== null)) {
+          if (e.event === "AuthorizationStatusChanged" && last && last.anchor.blockNumber === e.blockNumber && last.statement === null && d.given) {
             last.statement = d.statement;
             r.statement = d.statement;
             r.statementError = d.statementError;
@@ -193,8 +197,10 @@ export function createAuthorizationsView(): View {
         }
         r.status = to;
         r.statusChangedAt = e.timestamp;
-        r.statement = d.statement;
-        r.statementError = d.statementError;
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
         r.history.push({ at: e.timestamp, status: to, reasonHash, emergency, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {
@@ -230,7 +236,7 @@ export function createAuthorizationsView(): View {
         case "ExitReviewed":
           if (boolOf(a.approved)) r.exitNoticeEnd = numOf(a.noticeEnd);
           else r.exitRequested = false;
-          r.exitStatement = statementOf(e).statement;
+          r.exitStatement = statementOf(e, r.status).statement;
           break;
         case "GrantAdvanced": {
           const resourceId = idOf(a.resourceId);

@@ -188,7 +188,7 @@ export function createOversightView(): View {
             r.executeWorkingDays = numOf(a.executeWorkingDays);
             r.basisDigest = strOf(a.basisDigest);
             r.refusalCitesBasis = granted ? null : r.basisDigest !== "" && r.basisDigest !== ZERO_HASH;
-            const d = statementOf(e);
+            const d = statementOf(e, r.status);
             r.statement = d.statement;
             r.statementError = d.statementError;
           } else {

@@ -18,7 +18,7 @@ export type ProductRecord = {
   name: string | null;
   publicText: ProductText | null;
   publicTextError: string | null;
-  /** The public statement of the decision that set the status (a delisting's reason), or null. */
+  /** The public statement of the latest decision that gave one (a delisting's reason), with the status it set; or null. */
   statement: Statement | null;
   statementError: string | null;
   holderId: string;
@@ -103,9 +103,11 @@ export function createProductsView(): View {
       const setStatus = (s: string) => {
         if (s === r.status) return;
         r.status = s;
-        const d = statementOf(e);
-        r.statement = d.statement;
-        r.statementError = d.statementError;
+        const d = statementOf(e, s);
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
         r.history.push({ at: e.timestamp, status: s, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {

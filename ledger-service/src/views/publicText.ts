@@ -112,8 +112,11 @@ export function nameOf(t: { name?: string; title?: string } | null): string | nu
   return t?.name ?? t?.title ?? null;
 }
 
-/** A decision's public statement as records and timelines give it: the text with where and when it was made. */
-export type Statement = StatementText & { at: number; anchor: { blockNumber: number; txHash: string; logIndex: number; timestamp: number } };
+/**
+ * A decision's public statement as records give it: the text, when and where it was made, and the
+ * status that decision set (a later routine step, such as activation after an approval, keeps it).
+ */
+export type Statement = StatementText & { status: string; at: number; anchor: { blockNumber: number; txHash: string; logIndex: number; timestamp: number } };
 
 /** The text kind of each event's `publicText` (a decision's text is always `statement`). */
 const PUBLIC_TEXT_KIND: Record<string, TextKind> = {
@@ -144,11 +147,13 @@ export function textsOf(e: ChainEvent): { field: "publicText" | "statement"; kin
 }
 
 /**
- * The statement of a decision event: `statement` (null when none was given or it is invalid) and
- * `statementError` (the reason it was refused, else null).
+ * The statement of a decision event that set `status`: `given` (the event carried a non-empty
+ * one), `statement` (null when none was given or it is invalid) and `statementError` (why it was
+ * refused, else null). A record keeps the statement of its latest decision that `given` one.
  */
-export function statementOf(e: ChainEvent): { statement: Statement | null; statementError: string | null } {
-  const p = parsePublicText("statement", textArg(e, "statement"));
+export function statementOf(e: ChainEvent, status: string): { given: boolean; statement: Statement | null; statementError: string | null } {
+  const raw = textArg(e, "statement");
+  const p = parsePublicText("statement", raw);
   const anchor = { blockNumber: e.blockNumber, txHash: e.txHash, logIndex: e.logIndex, timestamp: e.timestamp };
-  return { statement: p.publicText ? { ...p.publicText, at: e.timestamp, anchor } : null, statementError: p.publicTextError };
+  return { given: typeof raw === "string" && raw !== "", statement: p.publicText ? { ...p.publicText, status, at: e.timestamp, anchor } : null, statementError: p.publicTextError };
 }

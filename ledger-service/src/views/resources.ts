@@ -31,7 +31,7 @@ export type ResourceRecord = {
   /** The public text in force: the proposal's, then that of each approved change (C21). */
   publicText: ResourceText | null;
   publicTextError: string | null;
-  /** The public statement of the last decision that set the status (a delisting's reason), or null. */
+  /** The public statement of the latest decision that gave one (a delisting's reason), with the status it set; or null. */
   statement: Statement | null;
   statementError: string | null;
   sourceDeptId: string;
@@ -145,9 +145,9 @@ export function createResourcesView(): View {
           return;
         }
       }
-      // A status set by a decision carries that decision's statement (none for a routine step).
-      const decided = statementOf(e);
-      if (r.status !== before || e.event === "ResourceDelisted") {
+      // The latest decision that gave a statement: its statement stays through later routine steps.
+      const decided = statementOf(e, r.status);
+      if (decided.given && (r.status !== before || e.event === "ResourceDelisted")) {
         r.statement = decided.statement;
         r.statementError = decided.statementError;
       }

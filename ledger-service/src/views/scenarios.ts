@@ -14,7 +14,7 @@ export type ScenarioRecord = {
   name: string | null;
   publicText: ScenarioText | null;
   publicTextError: string | null;
-  /** The public statement of the decision that set the status (a rejection's or retirement's reason), or null. */
+  /** The public statement of the latest decision that gave one (an approval's, rejection's or retirement's reason), with the status it set; or null. */
   statement: Statement | null;
   statementError: string | null;
   holderId: string;
@@ -76,9 +76,11 @@ export function createScenariosView(): View {
       if (!r) return;
       /** The status just set, with the decision's statement. */
       const decide = () => {
-        const d = statementOf(e);
-        r.statement = d.statement;
-        r.statementError = d.statementError;
+        const d = statementOf(e, r.status);
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
         r.history.push({ at: e.timestamp, status: r.status, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {
