@@ -85,7 +85,7 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         for (uint256 i = 0; i < req.partyIds.length; ++i) {
             _isParty[agreementId][req.partyIds[i]] = true;
         }
-        emit AgreementProposed(agreementId, req.authorizationId, req.proposerId, req, req.publicText, msg.sender);
+        emit AgreementProposed(agreementId, req.authorizationId, req.proposerId, req, msg.sender);
     }
 
     // ===== SIGNATURES =====

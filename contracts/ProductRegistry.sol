@@ -104,7 +104,6 @@ contract ProductRegistry is Registrable, IProductRegistry {
             sc.authorizationId,
             version,
             req,
-            req.publicText,
             msg.sender
         );
     }

@@ -105,14 +105,13 @@ interface IAgreementRegistry {
         bytes signature; // the typed signature over AgreementSignature
     }
 
-    /// @notice An agreement was proposed; it carries the whole request, and its public title
-    /// again as `publicText` so every record event names its text alike (C21).
+    /// @notice An agreement was proposed; it carries the whole request, its public title included
+    /// (`request.publicText`, C21).
     event AgreementProposed(
         uint64 indexed agreementId,
         uint64 indexed authorizationId,
         uint64 indexed proposerId,
         ProposalRequest request,
-        string publicText,
         address by
     );
     /// @notice Party `partyId` signed through `signer`; `submittedBy` sent the transaction.

@@ -89,8 +89,8 @@ interface IProductRegistry {
         address recordedBy; // who recorded it
     }
 
-    /// @notice A product was registered and filed; carries the whole request (C17, C19), and its
-    /// public text again as `publicText` so every record event names its text alike (C21).
+    /// @notice A product was registered and filed; carries the whole request (C17, C19), its public
+    /// text included (`request.publicText`, C21).
     event ProductRegistered(
         uint64 indexed id,
         uint64 indexed holderId,
@@ -98,7 +98,6 @@ interface IProductRegistry {
         uint64 authorizationId,
         uint32 version,
         ProductRequest request,
-        string publicText,
         address by
     );
     /// @notice A compliance and security review result was recorded (C18); `status` is the status after it.

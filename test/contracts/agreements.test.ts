@@ -128,7 +128,7 @@ describe("AgreementRegistry", () => {
       const operator = w.signers.operatorA;
       await expect(w.agreements.connect(operator).propose(proposalOf(plan)))
         .to.emit(w.agreements, "AgreementProposed")
-        .withArgs(1n, id, w.ids.operatorA, (r: unknown[]) => r[7] === plan.termsDigest, TITLE_TEXT, operator.address);
+        .withArgs(1n, id, w.ids.operatorA, (r: unknown[]) => r[7] === plan.termsDigest && r[r.length - 1] === TITLE_TEXT, operator.address);
       await expect(w.agreements.connect(operator).sign(1n, w.ids.operatorA))
         .to.emit(w.agreements, "AgreementSigned")
         .withArgs(1n, w.ids.operatorA, operator.address, false, 0n, 1n, 2n, operator.address);

@@ -63,7 +63,7 @@ describe("ProductRegistry", () => {
     const tx = w.products.connect(w.signers.operatorA).registerProduct(req);
     await expect(tx)
       .to.emit(w.products, "ProductRegistered")
-      .withArgs(1n, w.ids.operatorA, p.opScenario, p.opAuth, 1, Object.values(req), PRODUCT_TEXT, w.signers.operatorA.address);
+      .withArgs(1n, w.ids.operatorA, p.opScenario, p.opAuth, 1, Object.values(req), w.signers.operatorA.address);
     const prod = await w.products.product(1n);
     expect(prod.status).to.equal(ProductStatus.Registered);
     expect(prod.scenarioId).to.equal(p.opScenario);

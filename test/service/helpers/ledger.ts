@@ -185,7 +185,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     { contract: AR, event: "AuthorizationNoticed", args: { id: "1", noticeEnd: String(cst("2025-10-28", 0)), by: KEYS.agency } },
   ]);
   b.block(cst("2025-10-21"), [
-    { contract: AG, event: "AgreementProposed", args: { agreementId: "1", authorizationId: "1", proposerId: P.agency, request: { kind: 1, proposerId: P.agency, authorizationId: "1", scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), scopeDigest: h("scope 1"), partyIds: [P.agency, P.operator] }, publicText: text(TEXTS.agreement1), by: KEYS.agency } },
+    { contract: AG, event: "AgreementProposed", args: { agreementId: "1", authorizationId: "1", proposerId: P.agency, request: { kind: 1, proposerId: P.agency, authorizationId: "1", scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), scopeDigest: h("scope 1"), partyIds: [P.agency, P.operator], publicText: text(TEXTS.agreement1) }, by: KEYS.agency } },
     { contract: AG, event: "AgreementSigned", args: { agreementId: "1", partyId: P.agency, signer: KEYS.agency, offChain: false, nonce: "0", signatureCount: 1, partyCount: 2, submittedBy: KEYS.agency } },
     { contract: AG, event: "AgreementSigned", args: { agreementId: "1", partyId: P.operator, signer: KEYS.operator, offChain: true, nonce: "0", signatureCount: 2, partyCount: 2, submittedBy: KEYS.agency } },
     { contract: AG, event: "AgreementTookEffect", args: { agreementId: "1", authorizationId: "1", effectiveAt: String(cst("2025-10-21")) } },
@@ -220,7 +220,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     { contract: AR, event: "AuthorizationNoticed", args: { id: "2", noticeEnd: String(cst("2025-11-13", 0)), by: KEYS.agency } },
   ]);
   b.block(cst("2025-11-14"), [
-    { contract: AG, event: "AgreementProposed", args: { agreementId: "2", authorizationId: "2", proposerId: P.operator, request: { kind: 4, proposerId: P.operator, authorizationId: "2", scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), partyIds: [P.operator, P.developer] }, publicText: text(TEXTS.agreement2), by: KEYS.operator } },
+    { contract: AG, event: "AgreementProposed", args: { agreementId: "2", authorizationId: "2", proposerId: P.operator, request: { kind: 4, proposerId: P.operator, authorizationId: "2", scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), partyIds: [P.operator, P.developer], publicText: text(TEXTS.agreement2) }, by: KEYS.operator } },
     { contract: AG, event: "AgreementTookEffect", args: { agreementId: "2", authorizationId: "2", effectiveAt: String(cst("2025-11-14")) } },
     { contract: AG, event: "AgreementFiled", args: { agreementId: "2", authorizationId: "2", kind: 4, scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), filingHash: h("filing 2"), partyIds: [P.operator, P.developer], by: KEYS.authority } },
     { contract: AR, event: "AuthorizationStatusChanged", args: { id: "2", from: 6, to: 7, reasonHash: "0x" + "0".repeat(64), emergency: false, by: KEYS.authority } },
@@ -241,14 +241,14 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     holderId: holder, scenarioId: scenario, kind: 2, chargingBases: 0b1010, previousVersionId: "0", pricingBasisHash: h(`price ${scenario}`), usageHash: h(`usage ${scenario}`), descriptionHash: h(`capabilities ${scenario}`), resourceIds: res, parentProductIds: parents,
   });
   b.block(cst("2025-11-19"), [
-    { contract: PD, event: "ProductRegistered", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", version: "1", request: productReq(P.operator, "1", ["1", "2"], []), publicText: text(TEXTS.product1), by: KEYS.operator } },
+    { contract: PD, event: "ProductRegistered", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", version: "1", request: { ...productReq(P.operator, "1", ["1", "2"], []), publicText: text(TEXTS.product1) }, by: KEYS.operator } },
     { contract: PD, event: "ProductReviewed", args: { id: "1", pass: true, reportHash: h("review 1"), status: 2, reviewer: addr("expert") } },
     { contract: PD, event: "RegistrationApplied", args: { applicationId: "1", subjectId: "1", kind: 1, materialsHash: h("preg 1"), applicant: KEYS.operator } },
     { contract: PD, event: "RegistrationIssued", args: { applicationId: "1", subjectId: "1", kind: 1, code: regCode("GM-2025-P-0001"), issuedAt: String(cst("2025-11-19")), validUntil: String(cst("2028-11-19")), deregistered: false } },
     { contract: PD, event: "ProductListed", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", registrationCode: regCode("GM-2025-P-0001"), registrationValidUntil: String(cst("2028-11-19")), reviewReportHash: h("review 1"), by: KEYS.operator } },
   ]);
   b.block(cst("2025-11-20"), [
-    { contract: PD, event: "ProductRegistered", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", version: "1", request: productReq(P.developer, "2", ["1"], ["1"]), publicText: text(TEXTS.product2), by: KEYS.developer } },
+    { contract: PD, event: "ProductRegistered", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", version: "1", request: { ...productReq(P.developer, "2", ["1"], ["1"]), publicText: text(TEXTS.product2) }, by: KEYS.developer } },
     { contract: PD, event: "ProductReviewed", args: { id: "2", pass: true, reportHash: h("review 2"), status: 2, reviewer: addr("expert") } },
     { contract: PD, event: "RegistrationApplied", args: { applicationId: "2", subjectId: "2", kind: 1, materialsHash: h("preg 2"), applicant: KEYS.developer } },
     { contract: PD, event: "RegistrationIssued", args: { applicationId: "2", subjectId: "2", kind: 1, code: regCode("GM-2025-P-0002"), issuedAt: String(cst("2025-11-20")), validUntil: String(cst("2028-11-20")), deregistered: false } },
