@@ -127,7 +127,7 @@ async function main(): Promise<void> {
 
   // The API runs in its own process so that autocannon does not share its event loop.
   const nowMs = (t0 + 600 + AUTHS * 30 + 86_400) * 1000;
-  const child = fork(__filename, ["--serve", dir, String(nowMs)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(__filename, ["--serve", dir, String(nowMs)], { execArgv: process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.PROF, ...process.execArgv] : process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve(Number(m)));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
@@ -179,7 +179,7 @@ async function serve(dir: string, nowMs: number): Promise<void> {
   const logger = pino({ level: "warn" });
   const views = createViews(loadProfile("huizhou"));
   const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
-  const app = createApi({ logger }, { reader: store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, now: () => nowMs });
+  const app = createApi({ logger }, { reader: store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, now: () => nowMs, indexVersion: () => String(store.version()) });
   const server = app.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
   process.on("message", () => {
     const u = process.cpuUsage();
