@@ -9,12 +9,14 @@
  */
 
 export interface RecordCache {
-  /** The cached value of `key`, or `load()`'s (cached when `load` reports its JSON length). */
-  get(key: string, load: () => { value: unknown; bytes: number } | undefined): unknown;
-  /** Forgets these keys (written by an applied range or an unwind). */
-  invalidate(keys: Iterable<string>): void;
+  /** The cached value of `key` in `space`, or `load()`'s (cached with the JSON length `load` reports). */
+  get(space: string, key: string, load: () => { value: unknown; bytes: number } | undefined): unknown;
+  /** Forgets these keys of `space` (written by an applied range or an unwind). */
+  invalidate(space: string, keys: Iterable<string>): void;
   clear(): void;
-  /** Bumped by every invalidate/clear: an answer built across a change is not cached elsewhere. */
+  /** Marks a change of the index (an applied range, an unwind): the generation moves on. */
+  bump(): void;
+  /** Moved on by every bump and clear. */
   generation(): number;
   stats(): { entries: number; bytes: number; hits: number; misses: number };
 }
@@ -29,29 +31,45 @@ function deepFreeze(v: unknown): void {
   else for (const k in v) deepFreeze((v as Record<string, unknown>)[k]);
 }
 
+type Entry = { value: unknown; bytes: number };
+
 export function createRecordCache(maxBytes = DEFAULT_CACHE_BYTES): RecordCache {
-  // A key absent from the index is cached too (value undefined): unknown ids cost a lookup as well.
-  const entries = new Map<string, { value: unknown; bytes: number }>();
+  // One Map per space (a hit is two lookups of short keys, no string built). A key absent from
+  // the index is cached too (value undefined): unknown ids cost a lookup as well. Each space keeps
+  // its least recently used first; over budget, the space being filled gives up its oldest.
+  const spaces = new Map<string, Map<string, Entry>>();
   let bytes = 0;
+  let entries = 0;
   let gen = 0;
   let hits = 0;
   let misses = 0;
-  const drop = (key: string) => {
-    const e = entries.get(key);
+  const drop = (m: Map<string, Entry>, key: string) => {
+    const e = m.get(key);
     if (e === undefined) return;
-    entries.delete(key);
+    m.delete(key);
     bytes -= e.bytes;
+    entries--;
+  };
+  const evict = (prefer: Map<string, Entry>) => {
+    while (bytes > maxBytes) {
+      let from = prefer;
+      if (from.size === 0) for (const m of spaces.values()) if (m.size > from.size) from = m;
+      const oldest = from.keys().next().value;
+      if (oldest === undefined) return;
+      drop(from, oldest);
+    }
   };
   return {
-    get(key, load) {
-      const e = entries.get(key);
+    get(space, key, load) {
+      let m = spaces.get(space);
+      const e = m?.get(key);
       if (e !== undefined) {
         hits++;
         // Refresh its place in the LRU order only now and then: a delete+set per hit costs more
         // than the occasional early eviction of a hot record.
         if ((hits & 15) === 0) {
-          entries.delete(key);
-          entries.set(key, e);
+          m!.delete(key);
+          m!.set(key, e);
         }
         return e.value;
       }
@@ -61,25 +79,28 @@ export function createRecordCache(maxBytes = DEFAULT_CACHE_BYTES): RecordCache {
       const size = (loaded?.bytes ?? 0) + key.length + 64;
       if (maxBytes <= 0 || size > maxBytes / 8) return value;
       deepFreeze(value);
-      entries.set(key, { value, bytes: size });
+      if (m === undefined) spaces.set(space, (m = new Map()));
+      m.set(key, { value, bytes: size });
       bytes += size;
-      while (bytes > maxBytes) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        drop(oldest);
-      }
+      entries++;
+      evict(m);
       return value;
     },
-    invalidate(keys) {
-      gen++;
-      for (const k of keys) drop(k);
+    invalidate(space, keys) {
+      const m = spaces.get(space);
+      if (m === undefined) return;
+      for (const k of keys) drop(m, k);
     },
     clear() {
       gen++;
-      entries.clear();
+      spaces.clear();
       bytes = 0;
+      entries = 0;
+    },
+    bump() {
+      gen++;
     },
     generation: () => gen,
-    stats: () => ({ entries: entries.size, bytes, hits, misses }),
+    stats: () => ({ entries, bytes, hits, misses }),
   };
 }

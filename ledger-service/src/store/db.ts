@@ -200,9 +200,8 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   const cache = createRecordCache(args.cacheBytes ?? DEFAULT_CACHE_BYTES);
   const reader: ViewReader = {
     async get<T extends Json>(name: string, key: string) {
-      const k = space(name).prefix + key;
-      return cache.get(k, () => {
-        const text = db.getSync<string, string>(k, { valueEncoding: "utf8" });
+      return cache.get(name, key, () => {
+        const text = db.getSync<string, string>(space(name).prefix + key, { valueEncoding: "utf8" });
         return text === undefined ? undefined : { value: JSON.parse(text), bytes: text.length };
       }) as T | undefined;
     },
@@ -353,7 +352,8 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
     if (finalized !== state.finalized) ops.push({ type: "put", key: `${meta.prefix}finalized`, value: JSON.stringify(finalized) });
     await db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
-    cache.invalidate(ops.map((o) => o.key));
+    for (const [name, m] of pending) cache.invalidate(name, m.keys());
+    cache.bump();
 
     state.checkpoint = last;
     state.finalized = finalized;
@@ -394,7 +394,8 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     ops.push({ type: "put", key: pad(ancestor.number), value: ancestor as unknown as Json, sublevel: blocks });
     ops.push({ type: "put", key: "checkpoint", value: ancestor as unknown as Json, sublevel: meta });
     await db.batch(ops);
-    cache.invalidate([...restore.values()].map((e) => space(e.space).prefix + e.key));
+    for (const e of restore.values()) cache.invalidate(e.space, [e.key]);
+    cache.bump();
     state.checkpoint = ancestor;
     state.recent = state.recent.filter((b) => b.number < ancestor.number);
     state.recent.push(ancestor);
