@@ -16,9 +16,10 @@
  *
  *   npx ts-node --transpile-only bench/api.ts                       # synthetic index, AUTHS=10000
  *   AUTHS=40000 ROUNDS=5 npx ts-node --transpile-only bench/api.ts
+ *   AUTHS=2500,25000,250000 npx ts-node --transpile-only bench/api.ts  # growth: about 10k, 100k, 1M records
  *   INDEX_DIR=/path/a,/path/b npx ts-node --transpile-only bench/api.ts   # prepared indexes (e.g. bench/indexer.ts's)
  *   SIZES=10000,100000,1000000 npx ts-node --transpile-only bench/api.ts  # the indexes bench/indexer.ts keeps per bench chain size
- *   BENCH_DIR=/tmp/idx npx ts-node --transpile-only bench/api.ts     # keep/reuse the synthetic index
+ *   BENCH_DIR=/tmp/idx npx ts-node --transpile-only bench/api.ts     # keep/reuse the synthetic indexes (BENCH_DIR/auths-N)
  *   PROF=/tmp/prof ...                                               # --cpu-prof of our API process
  *
  * A prepared index is only read (opened with the identity it holds, never rebuilt or written).
@@ -382,10 +383,10 @@ async function main(): Promise<void> {
     const nowBaseMs = Math.max(Date.now(), ((sample.checkpoint?.timestamp ?? 0) + 86_400) * 1000);
     summaries.push(await benchIndex(path.basename(path.dirname(p.dir)) + "/" + path.basename(p.dir), p.dir, p.records, nowBaseMs));
   }
-  if (prepared.length === 0) {
-    const AUTHS = Number(process.env.AUTHS ?? 10_000);
-    const keep = process.env.BENCH_DIR;
-    const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), "provenant-bench-api-"));
+  // Synthetic indexes: AUTHS may list several sizes (2500,25000,250000: about 10k, 100k, 1M records).
+  for (const AUTHS of prepared.length > 0 ? [] : (process.env.AUTHS ?? "10000").split(",").map((n) => Number(n.trim()))) {
+    const keep = process.env.BENCH_DIR && path.join(process.env.BENCH_DIR, `auths-${AUTHS}`);
+    const dir = keep || mkdtempSync(path.join(os.tmpdir(), "provenant-bench-api-"));
     if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
     try {
       const t0 = Date.UTC(2025, 0, 6) / 1000;

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   MAX_BLOCK_RANGE: int("MAX_BLOCK_RANGE", 1, 1_000_000, 2000),
   RPC_TIMEOUT_MS: int("RPC_TIMEOUT_MS", 100, 600_000, 15_000),
   PORT: int("PORT", 0, 65535, 8080),
+  /** Megabytes (of JSON) of index records the API keeps decoded in memory (store/cache.ts); 0 disables it. */
+  RECORD_CACHE_MB: int("RECORD_CACHE_MB", 0, 65_536, 64),
   /** "off": no /metrics. Otherwise Prometheus metrics at GET /metrics (README "Operators' metrics"). */
   METRICS: z.enum(["on", "off"], { error: 'METRICS must be "on" or "off"' }).optional().transform((v) => v ?? "on"),
   /** Serve /metrics alone on this port (e.g. reachable only from the monitoring network); unset: on PORT. */
