@@ -9,6 +9,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import express from "express";
+import pino from "pino";
+import { openStore, type BlockRef } from "../../ledger-service/src/store/db";
+import type { ChainEvent, View } from "../../ledger-service/src/store/types";
 import { startService, type Service } from "../../ledger-service/src/runtime/service";
 import { createResponseCache, etagOf, noneMatch } from "../../ledger-service/src/api/respcache";
 import { deployTestWorld, startAnvil, testCommon, tmpDir, waitFor, type Anvil, type TestWorld } from "./follower.helpers";
@@ -174,5 +177,40 @@ describe("api response cache: compression and conditional answers (unit)", () =>
     expect(noneMatch('"b" , W/"a"', '"a"')).to.equal(true);
     expect(noneMatch("*", '"a"')).to.equal(true);
     expect(noneMatch('"ab"', '"a"')).to.equal(false);
+  });
+});
+
+describe("record cache under the API's reader (store/cache.ts)", () => {
+  const block = (n: number): BlockRef => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}`, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}`, timestamp: 1_700_000_000 + n });
+  const event = (n: number, value: string): ChainEvent => ({ contract: "C", event: "Set", args: { value }, blockNumber: n, blockHash: block(n).hash, timestamp: block(n).timestamp, txHash: `0x${"1".repeat(64)}`, logIndex: 0 });
+  const setter: View = {
+    name: "setter",
+    async apply(tx, e) {
+      tx.put("record", "r", { value: e.args.value as string, at: e.blockNumber });
+    },
+  };
+
+  it("answers a record rewritten by a new range or restored by an unwind with its new value, never the cached one, and shares frozen values", async () => {
+    const { store } = await openStore({ logger: pino({ level: "silent" }) }, { dataDir: tmpDir("record-cache"), identity: { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["setter"] } });
+    try {
+      await store.applyRange({ blocks: [block(1)], events: [event(1, "one")], finalized: 0, views: [setter] });
+      const v0 = store.version();
+      const first = await store.reader.get<{ value: string }>("record", "r");
+      expect(first).to.deep.equal({ value: "one", at: 1 });
+      expect(await store.reader.get("record", "r"), "the same decoded value, from the cache").to.equal(first);
+      expect(Object.isFrozen(first), "a value every reader shares cannot be changed in place").to.equal(true);
+      expect(await store.reader.get("record", "absent")).to.equal(undefined);
+      await store.applyRange({ blocks: [block(2)], events: [event(2, "two")], finalized: 0, views: [setter] });
+      expect(store.version()).to.not.equal(v0);
+      expect(await store.reader.get("record", "r")).to.deep.equal({ value: "two", at: 2 });
+      await store.unwindTo(block(1));
+      expect(await store.reader.get("record", "r")).to.deep.equal({ value: "one", at: 1 });
+      // An empty range (no event) is a new version too: answers keyed by it are rebuilt.
+      const v1 = store.version();
+      await store.applyRange({ blocks: [block(2)], events: [], finalized: 0, views: [setter] });
+      expect(store.version()).to.not.equal(v1);
+    } finally {
+      await store.close();
+    }
   });
 });
