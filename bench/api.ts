@@ -21,6 +21,7 @@
  *   SIZES=10000,100000,1000000 npx ts-node --transpile-only bench/api.ts  # the indexes bench/indexer.ts keeps per bench chain size
  *   BENCH_DIR=/tmp/idx npx ts-node --transpile-only bench/api.ts     # keep/reuse the synthetic indexes (BENCH_DIR/auths-N)
  *   PROF=/tmp/prof ...                                               # --cpu-prof of our API process
+ *   RECORD_CACHE_MB=512 ...                                          # the API's record cache budget (default 64)
  *
  * A prepared index is only read (opened with the identity it holds, never rebuilt or written).
  * The synthetic index lives in the OS temp dir only while the bench runs (unless BENCH_DIR).
@@ -413,7 +414,8 @@ async function main(): Promise<void> {
 async function serve(opts: { dir: string; identity: ChainIdentity; nowBaseMs: number; rateLimit: boolean }): Promise<void> {
   const t0 = performance.now();
   const logger = pino({ level: "warn" });
-  const { store } = await openStore({ logger }, { dataDir: opts.dir, identity: opts.identity });
+  // RECORD_CACHE_MB as the service reads it (runtime/config.ts; default 64).
+  const { store } = await openStore({ logger }, { dataDir: opts.dir, identity: opts.identity, cacheBytes: Number(process.env.RECORD_CACHE_MB ?? 64) * 1024 * 1024 });
   const started = Date.now();
   const metrics = createMetrics();
   const app = createApi(
