@@ -15,7 +15,10 @@ import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 
 /** One answer ready to send. */
 export interface Ready {
-  body: Buffer;
+  /** The JSON text (sent as a string: node encodes it straight into the socket). */
+  body: string;
+  /** Its length in bytes (UTF-8). */
+  bytes: number;
   etag: string;
   gzip?: Buffer;
   br?: Buffer;
@@ -53,7 +56,7 @@ export interface ResponseCache {
 const JSON_TYPE = "application/json; charset=utf-8";
 
 /** Strong ETag of a body: a SHA-256 prefix (22 base64url characters, 132 bits). */
-export function etagOf(body: Buffer): string {
+export function etagOf(body: Buffer | string): string {
   return `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
 }
 
@@ -99,7 +102,7 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
   let bytes = 0;
   let hits = 0;
   let misses = 0;
-  const size = (r: Ready) => r.body.length + (r.gzip?.length ?? 0) + (r.br?.length ?? 0);
+  const size = (r: Ready) => r.bytes + (r.gzip?.length ?? 0) + (r.br?.length ?? 0);
   const clear = (m: Map<string, Ready>) => {
     for (const r of m.values()) {
       bytes -= size(r);
@@ -134,14 +137,14 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
       return r;
     },
     prepare(value, key, isTimed) {
-      const body = Buffer.from(JSON.stringify(value));
-      const ready: Ready = { body, etag: etagOf(body) };
+      const body = JSON.stringify(value);
+      const ready: Ready = { body, bytes: Buffer.byteLength(body), etag: etagOf(body) };
       // Kept only if the index and the second are still those it was built in: an answer that
       // read across an applied range may mix two versions.
-      if (key !== null && body.length <= maxBytes / 16 && opts.version?.() === key.version && key.version === version && (!isTimed || key.second === second)) {
+      if (key !== null && ready.bytes <= maxBytes / 16 && opts.version?.() === key.version && key.version === version && (!isTimed || key.second === second)) {
         (isTimed ? timed : stable).set(key.key, ready);
         ready.held = true;
-        bytes += body.length;
+        bytes += ready.bytes;
         while (bytes > maxBytes) {
           const from = stable.size > 0 ? stable : timed;
           const oldest = from.keys().next().value;
@@ -156,7 +159,7 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
     },
     send(req, res, ready) {
       res.setHeader("ETag", ready.etag);
-      const large = ready.body.length >= compressMin;
+      const large = ready.bytes >= compressMin;
       if (large) res.setHeader("Vary", "Accept-Encoding");
       if (noneMatch(req.headers["if-none-match"], ready.etag)) {
         res.statusCode = 304;
@@ -164,11 +167,11 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
         return;
       }
       res.setHeader("Content-Type", JSON_TYPE);
-      let out = ready.body;
+      let out: Buffer | string = ready.body;
       const encoding = large ? pickEncoding(req.headers["accept-encoding"]) : null;
       if (encoding === "br") {
         if (ready.br === undefined) {
-          ready.br = brotliCompressSync(ready.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: ready.body.length } });
+          ready.br = brotliCompressSync(ready.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: ready.bytes } });
           if (ready.held) bytes += ready.br.length;
         }
         out = ready.br;
@@ -180,7 +183,7 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
         out = ready.gzip;
       }
       if (encoding !== null) res.setHeader("Content-Encoding", encoding);
-      res.setHeader("Content-Length", out.length);
+      res.setHeader("Content-Length", typeof out === "string" ? ready.bytes : out.length);
       res.end(out);
     },
     stats: () => ({ entries: stable.size + timed.size, bytes, hits, misses }),
