@@ -5,7 +5,8 @@
  * record stays cached across blocks that do not touch it. Values are deep-frozen: every reader
  * shares them, and a query that changed one in place would change the next request's answer.
  *
- * Bounded by the JSON text size of the records held (least recently used go first).
+ * Bounded by the JSON text size of the records held (RECORD_CACHE_MB): least recently used go
+ * first, and once full only one miss in 16 gets in (see `get`).
  */
 
 export interface RecordCache {
