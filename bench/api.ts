@@ -1,47 +1,73 @@
 /**
- * API latency at scale: indexes >= 100,000 records (authorizations, their agreements, scenarios
- * and products with lineage chains) through the real views into the real LevelDB store, then
- * measures GET /api/v1/authorizations/:id and GET /api/v1/products/:id/provenance with autocannon
- * at 50 concurrent connections. Prints figures; asserts nothing.
+ * API speed against the stack's own ceiling, in one run (issue 13). For each index:
  *
- *   npx ts-node --transpile-only bench/api.ts            # AUTHS=40000 DURATION=15 by default
- *   AUTHS=60000 DURATION=20 npx ts-node --transpile-only bench/api.ts
- *   BENCH_DIR=/tmp/idx AUTHS=25000 npx ts-node --transpile-only bench/api.ts  # keep/reuse the index
+ *   ours     the real API (createApi over the LevelDB index, production settings: record and
+ *            response caches, metrics middleware) in its own process, rate limit off
+ *   ceiling  an express 5 app tuned as ours is (ETag off, simple query parser, no x-powered-by)
+ *            answering res.json of OUR answers captured at the start of the run (same bytes, same
+ *            JSON shape), in its own process, with no index behind it
  *
- * Each route gets WARMUP seconds (default 2, not counted) before it is measured. "API CPU" is the
- * server process's user+system time per request: steadier than req/s on a shared machine.
+ * Rounds are interleaved (ours, ceiling, ceiling, ours, ... the order alternates), each a
+ * WARMUP then DURATION seconds of autocannon at CONNECTIONS connections on random ids; every
+ * round prints requests/s, p50, p99, the ratio to the ceiling of the same round and the load
+ * average. Then: the median ratio and its min–max, the capacity with the production rate limiter
+ * on, the time until the first 200 from spawn and in-process, index size on disk and RSS; with
+ * several indexes, a growth table.
+ *
+ *   npx ts-node --transpile-only bench/api.ts                       # synthetic index, AUTHS=10000
+ *   AUTHS=40000 ROUNDS=5 npx ts-node --transpile-only bench/api.ts
+ *   AUTHS=2500,25000,250000 npx ts-node --transpile-only bench/api.ts  # growth: about 10k, 100k, 1M records
+ *   INDEX_DIR=/path/a,/path/b npx ts-node --transpile-only bench/api.ts   # prepared indexes (e.g. bench/indexer.ts's)
+ *   SIZES=10000,100000,1000000 npx ts-node --transpile-only bench/api.ts  # the indexes bench/indexer.ts keeps per bench chain size
+ *   BENCH_DIR=/tmp/idx npx ts-node --transpile-only bench/api.ts     # keep/reuse the synthetic indexes (BENCH_DIR/auths-N)
+ *   PROF=/tmp/prof ...                                               # --cpu-prof of our API process
+ *   RECORD_CACHE_MB=512 ...                                          # the API's record cache budget (default 64)
+ *
+ * A prepared index is only read (opened with the identity it holds, never rebuilt or written).
+ * The synthetic index lives in the OS temp dir only while the bench runs (unless BENCH_DIR).
  */
-import { fork } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
+import express from "express";
+import { Level } from "level";
 import { id as keccak } from "ethers";
 import { loadProfile } from "../policy/profile";
-import { openStore, type BlockRef } from "../ledger-service/src/store/db";
+import { openStore, type BlockRef, type ChainIdentity } from "../ledger-service/src/store/db";
 import type { ChainEvent, JsonValue } from "../ledger-service/src/store/types";
 import { createViews, viewIdentity } from "../ledger-service/src/views";
+import { SPACE, unpad } from "../ledger-service/src/views/util";
 import { createApi } from "../ledger-service/src/api/server";
+import { createMetrics } from "../ledger-service/src/runtime/metrics";
 
 type AutocannonResult = {
   latency: { p50: number; p99: number; average: number };
   requests: { average: number; total: number };
   non2xx: number;
   errors: number;
+  "2xx": number;
+  "4xx": number;
 };
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 // autocannon ships no type declarations; this is the part of its API used here.
 const autocannon = require("autocannon") as Autocannon; // eslint-disable-line @typescript-eslint/no-require-imports
 
-const AUTHS = Number(process.argv.includes("--quick") ? 2000 : (process.env.AUTHS ?? 40_000)); // bench-only knobs
-const DURATION = Number(process.env.DURATION ?? 15);
-const WARMUP = Number(process.env.WARMUP ?? 2);
+// Bench-only knobs (the service reads its configuration in runtime/config.ts).
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
+const DURATION = Number(process.env.DURATION ?? 5);
+const WARMUP = Number(process.env.WARMUP ?? 1);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const OPERATORS = 500;
 const RESOURCES = 200;
 const h = (s: string) => keccak(s);
 const ZERO = "0x" + "0".repeat(64);
 const by = "0x" + "11".repeat(20);
+const load1 = () => os.loadavg()[0].toFixed(2);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (x: number) => `${x.toFixed(2)}×`;
 
 function eventsOf(i: number, at: number): { contract: string; event: string; args: { [k: string]: JsonValue } }[] {
   const id = String(i);
@@ -72,7 +98,7 @@ function eventsOf(i: number, at: number): { contract: string; event: string; arg
 }
 
 /** Builds the index in `dir` (skipped when BENCH_DIR already holds one of the same size). */
-async function buildIndex(dir: string, t0: number): Promise<void> {
+async function buildIndex(dir: string, t0: number, AUTHS: number): Promise<void> {
   const views = createViews(loadProfile("huizhou"));
   const marker = path.join(dir, `.bench-${AUTHS}-${h(viewIdentity(views).join(",")).slice(2, 14)}`);
   if (existsSync(marker)) {
@@ -118,86 +144,333 @@ async function buildIndex(dir: string, t0: number): Promise<void> {
   writeFileSync(marker, "");
 }
 
-async function main(): Promise<void> {
-  const keep = process.env.BENCH_DIR;
-  const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), "provenant-bench-api-"));
-  if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
-  const t0 = Date.UTC(2025, 0, 6) / 1000;
-  await buildIndex(dir, t0);
 
-  // The API runs in its own process so that autocannon does not share its event loop.
-  const nowMs = (t0 + 600 + AUTHS * 30 + 86_400) * 1000;
-  const child = fork(__filename, ["--serve", dir, String(nowMs)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("message", (m) => resolve(Number(m)));
-    child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  /** CPU time (user + system, µs) the API process has used so far. */
-  const serverCpu = () =>
-    new Promise<number>((resolve) => {
-      child.once("message", (m) => resolve(Number(m)));
-      child.send("cpu");
-    });
-  const rnd = () => 1 + Math.floor(Math.random() * AUTHS);
-  const rows: string[] = [];
-  const run = (make: () => string, duration: number) =>
-    autocannon({
-      url: base,
-      connections: 50,
-      duration,
-      requests: [{ method: "GET", setupRequest: (req: Record<string, unknown>) => ({ ...req, path: make() }) }],
-    });
-  for (const [label, make] of [
-    ["GET /api/v1/authorizations/:id", () => `/api/v1/authorizations/${rnd()}`],
-    ["GET /api/v1/products/:id/provenance", () => `/api/v1/products/${rnd()}/provenance`],
-  ] as const) {
-    const probe = await fetch(base + make());
-    if (probe.status !== 200) throw new Error(`${label}: probe returned ${probe.status}`);
-    // Warm-up (JIT, LevelDB block cache), not counted.
-    if (WARMUP > 0) await run(make, WARMUP);
-    const cpu0 = await serverCpu();
-    const r = await run(make, DURATION);
-    const cpuPerRequest = ((await serverCpu()) - cpu0) / Math.max(1, r.requests.total);
-    rows.push(
-      `${label.padEnd(40)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${Math.round(r.requests.average).toLocaleString().padStart(7)} req/s   ` +
-        `API CPU ${Math.round(cpuPerRequest).toString().padStart(4)} µs/request   (${r.requests.total.toLocaleString()} requests, non-2xx ${r.non2xx}, errors ${r.errors})`,
-    );
+/** The identity an existing index holds (so that opening it never rebuilds it). */
+async function storedIdentity(dir: string): Promise<ChainIdentity> {
+  const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+  await db.open();
+  try {
+    const id = (await db.sublevel<string, unknown>("meta", { valueEncoding: "json" }).get("identity")) as ChainIdentity | undefined;
+    if (!id) throw new Error(`${dir} holds no index (no identity)`);
+    return id;
+  } finally {
+    await db.close();
   }
-  const load = os.loadavg()[0].toFixed(1);
-  console.log(`\n50 connections, ${DURATION} s each after ${WARMUP} s of warm-up, API in a separate process, node ${process.version}, ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ""}, load average ${load}`);
-  for (const row of rows) console.log(row);
-  await new Promise((r) => {
-    child.once("exit", r);
-    child.kill("SIGTERM");
-  });
-  if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Child mode: open the index read-only-by-use and serve it. */
-async function serve(dir: string, nowMs: number): Promise<void> {
-  const logger = pino({ level: "warn" });
-  const views = createViews(loadProfile("huizhou"));
-  const { store } = await openStore({ logger }, { dataDir: dir, identity: { chainId: 31337, startBlock: 0, startBlockHash: h("b0"), contracts: [], views: viewIdentity(views) } });
-  const app = createApi({ logger }, { reader: store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false, now: () => nowMs });
-  const server = app.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
-  process.on("message", () => {
-    const u = process.cpuUsage();
-    process.send?.(u.user + u.system);
+function duBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? duBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+type Sample = { identity: ChainIdentity; authIds: string[]; productIds: string[]; checkpoint: BlockRef | undefined };
+
+/** Ids to ask for (every authorization and product, up to 200,000 each) and the checkpoint. */
+async function sampleIndex(dir: string): Promise<Sample> {
+  const identity = await storedIdentity(dir);
+  const { store } = await openStore({ logger: pino({ level: "warn" }) }, { dataDir: dir, identity, cacheBytes: 0 });
+  try {
+    const ids = async (space: string) => {
+      const out: string[] = [];
+      for await (const [k] of store.reader.range(space, { limit: 200_000 })) out.push(unpad(k));
+      return out;
+    };
+    return { identity, authIds: await ids(SPACE.authorization), productIds: await ids(SPACE.product), checkpoint: store.state().checkpoint };
+  } finally {
+    await store.close();
+  }
+}
+
+type Served = { child: ChildProcess; base: string; spawnToFirst200Ms: number; inProcessReadyMs: number; cpu(): Promise<number>; mem(): Promise<{ rss: number; maxRss: number }>; stop(): Promise<void> };
+
+/** Forks this file in a child mode and waits for its port; times spawn -> first 200 of `probe`. */
+async function spawnServer(args: string[], probe: string, prof?: string): Promise<Served> {
+  const t0 = performance.now();
+  const execArgv = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`, ...process.execArgv] : process.execArgv;
+  const child = fork(__filename, args, { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = await new Promise<{ port: number; readyMs: number }>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as { port: number; readyMs: number }));
+    child.once("exit", (code) => reject(new Error(`${args[0]} exited ${code}`)));
   });
+  const base = `http://127.0.0.1:${ready.port}`;
+  for (;;) {
+    const r = await fetch(base + probe).catch(() => null);
+    if (r?.status === 200) {
+      await r.arrayBuffer();
+      break;
+    }
+    if (r) throw new Error(`${args[0]}: ${probe} answered ${r.status}: ${await r.text()}`);
+  }
+  const spawnToFirst200Ms = performance.now() - t0;
+  const ask = <T>(what: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: unknown) => {
+        const msg = m as { what?: string; value?: T };
+        if (msg.what !== what) return;
+        child.off("message", on);
+        resolve(msg.value as T);
+      };
+      child.on("message", on);
+      child.send(what);
+    });
+  return {
+    child,
+    base,
+    spawnToFirst200Ms,
+    inProcessReadyMs: ready.readyMs,
+    cpu: () => ask<number>("cpu"),
+    mem: () => ask<{ rss: number; maxRss: number }>("mem"),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** What the child processes answer over IPC. */
+function answerParent(): void {
+  process.on("message", (m) => {
+    if (m === "cpu") {
+      const u = process.cpuUsage();
+      process.send?.({ what: "cpu", value: u.user + u.system });
+    } else if (m === "mem") {
+      process.send?.({ what: "mem", value: { rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 } });
+    }
+  });
+}
+
+type Run = { reqs: number; p50: number; p99: number; cpuUs: number; non2xx: number; errors: number; r: AutocannonResult };
+
+async function measure(s: Served, make: () => string, duration: number, warmup: number): Promise<Run> {
+  const run = (d: number) =>
+    autocannon({
+      url: s.base,
+      connections: CONNECTIONS,
+      duration: d,
+      requests: [{ method: "GET", setupRequest: (req: Record<string, unknown>) => ({ ...req, path: make() }) }],
+    });
+  if (warmup > 0) await run(warmup);
+  const c0 = await s.cpu();
+  const r = await run(duration);
+  const cpuUs = ((await s.cpu()) - c0) / Math.max(1, r.requests.total);
+  return { reqs: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUs, non2xx: r.non2xx, errors: r.errors, r };
+}
+
+type RouteSummary = { label: string; target: number; bytes: number; ratio: number; ratioMin: number; ratioMax: number; p99Ratio: number; ours: { reqs: number; p50: number; p99: number; cpuUs: number }; ceiling: { reqs: number; p50: number; p99: number; cpuUs: number } };
+type SizeSummary = { name: string; records: string; routes: RouteSummary[]; indexMb: number; rssMb: number; maxRssMb: number; spawnMs: number; inProcessMs: number; limited: string; load: string };
+
+async function benchIndex(name: string, dir: string, records: string, nowBaseMs: number): Promise<SizeSummary> {
+  const sample = await sampleIndex(dir);
+  if (sample.authIds.length === 0 || sample.productIds.length === 0) throw new Error(`${dir}: no authorizations or products to ask for`);
+  const rnd = (xs: string[]) => xs[Math.floor(Math.random() * xs.length)];
+  const routes = [
+    { label: "GET /api/v1/authorizations/:id", target: 0.8, make: () => `/api/v1/authorizations/${rnd(sample.authIds)}` },
+    { label: "GET /api/v1/products/:id/provenance", target: 0.6, make: () => `/api/v1/products/${rnd(sample.productIds)}/provenance` },
+  ];
+  const indexMb = duBytes(dir) / 1e6;
+  const serveArgs = (rateLimit: boolean) => ["--serve", JSON.stringify({ dir, identity: sample.identity, nowBaseMs, rateLimit })];
+  const ours = await spawnServer(serveArgs(false), `/api/v1/authorizations/${sample.authIds[0]}`, process.env.PROF);
+  const bodiesFile = path.join(os.tmpdir(), `provenant-bench-api-bodies-${process.pid}.json`);
+  let ceiling: Served | undefined;
+  try {
+    // Our answers, captured now: the ceiling sends these very bodies.
+    const captured: string[][] = [];
+    const bytes: number[] = [];
+    for (const r of routes) {
+      const bodies: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const res = await fetch(ours.base + r.make());
+        const text = await res.text();
+        if (res.status === 200) bodies.push(text);
+      }
+      if (bodies.length === 0) throw new Error(`${r.label}: no 200 among 200 random ids`);
+      captured.push(bodies);
+      bytes.push(bodies.reduce((a, b) => a + Buffer.byteLength(b), 0) / bodies.length);
+    }
+    writeFileSync(bodiesFile, JSON.stringify(captured));
+    ceiling = await spawnServer(["--ceiling", bodiesFile], `/api/v1/authorizations/1`);
+    rmSync(bodiesFile, { force: true });
+
+    console.log(`\n== ${name}: ${records}; index ${indexMb.toFixed(0)} MB on disk; ${sample.authIds.length.toLocaleString()} authorizations, ${sample.productIds.length.toLocaleString()} products asked at random`);
+    console.log(`   ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per measurement, ${ROUNDS} interleaved rounds, node ${process.version}, ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ""}`);
+    console.log(`   ready: first 200 ${ours.spawnToFirst200Ms.toFixed(0)} ms from spawn, ${ours.inProcessReadyMs.toFixed(0)} ms in-process (open the index, build the app, listen)`);
+    const summaries: RouteSummary[] = [];
+    for (const [i, r] of routes.entries()) {
+      console.log(`\n   ${r.label} (body ${Math.round(bytes[i]).toLocaleString()} B on average)`);
+      console.log("   round  load1   ours req/s  p50  p99  µs cpu/req   ceiling req/s  p50  p99  µs cpu/req   ratio  p99 ratio");
+      const ratios: number[] = [];
+      const p99Ratios: number[] = [];
+      const oursRuns: Run[] = [];
+      const ceilRuns: Run[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const before = load1();
+        let o: Run;
+        let c: Run;
+        if (round % 2 === 1) {
+          o = await measure(ours, r.make, DURATION, WARMUP);
+          c = await measure(ceiling, r.make, DURATION, WARMUP);
+        } else {
+          c = await measure(ceiling, r.make, DURATION, WARMUP);
+          o = await measure(ours, r.make, DURATION, WARMUP);
+        }
+        if (o.non2xx > 0 || o.errors > 0 || c.non2xx > 0 || c.errors > 0) console.log(`   (non-2xx ours ${o.non2xx} ceiling ${c.non2xx}; errors ours ${o.errors} ceiling ${c.errors})`);
+        oursRuns.push(o);
+        ceilRuns.push(c);
+        ratios.push(o.reqs / c.reqs);
+        p99Ratios.push(o.p99 / Math.max(1, c.p99));
+        const f = (x: Run) => `${Math.round(x.reqs).toLocaleString().padStart(7)} ${String(x.p50).padStart(4)} ${String(x.p99).padStart(4)}  ${Math.round(x.cpuUs).toString().padStart(6)}`;
+        console.log(`   ${String(round).padStart(5)}  ${before.padStart(5)}  ${f(o)}         ${f(c)}       ${(o.reqs / c.reqs).toFixed(2).padStart(5)}  ${(o.p99 / Math.max(1, c.p99)).toFixed(2).padStart(5)}   (load1 after ${load1()})`);
+      }
+      const med = (runs: Run[]) => ({ reqs: median(runs.map((x) => x.reqs)), p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), cpuUs: median(runs.map((x) => x.cpuUs)) });
+      const s: RouteSummary = { label: r.label, target: r.target, bytes: bytes[i], ratio: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), p99Ratio: median(p99Ratios), ours: med(oursRuns), ceiling: med(ceilRuns) };
+      summaries.push(s);
+      console.log(
+        `   median ratio ${pct(s.ratio)} (min ${pct(s.ratioMin)}, max ${pct(s.ratioMax)}; target ≥ ${s.target}×): ${s.ratio >= s.target ? "holds" : "MISSED"}; ` +
+          `median p99 ratio ${pct(s.p99Ratio)} (target ≤ 1.5×): ${s.p99Ratio <= 1.5 ? "holds" : "MISSED"}`,
+      );
+    }
+    const mem = await ours.mem();
+    await ceiling.stop();
+    await ours.stop();
+
+    // Capacity with the production rate limiter on: one client (autocannon) beyond its budget.
+    const limitedServer = await spawnServer(serveArgs(true), `/api/v1/authorizations/${sample.authIds[0]}`);
+    let limited: string;
+    try {
+      const before = load1();
+      const m = await measure(limitedServer, routes[0].make, DURATION, 0);
+      limited =
+        `${Math.round(m.reqs).toLocaleString()} req/s answered (${m.r["2xx"].toLocaleString()} 200, ${m.r["4xx"].toLocaleString()} 429 in ${DURATION} s), ` +
+        `p50 ${m.p50} ms, p99 ${m.p99} ms, ${Math.round(m.cpuUs)} µs cpu/request, load1 ${before}`;
+      console.log(`\n   rate limiter on (production: 120 burst, 20/s per client), ${routes[0].label}: ${limited}`);
+    } finally {
+      await limitedServer.stop();
+    }
+    console.log(`   API process RSS ${(mem.rss / 1e6).toFixed(0)} MB (max ${(mem.maxRss / 1e6).toFixed(0)} MB) after the rounds`);
+    return { name, records, routes: summaries, indexMb, rssMb: mem.rss / 1e6, maxRssMb: mem.maxRss / 1e6, spawnMs: ours.spawnToFirst200Ms, inProcessMs: ours.inProcessReadyMs, limited, load: load1() };
+  } finally {
+    rmSync(bodiesFile, { force: true });
+    await ceiling?.stop();
+    await ours.stop();
+  }
+}
+
+/** The index dirs bench/indexer.ts keeps per bench chain size (bench/lib/bench-chain.ts), when present. */
+function indexOfSize(records: number): string {
+  const lib = path.join(__dirname, "lib", "bench-chain.ts");
+  if (!existsSync(lib)) throw new Error("SIZES needs bench/lib/bench-chain.ts (the realistic bench chain); give INDEX_DIR instead");
+  const { benchChainDir } = require(lib) as { benchChainDir(records: number): string }; // eslint-disable-line @typescript-eslint/no-require-imports
+  const dir = path.join(benchChainDir(records), "index");
+  if (!existsSync(dir)) throw new Error(`no index for ${records} records at ${dir}: run SIZES=${records} bench/indexer.ts first`);
+  return dir;
+}
+
+async function main(): Promise<void> {
+  const summaries: SizeSummary[] = [];
+  const prepared = process.env.INDEX_DIR
+    ? process.env.INDEX_DIR.split(",").map((d) => ({ dir: path.resolve(d.trim()), records: "prepared index" }))
+    : process.env.SIZES
+      ? process.env.SIZES.split(",").map((n) => ({ dir: indexOfSize(Number(n)), records: `bench chain of ${Number(n).toLocaleString()} records` }))
+      : [];
+  for (const p of prepared) {
+    const sample = await sampleIndex(p.dir);
+    // Ask at the time after the chain's last block (its records all exist then).
+    const nowBaseMs = Math.max(Date.now(), ((sample.checkpoint?.timestamp ?? 0) + 86_400) * 1000);
+    summaries.push(await benchIndex(path.basename(path.dirname(p.dir)) + "/" + path.basename(p.dir), p.dir, p.records, nowBaseMs));
+  }
+  // Synthetic indexes: AUTHS may list several sizes (2500,25000,250000: about 10k, 100k, 1M records).
+  for (const AUTHS of prepared.length > 0 ? [] : (process.env.AUTHS ?? "10000").split(",").map((n) => Number(n.trim()))) {
+    const keep = process.env.BENCH_DIR && path.join(process.env.BENCH_DIR, `auths-${AUTHS}`);
+    const dir = keep || mkdtempSync(path.join(os.tmpdir(), "provenant-bench-api-"));
+    if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
+    try {
+      const t0 = Date.UTC(2025, 0, 6) / 1000;
+      await buildIndex(dir, t0, AUTHS);
+      const records = `synthetic index of ${(OPERATORS + 9 + RESOURCES + AUTHS * 4).toLocaleString()} records (AUTHS=${AUTHS}: authorizations with agreements, scenarios, products in lineage chains of four)`;
+      summaries.push(await benchIndex("synthetic", dir, records, (t0 + 600 + AUTHS * 30 + 86_400) * 1000));
+    } finally {
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log("\n== summary (medians of the interleaved rounds; ratios to the tuned express app serving the same bodies)");
+  console.log("index                      route                                   ours req/s  p50  p99   ratio (min–max)      p99 ratio  index MB  RSS MB  ready spawn/in-process");
+  for (const s of summaries) {
+    for (const r of s.routes) {
+      console.log(
+        `${s.name.slice(-26).padEnd(26)} ${r.label.padEnd(38)} ${Math.round(r.ours.reqs).toLocaleString().padStart(10)} ${String(r.ours.p50).padStart(4)} ${String(r.ours.p99).padStart(4)}   ${pct(r.ratio)} (${pct(r.ratioMin)}–${pct(r.ratioMax)})   ${pct(r.p99Ratio).padStart(6)}   ${s.indexMb.toFixed(0).padStart(7)} ${s.rssMb.toFixed(0).padStart(7)}  ${s.spawnMs.toFixed(0)}/${s.inProcessMs.toFixed(0)} ms`,
+      );
+    }
+  }
+  console.log(`load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+}
+
+/** Child mode: our API over the index, as the service builds it (metrics middleware included). */
+async function serve(opts: { dir: string; identity: ChainIdentity; nowBaseMs: number; rateLimit: boolean }): Promise<void> {
+  const t0 = performance.now();
+  const logger = pino({ level: "warn" });
+  // RECORD_CACHE_MB as the service reads it (runtime/config.ts; default 64).
+  const { store } = await openStore({ logger }, { dataDir: opts.dir, identity: opts.identity, cacheBytes: Number(process.env.RECORD_CACHE_MB ?? 64) * 1024 * 1024 });
+  const started = Date.now();
+  const metrics = createMetrics();
+  const app = createApi(
+    { logger },
+    {
+      reader: store.reader,
+      health: () => ({}),
+      hasRole: async () => false,
+      rateLimit: opts.rateLimit ? undefined : false,
+      // The time advances as in production: answers that read it are fresh every second.
+      now: () => opts.nowBaseMs + (Date.now() - started),
+      indexVersion: () => String(store.version()),
+      metrics: { middleware: metrics.middleware, endpoint: metrics.endpoint },
+    },
+  );
+  const server = app.listen(0, "127.0.0.1", () => process.send?.({ port: (server.address() as AddressInfo).port, readyMs: performance.now() - t0 }));
+  answerParent();
   process.once("SIGTERM", () => {
     server.close(() => void store.close().then(() => process.exit(0)));
     server.closeAllConnections();
   });
 }
 
+/** Child mode: the ceiling, an express 5 app tuned as ours is, sending our captured answers. */
+function ceiling(bodiesFile: string): void {
+  const t0 = performance.now();
+  const [auths, provs] = (JSON.parse(readFileSync(bodiesFile, "utf8")) as string[][]).map((list) => list.map((b) => JSON.parse(b) as unknown));
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.get("/api/v1/authorizations/:id", (req, res) => {
+    res.json(auths[Number(req.params.id) % auths.length]);
+  });
+  app.get("/api/v1/products/:id/provenance", (req, res) => {
+    res.json(provs[Number(req.params.id) % provs.length]);
+  });
+  const server = app.listen(0, "127.0.0.1", () => process.send?.({ port: (server.address() as AddressInfo).port, readyMs: performance.now() - t0 }));
+  answerParent();
+  process.once("SIGTERM", () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
+
 if (process.argv[2] === "--serve") {
-  serve(process.argv[3], Number(process.argv[4])).catch((err) => {
+  serve(JSON.parse(process.argv[3]) as Parameters<typeof serve>[0]).catch((err) => {
     console.error(err);
     process.exit(1);
   });
-} else
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+} else if (process.argv[2] === "--ceiling") {
+  ceiling(process.argv[3]);
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

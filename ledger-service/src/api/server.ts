@@ -15,6 +15,7 @@ import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
 import { createRoutes, type NodeRoutes, type RouteDef } from "./routes";
+import { createResponseCache, type CacheKey } from "./respcache";
 import { searchRoutes } from "./search";
 
 /** A platform-node instance: receipt intake and reads (ledger-service/src/node). */
@@ -56,7 +57,22 @@ export type ApiArgs = {
    * the data routes answer 503; otherwise they name the state in the X-Provenant-Index header.
    */
   readState?: () => { state: "current" | "not-ready" | "diverged" | "reindexing"; health: { status: string; indexedBlock: number | null; headBlock: number | null; lag: number | null } };
+  /**
+   * The version of the index the reader serves (changes with every applied range and unwind).
+   * When given, the public read routes keep their answers per version (api/respcache.ts).
+   */
+  indexVersion?: () => string;
+  /** Operators' metrics (runtime/metrics.ts): served at /metrics unless `metrics.ownPort`. */
+  metrics?: ApiMetrics;
 };
+
+/** What the API needs of the operators' metrics. */
+export interface ApiMetrics {
+  /** Times every request by route pattern and counts refusals (first middleware). */
+  middleware: express.RequestHandler;
+  /** GET /metrics, outside the rate limit; absent when the metrics have their own port. */
+  endpoint?: express.RequestHandler;
+}
 
 /** Routes answered from the index (not health, sign-in or the node's own store). */
 const INDEX_TAGS: ReadonlySet<RouteDef["tag"]> = new Set(["public", "disclosure", "regulator"]);
@@ -90,6 +106,12 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  if (args.metrics) {
+    app.use(args.metrics.middleware);
+    if (args.metrics.endpoint) app.get("/metrics", args.metrics.endpoint);
+  }
+  // Ready-to-send answers of the public reads with ETag/304 and compression (api/respcache.ts).
+  const responses = createResponseCache({ version: args.indexVersion });
 
   const api = express.Router({ strict: false, caseSensitive: true });
   // One bucket per client for the public routes and the explorer's pages alike.
@@ -103,6 +125,9 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   const mount = (r: RouteDef) => {
     if (r.custom) return;
     const fromIndex = INDEX_TAGS.has(r.tag);
+    // Public reads answer the same bytes for the same URL and index version (and second, when
+    // they read the time): they go through the response cache, with an ETag.
+    const cached = r.method === "get" && fromIndex && !r.regulator;
     const handler = async (req: Request, res: Response) => {
       if (fromIndex && args.readState) {
         const rs = args.readState();
@@ -118,14 +143,28 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
           throw new ForbiddenError(`${claims.sub} no longer holds REGULATOR on the chain: this token is no longer honoured`);
         }
       }
+      const nowSecond = Math.floor(now() / 1000);
+      let key: CacheKey | null = null;
+      if (cached) {
+        key = responses.key(req.originalUrl, nowSecond);
+        const hit = key && responses.lookup(key);
+        if (hit) return responses.send(req, res, hit);
+      }
+      let readTime = false;
       const input = {
         params: parse(r.params, req.params, "path parameters"),
         query: parse(r.query, req.query, "query"),
         body: parse(r.body, req.body, "body"),
-        now: Math.floor(now() / 1000),
+        // Whether the answer depends on the time asked: it is then kept for this second only.
+        get now() {
+          readTime = true;
+          return nowSecond;
+        },
       };
       if (!r.query && Object.keys(req.query as object).length > 0) throw new ValidationError("this route takes no query parameters");
-      res.json(await r.handle(input));
+      const value = await r.handle(input);
+      if (cached && value !== undefined) responses.send(req, res, responses.prepare(value, key, readTime));
+      else res.json(value);
     };
     if (r.method === "get") api.get(r.path, handler);
     else api.post(r.path, requireJson, jsonBody, handler);

@@ -43,6 +43,10 @@ export interface FollowerStatus {
    */
   diverged: { localFinalized: number; message: string; since: string } | null;
   chainHead: number | undefined;
+  /** Timestamp (seconds) of chainHead: the index's lag in chain time is this minus the indexed block's. */
+  chainHeadTime: number | undefined;
+  /** Times the follower found the node's chain leaving the index below its finalized block (operators' metrics). */
+  deepReorgs: number;
   /** The node's finalized block (its `finalized` tag, or head minus finalityDepth). */
   chainFinalized: number | undefined;
   indexedBlock: number | undefined;
@@ -110,6 +114,8 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     phase: "starting",
     diverged: null,
     chainHead: undefined,
+    chainHeadTime: undefined,
+    deepReorgs: 0,
     chainFinalized: undefined,
     indexedBlock: tip?.number,
     reorgs: 0,
@@ -171,6 +177,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     if (head === null) throw new RpcError("malformed", "eth_getBlockByNumber", "no latest block");
     const finalized = await chainFinalized(head);
     status.chainHead = head.number;
+    status.chainHeadTime = head.timestamp;
     status.chainFinalized = finalized;
     if (head.number < localFinalized) {
       throw new RpcError(
@@ -375,6 +382,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
         status.diverged = null;
       } catch (err) {
         if (err instanceof DeepReorgError) {
+          if (status.diverged === null) status.deepReorgs++;
           status.diverged ??= { localFinalized: err.localFinalized, message: err.message, since: new Date().toISOString() };
         }
         if (!isRetryable(err)) {

@@ -52,6 +52,8 @@ export interface RpcArgs {
   timeoutMs: number;
   /** Largest JSON-RPC batch sent in one HTTP request. */
   maxBatch?: number;
+  /** Told of every failed call (operators' metrics): the JSON-RPC method and the RpcError kind. */
+  onError?(method: string, kind: string): void;
 }
 
 interface JsonRpcResponse {
@@ -157,7 +159,7 @@ export function createRpc(common: { logger: Logger }, args: RpcArgs): Rpc {
     return out;
   }
 
-  return {
+  const rpc: Rpc = {
     url: args.url,
 
     async eth_chainId() {
@@ -192,6 +194,26 @@ export function createRpc(common: { logger: Logger }, args: RpcArgs): Rpc {
       for (let i = 0; i < result.length; i++) logs[i] = rpcLog(result[i], filter, seen);
       return logs;
     },
+  };
+  const onError = args.onError;
+  if (onError === undefined) return rpc;
+  // Each method reports its failures; a successful call pays one more await.
+  const report = <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      try {
+        return await f(...a);
+      } catch (err) {
+        if (err instanceof RpcError) onError(err.method, err.kind);
+        throw err;
+      }
+    };
+  return {
+    url: rpc.url,
+    eth_chainId: report(rpc.eth_chainId),
+    eth_blockNumber: report(rpc.eth_blockNumber),
+    eth_getBlockByNumber: report(rpc.eth_getBlockByNumber),
+    eth_getBlockByNumberBatch: report(rpc.eth_getBlockByNumberBatch),
+    eth_getLogs: report(rpc.eth_getLogs),
   };
 }
 

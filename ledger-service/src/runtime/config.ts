@@ -42,6 +42,12 @@ export const configSchema = z.object({
   MAX_BLOCK_RANGE: int("MAX_BLOCK_RANGE", 1, 1_000_000, 2000),
   RPC_TIMEOUT_MS: int("RPC_TIMEOUT_MS", 100, 600_000, 15_000),
   PORT: int("PORT", 0, 65535, 8080),
+  /** Megabytes (of JSON) of index records the API keeps decoded in memory (store/cache.ts); 0 disables it. */
+  RECORD_CACHE_MB: int("RECORD_CACHE_MB", 0, 65_536, 64),
+  /** "off": no /metrics. Otherwise Prometheus metrics at GET /metrics (README "Operators' metrics"). */
+  METRICS: z.enum(["on", "off"], { error: 'METRICS must be "on" or "off"' }).optional().transform((v) => v ?? "on"),
+  /** Serve /metrics alone on this port (e.g. reachable only from the monitoring network); unset: on PORT. */
+  METRICS_PORT: int("METRICS_PORT", 0, 65535, -1).transform((v) => (v === -1 ? undefined : v)),
   // ----- platform node (receipt intake); absent: a read-only replica -----
   /** Encrypted JSON keystore of the node key (a signer key of the node's participant holding PLATFORM_NODE). */
   NODE_KEYSTORE: z.string().trim().min(1).optional(),

@@ -62,7 +62,9 @@ Options (flag | environment variable | default):
   -h, --help
 
 Service settings (environment or config file): CONFIRMATIONS (embedded default 0, else 2),
-FINALITY_DEPTH, FINALIZED_TAG, POLL_INTERVAL_MS, MAX_BLOCK_RANGE, RPC_TIMEOUT_MS, ARTIFACTS_DIR.
+FINALITY_DEPTH, FINALIZED_TAG, POLL_INTERVAL_MS, MAX_BLOCK_RANGE, RPC_TIMEOUT_MS, ARTIFACTS_DIR,
+RECORD_CACHE_MB (64). Prometheus metrics at GET /metrics (README "Operators' metrics"): METRICS=off
+disables them, METRICS_PORT=N serves them alone on port N.
 
 Platform node (receipt intake; README "Platform nodes"): NODE_KEYSTORE + NODE_KEYSTORE_PASSWORD_FILE
 (or NODE_PRIVATE_KEY, development only), NODE_DATA_DIR (default <data-dir>/node), BATCH_MAX (4096),
@@ -85,7 +87,7 @@ const KEYS = [
 const SERVICE_KEYS = [
   "CONFIRMATIONS", "FINALITY_DEPTH", "FINALIZED_TAG", "POLL_INTERVAL_MS", "MAX_BLOCK_RANGE", "RPC_TIMEOUT_MS", "ARTIFACTS_DIR",
   "NODE_KEYSTORE", "NODE_KEYSTORE_PASSWORD_FILE", "NODE_PRIVATE_KEY", "NODE_DATA_DIR", "BATCH_MAX", "BATCH_MAX_AGE", "STRICT_INTAKE", "ANCHOR_REPLACE_AFTER",
-  "NODE_KEY_CHECK_INTERVAL", "REINDEX", "AUTH_TOKEN_SECRET_FILE", "PUBLIC_URL",
+  "NODE_KEY_CHECK_INTERVAL", "REINDEX", "AUTH_TOKEN_SECRET_FILE", "PUBLIC_URL", "METRICS", "METRICS_PORT", "RECORD_CACHE_MB",
 ] as const;
 
 const FLAGS: Record<string, (typeof KEYS)[number] | "CONFIG"> = {

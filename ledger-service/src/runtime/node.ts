@@ -42,6 +42,9 @@ export interface StartNodeArgs {
   notReady?(): string | null;
   /** Unix ms (default Date.now). */
   now?: () => number;
+  /** Operators' metrics: each intake request's time to its acknowledgement, each anchored batch's gas. */
+  onAcknowledged?(seconds: number): void;
+  onAnchored?(gasUsed: string): void;
 }
 
 /** Starts the node; throws NodeKeyError (exit 2) when the key may not act for a node. */
@@ -79,6 +82,7 @@ export async function startNode(common: Common, args: StartNodeArgs): Promise<Pl
     logger: common.logger,
     now,
     pollMs: Math.min(1000, config.POLL_INTERVAL_MS),
+    onAnchored: args.onAnchored && ((b) => args.onAnchored?.(b.anchor?.gasUsed ?? "0")),
   });
   let accepted = 0;
   let requests = 0;
@@ -138,7 +142,14 @@ export async function startNode(common: Common, args: StartNodeArgs): Promise<Pl
     store,
     batcher,
     api: {
-      intake,
+      intake: args.onAcknowledged
+        ? async (items) => {
+            const started = performance.now();
+            const answer = await intake(items);
+            args.onAcknowledged?.((performance.now() - started) / 1000);
+            return answer;
+          }
+        : intake,
       status: reads.status,
       proof: reads.proof,
       flags: reads.flags,

@@ -23,6 +23,7 @@ import { isNodeConfig, readTokenSecret } from "./config";
 import type { AuthOptions } from "../api/auth";
 import { ROLE_SPACE, roleKey } from "../views/roles";
 import { startNode, type PlatformNode } from "./node";
+import { createMetrics, type IndexerProgress, type Metrics } from "./metrics";
 
 /** How far behind the head (beyond CONFIRMATIONS) the index may be for the intake to check receipts. */
 const NODE_MAX_LAG_BLOCKS = 8;
@@ -88,6 +89,13 @@ export interface Indexer {
   done: Promise<void>;
   /** Every view entry, sorted (tests and rebuild comparisons). */
   dump(): Promise<DumpEntry[]>;
+  /**
+   * The version of what `reader` serves: the serving index's checkpoint and write generation
+   * (changes with every applied range, unwind and reindex swap). The API's response cache keys on it.
+   */
+  version(): string;
+  /** The follower's status and the index's checkpoint (operators' metrics). */
+  progress(): IndexerProgress;
   stop(): Promise<void>;
 }
 
@@ -97,6 +105,8 @@ export interface StartIndexerArgs {
   deployment?: Deployment;
   /** Called after every applied report (tests, metrics). */
   onApplied?(event: FollowerEvent): void;
+  /** Told of every failed JSON-RPC call (metrics). */
+  onRpcError?(method: string, kind: string): void;
 }
 
 export async function startIndexer(common: Common, args: StartIndexerArgs): Promise<Indexer> {
@@ -112,12 +122,14 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       abi: abis[name],
     })),
   });
-  const rpc = createRpc(common, { url: config.RPC_URL, timeoutMs: config.RPC_TIMEOUT_MS });
+  const rpc = createRpc(common, { url: config.RPC_URL, timeoutMs: config.RPC_TIMEOUT_MS, onError: args.onRpcError });
 
   /** The store the follower writes. */
   let store: Store | undefined;
   /** The store reads are served from: `store`, or during a reindex the previous index. */
   let serving: Store | undefined;
+  /** Bumped whenever `serving` is another store (its write generation starts again). */
+  let servingSerial = 0;
   /** Set while a reindex builds beside the serving index. */
   let reindex: { dir: string; startedAt: string } | null = null;
   /** Latched once the index has caught up with the chain in this process: reads are complete. */
@@ -215,7 +227,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     const identity = await connect();
     chainId = identity.chainId;
     startError = null;
-    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity });
+    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024 });
     rebuilt = opened.reset;
     if (opened.reset) log.warn({ previous: opened.previous }, "chain or deployment changed: index rebuilt from the start block");
     const hasIndex = !opened.reset && opened.store.state().checkpoint !== undefined;
@@ -224,7 +236,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       const dir = `${config.DATA_DIR}.reindex`;
       await rm(dir, { recursive: true, force: true });
       serving = opened.store;
-      store = (await openStore(common, { dataDir: dir, identity })).store;
+      store = (await openStore(common, { dataDir: dir, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024 })).store;
       reindex = { dir, startedAt: new Date().toISOString() };
       log.warn({ dir }, "reindex: building a new index from the deployment block; the current one serves meanwhile");
       markReady();
@@ -248,8 +260,9 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
         await store.close();
         await rm(config.DATA_DIR, { recursive: true, force: true });
         await rename(dir, config.DATA_DIR);
-        store = (await openStore(common, { dataDir: config.DATA_DIR, identity })).store;
+        store = (await openStore(common, { dataDir: config.DATA_DIR, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024 })).store;
         serving = store;
+        servingSerial++;
         reindex = null;
         caughtUp = true;
         rebuilt = true;
@@ -355,6 +368,15 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       await ready;
       return store!.dump();
     },
+    progress() {
+      return { follower: follower?.status(), checkpoint: store?.state().checkpoint, ready: readState().state === "current" };
+    },
+    version() {
+      const s = serving;
+      if (s === undefined || swapping) return "none";
+      const c = s.state().checkpoint;
+      return `${servingSerial}.${c?.number ?? -1}.${c?.hash.slice(2, 10) ?? ""}.${s.version()}`;
+    },
     async stop() {
       stopped = true;
       wake?.();
@@ -433,6 +455,9 @@ export interface Service {
   node?: PlatformNode;
   /** The port the API listens on. */
   port: number;
+  /** Operators' metrics (absent with METRICS=off) and the port of /metrics when it has its own (METRICS_PORT). */
+  metrics?: Metrics;
+  metricsPort?: number;
   /** Closes the HTTP server (dropping open connections), then stops the indexer. */
   stop(): Promise<void>;
 }
@@ -453,7 +478,14 @@ export interface StartServiceOptions {
 export async function startService(common: Common, opts: StartServiceOptions = {}): Promise<Service> {
   const deployment = opts.deployment ?? loadDeployment(common.config.DEPLOYMENT_FILE);
   const views = createViews(deployment.profile.body);
-  const indexer = await startIndexer(common, { views, deployment });
+  const metrics = common.config.METRICS === "off" ? undefined : createMetrics();
+  const indexer = await startIndexer(common, {
+    views,
+    deployment,
+    onApplied: metrics && ((e) => metrics.applied(e)),
+    onRpcError: metrics && ((method, kind) => metrics.rpcError(method, kind)),
+  });
+  metrics?.watchIndexer(() => indexer.progress());
   // Role checks read the hub at the latest block (sign-in is rare; one eth_call each).
   const provider = new JsonRpcProvider(common.config.RPC_URL, deployment.chainId, { staticNetwork: true });
   const hub = ProvenantHub__factory.connect(deployment.contracts.ProvenantHub.address, provider);
@@ -474,7 +506,11 @@ export async function startService(common: Common, opts: StartServiceOptions = {
           if (h.status === "ok" || ((h.status === "syncing" || h.status === "degraded") && near)) return null;
           return `the index is ${h.status}${h.lag !== null ? ` (${h.lag} blocks behind)` : ""}`;
         },
+        onAcknowledged: metrics && ((s) => metrics.acknowledged(s)),
+        onAnchored: metrics && ((gas) => metrics.anchored(gas)),
       });
+      const started = node;
+      metrics?.watchNode(() => ({ acknowledged: started.status().intake.accepted, batcher: started.batcher.status() }));
     } catch (err) {
       await indexer.stop();
       provider.destroy();
@@ -491,15 +527,22 @@ export async function startService(common: Common, opts: StartServiceOptions = {
     explorer: createExplorer(),
     node: n?.api,
     readState: () => indexer.readState(),
+    indexVersion: () => indexer.version(),
+    metrics: metrics && { middleware: metrics.middleware, endpoint: common.config.METRICS_PORT === undefined ? metrics.endpoint : undefined },
     annualDisclosureDue: deployment.profile.body.annualDisclosureDue,
   });
-  let server: Server;
+  let server: Server | undefined;
+  let metricsPort: number | undefined;
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = opts.host ? app.listen(common.config.PORT, opts.host, () => resolve(s)) : app.listen(common.config.PORT, () => resolve(s));
       s.once("error", reject);
     });
+    if (metrics && common.config.METRICS_PORT !== undefined) metricsPort = await metrics.listen(common.config.METRICS_PORT, opts.host);
   } catch (err) {
+    const s = server;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    await metrics?.close();
     await node?.stop();
     await indexer.stop();
     provider.destroy();
@@ -507,16 +550,20 @@ export async function startService(common: Common, opts: StartServiceOptions = {
   }
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : common.config.PORT;
-  common.logger.info({ port }, "api listening");
+  common.logger.info({ port, metricsPort }, "api listening");
+  const listening = server;
   return {
     indexer,
     node,
     port,
+    metrics,
+    metricsPort,
     async stop() {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        listening.close(() => resolve());
+        listening.closeAllConnections();
       });
+      await metrics?.close();
       await node?.stop();
       await indexer.stop();
       provider.destroy();

@@ -11,6 +11,7 @@
 import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
 import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
+import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
 
 /** A block the index has applied, as the follower saw it. */
 export interface BlockRef {
@@ -86,12 +87,19 @@ export interface Store {
   finalize(finalized: number): Promise<void>;
   /** Every view entry, sorted by space then key (tests, rebuild comparisons). */
   dump(): Promise<DumpEntry[]>;
+  /**
+   * Changes whenever the views' content may have changed (every applied range and unwind): an
+   * answer built from the reader is valid for one version (the API's response cache keys on it).
+   */
+  version(): number;
   close(): Promise<void>;
 }
 
 export interface OpenStoreArgs {
   dataDir: string;
   identity: ChainIdentity;
+  /** Budget of the reader's record cache in bytes of JSON (default 64 MB; 0 disables it). */
+  cacheBytes?: number;
 }
 
 export interface OpenStoreResult {
@@ -188,9 +196,14 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   // cache or the OS page cache costs a few microseconds; the asynchronous get pays a libuv
   // threadpool round trip (~60 us of main-thread work) per read, which was most of the API's time.
   // A cold read blocks the event loop for one disk read.
+  // Decoded records, invalidated key by key by applyRange and unwindTo (store/cache.ts).
+  const cache = createRecordCache(args.cacheBytes ?? DEFAULT_CACHE_BYTES);
   const reader: ViewReader = {
     async get<T extends Json>(name: string, key: string) {
-      return db.getSync(space(name).prefix + key) as T | undefined;
+      return cache.get(name, key, () => {
+        const text = db.getSync<string, string>(space(name).prefix + key, { valueEncoding: "utf8" });
+        return text === undefined ? undefined : { value: JSON.parse(text), bytes: text.length };
+      }) as T | undefined;
     },
     range<T extends Json>(name: string, options: RangeOptions = {}): AsyncIterable<[string, T]> {
       const it = space(name).iterator(options);
@@ -339,6 +352,8 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
     if (finalized !== state.finalized) ops.push({ type: "put", key: `${meta.prefix}finalized`, value: JSON.stringify(finalized) });
     await db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    for (const [name, m] of pending) cache.invalidate(name, m.keys());
+    cache.bump();
 
     state.checkpoint = last;
     state.finalized = finalized;
@@ -379,6 +394,8 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     ops.push({ type: "put", key: pad(ancestor.number), value: ancestor as unknown as Json, sublevel: blocks });
     ops.push({ type: "put", key: "checkpoint", value: ancestor as unknown as Json, sublevel: meta });
     await db.batch(ops);
+    for (const e of restore.values()) cache.invalidate(e.space, [e.key]);
+    cache.bump();
     state.checkpoint = ancestor;
     state.recent = state.recent.filter((b) => b.number < ancestor.number);
     state.recent.push(ancestor);
@@ -427,7 +444,11 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       unwindTo,
       finalize,
       dump,
-      close: () => db.close(),
+      version: () => cache.generation(),
+      close: () => {
+        cache.clear();
+        return db.close();
+      },
     },
     reset,
     previous: reset ? stored : undefined,
