@@ -23,6 +23,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Interface, hexlify, id as keccakText, randomBytes } from "ethers";
 import { makeCreditCode } from "../scripts/lib/creditCode";
+import { publicText } from "../scripts/lib/public-text";
 import type { Deployment } from "../scripts/lib/deploy";
 import { startIndexer } from "../ledger-service/src/runtime/service";
 import type { View } from "../ledger-service/src/store/types";
@@ -131,6 +132,7 @@ async function generate(anvil: Anvil, dir: string, stateFile: string, deployment
                 data: cIface.encodeFunctionData("proposeResource", [
                   world.deptId,
                   [keccakText(`bench-${serial}`), 2, 2, 2, k % 2 === 0, 1, 2, keccakText(`meta-${serial}`)],
+                  publicText({ name: `基准资源 ${serial}`, nameEn: `Bench resource ${serial}` }),
                 ]),
               };
         return { jsonrpc: "2.0", id: j, method: "eth_sendTransaction", params: [params] };

@@ -55,18 +55,14 @@ export function readDemoReceipts(dataDir: string): DemoReceiptsSummary | undefin
   return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as DemoReceiptsSummary) : undefined;
 }
 
-export async function submitDemoReceipts(args: SubmitDemoReceiptsArgs): Promise<DemoReceiptsSummary> {
-  const { summary: s, baseUrl } = args;
-  const log = args.log ?? (() => undefined);
-  const json = { "content-type": "application/json" };
-  const challenge = await call(baseUrl, "/auth/challenge", { method: "POST", headers: json, body: JSON.stringify({ address: args.nodeKey.address }) });
-  const signature = await args.nodeKey.signMessage(challenge.message as string);
-  const { token } = (await call(baseUrl, "/auth/token", {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify({ address: args.nodeKey.address, signature, nonce: challenge.nonce }),
-  })) as { token: string };
+/** The ids and time of the demo world the receipts name (a DemoSummary, or a test's own ids). */
+export type DemoReceiptWorld = Pick<DemoSummary, "participants" | "authorizations" | "scenarios" | "products" | "resources" | "chainEnd">;
 
+/**
+ * The demo's usage receipts in their three periods (one batch each), the same every run: the
+ * receipts submitDemoReceipts reports, and what tests of the usage disclosures compare with.
+ */
+export function demoReceiptPeriods(s: DemoReceiptWorld): { label: string; receipts: Receipt[] }[] {
   const nodeId = BigInt(s.participants.operatorA);
   const A1 = BigInt(s.authorizations.operatorA);
   const A2 = BigInt(s.authorizations.operatorB);
@@ -105,7 +101,7 @@ export async function submitDemoReceipts(args: SubmitDemoReceiptsArgs): Promise<
   // The credit product is listed from about day 100 of the demo year; three periods after it.
   const spread = (from: number, to: number, count: number, make: (at: number) => Receipt) =>
     Array.from({ length: count }, (_, i) => make(Math.floor(from + ((to - from) * i) / count)));
-  const periods: { label: string; receipts: Receipt[] }[] = [
+  return [
     { label: "months 5–8", receipts: spread(end - 240 * DAY, end - 120 * DAY, 1500, (at) => use(at)) },
     {
       label: "months 9–11",
@@ -124,6 +120,21 @@ export async function submitDemoReceipts(args: SubmitDemoReceiptsArgs): Promise<
       ],
     },
   ];
+}
+
+export async function submitDemoReceipts(args: SubmitDemoReceiptsArgs): Promise<DemoReceiptsSummary> {
+  const { summary: s, baseUrl } = args;
+  const log = args.log ?? (() => undefined);
+  const json = { "content-type": "application/json" };
+  const challenge = await call(baseUrl, "/auth/challenge", { method: "POST", headers: json, body: JSON.stringify({ address: args.nodeKey.address }) });
+  const signature = await args.nodeKey.signMessage(challenge.message as string);
+  const { token } = (await call(baseUrl, "/auth/token", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ address: args.nodeKey.address, signature, nonce: challenge.nonce }),
+  })) as { token: string };
+
+  const periods = demoReceiptPeriods(s);
 
   const breaches: DemoReceiptsSummary["breaches"] = [];
   const firstOfBatch: string[] = [];

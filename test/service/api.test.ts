@@ -11,7 +11,7 @@ import { loadProfile } from "../../policy/profile";
 import { createApi, type ApiArgs } from "../../ledger-service/src/api/server";
 import { REGULATOR_ROLE } from "../../ledger-service/src/api/auth";
 import { createViews } from "../../ledger-service/src/views";
-import { createChainBuilder, cst, GOV, openTestStore, P, seedGovernance, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, GOV, openTestStore, P, seedGovernance, seedWorld, silentLogger, TEXTS, type TestStore } from "./helpers/ledger";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
@@ -107,8 +107,57 @@ describe("api: public, disclosure and regulator routes", () => {
     expect((await get("/resources")).body.items).to.have.length(2);
     const r = (await get("/resources/1")).body;
     expect(r.sourceDeptId).to.equal(P.dept);
-    expect(r.registration.code).to.match(/^0x/);
+    expect(r.registration.code).to.equal("GM-2025-R-0001");
     expectError(await get("/resources/3"), 404);
+  });
+
+  it("C21 C36 gives every record its public text and name, every reference the name of its record, and registration codes in their human format", async () => {
+    const names = { dept: "惠州市自然资源局", dept2: "惠州市交通运输局", operator: "惠州数据运营有限公司", developer: "惠州开发者科技有限公司", agency: "惠州市政务数据事务中心" };
+    const resources = (await get("/resources")).body.items;
+    expect(resources.map((r: Json) => [r.id, r.name, r.publicText, r.publicTextError, r.sourceDeptName, r.registration.code])).to.deep.equal([
+      ["1", TEXTS.resource1.name, TEXTS.resource1, null, names.dept, "GM-2025-R-0001"],
+      ["2", TEXTS.resource2.name, TEXTS.resource2, null, names.dept2, "GM-2025-R-0002"],
+    ]);
+    const a = (await get("/authorizations/2")).body;
+    expect([a.holderName, a.organizerName, a.parentName, a.resources]).to.deep.equal([names.developer, names.operator, names.operator, [{ id: "1", name: TEXTS.resource1.name }]]);
+    expect(a.agreements.map((g: Json) => [g.name, g.parties])).to.deep.equal([[TEXTS.agreement2.title, [{ id: P.operator, name: names.operator }, { id: P.developer, name: names.developer }]]]);
+    expect(a.scenarios.map((x: Json) => [x.name, x.resources])).to.deep.equal([[TEXTS.scenario2.name, [{ id: "1", name: TEXTS.resource1.name }]]]);
+    const one = (await get("/authorizations/1")).body;
+    expect([one.callName, one.children.map((c: Json) => c.holderName)]).to.deep.equal([TEXTS.call.title, [names.developer]]);
+    // The latest decision's statement (the notice's) with the status it set; activation, a routine step without one, keeps it.
+    expect(one.status).to.equal("Active");
+    expect(one.statement).to.deep.include({ ...TEXTS.notice, status: "Noticed", at: one.noticeStart });
+    expect(one.history.find((x: Json) => x.status === "Noticed").statement).to.deep.equal(one.statement);
+    expect(one.history.find((x: Json) => x.status === "Active").statement).to.equal(null);
+    const list = (await get("/authorizations")).body.items;
+    expect(list.map((x: Json) => [x.id, x.holderName, x.resources.map((r: Json) => r.name)])).to.deep.equal([
+      ["1", names.operator, [TEXTS.resource1.name, TEXTS.resource2.name]],
+      ["2", names.developer, [TEXTS.resource1.name]],
+    ]);
+    const call = (await get("/calls/1")).body;
+    expect([call.name, call.publicText, call.organizerName, call.selectedHolders]).to.deep.equal([TEXTS.call.title, TEXTS.call, names.agency, [{ id: P.operator, name: names.operator }]]);
+    const sc = (await get("/scenarios/1")).body;
+    expect([sc.name, sc.publicText, sc.holderName, sc.authorizationName, sc.resources.map((r: Json) => r.name)]).to.deep.equal([
+      TEXTS.scenario1.name, TEXTS.scenario1, names.operator, names.operator, [TEXTS.resource1.name, TEXTS.resource2.name],
+    ]);
+    const ag = (await get("/agreements/1")).body;
+    expect([ag.name, ag.proposerName, ag.authorizationName, ag.signatures.map((x: Json) => x.partyName)]).to.deep.equal([TEXTS.agreement1.title, names.agency, names.operator, [names.agency, names.operator]]);
+    const p = (await get("/products/2")).body;
+    expect([p.name, p.publicText, p.holderName, p.scenarioName, p.authorizationName, p.resources, p.parents, p.registration.code]).to.deep.equal([
+      TEXTS.product2.name, TEXTS.product2, names.developer, TEXTS.scenario2.name, names.developer, [{ id: "1", name: TEXTS.resource1.name }], [{ id: "1", name: TEXTS.product1.name }], "GM-2025-P-0002",
+    ]);
+    expect((await get(`/products?holder=${P.operator}`)).body.items.map((x: Json) => [x.name, x.holderName])).to.deep.equal([[TEXTS.product1.name, names.operator]]);
+    const disclosed = (await get("/disclosures/authorizations")).body.items[1];
+    expect([disclosed.scope.parentName, disclosed.scope.organizerName, disclosed.content.resources.map((r: Json) => [r.name, r.sourceDeptName])]).to.deep.equal([names.operator, names.operator, [[TEXTS.resource1.name, names.dept]]]);
+    const products = (await get("/disclosures/products")).body.items;
+    expect(products.map((g: Json) => g.products.map((x: Json) => [x.name, x.scenarioName, x.registrationCode]))).to.deep.equal([
+      [[TEXTS.product1.name, TEXTS.scenario1.name, "GM-2025-P-0001"]],
+      [[TEXTS.product2.name, TEXTS.scenario2.name, "GM-2025-P-0002"]],
+    ]);
+    const tree = (await get("/products/2/provenance")).body.nodes;
+    expect(tree.find((x: Json) => x.id === "resource:1").label).to.equal(TEXTS.resource1.name);
+    const annual = (await get("/disclosures/annual?year=2025")).body;
+    expect([annual.disclosures[0].participantName, annual.missing[0].participantName]).to.deep.equal([names.operator, names.agency]);
   });
 
   it("filters authorizations by status, holder, mode, activeAt and parent", async () => {
@@ -251,10 +300,15 @@ describe("api: public, disclosure and regulator routes", () => {
     expect(t.items.filter((e: Json) => e.event === "GrantAdvanced").map((e: Json) => e.args.status)).to.deep.equal(["Evaluated", "Evaluated", "Confirmed", "Confirmed"]);
     // Only the authorization's own events; the records they name are links.
     expect(t.items.every((e: Json) => e.contract === "AuthorizationRegistry" && e.kind === "authorization" && e.id === "1")).to.equal(true);
-    expect(t.items.find((e: Json) => e.event === "AuthorizationActivated").related).to.deep.equal([{ kind: "agreement", id: "1" }]);
+    expect(t.items.find((e: Json) => e.event === "AuthorizationActivated").related).to.deep.equal([{ kind: "agreement", id: "1", name: TEXTS.agreement1.title }]);
+    // C21: the item of an event that carried a decision's statement carries it, and only that one.
+    expect(t.items.filter((e: Json) => "statement" in e).map((e: Json) => [e.event, e.args.to, e.statement])).to.deep.equal([["AuthorizationStatusChanged", "Noticed", TEXTS.notice]]);
+    expect(t.items.every((e: Json) => e.name === "惠州数据运营有限公司")).to.equal(true);
+    expect(t.items.find((e: Json) => e.event === "AuthorizationApplied")).to.deep.include({ actorId: P.operator, actorName: "惠州数据运营有限公司" });
+    expect(t.items.find((e: Json) => e.event === "AuthorizationReviewed" && e.args.stage === "Expert").actorName).to.equal(null); // an expert is no participant
     const agreement = (await get("/timeline/agreement/1")).body.items;
     expect(agreement.map((e: Json) => e.event)).to.deep.equal(["AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementTookEffect", "AgreementFiled"]);
-    expect(agreement.find((e: Json) => e.event === "AgreementFiled").related).to.deep.include({ kind: "authorization", id: "1" });
+    expect(agreement.find((e: Json) => e.event === "AgreementFiled").related).to.deep.include({ kind: "authorization", id: "1", name: "惠州数据运营有限公司" });
     expect(agreement.find((e: Json) => e.event === "AgreementFiled").args.kind).to.equal("OperationAuthorization");
     expectError(await get("/timeline/product/99"), 404);
     expectError(await get("/timeline/spaceship/1"), 400);
@@ -280,7 +334,7 @@ describe("api: public, disclosure and regulator routes", () => {
   it("C37 lists the annual disclosures of a year and those missing after 31 March", async () => {
     const d = (await get("/disclosures/annual?year=2025")).body;
     expect(d.disclosures.map((x: Json) => x.participantId)).to.deep.equal([P.operator]);
-    expect(d.missing).to.deep.equal([{ participantId: P.agency, dueAt: cst("2026-04-01", 0), dueDate: "2026-03-31", status: "overdue" }]);
+    expect(d.missing).to.deep.equal([{ participantId: P.agency, participantName: "惠州市政务数据事务中心", dueAt: cst("2026-04-01", 0), dueDate: "2026-03-31", status: "overdue" }]);
     // Without ?year= the last year due: 2025's disclosure was due by 31 March 2026 (today is 10 April 2026).
     expect((await get("/disclosures/annual")).body).to.deep.equal(d);
     const saved = nowMs;
@@ -357,7 +411,7 @@ describe("api: public, disclosure and regulator routes", () => {
       expect([a.total, a.next, a.truncated, a.at, a.days]).to.deep.equal([8, null, false, nowMs / 1000, 600]);
       expect(a.counts).to.deep.equal({
         "missed-deadline": 1, "missing-report": 1, breach: 5, "expiring-term": 1, "operation-outside-authorization": 0, "listed-under-stopped-authorization": 0,
-        "listed-not-usable": 0, "authorization-with-lost-resources": 0, "pending-governance-change": 0, "calendar-difference": 0,
+        "listed-not-usable": 0, "authorization-with-lost-resources": 0, "pending-governance-change": 0, "calendar-difference": 0, "invalid-public-text": 0,
       });
       expect(a.items.map((x: Json) => x.message).slice(1, 4)).to.deep.equal([
         "annual disclosure for 2025: due 2026-03-31, 10 days overdue",

@@ -1,34 +1,37 @@
 /**
- * The public disclosure explorer in a real browser (Debian's chromium driven by playwright-core):
- * the page reads only the public API of a service whose index was built by the real views, shows
- * disclosures (C21), a product's provenance down to its source departments, and every record's
- * history (C22); names from the chain are rendered as text, never as markup.
+ * The portal over a seeded index (helpers/ledger.ts seedWorld, every registry) in a real browser:
+ * what the demo chain does not cover — a name from the chain that is markup, pending governance
+ * changes on the home page and their list (C05, C22), a record's history holding only its own
+ * events (C22), the provenance tree down to the source departments (C21).
+ * The demo-chain pages are in portal.test.ts.
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { loadProfile } from "../../policy/profile";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createExplorer } from "../../ledger-service/src/explorer";
 import { createViews } from "../../ledger-service/src/views";
-import { createChainBuilder, cst, GOV, h, openTestStore, seedGovernance, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
+import { launchBrowser, openPage, visit, type WatchedPage } from "./helpers/browser";
+import { createChainBuilder, cst, GOV, h, openTestStore, seedGovernance, seedWorld, silentLogger, KEYS, type TestStore } from "./helpers/ledger";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// Browser globals, used only inside page.evaluate/waitForFunction callbacks that run in chromium
+// (the project compiles for node without the DOM lib): untyped on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any, location: any, NodeFilter: any;
+
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">恶意名称`;
 
-describe("explorer: the public disclosure page in a real browser", function () {
+describe("explorer: the portal over a seeded index in a real browser", function () {
   this.timeout(120_000);
   let ts: TestStore;
   let server: Server;
   let base: string;
   let browser: Browser;
-  let page: Page;
+  let w: WatchedPage;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
     ts = await openTestStore(createViews(loadProfile("huizhou")));
     const b = createChainBuilder();
     seedWorld(b);
@@ -38,14 +41,6 @@ describe("explorer: the public disclosure page in a real browser", function () {
         contract: "ParticipantRegistry",
         event: "ParticipantRegistered",
         args: { id: "99", kind: 5, name: HOSTILE_NAME, creditCode: "91441300MA0000099X", profileHash: h("hostile"), signers: [KEYS.developer], registeredBy: KEYS.authority },
-      },
-      {
-        contract: "ReceiptAnchor",
-        event: "BatchAnchored",
-        args: {
-          nodeId: P.operator, sequence: "1", root: h("root"), receiptCount: 640, firstAt: String(cst("2026-05-31")),
-          lastAt: String(cst("2026-05-31", 20)), metadataHash: h("meta"), anchoredAt: String(cst("2026-06-01")), anchoredBy: KEYS.operator,
-        },
       },
     ]);
     // An AgreementRegistry swap and an EXPERT grant scheduled on the hub and still waiting.
@@ -59,110 +54,96 @@ describe("explorer: the public disclosure page in a real browser", function () {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = await browser.newPage();
+    browser = await launchBrowser();
+    w = await openPage(browser, "desktop");
   });
 
   after(async () => {
+    await w?.close();
     await browser?.close();
     server?.close();
     await ts?.close();
   });
 
-  it("C21 lists the authorization disclosures: object, content, scope, term and status", async () => {
-    await page.goto(`${base}/`);
-    await page.waitForSelector("main table tbody tr td a");
-    const text = await page.textContent("main");
-    expect(text).to.contain("授权公示");
-    expect(text).to.contain("惠州数据运营有限公司");
-    expect(text).to.match(/Comprehensive, tier 1/);
-    expect(await page.textContent("#health")).to.contain("31337");
+  afterEach(() => {
+    expect(w.errors, "console errors").to.deep.equal([]);
   });
 
-  it("C22 opens an authorization with its children and its full on-chain history", async () => {
-    await page.goto(`${base}/#/authorization/1`);
-    await page.waitForSelector("main h2");
-    expect(await page.textContent("main h2")).to.contain("authorization #1");
-    expect(await page.locator('main a[href="#/authorization/2"]').count()).to.be.greaterThan(0);
-    await page.click("text=完整记录 Full history");
-    await page.waitForSelector("main table tbody tr");
-    const history = await page.textContent("main");
-    expect(history).to.contain("AuthorizationRegistry.AuthorizationApplied");
-    expect(history).to.contain("AuthorizationRegistry.AuthorizationActivated");
-    // Statuses by name; only the authorization's own events, the agreement they name as a link.
-    expect(history).to.contain("(from: Noticed, to: Active)");
-    expect(history).to.not.contain("AgreementRegistry.AgreementFiled");
-    const activated = page.locator("main table tbody tr", { hasText: "AuthorizationActivated" });
-    expect(await activated.locator('a[href="#/agreement/1"]').textContent()).to.equal("agreement #1");
-    await activated.locator('a[href="#/agreement/1"]').click();
-    await page.waitForSelector("main h2");
-    expect(await page.textContent("main h2")).to.contain("agreement #1");
+  it("C22 an authorization's history holds only its own events, statuses from → to, the agreement it names linked", async () => {
+    await visit(w.page, `${base}/#/authorizations/1`);
+    const items = w.page.locator("ol.timeline > li");
+    const events = await items.locator(".what strong").allTextContents();
+    expect(events).to.include("提交授权申请").and.include("授权生效");
+    // The agreement's own events are on its page, not mixed in here.
+    expect(events.join("|")).to.not.contain("协议备案");
+    const activated = items.filter({ hasText: "授权生效" }).last();
+    expect(await activated.locator('a[href="#/agreements/1"]').count()).to.equal(1);
+    const change = items.filter({ has: w.page.locator(".change") }).last();
+    expect(await change.locator(".badge").allTextContents()).to.deep.equal(["公示中", "授权生效"]);
+    await activated.locator('a[href="#/agreements/1"]').click();
+    await w.page.waitForFunction(() => location.hash === "#/agreements/1");
+    await w.page.waitForSelector('main .view[data-page="agreement"] h1');
+    expect(await w.page.textContent("main .doc-no")).to.contain("协议 #1");
   });
 
-  it("C37 shows the annual disclosures of the last year due without being told the year", async () => {
-    await page.goto(`${base}/#/annual`);
-    await page.waitForSelector("main h2");
-    const due = await (await fetch(`${base}/api/v1/disclosures/annual`)).json() as { year: number };
-    expect(await page.textContent("main h2")).to.contain(`${due.year} 年度披露`);
-  });
-
-  it("shows an authorization's effective status beside the one stored", async () => {
-    await page.goto(`${base}/#/authorization/1`);
-    await page.waitForSelector("main h2 .status");
-    const a = await (await fetch(`${base}/api/v1/authorizations/1`)).json() as { status: string; storedStatus: string };
-    expect(await page.textContent("main h2 .status")).to.equal(a.status);
-    const row = page.locator("main table tbody tr", { hasText: "storedStatus" });
-    expect(await row.locator(".status").textContent()).to.equal(a.storedStatus);
-  });
-
-  it("traces a product back through its parent product, scenario and authorizations to the source departments", async () => {
-    await page.goto(`${base}/#/product/2`);
-    await page.waitForSelector("#provenance li");
-    const kinds = await page.$$eval("#provenance .kind", (nodes) => nodes.map((n) => n.textContent));
-    for (const kind of ["product", "scenario", "authorization", "resource", "participant"]) expect(kinds).to.include(kind);
-    expect(await page.textContent("#provenance")).to.contain("惠州市自然资源局");
-    mkdirSync(path.join("test", "service", ".screenshots"), { recursive: true });
-    await page.screenshot({ path: path.join("test", "service", ".screenshots", "provenance.png"), fullPage: true });
+  it("C21 traces a product through its parent product, scenario and authorizations to the source departments", async () => {
+    await visit(w.page, `${base}/#/products/2`);
+    const kinds = await w.page.$$eval("#provenance .node-kind", (nodes) => nodes.map((n) => n.textContent));
+    for (const kind of ["产品", "场景", "授权", "资源", "主体"]) expect(kinds).to.include(kind);
+    expect(await w.page.textContent("#provenance")).to.contain("惠州市自然资源局");
   });
 
   it("shows a name from the chain as text, never as markup", async () => {
-    await page.goto(`${base}/#/participants`);
-    await page.waitForSelector("main table tbody tr");
-    expect(await page.textContent("main")).to.contain(HOSTILE_NAME);
-    expect(await page.locator("main img").count()).to.equal(0);
-    expect(await page.evaluate("typeof window.__pwned")).to.equal("undefined");
+    await visit(w.page, `${base}/#/participants`);
+    expect(await w.page.textContent("main")).to.contain(HOSTILE_NAME);
+    expect(await w.page.locator("main img").count()).to.equal(0);
+    expect(await w.page.evaluate("typeof window.__pwned")).to.equal("undefined");
   });
 
-  it("C21 shows usage statistics from anchored receipt batches, and marks demo data as demo", async () => {
-    await page.goto(`${base}/#/usage`);
-    await page.waitForSelector("main table tbody tr");
-    const text = await page.textContent("main");
-    expect(text).to.contain("Anchored receipts: 640");
-    expect(text).to.contain("惠州数据运营有限公司");
-    await page.waitForSelector("body.demo .demo-banner", { state: "visible", timeout: 10_000 });
-    expect(await page.textContent(".demo-banner")).to.contain("演示数据");
-  });
-
-  it("C05 C22 warns on the front page of a pending registry swap and lists every pending governance change", async () => {
-    await page.goto(`${base}/`);
-    await page.waitForSelector("#governance-notice");
-    const notice = await page.textContent("#governance-notice");
-    expect(notice).to.contain("AgreementRegistry");
-    expect(notice).to.contain(GOV.acceptAll);
-    await page.click("#governance-notice a");
-    await page.waitForSelector("main table tbody tr");
-    const rows = await page.$$eval("main table tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
+  it("C05 C22 warns on the home page of a pending registry swap and lists every pending governance change", async () => {
+    await visit(w.page, `${base}/#/`);
+    const notice = (await w.page.textContent("#governance-notice")) ?? "";
+    expect(notice).to.contain("合约地址变更").and.contain("协议登记");
+    await w.page.click("#governance-notice a");
+    await w.page.waitForFunction(() => location.hash === "#/governance");
+    await w.page.waitForSelector('main .view[data-page="governance"] h1');
+    const rows = await w.page.$$eval("main table tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
     expect(rows).to.have.length(2);
-    expect(rows[0]).to.contain("Registry address change").and.contain("AgreementRegistry").and.contain(GOV.acceptAll).and.contain(GOV.realAgreements);
-    expect(rows[1]).to.contain("Governance role grant").and.contain("EXPERT").and.contain(GOV.newExpert);
+    expect(rows[0]).to.contain("合约地址变更");
+    expect(rows[1]).to.contain("角色授予");
+    const titles = await w.page.$$eval("main table tbody tr code.hash", (cs) => cs.map((c) => c.getAttribute("title")));
+    expect(titles).to.include(GOV.acceptAll).and.include(GOV.realAgreements).and.include(GOV.newExpert);
+    await w.page.waitForSelector("body.demo .demo-banner", { state: "visible" });
   });
 
-  it("says clearly when a record does not exist", async () => {
-    await page.goto(`${base}/#/product/999`);
-    await page.waitForSelector("main .error");
-    expect(await page.textContent("main .error")).to.match(/not.?found/i);
+  it("C22 warns with a banner, in the chosen language, while the index has diverged from the chain", async () => {
+    const app = createApi(
+      { logger: silentLogger },
+      { reader: ts.store.reader, health: () => ({ chainId: 31337, indexedBlock: 42, lag: 0, status: "diverged" }), hasRole: async () => false, rateLimit: false, explorer: createExplorer() },
+    );
+    const diverged = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const other = await openPage(browser, "phone");
+    try {
+      await visit(other.page, `http://127.0.0.1:${(diverged.address() as AddressInfo).port}/#/`);
+      await other.page.waitForSelector("#index-banner", { state: "visible" });
+      expect(await other.page.textContent("#index-banner")).to.contain("索引与链已分叉");
+      expect(await other.page.isVisible(".demo-banner")).to.equal(false);
+      await other.page.click("#lang-toggle");
+      await other.page.waitForFunction(() => document.documentElement.lang === "en");
+      expect(await other.page.textContent("#index-banner")).to.contain("The index has diverged from the chain");
+      expect(other.errors).to.deep.equal([]);
+    } finally {
+      await other.close();
+      diverged.close();
+    }
+  });
+
+  it("says in words, not codes, when a record does not exist", async () => {
+    await visit(w.page, `${base}/#/products/999`);
+    expect(await w.page.textContent("main .error")).to.contain("没有找到这条记录");
+    expect(await w.page.textContent("main")).to.not.contain("not_found");
+    w.errors.length = 0; // the 404 answer of the API is logged by the browser
   });
 });

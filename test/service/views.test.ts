@@ -15,8 +15,9 @@ import { timelineRange, type TimelineEntry } from "../../ledger-service/src/view
 import type { ParticipantRecord } from "../../ledger-service/src/views/participants";
 import { pad } from "../../ledger-service/src/views/util";
 import { calendarInfo, chinaDayStart } from "../../ledger-service/src/calendar";
-import type { ViewReader } from "../../ledger-service/src/store/types";
-import { createChainBuilder, cst, GOV, h, openTestStore, P, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
+import type { JsonValue, ViewReader } from "../../ledger-service/src/store/types";
+import { createChainBuilder, cst, GOV, h, KEYS, openTestStore, P, regCode, resourceData, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
+import { createQueries } from "../../ledger-service/src/api/queries";
 import { GOVERNANCE_SPACE, type PendingGovernanceChange } from "../../ledger-service/src/views/governance";
 
 async function all<T>(reader: ViewReader, space: string, opts = {}): Promise<[string, T][]> {
@@ -54,7 +55,7 @@ describe("views: projections over the real store", () => {
     const r = await reader.get<ResourceRecord>(SPACE.resource, pad("1"));
     expect(r?.sourceDeptId).to.equal(P.dept);
     expect(r?.status).to.equal("Listed");
-    expect(r?.registration.code).to.match(/^0x[0-9a-f]{64}$/);
+    expect([r?.registration.code, r?.registration.codeHex]).to.deep.equal(["GM-2025-R-0001", regCode("GM-2025-R-0001")]);
     expect(r?.data.shareType).to.equal("Unconditional");
   });
 
@@ -245,17 +246,53 @@ describe("views: projections over the real store", () => {
     const refused = "0x" + "99".repeat(32);
     b.block(cst("2026-05-07"), [
       { contract: "AuthorizationRegistry", event: "AuthorizationReviewed", args: { id: "4", stage: 1, pass: false, opinionHash: refused, status: 5, reviewer: applicant } },
-      { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "4", from: 1, to: 5, reasonHash: refused, emergency: false, by: applicant } },
+      { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "4", from: 1, to: 5, reasonHash: refused, emergency: false, statement: JSON.stringify({ reason: "申请材料不全" }), by: applicant } },
     ]);
     await ts.apply(b);
     const four = (await reader.get<AuthorizationRecord>(SPACE.authorization, pad("4")))!;
     expect(four.status).to.equal("Rejected");
     expect(four.history.map((x) => [x.status, x.reasonHash])).to.deep.equal([["Applied", null], ["Rejected", refused]]);
+    // C21: the statement of the second report of the same change joins its entry and the record.
+    expect([four.history[1].statement?.reason, four.statement?.reason, four.statement?.at]).to.deep.equal(["申请材料不全", "申请材料不全", cst("2026-05-07")]);
     expect(four.reviews).to.have.length(1);
     expect(authorizationStatusAt(four, cst("2026-05-07", 12))).to.equal("Rejected");
     const grant = (await deadline(`authorization:${pad("4")}:C12:grant-${pad("1")}-evaluate`))!;
     expect(grant.status).to.equal("closed");
     const timeline = (await all<TimelineEntry>(reader, SPACE.timeline, timelineRange("authorization", "4"))).map(([, e]) => e.event);
     expect(timeline).to.deep.equal(["AuthorizationApplied", "AuthorizationReviewed", "AuthorizationStatusChanged"]);
+  });
+
+  it("C21 C34 shows a text that is ill-shaped, not NFC, over its cap or escaping a bidi control as absent with its reason, and raises one invalid-public-text alert each", async () => {
+    const b = createChainBuilder(3000);
+    const at = cst("2026-05-08");
+    const change = (id: string, publicText: string): { contract: string; event: string; args: { [k: string]: JsonValue } }[] => [
+      { contract: "ResourceCatalog", event: "ResourceChangeProposed", args: { id, data: resourceData(id === "1" ? "land parcels" : "bus routes"), publicText, by: KEYS.dept } },
+      { contract: "ResourceCatalog", event: "ResourceChangeReviewed", args: { id, approved: true, data: resourceData(id === "1" ? "land parcels" : "bus routes"), publicText, opinionHash: h(`change ${id}`), by: KEYS.authority } },
+    ];
+    b.block(at, [
+      ...change("1", JSON.stringify({ name: "Cafe\u0301 地块" })), // decomposed é: not NFC
+      ...change("2", '{"name":"公交\\u202e线路"}'), // a right-to-left override written as a JSON escape
+      { contract: "ProductRegistry", event: "ProductDelisted", args: { id: "2", holderId: P.developer, from: 3, reasonHash: h("delist"), statement: JSON.stringify({ reason: "违".repeat(401) }), by: KEYS.developer } },
+      { contract: "ScenarioRegistry", event: "ScenarioRetired", args: { id: "2", authorizationId: "2", from: 2, reasonHash: h("retire"), statement: JSON.stringify({ why: "wrong key" }), by: KEYS.authority } },
+    ]);
+    await ts.apply(b);
+    const one = (await reader.get<ResourceRecord>(SPACE.resource, pad("1")))!;
+    expect([one.name, one.publicText, one.publicTextError]).to.deep.equal([null, null, "resource text: name is not in Unicode NFC"]);
+    const two = (await reader.get<ResourceRecord>(SPACE.resource, pad("2")))!;
+    expect([two.publicText, two.publicTextError]).to.deep.equal([null, "resource text: name holds a control or bidi character at 2"]);
+    const product = (await reader.get<ProductRecord>(SPACE.product, pad("2")))!;
+    expect([product.status, product.statement, product.statementError]).to.deep.equal(["Delisted", null, "statement text: reason has 401 characters, more than 400"]);
+    // The names index follows: a reference to resource 1 no longer shows the refused name.
+    expect(await reader.get(SPACE.name, "resource:" + pad("1"))).to.equal(undefined);
+    const alerts = await createQueries(reader).alerts({ now: at + 60, days: 30, limit: 50, kind: "invalid-public-text" });
+    expect(alerts.items.map((x) => [x.clause, x.at, x.subjectKind, x.subjectId, (x.detail as { event: string }).event, (x.detail as { field: string }).field])).to.deep.equal([
+      ["C21", at, "scenario", "2", "ScenarioRetired", "statement"],
+      ["C21", at, "product", "2", "ProductDelisted", "statement"],
+      ["C21", at, "resource", "2", "ResourceChangeReviewed", "publicText"],
+      ["C21", at, "resource", "2", "ResourceChangeProposed", "publicText"],
+      ["C21", at, "resource", "1", "ResourceChangeReviewed", "publicText"],
+      ["C21", at, "resource", "1", "ResourceChangeProposed", "publicText"],
+    ]);
+    expect(alerts.items[0].message).to.equal('the statement of ScenarioRetired (scenario 2) is not shown: statement text: reason is missing');
   });
 });

@@ -19,10 +19,12 @@ import { productStatusAt, type ProductRecord } from "../views/products";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
-import { LATE_AFTER_SECONDS, type BatchRecord, type UsageRecord, type UsageTotal } from "../views/usage";
+import { LATE_AFTER_SECONDS, type BatchRecord, type SeriesBucket, type SeriesBy, type SeriesPoint, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
+import { INVALID_TEXT_SPACE, type InvalidText } from "../views/alerts";
+import { NAMED_KINDS as NAMED_REF_KINDS, NAME_SPACE, nameKey, type NamedKind } from "../views/names";
 import { chinaCalendar, chinaDate, chinaDayStart, type Calendar } from "../calendar";
 import { NotFoundError, ValidationError } from "./errors";
 
@@ -37,6 +39,7 @@ export type ProvNode = {
   id: string;
   kind: "product" | "scenario" | "authorization" | "agreement" | "resource" | "participant";
   recordId: string;
+  /** The record's public name where it has one (C21), else what identifies it (a catalog key, a kind). */
   label: string;
   status: string;
   anchor: Anchor;
@@ -53,6 +56,88 @@ function lastAt<T extends { at: number }>(history: T[], at: number): T | null {
   let out: T | null = null;
   for (const h of history) if (h.at <= at) out = h;
   return out;
+}
+
+/** A reference to a record with its display name beside its id. */
+export type NamedRef = { id: string; name: string | null };
+
+/**
+ * Display names for one answer (C21): each distinct (kind, id) is one point read of the names
+ * index (views/names.ts), memoized for the answer, so a list page of 100 records reads each
+ * holder, scenario or resource it names once. "0" (no record) has no name.
+ */
+export function createNamer(reader: ViewReader) {
+  const memo = new Map<string, Promise<string | null>>();
+  const name = (kind: NamedKind, id: string): Promise<string | null> => {
+    if (id === "0" || id === "") return Promise.resolve(null);
+    const key = nameKey(kind, id);
+    let v = memo.get(key);
+    if (!v) {
+      v = reader.get<string>(NAME_SPACE, key).then((n) => n ?? null);
+      memo.set(key, v);
+    }
+    return v;
+  };
+  const refs = (kind: NamedKind, ids: readonly string[]): Promise<NamedRef[]> => Promise.all(ids.map(async (id) => ({ id, name: await name(kind, id) })));
+  /** The participant whose signer key `address` is (null: none, e.g. an expert's or the hub admin's key). */
+  const signer = async (address: string | null): Promise<NamedRef | null> => {
+    if (address === null) return null;
+    const id = await reader.get<string>(SPACE.signer, address.toLowerCase());
+    return id === undefined ? null : { id, name: await name("participant", id) };
+  };
+  return { name, refs, signer };
+}
+export type Namer = ReturnType<typeof createNamer>;
+
+/** A resource with the name of its source department. */
+async function namedResource(n: Namer, r: ResourceRecord) {
+  return { ...r, sourceDeptName: await n.name("participant", r.sourceDeptId) };
+}
+/** A call with the names of its organizer and the holders it selected. */
+async function namedCall(n: Namer, c: CallRecord) {
+  return { ...c, organizerName: await n.name("participant", c.organizerId), selectedHolders: await n.refs("participant", c.selectedHolderIds) };
+}
+/** A scenario with the names of its holder, its authorization (its holder's) and its resources. */
+async function namedScenario(n: Namer, s: ScenarioRecord) {
+  return {
+    ...s,
+    holderName: await n.name("participant", s.holderId),
+    authorizationName: await n.name("authorization", s.authorizationId),
+    resources: await n.refs("resource", s.resourceIds),
+  };
+}
+/** An agreement with the names of its proposer, authorization, scenario, parties and signing parties. */
+async function namedAgreement(n: Namer, g: AgreementRecord) {
+  return {
+    ...g,
+    proposerName: await n.name("participant", g.proposerId),
+    authorizationName: await n.name("authorization", g.authorizationId),
+    scenarioName: await n.name("scenario", g.scenarioId),
+    parties: await n.refs("participant", g.partyIds),
+    signatures: await Promise.all(g.signatures.map(async (x) => ({ ...x, partyName: await n.name("participant", x.partyId) }))),
+  };
+}
+/** A product with the names of its holder, scenario, authorization, previous version, resources and parent products. */
+async function namedProduct(n: Namer, p: ProductRecord) {
+  return {
+    ...p,
+    holderName: await n.name("participant", p.holderId),
+    scenarioName: await n.name("scenario", p.scenarioId),
+    authorizationName: await n.name("authorization", p.authorizationId),
+    previousVersionName: await n.name("product", p.previousVersionId),
+    resources: await n.refs("resource", p.resourceIds),
+    parents: await n.refs("product", p.parentProductIds),
+  };
+}
+/** The names an authorization references: holder, organizer, parent (its holder's), call, resources. */
+async function authorizationNames(n: Namer, a: AuthorizationRecord) {
+  return {
+    holderName: await n.name("participant", a.holderId),
+    organizerName: await n.name("participant", a.organizerId),
+    parentName: await n.name("authorization", a.parentId),
+    callName: await n.name("call", a.callId),
+    resources: await n.refs("resource", a.resourceIds),
+  };
 }
 
 /** A pending governance change as read at `now`: whether its delay is over, and how long is left. */
@@ -117,6 +202,25 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
   const record: RecordReader = (space, id) => reader.get(space, pad(id));
 
+  /** A record's public name: its `name`, else its public text's name (spec B), else null. */
+  const publicName = (r: JsonValue | undefined): string | null => {
+    if (r === null || typeof r !== "object" || Array.isArray(r)) return null;
+    if (typeof r.name === "string" && r.name !== "") return r.name;
+    const t = r.publicText;
+    if (t !== null && typeof t === "object" && !Array.isArray(t) && typeof t.name === "string" && t.name !== "") return t.name;
+    return null;
+  };
+  /** A record's English name from its public text (`nameEn`), else null. */
+  const publicNameEn = (r: JsonValue | undefined): string | null => {
+    const t = r !== null && typeof r === "object" && !Array.isArray(r) ? r.publicText : null;
+    return t !== null && typeof t === "object" && !Array.isArray(t) && typeof t.nameEn === "string" && t.nameEn !== "" ? t.nameEn : null;
+  };
+  /** The display names of a series' product, scenario or operator (a participant's registered name). */
+  const seriesName = async (by: SeriesBy, id: string): Promise<{ name: string | null; nameEn: string | null }> => {
+    const r = await reader.get(by === "product" ? SPACE.product : by === "scenario" ? SPACE.scenario : SPACE.participant, pad(id));
+    return { name: publicName(r), nameEn: publicNameEn(r) };
+  };
+
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
   async function inForce(a: AuthorizationRecord, at: number): Promise<boolean> {
     return (await authorizationProblemAt(record, a, at)) === null;
@@ -126,8 +230,8 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
    * An authorization as the routes give it: `status` is its effective status at `at` (Expired
    * once its term is over, with no transaction), `storedStatus` the last status an event stored.
    */
-  async function authorizationView(a: AuthorizationRecord, at: number) {
-    return { ...a, storedStatus: a.status, status: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
+  async function authorizationView(a: AuthorizationRecord, at: number, n: Namer) {
+    return { ...a, ...(await authorizationNames(n, a)), storedStatus: a.status, status: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
   }
 
   /** The ids a view linked to one record (ascending, at most LINKS_CAP): one point read. */
@@ -176,7 +280,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const r = await reader.get<ResourceRecord>(SPACE.resource, pad(id));
       if (!r) return null;
       const h = lastAt(r.history, at);
-      if (add({ id: nid, kind: "resource", recordId: id, label: r.data.catalogKey, status: h?.status ?? "None", anchor: r.anchor, statusAnchor: h?.anchor ?? null })) {
+      if (add({ id: nid, kind: "resource", recordId: id, label: r.name ?? r.data.catalogKey, status: h?.status ?? "None", anchor: r.anchor, statusAnchor: h?.anchor ?? null })) {
         const dept = await addParticipant(r.sourceDeptId);
         if (dept) edge(nid, dept, "sourcedFrom");
       }
@@ -188,7 +292,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (!g) continue;
         const nid = `agreement:${agId}`;
         const h = lastAt(g.history, at);
-        add({ id: nid, kind: "agreement", recordId: agId, label: g.kind, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor: h?.anchor ?? null });
+        add({ id: nid, kind: "agreement", recordId: agId, label: g.name ?? g.kind, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor: h?.anchor ?? null });
         edge(authNode, nid, "governedBy");
       }
     };
@@ -218,7 +322,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(id));
       if (!s) return null;
       const h = lastAt(s.history, at);
-      if (!add({ id: nid, kind: "scenario", recordId: id, label: s.purposeHash, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      if (!add({ id: nid, kind: "scenario", recordId: id, label: s.name ?? s.purposeHash, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor: h?.anchor ?? null })) return nid;
       const auth = await addAuthorization(s.authorizationId, 0);
       if (auth) edge(nid, auth, "underAuthorization");
       for (const res of s.resourceIds) {
@@ -230,7 +334,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     const addProduct = async (p: ProductRecord, depth: number): Promise<string> => {
       const nid = `product:${p.id}`;
       const h = lastAt(p.history, at);
-      if (!add({ id: nid, kind: "product", recordId: p.id, label: `${p.kind} v${p.version}`, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      if (!add({ id: nid, kind: "product", recordId: p.id, label: p.name ?? `${p.kind} v${p.version}`, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor: h?.anchor ?? null })) return nid;
       const holder = await addParticipant(p.holderId);
       if (holder) edge(nid, holder, "heldBy");
       for (const parentId of p.parentProductIds) {
@@ -264,16 +368,20 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     participant: (id: string) => must<ParticipantRecord>(SPACE.participant, pad(id), `participant ${id}`),
     participants: (args: PageArgs) => page<ParticipantRecord, ParticipantRecord>(SPACE.participant, args, (v) => v),
 
-    resource: (id: string) => must<ResourceRecord>(SPACE.resource, pad(id), `resource ${id}`),
-    resources: (args: PageArgs) => page<ResourceRecord, ResourceRecord>(SPACE.resource, args, (v) => v),
+    resource: async (id: string) => namedResource(createNamer(reader), await must<ResourceRecord>(SPACE.resource, pad(id), `resource ${id}`)),
+    resources: (args: PageArgs) => {
+      const n = createNamer(reader);
+      return page<ResourceRecord, Awaited<ReturnType<typeof namedResource>>>(SPACE.resource, args, (v) => namedResource(n, v));
+    },
 
-    call: (id: string) => must<CallRecord>(SPACE.call, pad(id), `call ${id}`),
+    call: async (id: string) => namedCall(createNamer(reader), await must<CallRecord>(SPACE.call, pad(id), `call ${id}`)),
 
     async authorizations(
       f: { status?: string; holder?: string; mode?: string; activeAt?: number; parent?: string },
       args: PageArgs,
       now: number,
     ) {
+      const n = createNamer(reader);
       const index = f.holder !== undefined ? { space: SPACE.authByHolder, prefix: `${pad(f.holder)}:` } : f.parent !== undefined ? { space: SPACE.authByParent, prefix: `${pad(f.parent)}:` } : null;
       const pick = async (a: AuthorizationRecord | undefined) => {
         if (!a) return undefined;
@@ -282,7 +390,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (f.mode !== undefined && a.mode !== f.mode) return undefined;
         if (f.status !== undefined && authorizationStatusAt(a, now) !== f.status) return undefined;
         if (f.activeAt !== undefined && !(await inForce(a, f.activeAt))) return undefined;
-        return authorizationView(a, f.activeAt ?? now);
+        return authorizationView(a, f.activeAt ?? now, n);
       };
       if (index) return page<string, Awaited<ReturnType<typeof pick>>>(index.space, { ...args, prefix: index.prefix }, async (id) => pick(await authorization(id)));
       return page<AuthorizationRecord, Awaited<ReturnType<typeof pick>>>(SPACE.authorization, args, (a) => pick(a));
@@ -290,47 +398,71 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
     async authorization(id: string, at: number) {
       const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
+      const n = createNamer(reader);
       const children = [];
       for (const cid of await links(SPACE.authChildren, id)) {
         const c = await authorization(cid);
-        if (c) children.push({ id: c.id, holderId: c.holderId, status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
+        if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
       }
       const agreements = [];
       for (const gid of await links(SPACE.agreementsOfAuth, id)) {
         const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(gid));
-        if (g) agreements.push({ id: g.id, kind: g.kind, status: agreementStatusAt(g, at), termStart: g.termStart, termEnd: g.termEnd, partyIds: g.partyIds, termsDigest: g.termsDigest, anchor: g.anchor });
+        if (g) {
+          agreements.push({
+            id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
+            partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
+          });
+        }
       }
       const scenarios = [];
       for (const sid of await links(SPACE.scenariosOfAuth, id)) {
         const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(sid));
-        if (s) scenarios.push({ id: s.id, status: scenarioStatusAt(s, at), purposeHash: s.purposeHash, resourceIds: s.resourceIds, anchor: s.anchor });
+        if (s) {
+          scenarios.push({
+            id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
+            resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
+          });
+        }
       }
-      return { ...(await authorizationView(a, at)), children, agreements, scenarios };
+      return { ...(await authorizationView(a, at, n)), children, agreements, scenarios };
     },
 
-    scenario: (id: string) => must<ScenarioRecord>(SPACE.scenario, pad(id), `scenario ${id}`),
-    agreement: (id: string) => must<AgreementRecord>(SPACE.agreement, pad(id), `agreement ${id}`),
+    scenario: async (id: string) => namedScenario(createNamer(reader), await must<ScenarioRecord>(SPACE.scenario, pad(id), `scenario ${id}`)),
+    agreement: async (id: string) => namedAgreement(createNamer(reader), await must<AgreementRecord>(SPACE.agreement, pad(id), `agreement ${id}`)),
 
     async products(f: { holder?: string; status?: string }, args: PageArgs) {
-      const pick = (p: ProductRecord | undefined) => (p && (f.status === undefined || p.status === f.status) ? p : undefined);
+      const n = createNamer(reader);
+      const pick = async (p: ProductRecord | undefined) => (p && (f.status === undefined || p.status === f.status) ? namedProduct(n, p) : undefined);
+      type Named = Awaited<ReturnType<typeof namedProduct>>;
       if (f.holder !== undefined) {
-        return page<string, ProductRecord>(SPACE.productByHolder, { ...args, prefix: `${pad(f.holder)}:` }, async (id) =>
+        return page<string, Named>(SPACE.productByHolder, { ...args, prefix: `${pad(f.holder)}:` }, async (id) =>
           pick(await reader.get<ProductRecord>(SPACE.product, pad(id))),
         );
       }
-      return page<ProductRecord, ProductRecord>(SPACE.product, args, pick);
+      return page<ProductRecord, Named>(SPACE.product, args, pick);
     },
 
     async product(id: string, at: number) {
       const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
       const notUsableBecause = await productProblemsAt(record, p, at);
       // As for authorizations: `status` at `at`, `storedStatus` the last one stored.
-      return { ...p, storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
+      return { ...(await namedProduct(createNamer(reader), p)), storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
     },
 
     async timeline(kind: string, id: string, args: PageArgs) {
       const r = timelineRange(kind, id);
-      const result = await page<TimelineEntry, TimelineEntry>(SPACE.timeline, { ...args, prefix: r.gte }, (v) => v);
+      const n = createNamer(reader);
+      const named = new Set<string>(NAMED_REF_KINDS);
+      const result = await page<TimelineEntry, JsonValue>(SPACE.timeline, { ...args, prefix: r.gte }, async (v) => {
+        const actor = await n.signer(v.actor);
+        return {
+          ...v,
+          name: named.has(v.kind) ? await n.name(v.kind as NamedKind, v.id) : null,
+          actorId: actor?.id ?? null,
+          actorName: actor?.name ?? null,
+          related: await Promise.all(v.related.map(async (x) => ({ ...x, name: named.has(x.kind) ? await n.name(x.kind as NamedKind, x.id) : null }))),
+        };
+      });
       if (result.items.length === 0 && args.after === undefined) throw new NotFoundError(`${kind} ${id}`);
       return result;
     },
@@ -339,6 +471,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
     async disclosedAuthorizations(args: PageArgs, now: number) {
       const decided = new Set(["Approved", "Noticed", "Active", "Suspended", "Expired", "Terminated", "Revoked", "Exited"]);
+      const n = createNamer(reader);
       return page<AuthorizationRecord, JsonValue>(SPACE.authorization, args, async (a) => {
         const status = authorizationStatusAt(a, now);
         if (!decided.has(status)) return undefined;
@@ -346,15 +479,22 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         const resources = [];
         for (const rid of a.resourceIds) {
           const r = await reader.get<ResourceRecord>(SPACE.resource, pad(rid));
-          resources.push({ id: rid, catalogKey: r?.data.catalogKey ?? null, shareType: r?.data.shareType ?? null, openAttribute: r?.data.openAttribute ?? null, sourceDeptId: r?.sourceDeptId ?? null });
+          resources.push({
+            id: rid, name: r?.name ?? null, catalogKey: r?.data.catalogKey ?? null, shareType: r?.data.shareType ?? null, openAttribute: r?.data.openAttribute ?? null,
+            sourceDeptId: r?.sourceDeptId ?? null, sourceDeptName: r ? await n.name("participant", r.sourceDeptId) : null,
+          });
         }
         return {
           id: a.id,
           object: { participantId: a.holderId, name: holder?.name ?? null, creditCode: holder?.creditCode ?? null, kind: holder?.kind ?? null },
           content: { resources, domains: a.domains },
-          scope: { mode: a.mode, tier: a.tier, parentId: a.parentId === "0" ? null : a.parentId, organizerId: a.organizerId },
+          scope: {
+            mode: a.mode, tier: a.tier, parentId: a.parentId === "0" ? null : a.parentId, parentName: await n.name("authorization", a.parentId),
+            organizerId: a.organizerId, organizerName: await n.name("participant", a.organizerId),
+          },
           term: { start: a.termStart, end: a.termEnd },
           status,
+          statement: a.statement,
           anchor: a.anchor,
         };
       });
@@ -362,6 +502,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
     async disclosedProducts(args: PageArgs) {
       // Capability lists per operator: listed products grouped by holder, in holder order.
+      const n = createNamer(reader);
       const result = await page<string, ProductRecord>(SPACE.productByHolder, args, async (id) => {
         const p = await reader.get<ProductRecord>(SPACE.product, pad(id));
         return p && p.status === "Listed" ? p : undefined;
@@ -375,7 +516,8 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
           groups.set(p.holderId, g);
         }
         g.products.push({
-          id: p.id, kind: p.kind, version: p.version, scenarioId: p.scenarioId, capabilityListHash: p.descriptionHash,
+          id: p.id, name: p.name, publicText: p.publicText, publicTextError: p.publicTextError, kind: p.kind, version: p.version,
+          scenarioId: p.scenarioId, scenarioName: await n.name("scenario", p.scenarioId), capabilityListHash: p.descriptionHash,
           usageHash: p.usageHash, pricingBasisHash: p.pricingBasisHash, chargingBases: p.chargingBases,
           registrationCode: p.registration.code, listedAt: p.listedAt, anchor: p.anchor,
         });
@@ -397,16 +539,64 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         nodes.push({ ...u, nodeName: node?.name ?? null });
       }
       const match = (t: UsageTotal) => (q.kind === undefined || t.kind === q.kind) && (q.id === undefined || t.id === q.id);
-      const totals: UsageTotal[] = [];
-      for await (const [, t] of reader.range<UsageTotal>(SPACE.usageTotal, { limit: SCAN_CAP })) if (match(t)) totals.push(t);
-      const days: UsageTotal[] = [];
+      const n = createNamer(reader);
+      const named = async (t: UsageTotal) => ({ ...t, name: await n.name(t.kind.toLowerCase() as NamedKind, t.id) });
+      const totals: JsonValue[] = [];
+      for await (const [, t] of reader.range<UsageTotal>(SPACE.usageTotal, { limit: SCAN_CAP })) if (match(t)) totals.push(await named(t));
+      const days: JsonValue[] = [];
       for await (const [, t] of reader.range<UsageTotal>(SPACE.usageDay, { gte: q.from ?? "", lt: `${q.to ?? "9999-12-31"}~`, limit: SCAN_CAP })) {
-        if (match(t)) days.push(t);
+        if (match(t)) days.push(await named(t));
         if (days.length >= q.limit) break;
       }
       const recent: BatchRecord[] = [];
       for await (const [, b] of reader.range<BatchRecord>(SPACE.receiptBatch, { reverse: true, limit: q.limit })) recent.push(b);
       return { receipts, batches, fees: fees.toString(), items: nodes, totals, days, batchesRecent: recent, lateAfterSeconds: LATE_AFTER_SECONDS };
+    },
+
+    async usageSeries(by: SeriesBy, bucket: SeriesBucket) {
+      // C21: uses and fees over time, one range read of the points the usage view keeps per bucket.
+      const prefix = `${by}:${bucket}:`;
+      const series: { id: string; name: string | null; nameEn: string | null; points: [number, number, string][] }[] = [];
+      let scanned = 0;
+      for await (const [, p] of reader.range<SeriesPoint>(SPACE.usageSeries, { gte: prefix, lt: `${prefix.slice(0, -1)};`, limit: SCAN_CAP })) {
+        scanned += 1;
+        let s = series[series.length - 1];
+        if (!s || s.id !== p.id) {
+          s = { id: p.id, ...(await seriesName(by, p.id)), points: [] };
+          series.push(s);
+        }
+        s.points.push([p.start, p.uses, p.fee]);
+      }
+      return { by, bucket, series, truncated: scanned >= SCAN_CAP };
+    },
+
+    async batches(args: { limit: number; cursor?: string }) {
+      // Every anchored batch, newest first (chain order), with the sequence numbers missing before it (C22).
+      let total = 0;
+      for await (const [, u] of reader.range<UsageRecord>(SPACE.usage, { limit: 1_000 })) total += u.batches;
+      const names = new Map<string, string | null>();
+      const items: JsonValue[] = [];
+      let last: string | null = null;
+      let more = false;
+      for await (const [key, batchKey] of reader.range<string>(SPACE.batchOrder, { reverse: true, ...(args.cursor !== undefined ? { lt: args.cursor } : {}), limit: args.limit + 1 })) {
+        if (items.length >= args.limit) {
+          more = true;
+          break;
+        }
+        const b = await reader.get<BatchRecord>(SPACE.receiptBatch, batchKey);
+        if (b) {
+          if (!names.has(b.nodeId)) names.set(b.nodeId, (await participant(b.nodeId))?.name ?? null);
+          items.push({ nodeId: b.nodeId, nodeName: names.get(b.nodeId) ?? null, sequence: b.sequence, root: b.root, count: b.receiptCount, firstAt: b.firstAt, lastAt: b.lastAt, late: b.late, anchor: b.anchor, gapBefore: b.gapBefore ?? 0 });
+        }
+        last = key;
+      }
+      return { total, next: more ? last : null, items };
+    },
+
+    async batch(nodeId: string, sequence: string) {
+      // One anchored batch: what a receipt proof is checked against (the root, its transaction).
+      const b = await must<BatchRecord>(SPACE.receiptBatch, `${pad(nodeId)}:${pad(sequence)}`, `batch ${sequence} of node ${nodeId}`);
+      return { ...b, nodeName: (await participant(b.nodeId))?.name ?? null };
     },
 
     async annualDisclosures(asked: number | undefined, now: number) {
@@ -417,10 +607,14 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       for await (const [, d] of reader.range<DeadlineRecord>(SPACE.deadline, { gte: "participant:", lt: "participant;" })) {
         if (d.clause === "C37" && d.name === `disclosure-${year}`) due.push(d);
       }
-      const missing = due
-        .filter((d) => d.status === "open" || d.status === "late")
-        .map((d) => ({ participantId: d.subjectId, dueAt: d.dueAt, dueDate: d.dueDate, status: deadlineStatusAt(d, now) }));
-      return { year, disclosures, missing };
+      const n = createNamer(reader);
+      const missing = [];
+      for (const d of due.filter((x) => x.status === "open" || x.status === "late")) {
+        missing.push({ participantId: d.subjectId, participantName: await n.name("participant", d.subjectId), dueAt: d.dueAt, dueDate: d.dueDate, status: deadlineStatusAt(d, now) });
+      }
+      const named = [];
+      for (const d of disclosures) named.push({ ...d, participantName: await n.name("participant", d.participantId) });
+      return { year, disclosures: named, missing };
     },
 
     // ===== GOVERNANCE (issue 9: C05, C22) =====
@@ -493,6 +687,7 @@ export const ALERT_KINDS = [
   "authorization-with-lost-resources",
   "pending-governance-change",
   "calendar-difference",
+  "invalid-public-text",
   "use-outside-rules",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -685,6 +880,19 @@ function createAlertSources(
           kind: "pending-governance-change", clause: "C05", at: c.scheduledAt, subjectKind: "hub", subjectId: c.label,
           message: `${c.kind} ${c.label} → ${c.account}, ${v.ready ? "ready since" : "ready at"} ${chinaDate(c.readyAt)}`, status: null,
           detail: v, key: alertKey(c.scheduledAt, "pending-governance-change", k),
+        });
+      }
+      return out;
+    },
+
+    async "invalid-public-text"({ cap }) {
+      // Public texts on chain the service shows as absent (C21, C34): each one refused, newest first.
+      const out: AlertItem[] = [];
+      for await (const [k, v] of reader.range<InvalidText>(INVALID_TEXT_SPACE, { reverse: true, limit: cap })) {
+        out.push({
+          kind: "invalid-public-text", clause: "C21", at: v.at, subjectKind: v.subjectKind, subjectId: v.subjectId,
+          message: `the ${v.field === "statement" ? "statement" : "public text"} of ${v.event} (${v.subjectKind} ${v.subjectId}) is not shown: ${v.error}`, status: null,
+          detail: v, key: alertKey(v.at, "invalid-public-text", k.slice(k.indexOf(":") + 1)),
         });
       }
       return out;

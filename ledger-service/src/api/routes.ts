@@ -130,9 +130,9 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
       },
     }),
 
-    route({ method: "get", path: "/participants", operationId: "listParticipants", summary: "Participants", tag: "public", query: s.pageQuery, handle: ({ query }) => q.participants(pg(query)) }),
+    route({ method: "get", path: "/participants", operationId: "listParticipants", summary: "Participants, each with its public profile (publicText: contact, website; C21)", tag: "public", query: s.pageQuery, handle: ({ query }) => q.participants(pg(query)) }),
     route({ method: "get", path: "/participants/:id", operationId: "getParticipant", summary: "One participant", tag: "public", params: s.idParams, handle: ({ params }) => q.participant(params.id) }),
-    route({ method: "get", path: "/resources", operationId: "listResources", summary: "Catalog resources", tag: "public", query: s.pageQuery, handle: ({ query }) => q.resources(pg(query)) }),
+    route({ method: "get", path: "/resources", operationId: "listResources", summary: "Catalog resources: name, publicText (or publicTextError), statement, sourceDeptName, registration code in its human format", tag: "public", query: s.pageQuery, handle: ({ query }) => q.resources(pg(query)) }),
     route({ method: "get", path: "/resources/:id", operationId: "getResource", summary: "One resource with its registration", tag: "public", params: s.idParams, handle: ({ params }) => q.resource(params.id) }),
 
     route({
@@ -143,11 +143,11 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
       method: "get", path: "/authorizations/:id", operationId: "getAuthorization", summary: "One authorization with children, agreements and scenarios; status at ?at=", tag: "public", params: s.idParams, query: s.atQuery,
       handle: ({ params, query, now }) => q.authorization(params.id, query.at ?? now),
     }),
-    route({ method: "get", path: "/calls/:id", operationId: "getCall", summary: "One call for applications (C35)", tag: "public", params: s.idParams, handle: ({ params }) => q.call(params.id) }),
-    route({ method: "get", path: "/scenarios/:id", operationId: "getScenario", summary: "One scenario", tag: "public", params: s.idParams, handle: ({ params }) => q.scenario(params.id) }),
-    route({ method: "get", path: "/agreements/:id", operationId: "getAgreement", summary: "One agreement", tag: "public", params: s.idParams, handle: ({ params }) => q.agreement(params.id) }),
+    route({ method: "get", path: "/calls/:id", operationId: "getCall", summary: "One call for applications (C35): name (its title), publicText, organizerName, selectedHolders [{id, name}]", tag: "public", params: s.idParams, handle: ({ params }) => q.call(params.id) }),
+    route({ method: "get", path: "/scenarios/:id", operationId: "getScenario", summary: "One scenario: name, publicText, statement, holderName, authorizationName, resources [{id, name}]", tag: "public", params: s.idParams, handle: ({ params }) => q.scenario(params.id) }),
+    route({ method: "get", path: "/agreements/:id", operationId: "getAgreement", summary: "One agreement: name (its title), publicText, statement, proposerName, authorizationName, scenarioName, parties [{id, name}]", tag: "public", params: s.idParams, handle: ({ params }) => q.agreement(params.id) }),
 
-    route({ method: "get", path: "/products", operationId: "listProducts", summary: "Products", tag: "public", query: s.productsQuery, handle: ({ query }) => q.products(query, pg(query)) }),
+    route({ method: "get", path: "/products", operationId: "listProducts", summary: "Products: name, publicText, statement, holderName, scenarioName, authorizationName, resources and parents [{id, name}]", tag: "public", query: s.productsQuery, handle: ({ query }) => q.products(query, pg(query)) }),
     route({
       method: "get", path: "/products/:id", operationId: "getProduct", summary: "One product; usable at ?at=", tag: "public", params: s.idParams, query: s.atQuery,
       handle: ({ params, query, now }) => q.product(params.id, query.at ?? now),
@@ -160,7 +160,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
       },
     }),
     route({
-      method: "get", path: "/timeline/:kind/:id", operationId: "getTimeline", summary: "Every event of one record, oldest first (C22)", tag: "public", params: s.timelineParams, query: s.pageQuery,
+      method: "get", path: "/timeline/:kind/:id", operationId: "getTimeline", summary: "Every event of one record, oldest first (C22), with the record's and each related record's name, the actor's participant (actorId, actorName), and the decision's statement where the event carried one", tag: "public", params: s.timelineParams, query: s.pageQuery,
       handle: ({ params, query }) => q.timeline(params.kind, params.id, pg(query)),
     }),
 
@@ -172,6 +172,21 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     route({ method: "get", path: "/disclosures/authorizations", operationId: "discloseAuthorizations", summary: "C21: authorization objects, content, scope and term", tag: "disclosure", query: s.pageQuery, handle: ({ query, now }) => q.disclosedAuthorizations(pg(query), now) }),
     route({ method: "get", path: "/disclosures/products", operationId: "discloseProducts", summary: "C21: product capability lists per operator", tag: "disclosure", query: s.pageQuery, handle: ({ query }) => q.disclosedProducts(pg(query)) }),
     route({ method: "get", path: "/disclosures/usage", operationId: "discloseUsage", summary: "C21: uses and fees per node, product, scenario, resource and day, from anchored receipt batches", tag: "disclosure", query: s.usageQuery, handle: ({ query }) => q.usage({ ...query, limit: query.limit ?? DEFAULT_LIMIT }) }),
+    route({
+      method: "get", path: "/disclosures/usage/series", operationId: "discloseUsageSeries", tag: "disclosure", query: s.usageSeriesQuery,
+      summary: "C21: uses and fees over time per product, scenario or operator (?by=), in China-day or China-month buckets (?bucket=): series [{ id, name, nameEn, points: [[bucketStartSeconds, uses, fee]] }] (names from the records' public texts; an operator's registered name), fees in fen. A batch counts in the bucket of its first receipt",
+      handle: ({ query }) => q.usageSeries(query.by, query.bucket ?? "day"),
+    }),
+    route({
+      method: "get", path: "/batches", operationId: "listBatches", tag: "disclosure", query: s.batchesQuery,
+      summary: "C22: anchored receipt batches, newest first: { total, next, items: [{ nodeId, nodeName, sequence, root, count, anchor, gapBefore }] }; gapBefore counts the node's sequence numbers missing before the batch",
+      handle: ({ query }) => q.batches({ limit: query.limit ?? DEFAULT_LIMIT, cursor: query.cursor }),
+    }),
+    route({
+      method: "get", path: "/batches/:nodeId/:sequence", operationId: "getBatch", tag: "disclosure", params: s.batchParams,
+      summary: "C31: one anchored batch (root, counts, time range, usage, anchor): what a receipt proof's root is compared with",
+      handle: ({ params }) => q.batch(params.nodeId, params.sequence),
+    }),
     route({ method: "get", path: "/disclosures/annual", operationId: "discloseAnnual", summary: "C37: annual disclosures of a year (default: the last year whose disclosure is due, by 31 March of the next year) and the missing ones", tag: "disclosure", query: s.annualQuery, handle: ({ query, now }) => q.annualDisclosures(query.year, now) }),
 
     route({ method: "post", path: "/auth/challenge", operationId: "authChallenge", summary: "One-time EIP-4361 sign-in challenge", tag: "auth", body: s.challengeBody, handle: ({ body }) => auth.challenge(body.address) }),
@@ -182,7 +197,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
       summary:
         "Every alert as one list, newest first: items {kind, clause, at, subjectKind, subjectId, message, status, detail, key}, `total`, `counts` per kind, `next` cursor. " +
         "Kinds: missed-deadline, missing-report (C28), breach, expiring-term (within ?days=), operation-outside-authorization, listed-under-stopped-authorization, listed-not-usable, " +
-        "authorization-with-lost-resources, pending-governance-change, and on a platform node use-outside-rules (C31)",
+        "authorization-with-lost-resources, pending-governance-change, calendar-difference (C04), invalid-public-text (C21), and on a platform node use-outside-rules (C31)",
       handle: ({ query, now }) =>
         q.alerts(
           { now, days: query.days ?? 30, limit: query.limit ?? DEFAULT_LIMIT, after: query.after, kind: query.kind },

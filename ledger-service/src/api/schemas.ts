@@ -8,6 +8,7 @@ import { ALERT_KINDS, DEADLINE_STATUSES } from "./queries";
 import { AUTH_STATUSES, MODES } from "../views/authorizations";
 import { PRODUCT_STATUSES } from "../views/products";
 import { SUBJECT_KIND_NAMES } from "../views/timeline";
+import { SERIES_BUCKETS, SERIES_BY } from "../views/usage";
 
 const UINT64_MAX = 2n ** 64n - 1n;
 
@@ -160,3 +161,26 @@ export const usageQuery = z
     limit,
   })
   .strict();
+
+/** GET /disclosures/usage/series: what a series is per, and its time buckets (C21). */
+export const usageSeriesQuery = z
+  .object({
+    by: z.enum(SERIES_BY, { message: `by: one of ${SERIES_BY.join(", ")}` }).describe("product, scenario, or operator (the participant whose platform node anchored the uses)"),
+    bucket: z.enum(SERIES_BUCKETS, { message: `bucket: one of ${SERIES_BUCKETS.join(", ")}` }).optional().describe("day or month, China time (default day)"),
+  })
+  .strict();
+
+/** GET /batches: a page of anchored batches, newest first. */
+export const batchesQuery = z
+  .object({
+    cursor: z
+      .string()
+      .regex(/^[0-9]{12}:[0-9]{6}$/, "a cursor returned as `next`")
+      .optional()
+      .describe("the `next` of the previous page"),
+    limit,
+  })
+  .strict();
+
+/** GET /batches/:nodeId/:sequence. */
+export const batchParams = z.object({ nodeId: id, sequence: id }).strict();

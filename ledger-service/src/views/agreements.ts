@@ -3,6 +3,7 @@
  * signature, taking effect and filing (备案) with the authority (C05, C15, C16).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
+import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
 import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
 export const AGREEMENT_KINDS = ["None", "OperationAuthorization", "DevelopmentService", "ScenarioProduct", "DevelopmentAuthorization"] as const;
@@ -10,6 +11,13 @@ export const AGREEMENT_STATUSES = ["None", "Proposed", "Effective", "Filed", "Te
 
 export type AgreementRecord = {
   id: string;
+  /** The agreement's public title (publicText.title), null when the text is absent or invalid. */
+  name: string | null;
+  publicText: TitleText | null;
+  publicTextError: string | null;
+  /** The public statement of the latest decision that gave one (a termination's reason), with the status it set; or null. */
+  statement: Statement | null;
+  statementError: string | null;
   kind: string;
   status: string;
   proposerId: string;
@@ -26,7 +34,7 @@ export type AgreementRecord = {
   effectiveAt: number;
   filedAt: number;
   terminatedAt: number;
-  history: { at: number; status: string; anchor: Anchor }[];
+  history: { at: number; status: string; statement: Statement | null; anchor: Anchor }[];
   anchor: Anchor;
 };
 
@@ -40,15 +48,20 @@ export function agreementStatusAt(r: AgreementRecord, at: number): string {
 export function createAgreementsView(): View {
   return {
     name: "agreements",
-    version: 2, // 2: agreements-of-auth id lists replace the agreement-by-auth keys
+    version: 3, // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AgreementRegistry") return;
       const a = e.args;
       const id = idOf(a.agreementId);
       if (e.event === "AgreementProposed") {
         const req = objOf(a.request);
+        const text = parsePublicText("agreement", textArg(e, "publicText"));
         const r: AgreementRecord = {
           id,
+          name: nameOf(text.publicText),
+          ...text,
+          statement: null,
+          statementError: null,
           kind: AGREEMENT_KINDS[numOf(req.kind)] ?? String(req.kind),
           status: "Proposed",
           proposerId: idOf(a.proposerId),
@@ -65,7 +78,7 @@ export function createAgreementsView(): View {
           effectiveAt: 0,
           filedAt: 0,
           terminatedAt: 0,
-          history: [{ at: e.timestamp, status: "Proposed", anchor: anchorOf(e) }],
+          history: [{ at: e.timestamp, status: "Proposed", statement: null, anchor: anchorOf(e) }],
           anchor: anchorOf(e),
         };
         tx.put(SPACE.agreement, pad(id), r);
@@ -75,8 +88,13 @@ export function createAgreementsView(): View {
       const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));
       if (!r) return;
       const setStatus = (s: string) => {
+        const d = statementOf(e, s);
         r.status = s;
-        r.history.push({ at: e.timestamp, status: s, anchor: anchorOf(e) });
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
+        r.history.push({ at: e.timestamp, status: s, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {
         case "AgreementSigned":

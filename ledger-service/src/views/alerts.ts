@@ -1,15 +1,34 @@
 /**
- * Alert indexes (C24, C13, C31): authorizations in force by term end (for "expiring within N
- * days"), products on offer by authorization, and operations recorded while their authorization
- * was not in force. Deadline breaches are indexed by the deadlines view; the reader combines all
+ * Alert indexes (C24, C13, C31, C21): authorizations in force by term end (for "expiring within N
+ * days"), products on offer by authorization, operations recorded while their authorization
+ * was not in force, and public texts the service refused (invalid-public-text). Deadline breaches are indexed by the deadlines view; the reader combines all
  * of them at the moment asked (expiry is a fact of time, evaluated when read).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { AUTH_STATUSES, TERMINAL_STATUSES, authorizationInForce, type AuthorizationRecord } from "./authorizations";
-import { SPACE, anchorOf, idOf, numOf, pad, padTime, type Anchor } from "./util";
+import { parsePublicText, textsOf, type TextKind } from "./publicText";
+import { subjectsOf } from "./timeline";
+import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, type Anchor } from "./util";
 
 export const ALERT_SPACE = "alert"; // `${at}:${kind}:${id}:${logIndex}`
 export const LISTED_SPACE = "listed"; // `${productId}` -> authorizationId, products on offer
+export const INVALID_TEXT_SPACE = "invalid-text"; // `${at}:${block}:${logIndex}:${field}` -> InvalidText
+
+/** A public text on chain that the service refused to show (C21, C34): which, where and why. */
+export type InvalidText = {
+  at: number;
+  contract: string;
+  event: string;
+  /** `publicText` (a record's text) or `statement` (a decision's). */
+  field: string;
+  kind: TextKind;
+  /** Why it is not shown. */
+  error: string;
+  /** The record the event is about. */
+  subjectKind: string;
+  subjectId: string;
+  anchor: Anchor;
+};
 
 export type OperationAlert = {
   kind: "operation-outside-authorization";
@@ -44,8 +63,19 @@ async function chainInForce(tx: ViewTx, auth: AuthorizationRecord, at: number): 
 export function createAlertsView(): View {
   return {
     name: "alerts",
+    version: 2, // 2: invalid public texts
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       const a = e.args;
+      for (const t of textsOf(e)) {
+        const error = parsePublicText(t.kind, t.raw).publicTextError;
+        if (error === null) continue;
+        const [subject] = subjectsOf(e);
+        const item: InvalidText = {
+          at: e.timestamp, contract: e.contract, event: e.event, field: t.field, kind: t.kind, error,
+          subjectKind: subject?.[0] ?? "none", subjectId: subject?.[1] ?? "0", anchor: anchorOf(e),
+        };
+        tx.put(INVALID_TEXT_SPACE, `${padTime(e.timestamp)}:${padBlock(e.blockNumber)}:${padLog(e.logIndex)}:${t.field}`, item);
+      }
       if (e.contract === "AuthorizationRegistry") {
         if (e.event === "AuthorizationActivated") {
           tx.put(SPACE.expiry, `${padTime(numOf(a.termEnd))}:${pad(idOf(a.id))}`, idOf(a.id));

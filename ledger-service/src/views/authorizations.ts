@@ -5,6 +5,7 @@
  * from stored fields (`authorizationStatusAt`): expiry is a fact of time, never a transaction.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
+import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
 import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
 
 export const AUTH_STATUSES = [
@@ -49,14 +50,27 @@ export type AuthorizationRecord = {
   expertRejections: number;
   exitRequested: boolean;
   exitNoticeEnd: number;
+  /** The public statement of the last exit review (an exit refusal's reason), or null. */
+  exitStatement: Statement | null;
+  /**
+   * The public statement of the latest decision that gave one (an approval's, rejection's,
+   * suspension's, termination's reason), with the status it set; routine steps (notice,
+   * activation) keep it. Null until a decision gives one.
+   */
+  statement: Statement | null;
+  statementError: string | null;
   reviews: { stage: string; pass: boolean; opinionHash: string; reviewer: string; at: number; anchor: Anchor }[];
   grants: GrantRecord[];
-  history: { at: number; status: string; reasonHash: string | null; emergency: boolean; anchor: Anchor }[];
+  history: { at: number; status: string; reasonHash: string | null; emergency: boolean; statement: Statement | null; anchor: Anchor }[];
   anchor: Anchor;
 };
 
 export type CallRecord = {
   id: string;
+  /** The call's public title (publicText.title), null when the text is absent or invalid. */
+  name: string | null;
+  publicText: TitleText | null;
+  publicTextError: string | null;
   organizerId: string;
   mode: string;
   publishedAt: number;
@@ -89,14 +103,17 @@ export function createAuthorizationsView(): View {
 
   return {
     name: "authorizations",
-    version: 2, // 2: auth-children id lists
+    version: 3, // 2: auth-children id lists; 3: public texts of calls, statements of decisions
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AuthorizationRegistry") return;
       const a = e.args;
       switch (e.event) {
         case "CallPublished": {
+          const text = parsePublicText("call", textArg(e, "publicText"));
           const c: CallRecord = {
             id: idOf(a.callId),
+            name: nameOf(text.publicText),
+            ...text,
             organizerId: idOf(a.organizerId),
             mode: MODES[numOf(a.mode)] ?? String(a.mode),
             publishedAt: e.timestamp,
@@ -145,9 +162,12 @@ export function createAuthorizationsView(): View {
             expertRejections: 0,
             exitRequested: false,
             exitNoticeEnd: 0,
+            exitStatement: null,
+            statement: null,
+            statementError: null,
             reviews: [],
             grants: idsOf(req.resourceIds).map((resourceId) => ({ resourceId, status: "Requested", steps: [] })),
-            history: [{ at: e.timestamp, status: "Applied", reasonHash: null, emergency: false, anchor: anchorOf(e) }],
+            history: [{ at: e.timestamp, status: "Applied", reasonHash: null, emergency: false, statement: null, anchor: anchorOf(e) }],
             anchor: anchorOf(e),
           };
           put(tx, r);
@@ -163,10 +183,25 @@ export function createAuthorizationsView(): View {
       const r = await get(tx, id);
       if (!r) return;
       const setStatus = (to: string, reasonHash: string | null, emergency: boolean) => {
-        if (r.status === to) return;
+        const d = statementOf(e, to);
+        if (r.status === to) {
+          // The same change reported twice (AuthorizationReviewed, then AuthorizationStatusChanged
+          // with the statement, in one transaction): the statement joins the entry.
+          const last = r.history[r.history.length - 1];
+          if (e.event === "AuthorizationStatusChanged" && last && last.anchor.blockNumber === e.blockNumber && last.statement === null && d.given) {
+            last.statement = d.statement;
+            r.statement = d.statement;
+            r.statementError = d.statementError;
+          }
+          return;
+        }
         r.status = to;
         r.statusChangedAt = e.timestamp;
-        r.history.push({ at: e.timestamp, status: to, reasonHash, emergency, anchor: anchorOf(e) });
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
+        r.history.push({ at: e.timestamp, status: to, reasonHash, emergency, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {
         case "AuthorizationReviewed": {
@@ -201,6 +236,7 @@ export function createAuthorizationsView(): View {
         case "ExitReviewed":
           if (boolOf(a.approved)) r.exitNoticeEnd = numOf(a.noticeEnd);
           else r.exitRequested = false;
+          r.exitStatement = statementOf(e, r.status).statement;
           break;
         case "GrantAdvanced": {
           const resourceId = idOf(a.resourceId);

@@ -11,6 +11,7 @@ import { createCalendarView } from "./calendar";
 import { createAuthorizationsView } from "./authorizations";
 import { createDeadlinesView } from "./deadlines";
 import { createGovernanceView } from "./governance";
+import { createNamesView } from "./names";
 import { createOversightView } from "./oversight";
 import { createParticipantsView } from "./participants";
 import { createProductsView } from "./products";
@@ -43,6 +44,7 @@ export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCa
     createOversightView(),
     createUsageView(),
     createGovernanceView(),
+    createNamesView(),
     createTimelineView(),
     createTxView(),
     createSearchView(),

@@ -4,6 +4,7 @@
  * of operations (C16).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
+import { statementOf, type Statement } from "./publicText";
 import { SPACE, ZERO_HASH, anchorOf, boolOf, idOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
 export const SUBJECT_KINDS = ["None", "resource", "product", "authorization"] as const;
@@ -50,6 +51,9 @@ export type ShareRecord = {
   basisDigest: string | null;
   /** A refusal must cite its legal basis (C32). */
   refusalCitesBasis: boolean | null;
+  /** The reply's public statement (a refusal's reason), or null. */
+  statement: Statement | null;
+  statementError: string | null;
   anchor: Anchor;
 };
 
@@ -105,6 +109,7 @@ export type FilingRecord = {
 export function createOversightView(): View {
   return {
     name: "oversight",
+    version: 2, // 2: the statement of a share reply
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "OversightRegistry") return;
       const a = e.args;
@@ -165,6 +170,8 @@ export function createOversightView(): View {
             executedAt: 0,
             basisDigest: null,
             refusalCitesBasis: null,
+            statement: null,
+            statementError: null,
             anchor: anchorOf(e),
           };
           tx.put(SPACE.share, pad(r.id), r);
@@ -181,6 +188,9 @@ export function createOversightView(): View {
             r.executeWorkingDays = numOf(a.executeWorkingDays);
             r.basisDigest = strOf(a.basisDigest);
             r.refusalCitesBasis = granted ? null : r.basisDigest !== "" && r.basisDigest !== ZERO_HASH;
+            const d = statementOf(e, r.status);
+            r.statement = d.statement;
+            r.statementError = d.statementError;
           } else {
             r.status = "Executed";
             r.executedAt = numOf(a.executedAt) || e.timestamp;

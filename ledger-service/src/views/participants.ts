@@ -3,6 +3,7 @@
  * attestations (C08) and status history.
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
+import { parsePublicText, type ProfileText } from "./publicText";
 import { SPACE, anchorOf, idOf, numOf, pad, strOf, strsOf, type Anchor } from "./util";
 
 export const PARTICIPANT_KINDS = [
@@ -27,6 +28,11 @@ export type ParticipantRecord = {
   name: string;
   creditCode: string;
   profileHash: string;
+  /** The public profile (office contact, website) last published on chain (C21), null when none or invalid. */
+  publicText: ProfileText | null;
+  publicTextError: string | null;
+  /** When that profile was published (0: never). */
+  profilePublishedAt: number;
   signers: string[];
   qualifications: Qualification[];
   /** Status since a time, oldest first: `statusAt` reads it. */
@@ -41,11 +47,13 @@ export function createParticipantsView(): View {
 
   return {
     name: "participants",
+    version: 2, // 2: public profiles, the signer index
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ParticipantRegistry") return;
       const a = e.args;
       const id = idOf(a.id);
       if (e.event === "ParticipantRegistered") {
+        for (const s of strsOf(a.signers)) tx.put(SPACE.signer, s.toLowerCase(), id);
         put(tx, {
           id,
           kind: PARTICIPANT_KINDS[numOf(a.kind)] ?? String(a.kind),
@@ -53,6 +61,9 @@ export function createParticipantsView(): View {
           name: strOf(a.name),
           creditCode: strOf(a.creditCode),
           profileHash: strOf(a.profileHash),
+          publicText: null,
+          publicTextError: null,
+          profilePublishedAt: 0,
           signers: strsOf(a.signers),
           qualifications: [],
           history: [{ at: e.timestamp, status: "Active" }],
@@ -66,9 +77,11 @@ export function createParticipantsView(): View {
       switch (e.event) {
         case "SignerAdded":
           if (!p.signers.includes(strOf(a.signer))) p.signers.push(strOf(a.signer));
+          tx.put(SPACE.signer, strOf(a.signer).toLowerCase(), id);
           break;
         case "SignerRemoved":
           p.signers = p.signers.filter((s) => s.toLowerCase() !== strOf(a.signer).toLowerCase());
+          if ((await tx.get<string>(SPACE.signer, strOf(a.signer).toLowerCase())) === id) tx.del(SPACE.signer, strOf(a.signer).toLowerCase());
           break;
         case "QualificationAttested":
           p.qualifications.push({
@@ -84,6 +97,13 @@ export function createParticipantsView(): View {
         case "QualificationRevoked": {
           const q = p.qualifications.find((x) => x.index === idOf(a.index));
           if (q) q.revoked = true;
+          break;
+        }
+        case "ParticipantProfilePublished": {
+          const text = parsePublicText("profile", a.publicText);
+          p.publicText = text.publicText;
+          p.publicTextError = text.publicTextError;
+          p.profilePublishedAt = e.timestamp;
           break;
         }
         case "ParticipantStatusChanged":

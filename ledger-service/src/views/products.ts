@@ -5,6 +5,7 @@
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { applyRegistration, emptyRegistration, isRegistrationEvent, type RegistrationHolding } from "./registration";
+import { nameOf, parsePublicText, statementOf, textArg, type ProductText, type Statement } from "./publicText";
 import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
 export const PRODUCT_KINDS = ["None", "Dataset", "Api", "Indicator", "Report", "Model", "Application", "Tool", "Service"] as const;
@@ -13,6 +14,13 @@ export const CHARGING_BASES = ["None", "FreeTrialForSourceDept", "PublicInterest
 
 export type ProductRecord = {
   id: string;
+  /** The public name (publicText.name), null when the text is absent or invalid. */
+  name: string | null;
+  publicText: ProductText | null;
+  publicTextError: string | null;
+  /** The public statement of the latest decision that gave one (a delisting's reason), with the status it set; or null. */
+  statement: Statement | null;
+  statementError: string | null;
   holderId: string;
   scenarioId: string;
   authorizationId: string;
@@ -33,7 +41,7 @@ export type ProductRecord = {
   listedAt: number;
   delistedAt: number;
   registration: RegistrationHolding;
-  history: { at: number; status: string; anchor: Anchor }[];
+  history: { at: number; status: string; statement: Statement | null; anchor: Anchor }[];
   anchor: Anchor;
 };
 
@@ -48,14 +56,20 @@ const bases = (mask: number): string[] => CHARGING_BASES.filter((_, i) => i > 0 
 export function createProductsView(): View {
   return {
     name: "products",
+    version: 2, // 2: public text, statements, human registration codes
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ProductRegistry") return;
       const a = e.args;
       const id = idOf(isRegistrationEvent(e) ? a.subjectId : a.id);
       if (e.event === "ProductRegistered") {
         const req = objOf(a.request);
+        const text = parsePublicText("product", textArg(e, "publicText"));
         const r: ProductRecord = {
           id,
+          name: nameOf(text.publicText),
+          ...text,
+          statement: null,
+          statementError: null,
           holderId: idOf(a.holderId),
           scenarioId: idOf(a.scenarioId),
           authorizationId: idOf(a.authorizationId),
@@ -76,7 +90,7 @@ export function createProductsView(): View {
           listedAt: 0,
           delistedAt: 0,
           registration: emptyRegistration(),
-          history: [{ at: e.timestamp, status: "Registered", anchor: anchorOf(e) }],
+          history: [{ at: e.timestamp, status: "Registered", statement: null, anchor: anchorOf(e) }],
           anchor: anchorOf(e),
         };
         tx.put(SPACE.product, pad(id), r);
@@ -89,7 +103,12 @@ export function createProductsView(): View {
       const setStatus = (s: string) => {
         if (s === r.status) return;
         r.status = s;
-        r.history.push({ at: e.timestamp, status: s, anchor: anchorOf(e) });
+        const d = statementOf(e, s);
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
+        r.history.push({ at: e.timestamp, status: s, statement: d.statement, anchor: anchorOf(e) });
       };
       switch (e.event) {
         case "ProductReviewed":

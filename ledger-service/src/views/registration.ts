@@ -10,7 +10,10 @@ export const REGISTRATION_KINDS = ["None", "Initial", "Change", "Correction", "D
 export const REGISTRATION_STEPS = ["None", "Applied", "Accepted", "Reviewed", "Noticed", "Issued", "Rejected"] as const;
 
 export type RegistrationHolding = {
+  /** The code in the registry's human format ("GM-2026-R-0001"); the 0x-hex of a code that is not one. */
   code: string | null;
+  /** The code as the chain holds it (bytes32). */
+  codeHex: string | null;
   issuedAt: number;
   validUntil: number;
   deregistered: boolean;
@@ -31,6 +34,7 @@ export type RegistrationApplication = {
 
 export const emptyRegistration = (): RegistrationHolding => ({
   code: null,
+  codeHex: null,
   issuedAt: 0,
   validUntil: 0,
   deregistered: false,
@@ -82,12 +86,29 @@ export async function applyRegistration(
   app.steps.push({ step: "Issued", at: e.timestamp, opinionHash: null, anchor: anchorOf(e) });
   tx.put(SPACE.registration, key, app);
   return {
-    code: strOf(a.code),
+    code: registrationCodeText(strOf(a.code)),
+    codeHex: strOf(a.code),
     issuedAt: numOf(a.issuedAt),
     validUntil: numOf(a.validUntil),
     deregistered: boolOf(a.deregistered),
     pendingApplication: null,
   };
+}
+
+/**
+ * A registration code (bytes32: printable ASCII `[A-Z0-9-]`, left-aligned, zero-padded, as the
+ * registries require) as its human string, "GM-2026-R-0001". A value that is not such a code (a
+ * chain from before the rule) stays 0x-hex rather than being shown wrong.
+ */
+export function registrationCodeText(hex: string): string {
+  const m = /^0x((?:[0-9a-fA-F]{2}){1,32})$/.exec(hex);
+  if (!m) return hex;
+  const bytes = Buffer.from(m[1], "hex");
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  const body = bytes.subarray(0, end);
+  if (end === 0 || !body.every((b) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || b === 0x2d)) return hex;
+  return body.toString("latin1");
 }
 
 /** True when a registration is valid at `at`. */

@@ -3,6 +3,7 @@
  * type and open attribute (C10), every change with its time (C11), and their registration (C36).
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
+import { nameOf, parsePublicText, statementOf, type ResourceText, type Statement } from "./publicText";
 import { applyRegistration, emptyRegistration, isRegistrationEvent, registeredAt, type RegistrationHolding } from "./registration";
 import { SPACE, anchorOf, boolOf, idOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
@@ -25,16 +26,26 @@ export type ResourceData = {
 
 export type ResourceRecord = {
   id: string;
+  /** The public name (publicText.name), null when the text is absent or invalid. */
+  name: string | null;
+  /** The public text in force: the proposal's, then that of each approved change (C21). */
+  publicText: ResourceText | null;
+  publicTextError: string | null;
+  /** The public statement of the latest decision that gave one (a delisting's reason), with the status it set; or null. */
+  statement: Statement | null;
+  statementError: string | null;
   sourceDeptId: string;
   status: string;
   data: ResourceData;
   pendingChange: ResourceData | null;
+  /** The text a pending change proposes (in force once the change is approved). */
+  pendingPublicText: ResourceText | null;
   proposedAt: number;
   approvedAt: number;
   changedAt: number;
   delistedAt: number;
-  /** Every change, with the data in force from then on where it changed (`data` null otherwise). */
-  history: { at: number; event: string; approved: boolean | null; status: string; data: ResourceData | null; anchor: Anchor }[];
+  /** Every change, with the data in force from then on where it changed (`data` null otherwise) and the decision's statement. */
+  history: { at: number; event: string; approved: boolean | null; status: string; data: ResourceData | null; statement: Statement | null; anchor: Anchor }[];
   registration: RegistrationHolding;
   anchor: Anchor;
 };
@@ -56,23 +67,29 @@ function resourceData(v: JsonValue | undefined): ResourceData {
 export function createResourcesView(): View {
   return {
     name: "resources",
-    version: 2, // 2: history entries carry the data a review put in force
+    version: 3, // 2: history entries carry the data a review put in force; 3: public text, statements, human registration codes
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ResourceCatalog") return;
       const a = e.args;
       const id = idOf(isRegistrationEvent(e) ? a.subjectId : a.id);
       if (e.event === "ResourceProposed") {
+        const text = parsePublicText("resource", a.publicText);
         const r: ResourceRecord = {
           id,
+          name: nameOf(text.publicText),
+          ...text,
+          statement: null,
+          statementError: null,
           sourceDeptId: idOf(a.sourceDeptId),
           status: "Proposed",
           data: resourceData(a.data),
           pendingChange: null,
+          pendingPublicText: null,
           proposedAt: e.timestamp,
           approvedAt: 0,
           changedAt: e.timestamp,
           delistedAt: 0,
-          history: [{ at: e.timestamp, event: e.event, approved: null, status: "Proposed", data: null, anchor: anchorOf(e) }],
+          history: [{ at: e.timestamp, event: e.event, approved: null, status: "Proposed", data: null, statement: null, anchor: anchorOf(e) }],
           registration: emptyRegistration(),
           anchor: anchorOf(e),
         };
@@ -83,6 +100,7 @@ export function createResourcesView(): View {
       if (!r) return;
       let approved: boolean | null = null;
       let changed: ResourceData | null = null;
+      const before = r.status;
       switch (e.event) {
         case "ResourceReviewed":
           approved = boolOf(a.approved);
@@ -94,6 +112,7 @@ export function createResourcesView(): View {
           break;
         case "ResourceChangeProposed":
           r.pendingChange = resourceData(a.data);
+          r.pendingPublicText = parsePublicText("resource", a.publicText).publicText;
           break;
         case "ResourceChangeReviewed":
           approved = boolOf(a.approved);
@@ -102,8 +121,16 @@ export function createResourcesView(): View {
             changed = r.data;
             r.status = "Updated";
             r.changedAt = e.timestamp;
+            // The text adopted with the change (absent from an event without one: the text stays).
+            if (a.publicText !== undefined) {
+              const text = parsePublicText("resource", a.publicText);
+              r.publicText = text.publicText;
+              r.publicTextError = text.publicTextError;
+              r.name = nameOf(text.publicText);
+            }
           }
           r.pendingChange = null;
+          r.pendingPublicText = null;
           break;
         case "ResourceDelisted":
           r.status = "Delisted";
@@ -118,7 +145,13 @@ export function createResourcesView(): View {
           return;
         }
       }
-      r.history.push({ at: e.timestamp, event: e.event, approved, status: r.status, data: changed, anchor: anchorOf(e) });
+      // The latest decision that gave a statement: its statement stays through later routine steps.
+      const decided = statementOf(e, r.status);
+      if (decided.given && (r.status !== before || e.event === "ResourceDelisted")) {
+        r.statement = decided.statement;
+        r.statementError = decided.statementError;
+      }
+      r.history.push({ at: e.timestamp, event: e.event, approved, status: r.status, data: changed, statement: decided.statement, anchor: anchorOf(e) });
       tx.put(SPACE.resource, pad(id), r);
     },
   };

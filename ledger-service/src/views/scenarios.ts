@@ -3,12 +3,20 @@
  * minimal resources it needs (C14).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
+import { nameOf, parsePublicText, statementOf, textArg, type ScenarioText, type Statement } from "./publicText";
 import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, pad, strOf, type Anchor } from "./util";
 
 export const SCENARIO_STATUSES = ["None", "Proposed", "Approved", "Rejected", "Retired"] as const;
 
 export type ScenarioRecord = {
   id: string;
+  /** The public name (publicText.name), null when the text is absent or invalid. */
+  name: string | null;
+  publicText: ScenarioText | null;
+  publicTextError: string | null;
+  /** The public statement of the latest decision that gave one (an approval's, rejection's or retirement's reason), with the status it set; or null. */
+  statement: Statement | null;
+  statementError: string | null;
   holderId: string;
   authorizationId: string;
   status: string;
@@ -20,7 +28,7 @@ export type ScenarioRecord = {
   proposedAt: number;
   decidedAt: number;
   retiredAt: number;
-  history: { at: number; status: string; anchor: Anchor }[];
+  history: { at: number; status: string; statement: Statement | null; anchor: Anchor }[];
   anchor: Anchor;
 };
 
@@ -33,14 +41,19 @@ export function scenarioStatusAt(r: ScenarioRecord, at: number): string {
 export function createScenariosView(): View {
   return {
     name: "scenarios",
-    version: 2, // 2: scenarios-of-auth id lists replace the scenario-by-auth keys
+    version: 3, // 2: scenarios-of-auth id lists replace the scenario-by-auth keys; 3: public text and statements
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ScenarioRegistry") return;
       const a = e.args;
       const id = idOf(a.id);
       if (e.event === "ScenarioProposed") {
+        const text = parsePublicText("scenario", textArg(e, "publicText"));
         const r: ScenarioRecord = {
           id,
+          name: nameOf(text.publicText),
+          ...text,
+          statement: null,
+          statementError: null,
           holderId: idOf(a.holderId),
           authorizationId: idOf(a.authorizationId),
           status: "Proposed",
@@ -52,7 +65,7 @@ export function createScenariosView(): View {
           proposedAt: e.timestamp,
           decidedAt: 0,
           retiredAt: 0,
-          history: [{ at: e.timestamp, status: "Proposed", anchor: anchorOf(e) }],
+          history: [{ at: e.timestamp, status: "Proposed", statement: null, anchor: anchorOf(e) }],
           anchor: anchorOf(e),
         };
         tx.put(SPACE.scenario, pad(id), r);
@@ -61,6 +74,15 @@ export function createScenariosView(): View {
       }
       const r = await tx.get<ScenarioRecord>(SPACE.scenario, pad(id));
       if (!r) return;
+      /** The status just set, with the decision's statement. */
+      const decide = () => {
+        const d = statementOf(e, r.status);
+        if (d.given) {
+          r.statement = d.statement;
+          r.statementError = d.statementError;
+        }
+        r.history.push({ at: e.timestamp, status: r.status, statement: d.statement, anchor: anchorOf(e) });
+      };
       switch (e.event) {
         case "ScenarioOpinionRecorded":
           r.opinions.push({ pass: boolOf(a.pass), opinionHash: strOf(a.opinionHash), reviewer: strOf(a.reviewer), at: e.timestamp, anchor: anchorOf(e) });
@@ -69,12 +91,12 @@ export function createScenariosView(): View {
           r.status = SCENARIO_STATUSES[numOf(a.status)] ?? String(a.status);
           r.decisionHash = strOf(a.decisionHash);
           r.decidedAt = e.timestamp;
-          r.history.push({ at: e.timestamp, status: r.status, anchor: anchorOf(e) });
+          decide();
           break;
         case "ScenarioRetired":
           r.status = "Retired";
           r.retiredAt = e.timestamp;
-          r.history.push({ at: e.timestamp, status: r.status, anchor: anchorOf(e) });
+          decide();
           break;
         default:
           return;

@@ -15,6 +15,7 @@ import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES } from "./participants";
 import { PRODUCT_KINDS, PRODUCT_STATUSES } from "./products";
 import { REGISTRATION_KINDS, REGISTRATION_STEPS } from "./registration";
 import { SCENARIO_STATUSES } from "./scenarios";
+import { parsePublicText, textArg, type StatementText } from "./publicText";
 
 export const SUBJECT_KIND_NAMES = [
   "participant", "resource", "call", "authorization", "agreement", "scenario", "product",
@@ -130,6 +131,12 @@ export type TimelineEntry = {
   timestamp: number;
   actor: string | null;
   args: { [name: string]: JsonValue };
+  /**
+   * Only on an event that carried a decision's public statement (C21): the statement, null when
+   * it is invalid (then `statementError` says why; `args.statement` keeps the raw text).
+   */
+  statement?: StatementText | null;
+  statementError?: string;
 };
 
 /** Every (kind, id) an event is about or references, the primary subject first. */
@@ -174,7 +181,7 @@ export const timelineRange = (kind: string, id: string): { gte: string; lt: stri
 export function createTimelineView(): View {
   return {
     name: "timeline",
-    version: 2, // 2: an event only in its primary subject's timeline, the others as related links; enums by name
+    version: 3, // 2: an event only in its primary subject's timeline, the others as related links; enums by name; 3: statements
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       const [primary, ...others] = subjectsOf(e);
       if (!primary) return;
@@ -193,6 +200,12 @@ export function createTimelineView(): View {
         actor: actorOf(e),
         args: namedArgs(e),
       };
+      const raw = textArg(e, "statement");
+      if (typeof raw === "string" && raw !== "") {
+        const p = parsePublicText("statement", raw);
+        entry.statement = p.publicText;
+        if (p.publicTextError !== null) entry.statementError = p.publicTextError;
+      }
       tx.put(SPACE.timeline, timelineKey(kind, id, e.blockNumber, e.logIndex), entry);
     },
   };

@@ -8,11 +8,18 @@
  * A batch's counts are booked on the China day (UTC+8) of its first receipt. Sequences are
  * gap-free by contract; a batch anchored more than LATE_AFTER_SECONDS after its last receipt is
  * marked late.
+ *
+ * Series over time (C21, the usage charts): uses and fees per product, scenario and operator (the
+ * participant whose platform node anchored the batch: its receipts, and the fees of every use),
+ * in China-day and China-month buckets, kept up to date here at event time so a chart is one
+ * range read of its points. Every batch also records how many sequence numbers of its node are
+ * missing before it (`gapBefore`, C22: the contract refuses gaps, so a gap means the index missed
+ * a batch), and an index in chain order lists the batches newest first.
  */
 import { decodeUsageWord, type UsageKindName } from "../../../scripts/lib/receipts";
-import { chinaDate } from "../calendar";
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { SPACE, anchorOf, idOf, numOf, pad, strOf, type Anchor } from "./util";
+import { chinaDate, chinaDayStart } from "../calendar";
+import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
 
 /** A batch anchored later than this after its last receipt is late. */
 export const LATE_AFTER_SECONDS = 86_400;
@@ -44,6 +51,8 @@ export type BatchRecord = {
   /** Seconds between the last receipt and the anchoring block. */
   anchoredAfter: number;
   late: boolean;
+  /** Sequence numbers of this node missing before this batch (0: none; C22). */
+  gapBefore: number;
   usage: UsageEntryRecord[];
   anchor: Anchor;
 };
@@ -53,6 +62,34 @@ export type UsageTotal = { kind: UsageKindName; id: string; day: string | null; 
 
 const add = (a: string, b: string) => (BigInt(a) + BigInt(b)).toString();
 
+/** What a usage series is kept per: product, scenario, or the operator whose node anchored. */
+export const SERIES_BY = ["product", "scenario", "operator"] as const;
+export type SeriesBy = (typeof SERIES_BY)[number];
+/** The buckets of a series, in China time (UTC+8). */
+export const SERIES_BUCKETS = ["day", "month"] as const;
+export type SeriesBucket = (typeof SERIES_BUCKETS)[number];
+
+/** One point of a series: the uses and fees (fen, decimal string) booked in one bucket. */
+export type SeriesPoint = { by: SeriesBy; bucket: SeriesBucket; id: string; start: number; uses: number; fee: string };
+
+/** The start (seconds) of the China day or month holding `at`. */
+export function bucketStart(bucket: SeriesBucket, at: number): number {
+  const day = chinaDate(at);
+  return chinaDayStart(bucket === "day" ? day : `${day.slice(0, 7)}-01`);
+}
+
+/** Key of a series point: `${by}:${bucket}:${id}:${start}`, so one series is one key range in time order. */
+export const seriesKey = (by: SeriesBy, bucket: SeriesBucket, id: string, start: number): string => `${by}:${bucket}:${pad(id)}:${padTime(start)}`;
+
+async function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: number, fee: string): Promise<void> {
+  for (const bucket of SERIES_BUCKETS) {
+    const start = bucketStart(bucket, at);
+    const key = seriesKey(by, bucket, id, start);
+    const prev = await tx.get<SeriesPoint>(SPACE.usageSeries, key);
+    tx.put(SPACE.usageSeries, key, prev ? { ...prev, uses: prev.uses + uses, fee: add(prev.fee, fee) } : { by, bucket, id, start, uses, fee });
+  }
+}
+
 async function addTo(tx: ViewTx, space: string, key: string, e: UsageEntryRecord, day: string | null): Promise<void> {
   const prev = await tx.get<UsageTotal>(space, key);
   tx.put(space, key, prev ? { ...prev, count: prev.count + e.count, fee: add(prev.fee, e.fee), batches: prev.batches + 1 } : { kind: e.kind, id: e.id, day, count: e.count, fee: e.fee, batches: 1 });
@@ -61,7 +98,7 @@ async function addTo(tx: ViewTx, space: string, key: string, e: UsageEntryRecord
 export function createUsageView(): View {
   return {
     name: "usage",
-    version: 2, // 2: usage counts and fees per product, scenario, resource and day
+    version: 3, // 2: usage counts and fees per product, scenario, resource and day; 3: series per day and month, gapBefore, batches in chain order
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ReceiptAnchor" || e.event !== "BatchAnchored") return;
       const a = e.args;
@@ -73,9 +110,12 @@ export function createUsageView(): View {
       });
       const lastAt = numOf(a.lastAt);
       const anchoredAfter = Math.max(0, e.timestamp - lastAt);
+      const prev = await tx.get<UsageRecord>(SPACE.usage, pad(nodeId));
+      const sequence = idOf(a.sequence);
+      const missing = BigInt(sequence) - BigInt(prev?.lastSequence ?? "0") - 1n;
       const batch: BatchRecord = {
         nodeId,
-        sequence: idOf(a.sequence),
+        sequence,
         root: strOf(a.root),
         receiptCount: numOf(a.receiptCount),
         firstAt: numOf(a.firstAt),
@@ -85,12 +125,14 @@ export function createUsageView(): View {
         anchoredAt: e.timestamp,
         anchoredAfter,
         late: anchoredAfter > LATE_AFTER_SECONDS,
+        gapBefore: missing > 0n ? Number(missing) : 0,
         usage,
         anchor: anchorOf(e),
       };
-      tx.put(SPACE.receiptBatch, `${pad(nodeId)}:${pad(batch.sequence)}`, batch);
+      const batchKey = `${pad(nodeId)}:${pad(batch.sequence)}`;
+      tx.put(SPACE.receiptBatch, batchKey, batch);
+      tx.put(SPACE.batchOrder, `${padBlock(e.blockNumber)}:${padLog(e.logIndex)}`, batchKey);
       const fees = usage.filter((u) => u.kind === "Scenario").reduce((s, u) => add(s, u.fee), "0");
-      const prev = await tx.get<UsageRecord>(SPACE.usage, pad(nodeId));
       const next: UsageRecord = prev
         ? {
             nodeId,
@@ -108,7 +150,10 @@ export function createUsageView(): View {
       for (const u of usage) {
         await addTo(tx, SPACE.usageTotal, `${u.kind}:${pad(u.id)}`, u, null);
         await addTo(tx, SPACE.usageDay, `${day}:${u.kind}:${pad(u.id)}`, u, day);
+        if (u.kind === "Product") await addPoint(tx, "product", u.id, batch.firstAt, u.count, u.fee);
+        if (u.kind === "Scenario") await addPoint(tx, "scenario", u.id, batch.firstAt, u.count, u.fee);
       }
+      await addPoint(tx, "operator", nodeId, batch.firstAt, batch.receiptCount, fees);
     },
   };
 }

@@ -39,6 +39,10 @@ export const SPACE = {
   receiptBatch: "receipt-batch", // usage: `${node}:${sequence}`
   usageTotal: "usage-total", // usage: `${kind}:${id}` -> uses and fees of a product, scenario or resource
   usageDay: "usage-day", // usage: `${day}:${kind}:${id}` -> the same per China day
+  usageSeries: "usage-series", // usage: `${by}:${bucket}:${id}:${start}` -> uses and fees of one bucket (seriesKey)
+  batchOrder: "batch-order", // usage: `${block}:${logIndex}` -> the receipt-batch key, batches in chain order
+  name: "name", // names: `${kind}:${id}` -> the display name a reference shows
+  signer: "signer", // participants: `${address lowercase}` -> the participant whose signer key it is
 } as const;
 
 export const ID_WIDTH = 20; // uint64 max has 20 digits

@@ -92,6 +92,24 @@ export const KEYS = {
   dept2: addr("dept2"),
 };
 
+/** A registration code as the registries hold it: printable ASCII, left-aligned, zero-padded bytes32. */
+export const regCode = (text: string): string => "0x" + Buffer.from(text, "latin1").toString("hex").padEnd(64, "0");
+
+/** The public texts of the seeded world (C21), as the events carry them (JSON strings). */
+export const TEXTS = {
+  resource1: { name: "不动产宗地信息", nameEn: "Land parcels", description: "宗地编号、用途、面积" },
+  resource2: { name: "公交线路", nameEn: "Bus routes" },
+  call: { title: "惠州市公共数据授权运营（综合授权）公开征集" },
+  agreement1: { title: "公共数据授权运营协议" },
+  agreement2: { title: "授权开发协议" },
+  scenario1: { name: "交通规划", purpose: "城市交通规划与公交线网优化" },
+  scenario2: { name: "宗地估值", purpose: "宗地价值评估" },
+  product1: { name: "交通规划指数", price: "按次计费" },
+  product2: { name: "宗地估值接口" },
+  notice: { reason: "经审核，予以公示", reasonEn: "Approved for public notice" },
+} as const;
+const text = (t: object): string => JSON.stringify(t);
+
 export const resourceData = (key: string, share = 1, open = 1) => ({
   catalogKey: h(key), classification: 2, shareType: share, openAttribute: open, desensitized: true, consent: 1, updateFrequency: 2, metadataHash: h(`meta ${key}`),
 });
@@ -118,16 +136,16 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   // Resources: proposed Friday 26 September 2025; resource 1 approved in time, resource 2 late.
   const proposed = cst("2025-09-26");
   b.block(proposed, [
-    { contract: RC, event: "ResourceProposed", args: { id: "1", sourceDeptId: P.dept, data: resourceData("land parcels"), by: KEYS.dept } },
-    { contract: RC, event: "ResourceProposed", args: { id: "2", sourceDeptId: P.dept2, data: resourceData("bus routes", 2, 2), by: KEYS.dept2 } },
+    { contract: RC, event: "ResourceProposed", args: { id: "1", sourceDeptId: P.dept, data: resourceData("land parcels"), publicText: text(TEXTS.resource1), by: KEYS.dept } },
+    { contract: RC, event: "ResourceProposed", args: { id: "2", sourceDeptId: P.dept2, data: resourceData("bus routes", 2, 2), publicText: text(TEXTS.resource2), by: KEYS.dept2 } },
   ]);
   b.block(cst("2025-10-10", 16), [{ contract: RC, event: "ResourceReviewed", args: { id: "1", approved: true, opinionHash: h("ok 1"), by: KEYS.authority } }]);
   b.block(cst("2025-10-13", 9), [{ contract: RC, event: "ResourceReviewed", args: { id: "2", approved: true, opinionHash: h("ok 2"), by: KEYS.authority } }]);
   b.block(cst("2025-10-14"), [
     { contract: RC, event: "RegistrationApplied", args: { applicationId: "1", subjectId: "1", kind: 1, materialsHash: h("reg 1"), applicant: KEYS.dept } },
-    { contract: RC, event: "RegistrationIssued", args: { applicationId: "1", subjectId: "1", kind: 1, code: h("code r1"), issuedAt: String(cst("2025-10-14")), validUntil: String(cst("2028-10-14")), deregistered: false } },
+    { contract: RC, event: "RegistrationIssued", args: { applicationId: "1", subjectId: "1", kind: 1, code: regCode("GM-2025-R-0001"), issuedAt: String(cst("2025-10-14")), validUntil: String(cst("2028-10-14")), deregistered: false } },
     { contract: RC, event: "RegistrationApplied", args: { applicationId: "2", subjectId: "2", kind: 1, materialsHash: h("reg 2"), applicant: KEYS.dept2 } },
-    { contract: RC, event: "RegistrationIssued", args: { applicationId: "2", subjectId: "2", kind: 1, code: h("code r2"), issuedAt: String(cst("2025-10-14")), validUntil: String(cst("2028-10-14")), deregistered: false } },
+    { contract: RC, event: "RegistrationIssued", args: { applicationId: "2", subjectId: "2", kind: 1, code: regCode("GM-2025-R-0002"), issuedAt: String(cst("2025-10-14")), validUntil: String(cst("2028-10-14")), deregistered: false } },
   ]);
 
   // Call and tier-1 authorization.
@@ -135,7 +153,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   const termEnd = cst("2028-11-01", 0);
   const applied = cst("2025-10-15");
   b.block(applied, [
-    { contract: AR, event: "CallPublished", args: { callId: "1", organizerId: P.agency, mode: 1, closesAt: String(cst("2025-10-16")), announcementHash: h("call"), by: KEYS.agency } },
+    { contract: AR, event: "CallPublished", args: { callId: "1", organizerId: P.agency, mode: 1, closesAt: String(cst("2025-10-16")), announcementHash: h("call"), publicText: text(TEXTS.call), by: KEYS.agency } },
     {
       contract: AR, event: "AuthorizationApplied",
       args: {
@@ -163,11 +181,11 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
   // Notice from Monday 20 October for 5 working days: lawful end is the end of Monday 27 October.
   const noticeStart = cst("2025-10-20");
   b.block(noticeStart, [
-    { contract: AR, event: "AuthorizationStatusChanged", args: { id: "1", from: 4, to: 6, reasonHash: "0x" + "0".repeat(64), emergency: false, by: KEYS.agency } },
+    { contract: AR, event: "AuthorizationStatusChanged", args: { id: "1", from: 4, to: 6, reasonHash: "0x" + "0".repeat(64), emergency: false, statement: text(TEXTS.notice), by: KEYS.agency } },
     { contract: AR, event: "AuthorizationNoticed", args: { id: "1", noticeEnd: String(cst("2025-10-28", 0)), by: KEYS.agency } },
   ]);
   b.block(cst("2025-10-21"), [
-    { contract: AG, event: "AgreementProposed", args: { agreementId: "1", authorizationId: "1", proposerId: P.agency, request: { kind: 1, proposerId: P.agency, authorizationId: "1", scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), scopeDigest: h("scope 1"), partyIds: [P.agency, P.operator] }, by: KEYS.agency } },
+    { contract: AG, event: "AgreementProposed", args: { agreementId: "1", authorizationId: "1", proposerId: P.agency, request: { kind: 1, proposerId: P.agency, authorizationId: "1", scenarioId: "0", termStart: String(termStart), termEnd: String(termEnd), documentHash: h("agreement doc 1"), termsDigest: h("odrl 1"), scopeDigest: h("scope 1"), partyIds: [P.agency, P.operator] }, publicText: text(TEXTS.agreement1), by: KEYS.agency } },
     { contract: AG, event: "AgreementSigned", args: { agreementId: "1", partyId: P.agency, signer: KEYS.agency, offChain: false, nonce: "0", signatureCount: 1, partyCount: 2, submittedBy: KEYS.agency } },
     { contract: AG, event: "AgreementSigned", args: { agreementId: "1", partyId: P.operator, signer: KEYS.operator, offChain: true, nonce: "0", signatureCount: 2, partyCount: 2, submittedBy: KEYS.agency } },
     { contract: AG, event: "AgreementTookEffect", args: { agreementId: "1", authorizationId: "1", effectiveAt: String(cst("2025-10-21")) } },
@@ -202,7 +220,7 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     { contract: AR, event: "AuthorizationNoticed", args: { id: "2", noticeEnd: String(cst("2025-11-13", 0)), by: KEYS.agency } },
   ]);
   b.block(cst("2025-11-14"), [
-    { contract: AG, event: "AgreementProposed", args: { agreementId: "2", authorizationId: "2", proposerId: P.operator, request: { kind: 4, proposerId: P.operator, authorizationId: "2", scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), partyIds: [P.operator, P.developer] }, by: KEYS.operator } },
+    { contract: AG, event: "AgreementProposed", args: { agreementId: "2", authorizationId: "2", proposerId: P.operator, request: { kind: 4, proposerId: P.operator, authorizationId: "2", scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), partyIds: [P.operator, P.developer] }, publicText: text(TEXTS.agreement2), by: KEYS.operator } },
     { contract: AG, event: "AgreementTookEffect", args: { agreementId: "2", authorizationId: "2", effectiveAt: String(cst("2025-11-14")) } },
     { contract: AG, event: "AgreementFiled", args: { agreementId: "2", authorizationId: "2", kind: 4, scenarioId: "0", termStart: String(termStart), termEnd: String(childEnd), documentHash: h("agreement doc 2"), termsDigest: h("odrl 2"), scopeDigest: h("scope 2"), filingHash: h("filing 2"), partyIds: [P.operator, P.developer], by: KEYS.authority } },
     { contract: AR, event: "AuthorizationStatusChanged", args: { id: "2", from: 6, to: 7, reasonHash: "0x" + "0".repeat(64), emergency: false, by: KEYS.authority } },
@@ -211,8 +229,8 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
 
   // Scenarios and products.
   b.block(cst("2025-11-17"), [
-    { contract: SR, event: "ScenarioProposed", args: { id: "1", authorizationId: "1", holderId: P.operator, purposeHash: h("traffic planning"), descriptionHash: h("scenario 1"), resourceIds: ["1", "2"], by: KEYS.operator } },
-    { contract: SR, event: "ScenarioProposed", args: { id: "2", authorizationId: "2", holderId: P.developer, purposeHash: h("parcel valuation"), descriptionHash: h("scenario 2"), resourceIds: ["1"], by: KEYS.developer } },
+    { contract: SR, event: "ScenarioProposed", args: { id: "1", authorizationId: "1", holderId: P.operator, purposeHash: h("traffic planning"), descriptionHash: h("scenario 1"), resourceIds: ["1", "2"], publicText: text(TEXTS.scenario1), by: KEYS.operator } },
+    { contract: SR, event: "ScenarioProposed", args: { id: "2", authorizationId: "2", holderId: P.developer, purposeHash: h("parcel valuation"), descriptionHash: h("scenario 2"), resourceIds: ["1"], publicText: text(TEXTS.scenario2), by: KEYS.developer } },
   ]);
   b.block(cst("2025-11-18"), [
     { contract: SR, event: "ScenarioOpinionRecorded", args: { id: "1", pass: true, opinionHash: h("s1 op"), reviewer: addr("expert") } },
@@ -223,18 +241,18 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
     holderId: holder, scenarioId: scenario, kind: 2, chargingBases: 0b1010, previousVersionId: "0", pricingBasisHash: h(`price ${scenario}`), usageHash: h(`usage ${scenario}`), descriptionHash: h(`capabilities ${scenario}`), resourceIds: res, parentProductIds: parents,
   });
   b.block(cst("2025-11-19"), [
-    { contract: PD, event: "ProductRegistered", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", version: "1", request: productReq(P.operator, "1", ["1", "2"], []), by: KEYS.operator } },
+    { contract: PD, event: "ProductRegistered", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", version: "1", request: productReq(P.operator, "1", ["1", "2"], []), publicText: text(TEXTS.product1), by: KEYS.operator } },
     { contract: PD, event: "ProductReviewed", args: { id: "1", pass: true, reportHash: h("review 1"), status: 2, reviewer: addr("expert") } },
     { contract: PD, event: "RegistrationApplied", args: { applicationId: "1", subjectId: "1", kind: 1, materialsHash: h("preg 1"), applicant: KEYS.operator } },
-    { contract: PD, event: "RegistrationIssued", args: { applicationId: "1", subjectId: "1", kind: 1, code: h("code p1"), issuedAt: String(cst("2025-11-19")), validUntil: String(cst("2028-11-19")), deregistered: false } },
-    { contract: PD, event: "ProductListed", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", registrationCode: h("code p1"), registrationValidUntil: String(cst("2028-11-19")), reviewReportHash: h("review 1"), by: KEYS.operator } },
+    { contract: PD, event: "RegistrationIssued", args: { applicationId: "1", subjectId: "1", kind: 1, code: regCode("GM-2025-P-0001"), issuedAt: String(cst("2025-11-19")), validUntil: String(cst("2028-11-19")), deregistered: false } },
+    { contract: PD, event: "ProductListed", args: { id: "1", holderId: P.operator, scenarioId: "1", authorizationId: "1", registrationCode: regCode("GM-2025-P-0001"), registrationValidUntil: String(cst("2028-11-19")), reviewReportHash: h("review 1"), by: KEYS.operator } },
   ]);
   b.block(cst("2025-11-20"), [
-    { contract: PD, event: "ProductRegistered", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", version: "1", request: productReq(P.developer, "2", ["1"], ["1"]), by: KEYS.developer } },
+    { contract: PD, event: "ProductRegistered", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", version: "1", request: productReq(P.developer, "2", ["1"], ["1"]), publicText: text(TEXTS.product2), by: KEYS.developer } },
     { contract: PD, event: "ProductReviewed", args: { id: "2", pass: true, reportHash: h("review 2"), status: 2, reviewer: addr("expert") } },
     { contract: PD, event: "RegistrationApplied", args: { applicationId: "2", subjectId: "2", kind: 1, materialsHash: h("preg 2"), applicant: KEYS.developer } },
-    { contract: PD, event: "RegistrationIssued", args: { applicationId: "2", subjectId: "2", kind: 1, code: h("code p2"), issuedAt: String(cst("2025-11-20")), validUntil: String(cst("2028-11-20")), deregistered: false } },
-    { contract: PD, event: "ProductListed", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", registrationCode: h("code p2"), registrationValidUntil: String(cst("2028-11-20")), reviewReportHash: h("review 2"), by: KEYS.developer } },
+    { contract: PD, event: "RegistrationIssued", args: { applicationId: "2", subjectId: "2", kind: 1, code: regCode("GM-2025-P-0002"), issuedAt: String(cst("2025-11-20")), validUntil: String(cst("2028-11-20")), deregistered: false } },
+    { contract: PD, event: "ProductListed", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", registrationCode: regCode("GM-2025-P-0002"), registrationValidUntil: String(cst("2028-11-20")), reviewReportHash: h("review 2"), by: KEYS.developer } },
   ]);
 
   // Oversight: an objection (answered late), a conditional share (refused without basis), a report.
