@@ -29,22 +29,22 @@ describe("provenant CLI: --lang, labels and Chinese dates", () => {
   it("C21 trace names kinds, relations and statuses in Chinese with --lang zh, in English with --lang en", async () => {
     const zh = await run(["trace", "2", "--lang", "zh"]);
     expect(zh.code).to.equal(0);
-    expect(zh.lines[0]).to.equal("数据产品 2  Api v1  [已发布]");
-    expect(zh.lines).to.include("├─ 加工自数据产品 → 数据产品 1  Api v1  [已发布]");
+    expect(zh.lines[0]).to.equal("数据产品 2  宗地估值接口  [已发布]");
+    expect(zh.lines).to.include("├─ 加工自数据产品 → 数据产品 1  交通规划指数  [已发布]");
     expect(zh.lines.some((l) => l.includes("数源部门 → 参与主体 3  惠州市自然资源局  [正常]"))).to.equal(true);
     expect(zh.lines.some((l) => l.includes("所依据的授权 → 授权 1") && l.includes("[授权生效]"))).to.equal(true);
     expect(zh.lines.join("\n")).to.not.match(/derivedFrom|heldBy|Listed|Active|participant /);
     const en = await run(["trace", "2", "--lang", "en"]);
-    expect(en.lines[0]).to.equal("Data product 2  Api v1  [Listed]");
-    expect(en.lines).to.include("├─ Derived from product → Data product 1  Api v1  [Listed]");
+    expect(en.lines[0]).to.equal("Data product 2  宗地估值接口  [Listed]");
+    expect(en.lines).to.include("├─ Derived from product → Data product 1  交通规划指数  [Listed]");
   });
 
   it("C21 takes the language from PROVENANT_LANG, then LC_ALL / LANG, when --lang is absent; refuses another", async () => {
-    expect((await run(["trace", "2"], { LANG: "zh_CN.UTF-8" })).lines[0]).to.equal("数据产品 2  Api v1  [已发布]");
-    expect((await run(["trace", "2"], { PROVENANT_LANG: "en", LANG: "zh_CN.UTF-8" })).lines[0]).to.equal("Data product 2  Api v1  [Listed]");
-    expect((await run(["trace", "2"], { PROVENANT_LANG: "zh" })).lines[0]).to.equal("数据产品 2  Api v1  [已发布]");
-    expect((await run(["trace", "2"], {})).lines[0]).to.equal("Data product 2  Api v1  [Listed]");
-    expect((await run(["trace", "2", "--lang", "en"], { LANG: "zh_CN.UTF-8" })).lines[0]).to.equal("Data product 2  Api v1  [Listed]");
+    expect((await run(["trace", "2"], { LANG: "zh_CN.UTF-8" })).lines[0]).to.equal("数据产品 2  宗地估值接口  [已发布]");
+    expect((await run(["trace", "2"], { PROVENANT_LANG: "en", LANG: "zh_CN.UTF-8" })).lines[0]).to.equal("Data product 2  宗地估值接口  [Listed]");
+    expect((await run(["trace", "2"], { PROVENANT_LANG: "zh" })).lines[0]).to.equal("数据产品 2  宗地估值接口  [已发布]");
+    expect((await run(["trace", "2"], {})).lines[0]).to.equal("Data product 2  宗地估值接口  [Listed]");
+    expect((await run(["trace", "2", "--lang", "en"], { LANG: "zh_CN.UTF-8" })).lines[0]).to.equal("Data product 2  宗地估值接口  [Listed]");
     const bad = await run(["trace", "2", "--lang", "fr"]);
     expect([bad.code, bad.lines]).to.deep.equal([2, []]);
   });

@@ -16,7 +16,7 @@ import { createViews } from "../../ledger-service/src/views";
 import { SEARCH_SPACE, bigrams, codeString, createSearchView, namesOfPublicText } from "../../ledger-service/src/views/search";
 import { loadProfile } from "../../policy/profile";
 import type { ChainEvent } from "../../ledger-service/src/store/types";
-import { KEYS, P, addr, createChainBuilder, cst, h, openTestStore, resourceData, seedGovernance, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
+import { KEYS, P, TEXTS, addr, createChainBuilder, cst, h, openTestStore, resourceData, seedGovernance, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
@@ -87,7 +87,7 @@ describe("search and evidence: GET /api/v1/search and /api/v1/tx/:hash", () => {
 
   it("C21 finds a registration code in the registry's format (GM-2026-P-0003), in any case, and by its beginning", async () => {
     const r = await search(CODE);
-    expect(r.items).to.deep.equal([{ kind: "product", id: "2", name: null, match: "registrationCode", url: "#/products/2" }]);
+    expect(r.items).to.deep.equal([{ kind: "product", id: "2", name: TEXTS.product2.name, match: "registrationCode", url: "#/products/2" }]);
     expect([r.query, r.total]).to.deep.equal([CODE, 1]);
     expect(hits(await search(`  ${CODE.toLowerCase()} `))).to.deep.equal(["product:2:registrationCode"]);
     expect(hits(await search("GM-2026-P"))).to.deep.equal(["product:2:registrationCode"]);
@@ -96,9 +96,10 @@ describe("search and evidence: GET /api/v1/search and /api/v1/tx/:hash", () => {
     expect(codeString(h("code r1"))).to.equal(null);
   });
 
-  it("C21 finds a code still issued as a hash by its hex (until codes are ASCII everywhere)", async () => {
-    expect(hits(await search(h("code r1")))).to.deep.equal(["resource:1:registrationCode"]);
-    expect(hits(await search(h("code p1").toUpperCase().replace("0X", "0x")))).to.deep.equal(["product:1:registrationCode"]);
+  it("C21 finds a code by its bytes32 hex too (as the chain holds it, and as codes were before they were ASCII)", async () => {
+    expect(hits(await search(encodeBytes32String("GM-2025-R-0001")))).to.deep.equal(["resource:1:registrationCode"]);
+    expect(hits(await search(encodeBytes32String("GM-2025-P-0001").toUpperCase().replace("0X", "0x")))).to.deep.equal(["product:1:registrationCode"]);
+    expect(hits(await search("GM-2025-R-0002"))).to.deep.equal(["resource:2:registrationCode"]);
   });
 
   it("C21 finds a participant by its 统一社会信用代码", async () => {
@@ -115,8 +116,8 @@ describe("search and evidence: GET /api/v1/search and /api/v1/tx/:hash", () => {
     expect(hits(await search("局")).sort()).to.deep.equal(["participant:1:name", "participant:3:name", "participant:7:name"]);
     // Every participant and the named resource start with 惠州: whole-name and prefix hits first.
     const all = await search("惠州");
-    expect(all.total).to.equal(8);
-    expect(hits(all)).to.include.members(["resource:3:name", "participant:1:name", "participant:7:name"]);
+    expect(all.total).to.equal(9); // 7 participants, the call's title and resource 3
+    expect(hits(all)).to.include.members(["resource:3:name", "participant:1:name", "participant:7:name", "call:1:name"]);
     expect((await search("不存在的名称")).items).to.deep.equal([]);
     expect((await search("运营数据")).items, "the bigrams all occur, the substring does not").to.deep.equal([]);
   });
@@ -148,7 +149,7 @@ describe("search and evidence: GET /api/v1/search and /api/v1/tx/:hash", () => {
       ["authorization:2:id", "product:2:id", "resource:2:id", "scenario:2:id", "participant:2:id", "agreement:2:id"],
     );
     const product = await search("产品 2");
-    expect(product.items[0]).to.deep.equal({ kind: "product", id: "2", name: null, match: "id", url: "#/products/2" });
+    expect(product.items[0]).to.deep.equal({ kind: "product", id: "2", name: TEXTS.product2.name, match: "id", url: "#/products/2" });
     expect(hits(await search("product 2")).filter((x) => x.endsWith(":id"))).to.deep.equal(["product:2:id"]);
     expect(hits(await search("授权 1"))[0]).to.equal("authorization:1:id");
     expect((await search("授权 1")).items[0].name, "an authorization shows its holder").to.equal("惠州数据运营有限公司");

@@ -75,7 +75,8 @@ const KIND_WORDS: [RegExp, SearchKind][] = [
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 const HEX20 = /^0x[0-9a-fA-F]{40}$/;
-const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
+/** 统一社会信用代码: 18 characters (GB 32100 uses digits and capitals; the registry checks its own). */
+const CREDIT_CODE = /^[0-9A-Z]{18}$/;
 const CODE_LIKE = /^[A-Z0-9-]{1,32}$/;
 const UINT64_MAX = 2n ** 64n - 1n;
 
