@@ -135,13 +135,13 @@ describe("search and evidence: GET /api/v1/search and /api/v1/tx/:hash", () => {
   });
 
   it("C21 reads names from the public text as spec-12 part A shapes them, and refuses what is not one", () => {
-    expect(namesOfPublicText(JSON.stringify({ name: NAME, nameEn: NAME_EN }))).to.deep.equal({ name: NAME, nameEn: NAME_EN });
-    expect(namesOfPublicText(JSON.stringify({ title: "2026年征集公告", titleEn: "Call 2026" }))).to.deep.equal({ name: "2026年征集公告", nameEn: "Call 2026" });
-    expect(namesOfPublicText("not json")).to.equal(null);
-    expect(namesOfPublicText(JSON.stringify({ name: "e\u0301" }))).to.equal(null); // not NFC
-    expect(namesOfPublicText(JSON.stringify({ name: "名".repeat(61) }))).to.equal(null); // over 60 characters
-    expect(namesOfPublicText(JSON.stringify({ name: "a\u202eb" }))).to.equal(null); // a bidi control
-    expect(namesOfPublicText(JSON.stringify(["name"]))).to.equal(null);
+    expect(namesOfPublicText("resource", JSON.stringify({ name: NAME, nameEn: NAME_EN }))).to.deep.equal({ name: NAME, nameEn: NAME_EN });
+    expect(namesOfPublicText("call", JSON.stringify({ title: "2026年征集公告", titleEn: "Call 2026" }))).to.deep.equal({ name: "2026年征集公告", nameEn: "Call 2026" });
+    expect(namesOfPublicText("resource", "not json")).to.equal(null);
+    expect(namesOfPublicText("resource", JSON.stringify({ name: "e\u0301" }))).to.equal(null); // not NFC
+    expect(namesOfPublicText("resource", JSON.stringify({ name: "名".repeat(61) }))).to.equal(null); // over 60 characters
+    expect(namesOfPublicText("resource", JSON.stringify({ name: "a\u202eb" }))).to.equal(null); // a bidi control
+    expect(namesOfPublicText("resource", JSON.stringify(["name"]))).to.equal(null);
   });
 
   it("C21 finds a record by id, every kind with that id, or one kind named before it (产品 2, product 2)", async () => {

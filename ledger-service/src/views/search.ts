@@ -21,6 +21,7 @@
  * postings. All writes go through the ViewTx, so a reorg undoes them like every other view's.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
+import { nameOf, parsePublicText } from "./publicText";
 import { idOf, objOf, pad, strOf, strsOf } from "./util";
 
 export const SEARCH_SPACE = {
@@ -33,6 +34,8 @@ export const SEARCH_SPACE = {
 /** Kinds of record search can name. */
 export const SEARCH_KINDS = ["authorization", "product", "resource", "scenario", "participant", "call", "agreement"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
+/** The record kinds whose public text carries a name or title. */
+type NamedKind = "resource" | "scenario" | "product" | "call" | "agreement";
 export type SearchRef = { kind: SearchKind; id: string };
 
 /** What search-text holds for one record. */
@@ -46,7 +49,6 @@ export const SEP = "\u0000";
 /** Characters a searchable text never contains (control, bidi controls, BOM): dropped. */
 const CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff";
 const STRIP = new RegExp(`[${CONTROLS}]`, "g");
-const HAS_CONTROL = new RegExp(`[${CONTROLS}]`);
 
 /** The form texts and queries are compared in: NFKC (full-width letters and digits fold), lower case, no controls. */
 export const normalizeText = (s: string): string => s.normalize("NFKC").replace(STRIP, "").toLowerCase().trim();
@@ -79,36 +81,20 @@ export function codeString(hex: string): string | null {
   return /^[A-Z0-9-]+$/.test(s) ? s : null;
 }
 
-/** Character caps of the name fields (spec-12 part A). */
-const NAME_FIELDS: Record<string, number> = { name: 60, nameEn: 120, title: 120, titleEn: 240 };
-
 /**
- * The searchable names of a public text (a JSON object as a string): name/nameEn or
- * title/titleEn, each NFC, non-empty and within its cap. null when the text is absent or not a
- * JSON object (the record is then shown without a name, and not found by one).
+ * The searchable names of a record's public text: name/nameEn or title/titleEn of a text that
+ * views/publicText.ts accepts (the API shows the same text). null when the text is absent or
+ * invalid: the record is then shown without a name, and not found by one.
  */
-export function namesOfPublicText(raw: JsonValue | undefined): { name: string; nameEn: string | null } | null {
-  if (typeof raw !== "string" || raw === "") return null;
-  let obj: unknown;
-  try {
-    obj = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return null;
-  const o = obj as Record<string, unknown>;
-  const field = (k: string): string | null => {
-    const v = o[k];
-    if (typeof v !== "string" || v.trim() === "" || v !== v.normalize("NFC") || Array.from(v).length > NAME_FIELDS[k] || HAS_CONTROL.test(v)) return null;
-    return v;
-  };
-  const name = field("name") ?? field("title");
-  if (name === null) return null;
-  return { name, nameEn: field(o.name !== undefined ? "nameEn" : "titleEn") };
+export function namesOfPublicText(kind: NamedKind, raw: JsonValue | undefined): { name: string; nameEn: string | null } | null {
+  const t = parsePublicText(kind, raw).publicText;
+  const name = nameOf(t);
+  if (t === null || name === null) return null;
+  return { name, nameEn: ("nameEn" in t ? t.nameEn : "titleEn" in t ? t.titleEn : undefined) ?? null };
 }
 
 /** Where each event names a record's public text: [kind, id argument]. */
-const TEXT_EVENTS: Record<string, [SearchKind, string]> = {
+const TEXT_EVENTS: Record<string, [NamedKind, string]> = {
   "ResourceCatalog.ResourceProposed": ["resource", "id"],
   "ResourceCatalog.ResourceChangeReviewed": ["resource", "id"],
   "ScenarioRegistry.ScenarioProposed": ["scenario", "id"],
@@ -162,7 +148,7 @@ async function setNames(tx: ViewTx, ref: SearchRef, names: { name: string; nameE
 export function createSearchView(): View {
   return {
     name: "search",
-    version: 1,
+    version: 2,
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       const a = e.args;
       if (e.contract === "ParticipantRegistry") {
@@ -195,7 +181,7 @@ export function createSearchView(): View {
       const raw = a.publicText ?? objOf(a.request).publicText;
       // Until the contracts carry public texts (spec-12 part A) these events have none: no name.
       if (raw === undefined) return;
-      await setNames(tx, { kind: where[0], id: idOf(a[where[1]]) }, namesOfPublicText(raw));
+      await setNames(tx, { kind: where[0], id: idOf(a[where[1]]) }, namesOfPublicText(where[0], raw));
     },
   };
 }
