@@ -10,6 +10,7 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {IScenarioRegistry} from "./interfaces/IScenarioRegistry.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {
     DATA_AUTHORITY,
     PARTICIPANT_REGISTRY,
@@ -56,6 +57,7 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             revert AgreementRegistryZeroHash();
         }
         if (req.termStart >= req.termEnd) revert AgreementRegistryInvalidTerm(req.termStart, req.termEnd);
+        PublicText.checkRecord(req.publicText);
         IAuthorizationRegistry.Authorization memory auth = _authorization(req.authorizationId);
         // Ensure that the decision was publicly noticed to the end before anyone signs (C04).
         if (auth.noticeEnd == 0 || _now() < auth.noticeEnd) {
@@ -83,7 +85,7 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
         for (uint256 i = 0; i < req.partyIds.length; ++i) {
             _isParty[agreementId][req.partyIds[i]] = true;
         }
-        emit AgreementProposed(agreementId, req.authorizationId, req.proposerId, req, msg.sender);
+        emit AgreementProposed(agreementId, req.authorizationId, req.proposerId, req, req.publicText, msg.sender);
     }
 
     // ===== SIGNATURES =====
@@ -164,11 +166,17 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
     }
 
     /// @inheritdoc IAgreementRegistry
-    function terminate(uint64 agreementId, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
+    function terminate(
+        uint64 agreementId,
+        bytes32 reasonHash,
+        string calldata statement
+    ) external onlyRole(DATA_AUTHORITY) {
         Agreement storage a = _get(agreementId);
         AgreementStatus from = a.status;
         if (from == AgreementStatus.Terminated) revert AgreementRegistryWrongStatus(agreementId, from);
         if (reasonHash == bytes32(0)) revert AgreementRegistryZeroHash();
+        // Ensure that a termination says why, in public (C21).
+        PublicText.checkStatement(statement, true);
         // Ensure that no authorization stays active without its agreement (001 第十四条): the
         // authorization this agreement made active is revoked or terminated first.
         IAuthorizationRegistry.Authorization memory auth = _authorization(a.authorizationId);
@@ -179,7 +187,7 @@ contract AgreementRegistry is HubConsumer, EIP712, IAgreementRegistry {
             _now() < auth.termEnd
         ) revert AgreementRegistryGovernsLiveAuthorization(agreementId, a.authorizationId);
         a.status = AgreementStatus.Terminated;
-        emit AgreementTerminated(agreementId, a.authorizationId, from, reasonHash, msg.sender);
+        emit AgreementTerminated(agreementId, a.authorizationId, from, reasonHash, statement, msg.sender);
     }
 
     // ===== GETTERS =====

@@ -8,6 +8,7 @@ import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {IAgreementRegistry} from "./interfaces/IAgreementRegistry.sol";
 import {IWorkingDayCalendar} from "./interfaces/IWorkingDayCalendar.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {DateMath} from "./common/DateMath.sol";
 import {
     DATA_AUTHORITY,
@@ -83,7 +84,8 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         uint64 organizerId,
         AuthorizationMode mode,
         uint64 closesAt,
-        bytes32 announcementHash
+        bytes32 announcementHash,
+        string calldata publicText
     ) external returns (uint64 callId) {
         IParticipantRegistry participants = _participants();
         participants.requireActiveSigner(organizerId, ParticipantKind.None, msg.sender);
@@ -95,6 +97,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         if (mode == AuthorizationMode.None || !ok) revert AuthorizationRegistryInvalidOrganizer(organizerId, mode);
         if (announcementHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
         if (closesAt <= _now()) revert AuthorizationRegistryInvalidTerm(_now(), closesAt);
+        PublicText.checkRecord(publicText);
         callId = ++_callCount;
         _calls[callId] = Call({
             organizerId: organizerId,
@@ -105,7 +108,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             announcementHash: announcementHash,
             resultHash: bytes32(0)
         });
-        emit CallPublished(callId, organizerId, mode, closesAt, announcementHash, msg.sender);
+        emit CallPublished(callId, organizerId, mode, closesAt, announcementHash, publicText, msg.sender);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -224,7 +227,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function approve(uint64 id, bytes32 decisionHash) external onlyRole(DATA_AUTHORITY) {
+    function approve(uint64 id, bytes32 decisionHash, string calldata statement) external onlyRole(DATA_AUTHORITY) {
         Authorization storage a = _getInStatus(id, AuthorizationStatus.ExpertReviewed);
         if (decisionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
         // Ensure that an operator is approved only as the recorded result of its call selected
@@ -233,11 +236,12 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             if (!_calls[a.callId].closed) revert AuthorizationRegistryCallNotClosed(id, a.callId);
             if (!_selected[a.callId][a.holderId]) revert AuthorizationRegistryNotSelected(id, a.callId, a.holderId);
         }
-        _setStatus(id, AuthorizationStatus.Approved, decisionHash, false);
+        PublicText.checkStatement(statement, false);
+        _setStatus(id, AuthorizationStatus.Approved, decisionHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function reject(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
+    function reject(uint64 id, bytes32 reasonHash, string calldata statement) external onlyRole(DATA_AUTHORITY) {
         AuthorizationStatus s = _get(id).status;
         if (
             s != AuthorizationStatus.Applied &&
@@ -246,7 +250,9 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             s != AuthorizationStatus.Approved &&
             s != AuthorizationStatus.Noticed
         ) revert AuthorizationRegistryWrongStatus(id, s);
-        _setStatus(id, AuthorizationStatus.Rejected, reasonHash, false);
+        // Ensure that a refusal says why, in public (C21).
+        PublicText.checkStatement(statement, true);
+        _setStatus(id, AuthorizationStatus.Rejected, reasonHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -292,13 +298,15 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     // ===== SUPERVISION =====
 
     /// @inheritdoc IAuthorizationRegistry
-    function suspend(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
+    function suspend(uint64 id, bytes32 reasonHash, string calldata statement) external onlyRole(DATA_AUTHORITY) {
         _getLive(id, AuthorizationStatus.Active);
-        _setStatus(id, AuthorizationStatus.Suspended, reasonHash, false);
+        // Ensure that a suspension says why, in public (C21).
+        PublicText.checkStatement(statement, true);
+        _setStatus(id, AuthorizationStatus.Suspended, reasonHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function emergencySuspend(uint64 id, bytes32 riskHash) external {
+    function emergencySuspend(uint64 id, bytes32 riskHash, string calldata statement) external {
         Authorization storage a = _getLive(id, AuthorizationStatus.Active);
         if (riskHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
         // Ensure that the caller is the authority, a regulator, the holder or the parent operator.
@@ -308,24 +316,33 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             participants.isActiveSigner(a.holderId, msg.sender) ||
             (a.parentId != NO_ID && participants.isActiveSigner(_auths[a.parentId].holderId, msg.sender));
         if (!allowed) revert AuthorizationRegistryNotAuthorized(id, msg.sender);
-        _setStatus(id, AuthorizationStatus.Suspended, riskHash, true);
+        // Ensure that an emergency stop says why, in public (C21).
+        PublicText.checkStatement(statement, true);
+        _setStatus(id, AuthorizationStatus.Suspended, riskHash, true, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function reinstate(uint64 id, bytes32 rectificationHash) external onlyRole(DATA_AUTHORITY) {
+    function reinstate(
+        uint64 id,
+        bytes32 rectificationHash,
+        string calldata statement
+    ) external onlyRole(DATA_AUTHORITY) {
         _getLive(id, AuthorizationStatus.Suspended);
         if (rectificationHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
-        _setStatus(id, AuthorizationStatus.Active, rectificationHash, false);
+        PublicText.checkStatement(statement, false);
+        _setStatus(id, AuthorizationStatus.Active, rectificationHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function terminate(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
+    function terminate(uint64 id, bytes32 reasonHash, string calldata statement) external onlyRole(DATA_AUTHORITY) {
         _getLive(id, AuthorizationStatus.Suspended);
-        _setStatus(id, AuthorizationStatus.Terminated, reasonHash, false);
+        // Ensure that a termination says why, in public (C21).
+        PublicText.checkStatement(statement, true);
+        _setStatus(id, AuthorizationStatus.Terminated, reasonHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function revoke(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
+    function revoke(uint64 id, bytes32 reasonHash, string calldata statement) external onlyRole(DATA_AUTHORITY) {
         AuthorizationStatus s = _get(id).status;
         if (
             s != AuthorizationStatus.Approved &&
@@ -333,7 +350,9 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             s != AuthorizationStatus.Active &&
             s != AuthorizationStatus.Suspended
         ) revert AuthorizationRegistryWrongStatus(id, s);
-        _setStatus(id, AuthorizationStatus.Revoked, reasonHash, false);
+        // Ensure that a revocation says why, in public (C21).
+        PublicText.checkStatement(statement, true);
+        _setStatus(id, AuthorizationStatus.Revoked, reasonHash, false, statement);
     }
 
     // ===== EXIT (C25) =====
@@ -356,7 +375,8 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         uint64 id,
         bool approveExit,
         uint64 noticeEnd,
-        bytes32 opinionHash
+        bytes32 opinionHash,
+        string calldata statement
     ) external onlyRole(DATA_AUTHORITY) {
         Authorization storage a = _get(id);
         if (!a.exitRequested || a.exitNoticeEnd != 0) revert AuthorizationRegistryNoExitRequest(id);
@@ -364,6 +384,8 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         if (a.status != AuthorizationStatus.Active && a.status != AuthorizationStatus.Suspended) {
             revert AuthorizationRegistryWrongStatus(id, a.status);
         }
+        // Ensure that a refused exit says why, in public (C21).
+        PublicText.checkStatement(statement, !approveExit);
         if (approveExit) {
             (uint64 earliest, ) = _noticeEarliestEnd();
             if (noticeEnd < earliest) revert AuthorizationRegistryNoticeTooShort(noticeEnd, earliest);
@@ -372,7 +394,7 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
             a.exitRequested = false;
             noticeEnd = 0;
         }
-        emit ExitReviewed(id, approveExit, noticeEnd, opinionHash, msg.sender);
+        emit ExitReviewed(id, approveExit, noticeEnd, opinionHash, statement, msg.sender);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -519,12 +541,28 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         if (c.mode == AuthorizationMode.None) revert AuthorizationRegistryUnknownCall(callId);
     }
 
+    /// @dev A routine step: its status change carries an empty statement.
     function _setStatus(uint64 id, AuthorizationStatus to, bytes32 reasonHash, bool emergency) private {
         Authorization storage a = _auths[id];
         AuthorizationStatus from = a.status;
         a.status = to;
         a.statusChangedAt = _now();
-        emit AuthorizationStatusChanged(id, from, to, reasonHash, emergency, msg.sender);
+        emit AuthorizationStatusChanged(id, from, to, reasonHash, emergency, "", msg.sender);
+    }
+
+    /// @dev A decision: its status change carries the (checked) public statement.
+    function _setStatus(
+        uint64 id,
+        AuthorizationStatus to,
+        bytes32 reasonHash,
+        bool emergency,
+        string calldata statement
+    ) private {
+        Authorization storage a = _auths[id];
+        AuthorizationStatus from = a.status;
+        a.status = to;
+        a.statusChangedAt = _now();
+        emit AuthorizationStatusChanged(id, from, to, reasonHash, emergency, statement, msg.sender);
     }
 
     function _advanceGrant(

@@ -8,6 +8,7 @@ import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IProductRegistry} from "./interfaces/IProductRegistry.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {DateMath} from "./common/DateMath.sol";
 import {
     DATA_AUTHORITY,
@@ -201,11 +202,13 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
     }
 
     /// @inheritdoc IOversightRegistry
-    function replyShare(uint64 requestId, bool grant, bytes32 basisDigest) external {
+    function replyShare(uint64 requestId, bool grant, bytes32 basisDigest, string calldata statement) external {
         ShareRequest storage s = _shareIn(requestId, ShareStatus.Requested);
         _checkSigner(s.departmentId);
         // Ensure that a refusal cites its legal basis (003 第二十四条).
         if (!grant && basisDigest == bytes32(0)) revert OversightRegistryRefusalWithoutLegalBasis(requestId);
+        // Ensure that a refusal says why, in public (C21).
+        PublicText.checkStatement(statement, !grant);
         s.status = grant ? ShareStatus.Granted : ShareStatus.Refused;
         s.repliedAt = _now();
         emit ShareReplied(
@@ -217,6 +220,7 @@ contract OversightRegistry is HubConsumer, IOversightRegistry {
             s.requestedAt,
             _now(),
             _shareExecuteWorkingDays,
+            statement,
             msg.sender
         );
     }

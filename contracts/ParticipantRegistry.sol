@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IProvenantHub} from "./interfaces/IProvenantHub.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {
     DATA_AUTHORITY,
     SOURCE_DEPT,
@@ -184,6 +185,17 @@ contract ParticipantRegistry is HubConsumer, IParticipantRegistry {
         ParticipantStatus from = _get(id).status;
         if (from == ParticipantStatus.Exited) revert ParticipantRegistryInvalidStatus(id, from);
         _setStatus(id, from, ParticipantStatus.Exited, reasonHash);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function publishProfile(uint64 id, string calldata publicText) external {
+        _get(id);
+        // Ensure that the participant itself or the registrar publishes its profile.
+        if (!isActiveSigner(id, msg.sender) && !_hasRole(DATA_AUTHORITY, msg.sender)) {
+            revert ParticipantRegistryNotActiveSigner(id, msg.sender);
+        }
+        PublicText.checkRecord(publicText);
+        emit ParticipantProfilePublished(id, publicText, msg.sender);
     }
 
     // ===== GETTERS =====

@@ -9,6 +9,7 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {Registrable} from "./common/Registrable.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {
     DATA_AUTHORITY,
     EXPERT,
@@ -58,6 +59,7 @@ contract ProductRegistry is Registrable, IProductRegistry {
     function registerProduct(ProductRequest calldata req) external returns (uint64 id) {
         _participants().requireActiveSigner(req.holderId, ParticipantKind.None, msg.sender);
         _validate(req);
+        PublicText.checkRecord(req.publicText);
         // Ensure that the product serves an approved scenario of its own holder, under an
         // authorization active now (001 第二十二条: 不得用于未经审核的应用场景).
         IScenarioRegistry.Scenario memory sc = _scenarios().scenario(req.scenarioId);
@@ -95,7 +97,16 @@ contract ProductRegistry is Registrable, IProductRegistry {
         p.descriptionHash = req.descriptionHash;
         p.resourceIds = req.resourceIds;
         p.parentProductIds = req.parentProductIds;
-        emit ProductRegistered(id, req.holderId, req.scenarioId, sc.authorizationId, version, req, msg.sender);
+        emit ProductRegistered(
+            id,
+            req.holderId,
+            req.scenarioId,
+            sc.authorizationId,
+            version,
+            req,
+            req.publicText,
+            msg.sender
+        );
     }
 
     // ===== REVIEW, CERTIFICATES, RELEASE (C18, C19) =====
@@ -180,15 +191,17 @@ contract ProductRegistry is Registrable, IProductRegistry {
     }
 
     /// @inheritdoc IProductRegistry
-    function delistProduct(uint64 id, bytes32 reasonHash) external {
+    function delistProduct(uint64 id, bytes32 reasonHash, string calldata statement) external {
         Product storage p = _get(id);
         _checkAuthorityOrHolder(id, p.holderId);
         ProductStatus from = p.status;
         if (from == ProductStatus.Delisted) revert ProductRegistryWrongStatus(id, from);
         if (reasonHash == bytes32(0)) revert ProductRegistryInvalidData("reasonHash");
+        // Ensure that a delisting says why, in public (C21).
+        PublicText.checkStatement(statement, true);
         p.status = ProductStatus.Delisted;
         p.delistedAt = _now();
-        emit ProductDelisted(id, p.holderId, from, reasonHash, msg.sender);
+        emit ProductDelisted(id, p.holderId, from, reasonHash, statement, msg.sender);
     }
 
     // ===== GETTERS =====

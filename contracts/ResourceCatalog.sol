@@ -6,6 +6,7 @@ import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Registrable} from "./common/Registrable.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {DATA_AUTHORITY, PARTICIPANT_REGISTRY, ParticipantKind} from "./common/Types.sol";
 
 /**
@@ -18,6 +19,8 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
     mapping(uint64 id => Resource) private _resources;
     mapping(uint64 id => ResourceData) private _pending;
     mapping(bytes32 catalogKey => uint64 id) private _idByKey;
+    /// @dev keccak256 of the public text of the pending change (the text itself is in the event only).
+    mapping(uint64 id => bytes32 textHash) private _pendingTextHash;
 
     /// @param registrationNoticeMin minimum public notice of a registration, in seconds.
     constructor(IProvenantHub hub_, uint64 registrationNoticeMin) HubConsumer(hub_) Registrable(registrationNoticeMin) {}
@@ -25,9 +28,14 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
     // ===== CATALOG ENTRIES =====
 
     /// @inheritdoc IResourceCatalog
-    function proposeResource(uint64 sourceDeptId, ResourceData calldata data) external returns (uint64 id) {
+    function proposeResource(
+        uint64 sourceDeptId,
+        ResourceData calldata data,
+        string calldata publicText
+    ) external returns (uint64 id) {
         _participants().requireActiveSigner(sourceDeptId, ParticipantKind.SourceDepartment, msg.sender);
         _validate(data);
+        PublicText.checkRecord(publicText);
         // Ensure that the data item has no other source: 一数一源 (003 第十五条).
         uint64 existing = _idByKey[data.catalogKey];
         if (existing != 0) {
@@ -41,7 +49,7 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
         r.proposedAt = _now();
         r.changedAt = _now();
         r.data = data;
-        emit ResourceProposed(id, sourceDeptId, data, msg.sender);
+        emit ResourceProposed(id, sourceDeptId, data, publicText, msg.sender);
     }
 
     /// @inheritdoc IResourceCatalog
@@ -60,7 +68,7 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
     }
 
     /// @inheritdoc IResourceCatalog
-    function proposeChange(uint64 id, ResourceData calldata data) external {
+    function proposeChange(uint64 id, ResourceData calldata data, string calldata publicText) external {
         Resource storage r = _get(id);
         _participants().requireActiveSigner(r.sourceDeptId, ParticipantKind.SourceDepartment, msg.sender);
         if (r.status != ResourceStatus.Listed && r.status != ResourceStatus.Updated) {
@@ -69,39 +77,56 @@ contract ResourceCatalog is Registrable, IResourceCatalog {
         if (r.changePending) revert ResourceCatalogChangePending(id);
         _validate(data);
         if (data.catalogKey != r.data.catalogKey) revert ResourceCatalogCatalogKeyChanged(id);
+        PublicText.checkRecord(publicText);
         r.changePending = true;
         _pending[id] = data;
-        emit ResourceChangeProposed(id, data, msg.sender);
+        _pendingTextHash[id] = keccak256(bytes(publicText));
+        emit ResourceChangeProposed(id, data, publicText, msg.sender);
     }
 
     /// @inheritdoc IResourceCatalog
-    function reviewChange(uint64 id, bool approve, bytes32 opinionHash) external onlyRole(DATA_AUTHORITY) {
+    function reviewChange(
+        uint64 id,
+        bool approve,
+        bytes32 opinionHash,
+        string calldata publicText
+    ) external onlyRole(DATA_AUTHORITY) {
         Resource storage r = _get(id);
         if (!r.changePending) revert ResourceCatalogNoPendingChange(id);
         // Ensure that a change left pending when the resource was delisted cannot relist it.
         if (r.status != ResourceStatus.Listed && r.status != ResourceStatus.Updated) {
             revert ResourceCatalogWrongStatus(id, r.status);
         }
+        // Ensure that the text the review adopts is the one proposed with the change.
+        bytes32 proposedHash = _pendingTextHash[id];
+        bytes32 givenHash = keccak256(bytes(publicText));
+        if (givenHash != proposedHash) revert ResourceCatalogPublicTextMismatch(id, proposedHash, givenHash);
         ResourceData memory data = _pending[id];
         r.changePending = false;
         delete _pending[id];
+        delete _pendingTextHash[id];
         if (approve) {
             r.data = data;
             r.status = ResourceStatus.Updated;
             r.changedAt = _now();
         }
-        emit ResourceChangeReviewed(id, approve, data, opinionHash, msg.sender);
+        emit ResourceChangeReviewed(id, approve, data, publicText, opinionHash, msg.sender);
     }
 
     /// @inheritdoc IResourceCatalog
-    function delistResource(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
+    function delistResource(
+        uint64 id,
+        bytes32 reasonHash,
+        string calldata statement
+    ) external onlyRole(DATA_AUTHORITY) {
         Resource storage r = _get(id);
         if (r.status != ResourceStatus.Listed && r.status != ResourceStatus.Updated) {
             revert ResourceCatalogWrongStatus(id, r.status);
         }
+        PublicText.checkStatement(statement, true);
         r.status = ResourceStatus.Delisted;
         r.changedAt = _now();
-        emit ResourceDelisted(id, reasonHash, msg.sender);
+        emit ResourceDelisted(id, reasonHash, statement, msg.sender);
     }
 
     // ===== GETTERS =====

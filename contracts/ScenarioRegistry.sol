@@ -7,6 +7,7 @@ import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IResourceCatalog} from "./interfaces/IResourceCatalog.sol";
 import {HubConsumer} from "./common/HubConsumer.sol";
+import {PublicText} from "./common/PublicText.sol";
 import {
     DATA_AUTHORITY,
     EXPERT,
@@ -45,6 +46,7 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
         _participants().requireActiveSigner(req.holderId, ParticipantKind.None, msg.sender);
         if (req.purposeHash == bytes32(0)) revert ScenarioRegistryZeroHash("purposeHash");
         if (req.descriptionHash == bytes32(0)) revert ScenarioRegistryZeroHash("descriptionHash");
+        PublicText.checkRecord(req.publicText);
         // Ensure that the scenario runs under one authorization of its own holder (002 第二十三条).
         uint64 authHolder = auths.holderOf(req.authorizationId);
         if (authHolder != req.holderId) {
@@ -75,6 +77,7 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
             req.purposeHash,
             req.descriptionHash,
             req.resourceIds,
+            req.publicText,
             msg.sender
         );
     }
@@ -95,7 +98,11 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
     }
 
     /// @inheritdoc IScenarioRegistry
-    function approveScenario(uint64 id, bytes32 decisionHash) external onlyRole(DATA_AUTHORITY) {
+    function approveScenario(
+        uint64 id,
+        bytes32 decisionHash,
+        string calldata statement
+    ) external onlyRole(DATA_AUTHORITY) {
         Scenario storage sc = _getUndecided(id);
         // Ensure that the authorization can still carry the scenario.
         IAuthorizationRegistry.AuthorizationStatus s = _authorizations().statusAt(sc.authorizationId, _now());
@@ -106,16 +113,24 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
         uint8 required = _authorizations().policy().scenarioOpinionQuorum;
         if (approving + objecting < required) revert ScenarioRegistryTooFewOpinions(id, approving + objecting, required);
         if (objecting > approving) revert ScenarioRegistryOpinionsAgainst(id, approving, objecting);
-        _decide(id, sc, ScenarioStatus.Approved, decisionHash);
+        PublicText.checkStatement(statement, false);
+        _decide(id, sc, ScenarioStatus.Approved, decisionHash, statement);
     }
 
     /// @inheritdoc IScenarioRegistry
-    function rejectScenario(uint64 id, bytes32 reasonHash) external onlyRole(DATA_AUTHORITY) {
-        _decide(id, _getUndecided(id), ScenarioStatus.Rejected, reasonHash);
+    function rejectScenario(
+        uint64 id,
+        bytes32 reasonHash,
+        string calldata statement
+    ) external onlyRole(DATA_AUTHORITY) {
+        Scenario storage sc = _getUndecided(id);
+        // Ensure that a refusal says why, in public (C21).
+        PublicText.checkStatement(statement, true);
+        _decide(id, sc, ScenarioStatus.Rejected, reasonHash, statement);
     }
 
     /// @inheritdoc IScenarioRegistry
-    function retireScenario(uint64 id, bytes32 reasonHash) external {
+    function retireScenario(uint64 id, bytes32 reasonHash, string calldata statement) external {
         Scenario storage sc = _get(id);
         if (!_hasRole(DATA_AUTHORITY, msg.sender) && !_participants().isActiveSigner(sc.holderId, msg.sender)) {
             revert ScenarioRegistryNotAuthorized(id, msg.sender);
@@ -123,9 +138,11 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
         ScenarioStatus from = sc.status;
         if (!_isLive(from)) revert ScenarioRegistryWrongStatus(id, from);
         if (reasonHash == bytes32(0)) revert ScenarioRegistryZeroHash("reasonHash");
+        // Ensure that a retirement says why, in public (C21).
+        PublicText.checkStatement(statement, true);
         sc.status = ScenarioStatus.Retired;
         sc.retiredAt = _now();
-        emit ScenarioRetired(id, sc.authorizationId, from, reasonHash, msg.sender);
+        emit ScenarioRetired(id, sc.authorizationId, from, reasonHash, statement, msg.sender);
     }
 
     // ===== GETTERS =====
@@ -182,7 +199,13 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
 
     // ===== HELPERS =====
 
-    function _decide(uint64 id, Scenario storage sc, ScenarioStatus status, bytes32 decisionHash) private {
+    function _decide(
+        uint64 id,
+        Scenario storage sc,
+        ScenarioStatus status,
+        bytes32 decisionHash,
+        string calldata statement
+    ) private {
         if (decisionHash == bytes32(0)) revert ScenarioRegistryZeroHash("decisionHash");
         sc.status = status;
         sc.decidedAt = _now();
@@ -194,6 +217,7 @@ contract ScenarioRegistry is HubConsumer, IScenarioRegistry {
             decisionHash,
             sc.approvingOpinions,
             sc.objectingOpinions,
+            statement,
             msg.sender
         );
     }

@@ -104,7 +104,7 @@ abstract contract Registrable is HubConsumer, IRegistrable {
         uint64 nowTs = _now();
         if (kind == RegistrationKind.Initial) {
             // Ensure that the code is new: one code names one subject for ever.
-            if (code == bytes32(0)) revert RegistrableInvalidCode(code);
+            if (!_isCodeFormat(code)) revert RegistrableRegistrationCodeInvalid(code);
             uint64 holder = _subjectByCode[code];
             if (holder != 0) revert RegistrableCodeTaken(code, holder);
             _subjectByCode[code] = subjectId;
@@ -165,5 +165,17 @@ abstract contract Registrable is HubConsumer, IRegistrable {
     ) private {
         app.step = step;
         emit RegistrationAdvanced(applicationId, app.subjectId, step, opinionHash, app.noticeEnd, msg.sender);
+    }
+
+    /// @dev True when `code` is 1 to 32 characters `[A-Z0-9-]` from the left, then zero bytes only.
+    function _isCodeFormat(bytes32 code) private pure returns (bool) {
+        uint256 i = 0;
+        for (; i < 32; ++i) {
+            bytes1 c = code[i];
+            if (c == 0) break;
+            if (!((c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-")) return false;
+        }
+        // Ensure that the code is not empty and that the padding is zero bytes only.
+        return i > 0 && (i == 32 || uint256(code) << (8 * i) == 0);
     }
 }

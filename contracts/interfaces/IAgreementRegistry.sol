@@ -66,6 +66,7 @@ interface IAgreementRegistry {
         bytes32 termsDigest; // keccak256 of the canonical ODRL 2.2 Agreement JSON
         bytes32 scopeDigest; // keccak256(abi.encode(resourceIds, domains)) of the scope it grants
         uint64[] partyIds; // participant ids of every party, strictly ascending
+        string publicText; // public title, JSON (C21); required, carried in AgreementProposed only
     }
 
     /// @notice An agreement.
@@ -104,12 +105,14 @@ interface IAgreementRegistry {
         bytes signature; // the typed signature over AgreementSignature
     }
 
-    /// @notice An agreement was proposed; it carries the whole request.
+    /// @notice An agreement was proposed; it carries the whole request, and its public title
+    /// again as `publicText` so every record event names its text alike (C21).
     event AgreementProposed(
         uint64 indexed agreementId,
         uint64 indexed authorizationId,
         uint64 indexed proposerId,
         ProposalRequest request,
+        string publicText,
         address by
     );
     /// @notice Party `partyId` signed through `signer`; `submittedBy` sent the transaction.
@@ -140,12 +143,13 @@ interface IAgreementRegistry {
         uint64[] partyIds,
         address by
     );
-    /// @notice The authority terminated the agreement.
+    /// @notice The authority terminated the agreement; `statement` is the public reason (C21).
     event AgreementTerminated(
         uint64 indexed agreementId,
         uint64 indexed authorizationId,
         AgreementStatus from,
         bytes32 reasonHash,
+        string statement,
         address by
     );
     /// @notice `signer` voided one of its nonces before any submission used it.
@@ -207,7 +211,8 @@ interface IAgreementRegistry {
     /// the ODRL terms behind `request.termsDigest` must state the same.
     /// @dev 000 第十条(6); 001 第十三条 (content and term); 001 第十九条, 002 第十九条 (C15:
     /// 开发利用服务协议 signed jointly with the authority and the source departments);
-    /// 002 第十四条 (the implementing agency signs with the operator).
+    /// 002 第十四条 (the implementing agency signs with the operator). C21: `request.publicText`
+    /// (required) is the agreement's public title.
     function propose(ProposalRequest calldata request) external returns (uint64 agreementId);
 
     // ===== SIGNATURES =====
@@ -235,8 +240,9 @@ interface IAgreementRegistry {
     /// @notice Terminates an agreement that is not yet terminated. DATA_AUTHORITY only. The
     /// agreement that made an authorization active cannot end while that authorization is active
     /// or suspended within its term: revoke or terminate the authorization first.
-    /// @dev 001 第十三条 (终止和撤销机制); 001 第十四条: access closes when the agreement ends.
-    function terminate(uint64 agreementId, bytes32 reasonHash) external;
+    /// `statement` is the public reason (required).
+    /// @dev 001 第十三条 (终止和撤销机制); 001 第十四条: access closes when the agreement ends; C21.
+    function terminate(uint64 agreementId, bytes32 reasonHash, string calldata statement) external;
 
     // ===== GETTERS =====
 

@@ -118,13 +118,14 @@ interface IAuthorizationRegistry {
         bytes32[] domains; // scope: domains
     }
 
-    /// @notice A call for applications was published (C35).
+    /// @notice A call for applications was published (C35); `publicText` is its public title (C21).
     event CallPublished(
         uint64 indexed callId,
         uint64 indexed organizerId,
         AuthorizationMode mode,
         uint64 closesAt,
         bytes32 announcementHash,
+        string publicText,
         address by
     );
     /// @notice The selection result of a call was recorded (C35).
@@ -149,13 +150,16 @@ interface IAuthorizationRegistry {
         AuthorizationStatus status,
         address reviewer
     );
-    /// @notice The status changed; `emergency` marks a risk stop (C30).
+    /// @notice The status changed; `emergency` marks a risk stop (C30). `statement` is the public
+    /// statement of the decision (C21): required for a rejection, suspension, termination,
+    /// revocation; may be empty for a routine step (reviews, notice, activation, exit).
     event AuthorizationStatusChanged(
         uint64 indexed id,
         AuthorizationStatus from,
         AuthorizationStatus to,
         bytes32 reasonHash,
         bool emergency,
+        string statement,
         address by
     );
     /// @notice The decision entered public notice until `noticeEnd` (C04). `earliestEnd` is the
@@ -173,7 +177,15 @@ interface IAuthorizationRegistry {
     /// @notice The holder applied to exit (C25).
     event ExitRequested(uint64 indexed id, bytes32 reasonHash, address by);
     /// @notice The authority reviewed an exit application; if approved it is noticed until `noticeEnd`.
-    event ExitReviewed(uint64 indexed id, bool approved, uint64 noticeEnd, bytes32 opinionHash, address by);
+    /// `statement` is the public statement (C21; required for a refusal).
+    event ExitReviewed(
+        uint64 indexed id,
+        bool approved,
+        uint64 noticeEnd,
+        bytes32 opinionHash,
+        string statement,
+        address by
+    );
     /// @notice A resource grant moved to `status` (C12).
     event GrantAdvanced(
         uint64 indexed authorizationId,
@@ -226,12 +238,14 @@ interface IAuthorizationRegistry {
     /// @notice Publishes a call for applications organized by `organizerId` (a signer of it).
     /// Comprehensive calls are organized by the authority or implementing agency, domain calls by
     /// the authority or a source department.
-    /// @dev 000 第五条, 第十条(1); 002 第十二条: open, competitive selection.
+    /// `publicText` (required) is the call's public title, carried in `CallPublished` only.
+    /// @dev 000 第五条, 第十条(1); 002 第十二条: open, competitive selection. C21 (000 第十四条).
     function publishCall(
         uint64 organizerId,
         AuthorizationMode mode,
         uint64 closesAt,
-        bytes32 announcementHash
+        bytes32 announcementHash,
+        string calldata publicText
     ) external returns (uint64 callId);
 
     /// @notice Records the selection result of a call (a signer of its organizer), once the call
@@ -262,13 +276,15 @@ interface IAuthorizationRegistry {
 
     /// @notice Approves an application that passed pre-review and expert review. DATA_AUTHORITY only.
     /// An operator (tier 1) is approved only once its call is closed and the recorded selection
-    /// result names its holder (`isSelected`).
+    /// result names its holder (`isSelected`). `statement`: the optional public statement (C21).
     /// @dev C03: approval needs both reviews. C35, 002 第十二条: operators come out of the recorded
     /// competitive selection.
-    function approve(uint64 id, bytes32 decisionHash) external;
+    function approve(uint64 id, bytes32 decisionHash, string calldata statement) external;
 
     /// @notice Rejects an application at any step before activation. DATA_AUTHORITY only.
-    function reject(uint64 id, bytes32 reasonHash) external;
+    /// `statement`: the public reason (required).
+    /// @dev C21 (000 第十四条; 002 第二十一条).
+    function reject(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice Opens the public notice of an approval until `noticeEnd`: at least the profile's
     /// working days (`noticeMinSeconds / 1 days`) counted on the WorkingDayCalendar from the day
@@ -285,24 +301,28 @@ interface IAuthorizationRegistry {
     function activate(uint64 id, uint64 agreementId) external;
 
     /// @notice Suspends an active authorization for rectification. DATA_AUTHORITY only.
-    /// @dev 001 第三十八条; 000 第二十六条.
-    function suspend(uint64 id, bytes32 reasonHash) external;
+    /// `statement`: the public reason (required).
+    /// @dev 001 第三十八条; 000 第二十六条; C21.
+    function suspend(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice Stops an active authorization at once on a discovered risk: the authority, a
-    /// regulator, the holder itself or the parent operator.
-    /// @dev 001 第二十一条; 004 第十七条.
-    function emergencySuspend(uint64 id, bytes32 riskHash) external;
+    /// regulator, the holder itself or the parent operator. `statement`: the public reason (required).
+    /// @dev 001 第二十一条; 004 第十七条; C21.
+    function emergencySuspend(uint64 id, bytes32 riskHash, string calldata statement) external;
 
     /// @notice Reinstates a suspended authorization after rectification. DATA_AUTHORITY only.
-    function reinstate(uint64 id, bytes32 rectificationHash) external;
+    /// `statement`: the optional public statement (C21).
+    function reinstate(uint64 id, bytes32 rectificationHash, string calldata statement) external;
 
     /// @notice Terminates a suspended authorization whose rectification failed. DATA_AUTHORITY only.
-    /// @dev 001 第三十八条.
-    function terminate(uint64 id, bytes32 reasonHash) external;
+    /// `statement`: the public reason (required).
+    /// @dev 001 第三十八条; C21.
+    function terminate(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice Revokes an authorization that is approved, noticed, active or suspended. DATA_AUTHORITY only.
-    /// @dev 001 第十四条: access closes at once.
-    function revoke(uint64 id, bytes32 reasonHash) external;
+    /// `statement`: the public reason (required).
+    /// @dev 001 第十四条: access closes at once; C21.
+    function revoke(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice The holder applies to exit. A signer of the holder only.
     /// @dev 000 第二十六条.
@@ -310,8 +330,15 @@ interface IAuthorizationRegistry {
 
     /// @notice The authority reviews an exit application; an approval opens the exit notice, as
     /// long as a decision's notice (working days on the WorkingDayCalendar, see `startNotice`).
-    /// @dev 000 第二十六条: exit is reviewed and publicly noticed.
-    function reviewExit(uint64 id, bool approve, uint64 noticeEnd, bytes32 opinionHash) external;
+    /// `statement`: the public statement, required for a refusal.
+    /// @dev 000 第二十六条: exit is reviewed and publicly noticed; C21.
+    function reviewExit(
+        uint64 id,
+        bool approve,
+        uint64 noticeEnd,
+        bytes32 opinionHash,
+        string calldata statement
+    ) external;
 
     /// @notice Completes an approved exit after its notice. DATA_AUTHORITY only.
     function completeExit(uint64 id) external;

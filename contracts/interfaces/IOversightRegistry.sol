@@ -207,7 +207,7 @@ interface IOversightRegistry {
     );
     /// @notice The source department granted or refused; a grant is to be carried out within
     /// `executeWorkingDays` working days after `repliedAt`; a refusal's `basisDigest` is its
-    /// legal basis (C32).
+    /// legal basis (C32), and `statement` its public reason (C21; required for a refusal).
     event ShareReplied(
         uint64 indexed requestId,
         uint64 indexed resourceId,
@@ -217,6 +217,7 @@ interface IOversightRegistry {
         uint64 requestedAt,
         uint64 repliedAt,
         uint8 executeWorkingDays,
+        string statement,
         address by
     );
     /// @notice A granted share was carried out (C32).
@@ -376,9 +377,10 @@ interface IOversightRegistry {
      * @notice The resource's source department grants or refuses a request, once. A refusal
      * must carry its legal basis; a grant may carry the approved conditions (or 0).
      * @dev 003 第二十四条: 2 个工作日内予以答复; 拒绝共享的, 应当提供法律、法规、规章依据;
-     * 003 第二十五条: conditions of the grant.
+     * 003 第二十五条: conditions of the grant. C21: `statement` is the public reason of a
+     * refusal (required then, optional for a grant).
      */
-    function replyShare(uint64 requestId, bool grant, bytes32 basisDigest) external;
+    function replyShare(uint64 requestId, bool grant, bytes32 basisDigest, string calldata statement) external;
 
     /**
      * @notice The source department records that a granted share was carried out.

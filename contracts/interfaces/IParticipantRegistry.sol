@@ -74,6 +74,10 @@ interface IParticipantRegistry {
         address by
     );
 
+    /// @notice Participant `id` published its public profile: the office contact the public reads
+    /// (an office window, a public telephone, a website), a JSON object in event data only (C21).
+    event ParticipantProfilePublished(uint64 indexed id, string publicText, address by);
+
     error ParticipantRegistryUnknownParticipant(uint64 id);
     error ParticipantRegistryInvalidKind(ParticipantKind kind);
     error ParticipantRegistryInvalidName(uint256 length);
@@ -148,6 +152,12 @@ interface IParticipantRegistry {
     /// @notice Marks a participant as exited, for good. DATA_AUTHORITY only.
     /// @dev 000 第二十六条: exit of an operator.
     function exit(uint64 id, bytes32 reasonHash) external;
+
+    /// @notice Publishes participant `id`'s public profile (required, PublicText.RECORD_MAX_BYTES);
+    /// the latest one applies. An active signer of `id`, or DATA_AUTHORITY (the registrar).
+    /// @dev C21 (000 第十四条; 002 第二十一条): the public knows whom to ask and where to object;
+    /// C34 (001 第二十条): an office's contact, never a person's name or number.
+    function publishProfile(uint64 id, string calldata publicText) external;
 
     /// @notice The participant `id`; reverts if unknown.
     function participant(uint64 id) external view returns (Participant memory);

@@ -51,6 +51,7 @@ interface IProductRegistry {
         bytes32 descriptionHash; // product description and capability list, kept off chain
         uint64[] resourceIds; // lineage: resources used, strictly ascending, each listed by the scenario
         uint64[] parentProductIds; // lineage: products it derives from, strictly ascending, usable now
+        string publicText; // public name, description, service mode and price, JSON (C21); required, event data only
     }
 
     /// @notice A product.
@@ -88,7 +89,8 @@ interface IProductRegistry {
         address recordedBy; // who recorded it
     }
 
-    /// @notice A product was registered and filed; carries the whole request (C17, C19).
+    /// @notice A product was registered and filed; carries the whole request (C17, C19), and its
+    /// public text again as `publicText` so every record event names its text alike (C21).
     event ProductRegistered(
         uint64 indexed id,
         uint64 indexed holderId,
@@ -96,6 +98,7 @@ interface IProductRegistry {
         uint64 authorizationId,
         uint32 version,
         ProductRequest request,
+        string publicText,
         address by
     );
     /// @notice A compliance and security review result was recorded (C18); `status` is the status after it.
@@ -125,8 +128,15 @@ interface IProductRegistry {
         bytes32 reviewReportHash,
         address by
     );
-    /// @notice A product was delisted (C19); `from` is its status before.
-    event ProductDelisted(uint64 indexed id, uint64 indexed holderId, ProductStatus from, bytes32 reasonHash, address by);
+    /// @notice A product was delisted (C19); `from` is its status before; `statement` is the public reason (C21).
+    event ProductDelisted(
+        uint64 indexed id,
+        uint64 indexed holderId,
+        ProductStatus from,
+        bytes32 reasonHash,
+        string statement,
+        address by
+    );
 
     error ProductRegistryUnknownProduct(uint64 id);
     error ProductRegistryInvalidData(string field);
@@ -155,7 +165,8 @@ interface IProductRegistry {
     /// approved and its authorization active now.
     /// @dev 001 第二十二条: 定价依据、应用场景、使用范围及方式 登记备案; 不得用于未经审核的应用场景 (C17).
     /// C14: every resource is one the scenario lists. C33 (004 第十六条): source departments keep
-    /// their free trial, so `chargingBases` always allows FreeTrialForSourceDept.
+    /// their free trial, so `chargingBases` always allows FreeTrialForSourceDept. C21 (002 第二十一条:
+    /// product capability lists are disclosed): `request.publicText` is required.
     function registerProduct(ProductRequest calldata request) external returns (uint64 id);
 
     /// @notice Records one compliance and security review (合规与安全审核) of a registered product.
@@ -178,9 +189,10 @@ interface IProductRegistry {
     /// @dev 000 第十三条; 001 第二十二条; 004 第十四条.
     function listProduct(uint64 id) external;
 
-    /// @notice Delists a product that is not yet delisted. DATA_AUTHORITY or a signer of the holder.
-    /// @dev 004 第十四条 (C19).
-    function delistProduct(uint64 id, bytes32 reasonHash) external;
+    /// @notice Delists a product that is not yet delisted, with its public statement (required).
+    /// DATA_AUTHORITY or a signer of the holder.
+    /// @dev 004 第十四条 (C19); C21.
+    function delistProduct(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice One product.
     function product(uint64 id) external view returns (Product memory);

@@ -63,7 +63,10 @@ interface IRegistrable {
     error RegistrableWrongStep(uint64 applicationId, RegistrationStep step);
     error RegistrableNoticeTooShort(uint64 noticeEnd, uint64 earliest);
     error RegistrableNoticeOpen(uint64 applicationId, uint64 noticeEnd);
-    error RegistrableInvalidCode(bytes32 code);
+    /// @notice A registration code is printable ASCII `[A-Z0-9-]`, left-aligned and zero-padded
+    /// (e.g. "GM-2026-R-0001"), so every replica and page shows it as the same text.
+    /// @dev C36 (national registration measures (2025): 登记编号); C21: it is disclosed.
+    error RegistrableRegistrationCodeInvalid(bytes32 code);
     error RegistrableCodeTaken(bytes32 code, uint64 subjectId);
     error RegistrableZeroHash();
     /// @notice A renewal opens `opensAt`, the last REGISTRATION_RENEWAL_WINDOW of the validity (C36).
@@ -83,7 +86,9 @@ interface IRegistrable {
     function noticeRegistration(uint64 applicationId, uint64 noticeEnd) external;
 
     /// @notice After the notice, issues the registration (赋码). `code` is used by initial
-    /// registrations only; other kinds keep the subject's code. DATA_AUTHORITY only.
+    /// registrations only; other kinds keep the subject's code. DATA_AUTHORITY only. A code is
+    /// 1 to 32 characters `[A-Z0-9-]`, left-aligned, the rest zero bytes.
+    /// @dev C36.
     function issueRegistration(uint64 applicationId, bytes32 code) external;
 
     /// @notice One application.

@@ -77,16 +77,30 @@ interface IResourceCatalog {
         ResourceData data; // the approved fields
     }
 
-    /// @notice A source department filed a catalog entry (C09, C11).
-    event ResourceProposed(uint64 indexed id, uint64 indexed sourceDeptId, ResourceData data, address by);
+    /// @notice A source department filed a catalog entry (C09, C11); `publicText` is its public
+    /// name, description and fields summary (C21), a JSON object kept in event data only.
+    event ResourceProposed(
+        uint64 indexed id,
+        uint64 indexed sourceDeptId,
+        ResourceData data,
+        string publicText,
+        address by
+    );
     /// @notice The authority approved or refused a catalog entry (C11).
     event ResourceReviewed(uint64 indexed id, bool approved, bytes32 opinionHash, address by);
-    /// @notice A source department proposed new fields for a listed resource (C11).
-    event ResourceChangeProposed(uint64 indexed id, ResourceData data, address by);
-    /// @notice The authority approved (the fields now apply) or refused a change (C11).
-    event ResourceChangeReviewed(uint64 indexed id, bool approved, ResourceData data, bytes32 opinionHash, address by);
-    /// @notice A resource left the catalog.
-    event ResourceDelisted(uint64 indexed id, bytes32 reasonHash, address by);
+    /// @notice A source department proposed new fields and a new public text for a listed resource (C11, C21).
+    event ResourceChangeProposed(uint64 indexed id, ResourceData data, string publicText, address by);
+    /// @notice The authority approved (the fields and `publicText` now apply) or refused a change (C11, C21).
+    event ResourceChangeReviewed(
+        uint64 indexed id,
+        bool approved,
+        ResourceData data,
+        string publicText,
+        bytes32 opinionHash,
+        address by
+    );
+    /// @notice A resource left the catalog; `statement` is the public reason (C21).
+    event ResourceDelisted(uint64 indexed id, bytes32 reasonHash, string statement, address by);
 
     error ResourceCatalogUnknownResource(uint64 id);
     error ResourceCatalogDuplicateSource(bytes32 catalogKey, uint64 existingId, uint64 existingSourceDeptId);
@@ -98,23 +112,40 @@ interface IResourceCatalog {
     error ResourceCatalogNotOpenNotDesensitized(uint64 id);
     error ResourceCatalogConsentMissing(uint64 id);
     error ResourceCatalogNotRegistered(uint64 id);
+    /// @notice The authority reviewed a change with a public text other than the one proposed
+    /// (keccak256 of each), so the text it adopts is the one the source department filed.
+    /// @dev C11 (003 第十二条): the authority approves the change as proposed; C21.
+    error ResourceCatalogPublicTextMismatch(uint64 id, bytes32 proposedHash, bytes32 givenHash);
 
     /// @notice A source department files a new catalog entry. A signer of `sourceDeptId` only.
-    /// @dev 003 第十二条, 第十五条: each data item has one legal source (一数一源).
-    function proposeResource(uint64 sourceDeptId, ResourceData calldata data) external returns (uint64 id);
+    /// `publicText` (required, PublicText.RECORD_MAX_BYTES) is the resource's public name,
+    /// description and fields summary, carried in `ResourceProposed` only.
+    /// @dev 003 第十二条, 第十五条: each data item has one legal source (一数一源). C21 (002 第二十一条):
+    /// the catalog is disclosed by name; C34: the text names data, never a person.
+    function proposeResource(
+        uint64 sourceDeptId,
+        ResourceData calldata data,
+        string calldata publicText
+    ) external returns (uint64 id);
 
     /// @notice The authority approves (Listed) or refuses a proposed entry. DATA_AUTHORITY only.
     /// @dev 003 第十二条: catalog changes are approved within 5 working days (the service monitors).
     function reviewResource(uint64 id, bool approve, bytes32 opinionHash) external;
 
-    /// @notice The source department proposes new fields for a listed resource.
-    function proposeChange(uint64 id, ResourceData calldata data) external;
+    /// @notice The source department proposes new fields and the whole new public text (required)
+    /// for a listed resource.
+    /// @dev C11; C21.
+    function proposeChange(uint64 id, ResourceData calldata data, string calldata publicText) external;
 
     /// @notice The authority approves or refuses the pending change. DATA_AUTHORITY only.
-    function reviewChange(uint64 id, bool approve, bytes32 opinionHash) external;
+    /// `publicText` repeats the proposed text (its keccak256 is kept with the change, the text is
+    /// not), so `ResourceChangeReviewed` carries the text the approval adopts.
+    /// @dev C11 (003 第十二条); C21.
+    function reviewChange(uint64 id, bool approve, bytes32 opinionHash, string calldata publicText) external;
 
-    /// @notice The authority delists a resource. DATA_AUTHORITY only.
-    function delistResource(uint64 id, bytes32 reasonHash) external;
+    /// @notice The authority delists a resource, with its public statement (required). DATA_AUTHORITY only.
+    /// @dev C21 (002 第二十一条): the reason of a delisting is disclosed.
+    function delistResource(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice One resource.
     function resource(uint64 id) external view returns (Resource memory);

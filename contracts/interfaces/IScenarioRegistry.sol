@@ -30,6 +30,7 @@ interface IScenarioRegistry {
         bytes32 purposeHash; // digest of the purpose statement (使用目的)
         bytes32 descriptionHash; // hash of the scenario application document kept off chain
         uint64[] resourceIds; // the resources it needs: non-empty, strictly ascending, in the authorization's scope
+        string publicText; // public name and purpose, JSON (C21); required, carried in ScenarioProposed only
     }
 
     /// @notice A scenario with its review state.
@@ -56,11 +57,13 @@ interface IScenarioRegistry {
         bytes32 purposeHash,
         bytes32 descriptionHash,
         uint64[] resourceIds,
+        string publicText,
         address by
     );
     /// @notice A review opinion was recorded by an EXPERT or the authority (C13).
     event ScenarioOpinionRecorded(uint64 indexed id, bool pass, bytes32 opinionHash, address reviewer);
-    /// @notice The authority decided the scenario's one review; `status` is Approved or Rejected (C13).
+    /// @notice The authority decided the scenario's one review; `status` is Approved or Rejected (C13);
+    /// `statement` is the decision's public statement (C21; required for a rejection).
     event ScenarioDecided(
         uint64 indexed id,
         uint64 indexed authorizationId,
@@ -68,10 +71,18 @@ interface IScenarioRegistry {
         bytes32 decisionHash,
         uint16 approvingOpinions,
         uint16 objectingOpinions,
+        string statement,
         address by
     );
-    /// @notice A scenario was retired; `from` is its status before.
-    event ScenarioRetired(uint64 indexed id, uint64 indexed authorizationId, ScenarioStatus from, bytes32 reasonHash, address by);
+    /// @notice A scenario was retired; `from` is its status before; `statement` is the public reason (C21).
+    event ScenarioRetired(
+        uint64 indexed id,
+        uint64 indexed authorizationId,
+        ScenarioStatus from,
+        bytes32 reasonHash,
+        string statement,
+        address by
+    );
 
     error ScenarioRegistryUnknownScenario(uint64 id);
     error ScenarioRegistryZeroHash(string field);
@@ -104,6 +115,7 @@ interface IScenarioRegistry {
     /// @dev 002 第二十三条: 一场景一授权; 004 第十五条: 结合应用场景编制数据资源目录 — the scenario
     /// lists the minimal resources it needs (C14; 003 第二十五条), all within the authorization's scope.
     /// The authorization may still be pending, but not rejected, terminated, revoked, exited or expired.
+    /// `request.publicText` (required) is the scenario's public name and purpose (C21, C34).
     function proposeScenario(ScenarioRequest calldata request) external returns (uint64 id);
 
     /// @notice Records one review opinion on a proposed scenario. EXPERT or DATA_AUTHORITY, once per
@@ -117,14 +129,18 @@ interface IScenarioRegistry {
     /// them (objecting <= approving): the authority decides, but never against a majority of
     /// the reviewers. Rejection needs no opinion.
     /// @dev 002 第二十三条; 004 第十五条; 000 第九条 (一场景一审核), 第十六条. An approved scenario is never re-reviewed.
-    function approveScenario(uint64 id, bytes32 decisionHash) external;
+    /// `statement` is the optional public statement of the approval (C21).
+    function approveScenario(uint64 id, bytes32 decisionHash, string calldata statement) external;
 
     /// @notice Rejects a proposed scenario: its one review, final. DATA_AUTHORITY only.
-    function rejectScenario(uint64 id, bytes32 reasonHash) external;
+    /// `statement` is the public reason (required).
+    /// @dev C13; C21 (002 第二十一条): the reason of a refusal is disclosed.
+    function rejectScenario(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice Retires a proposed or approved scenario: the authority or a signer of the holder.
-    /// Products serving it stop being usable.
-    function retireScenario(uint64 id, bytes32 reasonHash) external;
+    /// Products serving it stop being usable. `statement` is the public reason (required).
+    /// @dev C21.
+    function retireScenario(uint64 id, bytes32 reasonHash, string calldata statement) external;
 
     /// @notice One scenario.
     function scenario(uint64 id) external view returns (Scenario memory);
