@@ -27,6 +27,7 @@ import {
   getAddress,
   id as keccakText,
   type ParamType,
+  type Signer,
 } from "ethers";
 import type { PolicyProfile } from "../../policy/profile";
 import { AgreementKind, agreementScopeDigest, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "../../scripts/lib/agreements";
@@ -174,6 +175,8 @@ export class ChainWriter {
   txs = 0;
   events = 0;
   blocks = 0;
+  /** Where the generator's time went (ms): encoding here, sending, mining, reading receipts. */
+  readonly ms = { encode: 0, send: 0, mine: 0, receipts: 0 };
   readonly byEvent = new Map<string, number>();
   private readonly eventNames = new Map<string, string>();
 
@@ -203,6 +206,7 @@ export class ChainWriter {
 
   /** Queues `fn` on `contract` from `from`; resolves with the id `idEvent` names (0 without). */
   send(from: string, contract: ContractKey, fn: string, args: unknown[], label: string, idEvent?: string): Promise<bigint> {
+    const t0 = performance.now();
     const iface = IFACES[contract];
     const f = iface.getFunction(fn);
     if (!f) throw new Error(`${contract} has no function ${fn}`);
@@ -214,6 +218,7 @@ export class ChainWriter {
     const data = iface.encodeFunctionData(f, full);
     const idTopic = idEvent ? iface.getEvent(idEvent)?.topicHash : undefined;
     if (idEvent && !idTopic) throw new Error(`${contract} has no event ${idEvent}`);
+    this.ms.encode += performance.now() - t0;
     return new Promise<bigint>((resolve) => {
       this.queue.push({ from: from.toLowerCase(), to: this.addresses[contract], data, label: `${contract}.${fn} ${label}`, idTopic, contract, resolve });
     });
@@ -251,6 +256,7 @@ export class ChainWriter {
     let t = Math.max(at, this.clock + 1);
     for (let i = 0; i < queue.length; i += this.txPerBlock) {
       const block = queue.slice(i, i + this.txPerBlock);
+      const t0 = performance.now();
       const answers = await this.batch<string>(
         block.map((tx) => {
           const nonce = this.nonces.get(tx.from)!;
@@ -260,12 +266,17 @@ export class ChainWriter {
       );
       const failed = answers.findIndex((a) => a.error);
       if (failed >= 0) throw new Error(`eth_sendTransaction ${block[failed].label}: ${answers[failed].error!.message}`);
+      const t1 = performance.now();
+      this.ms.send += t1 - t0;
       await this.rpc("evm_setNextBlockTimestamp", [t]);
       await this.rpc("evm_mine", []);
+      const t2 = performance.now();
+      this.ms.mine += t2 - t1;
       this.clock = t;
       this.blocks++;
       const receipts = await this.rpc<TxReceipt[]>("eth_getBlockReceipts", ["latest"]);
       const byHash = new Map(receipts.map((r) => [r.transactionHash, r]));
+      this.ms.receipts += performance.now() - t2;
       for (const [j, tx] of block.entries()) {
         const r = byHash.get(answers[j].result!);
         if (!r) throw new Error(`${tx.label}: not mined in the block at ${t}`);
@@ -309,6 +320,13 @@ export interface CityOptions {
   log?: (line: string) => void;
   /** Receipt batches' share of all events (the platform nodes' anchoring). */
   batchShare?: number;
+  /**
+   * At most this many events of lifecycle (developers and everything around them); receipt
+   * batches fill the rest up to `events`. The cheaper path to the largest size (bench-chain.ts).
+   */
+  maxLifecycleEvents?: number;
+  /** Platform nodes anchoring (default up to 4; more spread a large batch volume). */
+  maxNodes?: number;
 }
 
 export interface CityStats {
@@ -325,6 +343,8 @@ export interface CityStats {
   chainStart: number;
   chainEnd: number;
   seconds: number;
+  /** Where the generation's time went (ms). */
+  ms: Record<string, number>;
 }
 
 interface Holder {
@@ -332,7 +352,7 @@ interface Holder {
   /** Its signer key (sends its transactions). */
   address: string;
   /** Its EIP-712 key when it signs agreements off chain. */
-  wallet?: Wallet;
+  wallet?: Signer;
   authorizationId: bigint;
   termStart: number;
   resources: bigint[];
@@ -370,13 +390,13 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
   const random = rng(opts.events);
 
   // Sizes: developers carry the lifecycle; the city's other actors scale with them.
-  const lifecycleEvents = opts.events * (1 - batchShare);
+  const lifecycleEvents = Math.min(opts.events * (1 - batchShare), opts.maxLifecycleEvents ?? Infinity);
   const devCount = Math.max(12, Math.round(lifecycleEvents / EVENTS_PER_DEVELOPER));
   const opCount = Math.min(24, Math.max(2, Math.round(devCount / 120)));
   const deptCount = Math.min(40, Math.max(3, Math.round(devCount / 80)));
   const resourcesPerDept = 4;
-  const nodeCount = Math.min(opCount, 4);
-  const batchTarget = Math.round(opts.events * batchShare);
+  const nodeCount = Math.min(opCount, opts.maxNodes ?? 4);
+  const batchTarget = Math.round(opts.events - lifecycleEvents);
   const cohorts = 10;
   log(`city: ${devCount} developers, ${opCount} operators (${nodeCount} platform nodes), ${deptCount} departments, ~${batchTarget} receipt batches`);
 
@@ -508,6 +528,13 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
   const deptIds = await Promise.all(deptIdsP);
   const opIds = await Promise.all(opIdsP);
   const devIds = await Promise.all(devIdsP);
+  // Public profiles (C21): the office contact of every department and operator, most developers.
+  const fn = IFACES.ParticipantRegistry.getFunction("publishProfile");
+  if (fn) {
+    for (const [k, id] of [authorityId, agencyId, ...deptIds, ...opIds, ...devIds.filter((_, i) => i % 3 !== 2)].entries()) {
+      void w.send(authority.address, "ParticipantRegistry", "publishProfile", [id], `机构 ${k}`);
+    }
+  }
   for (let i = 0; i < nodeCount; i++) void w.send(authority.address, "ParticipantRegistry", "addSigner", [opIds[i], nodeKeys[i]], `node key ${i}`);
   await w.mine();
   for (let i = 0; i < nodeCount; i++) void w.send(authority.address, "ParticipantRegistry", "setPlatformNode", [opIds[i], true], `node ${i}`);
@@ -748,7 +775,7 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
   }
 
   /** The agreement each authorization needs, signed by every party (EIP-712 off chain), filed. */
-  async function agreements(xs: Holder[], kind: AgreementKindValue, counterparty: (x: Holder) => { party: bigint; wallet: Wallet }): Promise<void> {
+  async function agreements(xs: Holder[], kind: AgreementKindValue, counterparty: (x: Holder) => { party: bigint; wallet: Signer }): Promise<void> {
     const plans = xs.map((x) => {
       const other = counterparty(x);
       const terms = buildOdrlAgreement({
@@ -860,6 +887,7 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
     chainStart,
     chainEnd,
     seconds: (performance.now() - started) / 1000,
+    ms: Object.fromEntries(Object.entries(w.ms).map(([k, v]) => [k, Math.round(v)])),
   };
   await w.rpc("evm_setAutomine", [true]);
   return stats;
