@@ -127,7 +127,10 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
     anvil = base.anvil;
     deployment = base.deployment;
     try {
-      const more = await extendWithBatches(anvil.url, deployment, { events: opts.records - base.stats.events, txPerBlock: 4000, log });
+      // EXTEND_MINUTES bounds the generation: the chain then holds what was reached (stats.events).
+      const minutes = Number(process.env.EXTEND_MINUTES ?? 0);
+      const deadline = minutes > 0 ? Date.now() + minutes * 60_000 : undefined;
+      const more = await extendWithBatches(anvil.url, deployment, { events: opts.records - base.stats.events, txPerBlock: 4000, log, deadline });
       stats = { ...base.stats, events: base.stats.events + more.events, txs: base.stats.txs + more.txs, blocks: base.stats.blocks + more.blocks, batches: base.stats.batches + more.txs, seconds: base.stats.seconds + more.seconds, ms: more.ms, extendedFrom: base.dir, toppedUp: 0 };
       stats.byEvent = { ...base.stats.byEvent, BatchAnchored: (base.stats.byEvent.BatchAnchored ?? 0) + more.events };
       stats.chainEnd = Number((await anvil.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
