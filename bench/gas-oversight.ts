@@ -18,6 +18,7 @@ import {
   Share,
 } from "../test/helpers/fixture";
 import { activateAuthorization } from "../test/helpers/agreements";
+import { STATEMENT } from "../test/helpers/texts";
 
 const rows: [string, bigint][] = [];
 
@@ -101,10 +102,10 @@ async function main(): Promise<void> {
   await gas("answerCase", o.connect(deptA).answerCase(feedback, 1, h("resolution")));
 
   await gas("requestShare", o.connect(operatorA).requestShare(w.ids.operatorA, rA, h("purpose")));
-  await gas("replyShare (grant)", o.connect(deptA).replyShare(1n, true, h("conditions")));
+  await gas("replyShare (grant)", o.connect(deptA).replyShare(1n, true, h("conditions"), STATEMENT));
   await gas("executeShare", o.connect(deptA).executeShare(1n, h("delivery")));
   await o.connect(operatorA).requestShare(w.ids.operatorA, rA, h("purpose-2"));
-  await gas("replyShare (refusal with legal basis)", o.connect(deptA).replyShare(2n, false, h("law")));
+  await gas("replyShare (refusal with legal basis)", o.connect(deptA).replyShare(2n, false, h("law"), STATEMENT));
 
   await gas("fileReport (monthly)", o.connect(operatorA).fileReport(auth, 1, year * 100 + 12, h("m")));
   await gas("fileReport (quarterly)", o.connect(operatorA).fileReport(auth, 2, year * 10 + 4, h("q")));

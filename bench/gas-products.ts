@@ -12,6 +12,7 @@ import type { ContractTransactionResponse } from "ethers";
 import { deployWorld, createResource, applyFor, toNoticeOver, h, RegKind, type World } from "../test/helpers/fixture";
 import { activateAuthorization } from "../test/helpers/agreements";
 import { issueProductCode, productRequest, scenarioRequest, type Holder } from "../test/helpers/products";
+import { STATEMENT } from "../test/helpers/texts";
 
 const rows: [string, bigint][] = [];
 
@@ -39,7 +40,7 @@ async function scenario(w: World, label: string, holder: Holder, authorizationId
   for (const e of [w.signers.expert2, w.signers.expert3, w.signers.expert4].slice(0, w.profile.scenarioOpinionQuorum - 1)) {
     await w.scenarios.connect(e).recordOpinion(id, true, h("op"));
   }
-  await gas(`scenario: approve (${label})`, w.scenarios.connect(w.signers.authority).approveScenario(id, h("decision")));
+  await gas(`scenario: approve (${label})`, w.scenarios.connect(w.signers.authority).approveScenario(id, h("decision"), STATEMENT));
   return id;
 }
 
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
   const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
   rows.push(["view isUsable (tier 1), estimated", await w.products.isUsable.estimateGas(p1, now)]);
   rows.push(["view isUsable (tier 2), estimated", await w.products.isUsable.estimateGas(pd, now)]);
-  await gas("product: delist", w.products.connect(developerA).delistProduct(pd, h("withdrawn")));
+  await gas("product: delist", w.products.connect(developerA).delistProduct(pd, h("withdrawn"), STATEMENT));
 
   const width = Math.max(...rows.map(([l]) => l.length));
   console.log(`${"step".padEnd(width)}  gas`);

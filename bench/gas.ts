@@ -20,6 +20,7 @@ import {
   type World,
 } from "../test/helpers/fixture";
 import { activateAuthorization } from "../test/helpers/agreements";
+import { RESOURCE_TEXT, STATEMENT, TITLE_TEXT, registrationCode } from "../test/helpers/texts";
 
 const rows: [string, bigint][] = [];
 
@@ -30,7 +31,7 @@ async function gas(label: string, sent: Promise<ContractTransactionResponse>): P
 
 async function registerResource(w: World, label: string, key: string): Promise<bigint> {
   const { deptA, authority } = w.signers;
-  await gas(`${label}: proposeResource`, w.catalog.connect(deptA).proposeResource(w.ids.deptA, resourceData({ key })));
+  await gas(`${label}: proposeResource`, w.catalog.connect(deptA).proposeResource(w.ids.deptA, resourceData({ key }), RESOURCE_TEXT));
   const id = await w.catalog.resourceCount();
   await gas(`${label}: reviewResource`, w.catalog.connect(authority).reviewResource(id, true, h("ok")));
   await gas(`${label}: applyRegistration`, w.catalog.connect(deptA).applyRegistration(id, RegKind.Initial, h("m")));
@@ -40,7 +41,7 @@ async function registerResource(w: World, label: string, key: string): Promise<b
   const noticeEnd = await noticeEndFrom(w);
   await gas(`${label}: noticeRegistration`, w.catalog.connect(authority).noticeRegistration(appId, noticeEnd));
   await time.increaseTo(noticeEnd);
-  await gas(`${label}: issueRegistration`, w.catalog.connect(authority).issueRegistration(appId, h(`code-${key}`)));
+  await gas(`${label}: issueRegistration`, w.catalog.connect(authority).issueRegistration(appId, registrationCode(`R-${key.toUpperCase()}`)));
   return id;
 }
 
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   for (let i = rows.length - 1; i >= 0; i--) if (rows[i][0].startsWith("resource#")) rows.splice(i, 1);
 
   const closesAt = (await time.latest()) + 30 * DAY;
-  await gas("publishCall", w.authorizations.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("call")));
+  await gas("publishCall", w.authorizations.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("call"), TITLE_TEXT));
   const callId = 1n;
   for (const n of [1, 8]) {
     const now = await time.latest();
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   await gas("expertReview (reaching quorum)", w.authorizations.connect(expert3).expertReview(id, true, h("e3")));
   await time.increaseTo(closesAt); // the selection result follows the close of the call (C35)
   await gas("closeCall (1 selected)", w.authorizations.connect(agency).closeCall(callId, h("selection"), [w.ids.operatorA]));
-  await gas("approve", w.authorizations.connect(authority).approve(id, h("decision")));
+  await gas("approve", w.authorizations.connect(authority).approve(id, h("decision"), STATEMENT));
   await gas("evaluateGrant", w.authorizations.connect(authority).evaluateGrant(id, resources[0], true, h("eval")));
   await gas("confirmGrant", w.authorizations.connect(deptA).confirmGrant(id, resources[0], true, h("conf")));
   const noticeEnd = await noticeEndFrom(w);
@@ -100,13 +101,13 @@ async function main(): Promise<void> {
   const activation = await w.authorizations.queryFilter(w.authorizations.filters.AuthorizationActivated(id));
   const activationReceipt = await activation[0].getTransactionReceipt();
   rows.push(["activate (with agreement check)", activationReceipt.gasUsed]);
-  await gas("suspend", w.authorizations.connect(authority).suspend(id, h("violation")));
-  await gas("reinstate", w.authorizations.connect(authority).reinstate(id, h("rectified")));
-  await gas("emergencySuspend (regulator)", w.authorizations.connect(regulator).emergencySuspend(id, h("risk")));
-  await w.authorizations.connect(authority).reinstate(id, h("rectified"));
+  await gas("suspend", w.authorizations.connect(authority).suspend(id, h("violation"), STATEMENT));
+  await gas("reinstate", w.authorizations.connect(authority).reinstate(id, h("rectified"), STATEMENT));
+  await gas("emergencySuspend (regulator)", w.authorizations.connect(regulator).emergencySuspend(id, h("risk"), STATEMENT));
+  await w.authorizations.connect(authority).reinstate(id, h("rectified"), STATEMENT);
   await gas("requestExit", w.authorizations.connect(operatorA).requestExit(id, h("exit")));
   const exitEnd = await noticeEndFrom(w);
-  await gas("reviewExit", w.authorizations.connect(authority).reviewExit(id, true, exitEnd, h("ok")));
+  await gas("reviewExit", w.authorizations.connect(authority).reviewExit(id, true, exitEnd, h("ok"), STATEMENT));
   await time.increaseTo(exitEnd);
   await gas("completeExit", w.authorizations.connect(authority).completeExit(id));
 

@@ -28,6 +28,7 @@ import {
 import type { PolicyProfile } from "../../policy/profile";
 import { AgreementKind, agreementScopeDigest, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "./agreements";
 import { makeCreditCode } from "./creditCode";
+import { publicText, registrationCode, statement } from "./public-text";
 import { connectProvenant, type Deployment } from "./deploy";
 
 // ===== KEYS =====
@@ -153,6 +154,8 @@ const ReportKind = { AnnualReport: 3 } as const;
 const chinaYear = (t: number): number => new Date((t + 8 * 3600) * 1000).getUTCFullYear();
 const chinaYearStart = (y: number): number => Date.UTC(y, 0, 1) / 1000 - 8 * 3600;
 const Outcome = { Corrected: 1, Confirmed: 2 } as const;
+/** The city prefix of registration codes (登记编号) under each policy profile. */
+const CITY_PREFIX: Record<string, string> = { huizhou: "HZ", guangming: "GM", yangzhou: "YZ", zhaoqing: "ZQ", national: "CN" };
 
 /**
  * Seeds the demo on a freshly deployed dev chain whose clock is at least ~400 days behind
@@ -272,6 +275,28 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   // keys, and the registry mirrors PLATFORM_NODE to it once operator A is marked as a node.
   await send(participants.addSigner(P.operatorA, W.platformNode.address));
   await send(participants.setPlatformNode(P.operatorA, true));
+  // Public office contacts (C21): where the public asks and objects. Offices only, never a
+  // person (C34); the telephone numbers are demo numbers that reach no one.
+  await send(
+    participants.publishProfile(
+      P.authority,
+      publicText({
+        contact: "惠州市政务服务中心三楼 公共数据管理窗口；咨询与异议电话 0752-0000000（演示号码）",
+        contactEn: "Public Data Administration window, 3rd floor, Huizhou Government Service Center; enquiries and objections 0752-0000000 (demo number)",
+        website: "https://example.org/provenant-demo/authority",
+      }),
+    ),
+  );
+  await send(
+    participantsAs(W.agency).publishProfile(
+      P.agency,
+      publicText({
+        contact: "惠州市政务数据事务中心 授权运营服务窗口；电话 0752-0000001（演示号码）",
+        contactEn: "Authorized Operation service window, Huizhou Government Data Affairs Center; tel. 0752-0000001 (demo number)",
+        website: "https://example.org/provenant-demo/agency",
+      }),
+    ),
+  );
   const deptKey = new Map<bigint, DemoKey>([
     [P.market, "market"],
     [P.transport, "transport"],
@@ -287,11 +312,46 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   // ----- catalog (资源目录) with registration codes (登记, C36) -----
   log("demo: catalog entries of three source departments");
   const catalogSpecs = [
-    { name: "enterpriseRegistry", dept: "market", share: Share.Unconditional, open: Open.Unconditional, freq: Frequency.Daily, cls: 1, desens: false, consent: Consent.NotRequired, register: true }, // 企业登记信息
-    { name: "penalties", dept: "market", share: Share.Conditional, open: Open.Conditional, freq: Frequency.Weekly, cls: 2, desens: false, consent: Consent.NotRequired, register: true }, // 行政处罚信息
-    { name: "busArrivals", dept: "transport", share: Share.Unconditional, open: Open.Conditional, freq: Frequency.RealTime, cls: 2, desens: false, consent: Consent.NotRequired, register: true }, // 公交实时到站
-    { name: "medicalInstitutions", dept: "health", share: Share.Conditional, open: Open.NotOpen, freq: Frequency.Monthly, cls: 3, desens: true, consent: Consent.Obtained, register: true }, // 医疗机构服务量 (脱敏)
-    { name: "healthRecords", dept: "health", share: Share.NotShared, open: Open.NotOpen, freq: Frequency.Daily, cls: 4, desens: false, consent: Consent.NotRequired, register: false }, // 个人健康档案: 不予共享、不予开放
+    {
+      name: "enterpriseRegistry", dept: "market", share: Share.Unconditional, open: Open.Unconditional, freq: Frequency.Daily, cls: 1, desens: false, consent: Consent.NotRequired, register: true,
+      text: {
+        name: "企业登记信息", nameEn: "Enterprise registration records",
+        description: "本市登记在册企业的设立、变更、注销等登记信息，每日更新。", descriptionEn: "Registration, changes and deregistration of enterprises registered in the city, updated daily.",
+        fields: "统一社会信用代码、企业名称、登记状态、成立日期、注册资本、住所所在区县", fieldsEn: "Unified social credit code, enterprise name, status, date of establishment, registered capital, district of domicile",
+      },
+    },
+    {
+      name: "penalties", dept: "market", share: Share.Conditional, open: Open.Conditional, freq: Frequency.Weekly, cls: 2, desens: false, consent: Consent.NotRequired, register: true,
+      text: {
+        name: "市场监管行政处罚信息", nameEn: "Market regulation administrative penalties",
+        description: "市场监督管理部门对企业作出的行政处罚决定，每周更新。", descriptionEn: "Administrative penalty decisions against enterprises by the market regulator, updated weekly.",
+        fields: "处罚决定书文号、被处罚企业统一社会信用代码、违法行为类型、处罚种类、处罚日期", fieldsEn: "Decision number, credit code of the enterprise, type of violation, kind of penalty, date",
+      },
+    },
+    {
+      name: "busArrivals", dept: "transport", share: Share.Unconditional, open: Open.Conditional, freq: Frequency.RealTime, cls: 2, desens: false, consent: Consent.NotRequired, register: true,
+      text: {
+        name: "公交实时到站数据", nameEn: "Real-time bus arrivals",
+        description: "全市公交线路车辆的实时到站与预计到站时间。", descriptionEn: "Real-time and predicted arrival times of buses on every line in the city.",
+        fields: "线路编号、站点编号、车辆编号、到站时间、预计到站时间", fieldsEn: "Line, stop, vehicle, arrival time, predicted arrival time",
+      },
+    },
+    {
+      name: "medicalInstitutions", dept: "health", share: Share.Conditional, open: Open.NotOpen, freq: Frequency.Monthly, cls: 3, desens: true, consent: Consent.Obtained, register: true,
+      text: {
+        name: "医疗机构服务量统计（脱敏）", nameEn: "Service volume of medical institutions (desensitized)",
+        description: "各医疗机构按月汇总的门急诊与住院服务量，已脱敏，不含个人信息。", descriptionEn: "Monthly outpatient, emergency and inpatient volumes per medical institution; desensitized, no personal information.",
+        fields: "机构名称、机构类别、所在区县、统计月份、门急诊人次、出院人次", fieldsEn: "Institution, category, district, month, outpatient and emergency visits, discharges",
+      },
+    },
+    {
+      name: "healthRecords", dept: "health", share: Share.NotShared, open: Open.NotOpen, freq: Frequency.Daily, cls: 4, desens: false, consent: Consent.NotRequired, register: false,
+      text: {
+        name: "居民电子健康档案", nameEn: "Residents' electronic health records",
+        description: "不予共享、不予开放的数据资源，仅在目录中登记，不得授权运营。", descriptionEn: "Not shared and not open: listed in the catalog only, never under authorized operation.",
+        fields: "档案类别、建档机构、更新时间（目录项，不含个人信息）", fieldsEn: "Record category, institution, update time (catalog entry; no personal information)",
+      },
+    },
   ] as const;
   const R: Record<string, bigint> = {};
   for (const spec of catalogSpecs) {
@@ -307,7 +367,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
         consent: spec.consent,
         updateFrequency: spec.freq,
         metadataHash: h(`metadata:${spec.name}`),
-      }),
+      }, publicText(spec.text)),
     );
     R[spec.name] = await catalog.resourceCount();
     await send(catalogAs(W.authority).reviewResource(R[spec.name], true, h(`catalog-approval:${spec.name}`)));
@@ -327,15 +387,28 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     await send(c.noticeRegistration(app, regNoticeEnd));
   }
   await timeTo(regNoticeEnd + 60);
-  for (const [i, app] of resourceApps.entries()) {
-    await send(catalogAs(W.authority).issueRegistration(app, h(`registration-code:resource:${registered[i].name}`)));
+  // Registration codes in the registry's format: city prefix, year, R (resource) or P (product), serial.
+  const cityPrefix = CITY_PREFIX[profile.id] ?? profile.id.slice(0, 2).toUpperCase();
+  const codeSerial = { R: 0, P: 0 };
+  const nextCode = async (kind: "R" | "P"): Promise<string> =>
+    registrationCode(`${cityPrefix}-${chinaYear(await latest())}-${kind}-${String(++codeSerial[kind]).padStart(4, "0")}`);
+  for (const app of resourceApps) {
+    await send(catalogAs(W.authority).issueRegistration(app, await nextCode("R")));
   }
 
   // ----- the call (征集) and two operators (一级运营主体) -----
   log("demo: a call for applications and the selection of two operators");
   await timeTo(day(10));
   const auth = authAs(W.authority);
-  await send(authAs(W.agency).publishCall(P.agency, Mode.Comprehensive, day(20), h("call-announcement")));
+  await send(
+    authAs(W.agency).publishCall(
+      P.agency, Mode.Comprehensive, day(20), h("call-announcement"),
+      publicText({
+        title: "【演示】惠州市公共数据授权运营（综合授权）运营主体征集公告",
+        titleEn: "[Demo] Call for operators: comprehensive authorized operation of Huizhou public data",
+      }),
+    ),
+  );
   const callId = 1n;
   const termYears = Math.min(3, profile.maxTermYears);
   const opTermStart = day(30);
@@ -361,7 +434,12 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   async function reviewAndApprove(id: bigint, preReviewer: Signer): Promise<void> {
     await send(authAs(preReviewer).preReview(id, true, h(`pre-review:${id}`)));
     for (const e of experts) await send(authAs(e).expertReview(id, true, h(`expert-opinion:${id}:${e.address}`)));
-    await send(auth.approve(id, h(`decision:${id}`)));
+    await send(
+      auth.approve(
+        id, h(`decision:${id}`),
+        statement("经初审、专家评审和审定，同意授权；授权结果予以公示。", "Approved after pre-review, expert review and decision; the result is publicly noticed."),
+      ),
+    );
   }
   async function confirmGrants(id: bigint, parentHolder?: HDNodeWallet): Promise<void> {
     const a = await auth.authorization(id);
@@ -392,6 +470,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     partyIds: bigint[],
     assignerId: bigint,
     purpose: string,
+    title: { zh: string; en: string },
     scenarioId = 0n,
   ): Promise<bigint> {
     const a = await auth.authorization(authorizationId);
@@ -416,6 +495,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
         kind, proposerId: proposer, authorizationId, scenarioId, termStart: a.termStart, termEnd: a.termEnd,
         documentHash: h(`agreement-document:${authorizationId}:${kind}:${scenarioId}`),
         termsDigest: odrlTermsDigest(terms), scopeDigest: agreementScopeDigest(a.resourceIds, a.domains), partyIds: parties,
+        publicText: publicText({ title: title.zh, titleEn: title.en }),
       }),
     );
     const agreementId = await registry.agreementCount();
@@ -443,8 +523,14 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   const opNoticeEnd = await lawfulNoticeEnd();
   for (const id of [A1, A2]) await send(auth.startNotice(id, opNoticeEnd));
   await timeTo(Math.max(opNoticeEnd + 60, opTermStart + 60));
-  for (const [id, holder] of [[A1, P.operatorA], [A2, P.operatorB]] as const) {
-    const ag = await fileAgreement(AgreementKind.OperationAuthorization, id, [holder, P.authority], P.authority, "公共数据授权运营（综合授权）");
+  for (const [id, holder, zh, en] of [
+    [A1, P.operatorA, "惠州数据运营有限公司", "Huizhou Data Operation Co., Ltd."],
+    [A2, P.operatorB, "粤数科技有限公司", "Yueshu Technology Co., Ltd."],
+  ] as const) {
+    const ag = await fileAgreement(AgreementKind.OperationAuthorization, id, [holder, P.authority], P.authority, "公共数据授权运营（综合授权）", {
+      zh: `【演示】公共数据授权运营协议（${zh}）`,
+      en: `[Demo] Public data authorized operation agreement (${en})`,
+    });
     await send(auth.activate(id, ag));
   }
   // Each year the operators are in force ends with an annual report of each authorization
@@ -505,7 +591,12 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   await send(authAs(W.operatorB).preReview(A5, true, h(`pre-review:${A5}`)));
   await send(authAs(W.expert1).expertReview(A5, false, h("expert-opinion:developerB:insufficient-security")));
   if ((await auth.authorization(A5)).status !== AUTH_REJECTED) {
-    await send(auth.reject(A5, h("rejection:developerB:security-assessment-missing")));
+    await send(
+      auth.reject(
+        A5, h("rejection:developerB:security-assessment-missing"),
+        statement("申请材料未附数据安全风险评估报告，不符合准入条件，不予授权。", "The application lacks a data security risk assessment report and does not meet the admission conditions: not authorized."),
+      ),
+    );
   }
 
   const devNoticeEnd = await lawfulNoticeEnd();
@@ -517,10 +608,16 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     // every source department sign too (001 第十九条; 002 第十九条).
     let ag: bigint;
     if (profile.tier2Agreements.includes("DevelopmentAuthorization")) {
-      ag = await fileAgreement(AgreementKind.DevelopmentAuthorization, id, [P.developerA, P.operatorA], P.operatorA, "授权开发（二级开发主体）");
+      ag = await fileAgreement(AgreementKind.DevelopmentAuthorization, id, [P.developerA, P.operatorA], P.operatorA, "授权开发（二级开发主体）", {
+        zh: "【演示】公共数据授权开发协议（惠州智算开发有限公司）",
+        en: "[Demo] Public data development authorization agreement (Huizhou Smart Computing Development Co., Ltd.)",
+      });
     } else {
       const depts = await Promise.all((await auth.authorization(id)).resourceIds.map(async (r) => (await catalogAs(reader).resource(r)).sourceDeptId));
-      ag = await fileAgreement(AgreementKind.DevelopmentService, id, [P.developerA, P.operatorA, P.authority, ...depts], P.authority, "公共数据开发利用服务（二级开发主体）");
+      ag = await fileAgreement(AgreementKind.DevelopmentService, id, [P.developerA, P.operatorA, P.authority, ...depts], P.authority, "公共数据开发利用服务（二级开发主体）", {
+        zh: "【演示】公共数据开发利用服务协议（惠州智算开发有限公司）",
+        en: "[Demo] Public data development and use service agreement (Huizhou Smart Computing Development Co., Ltd.)",
+      });
     }
     await send(auth.activate(id, ag));
   }
@@ -529,10 +626,14 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   log("demo: scenarios and their reviews");
   await timeTo(day(70));
   const scenarios = scenariosAs(reader);
-  async function approvedScenario(holder: DemoKey, holderId: bigint, authorizationId: bigint, resourceIds: bigint[], purpose: string): Promise<bigint> {
+  interface ScenarioSpec { name: string; nameEn: string; purposeText: string; purposeEn: string }
+  async function approvedScenario(
+    holder: DemoKey, holderId: bigint, authorizationId: bigint, resourceIds: bigint[], purpose: string, text: ScenarioSpec,
+  ): Promise<bigint> {
     await send(
       scenariosAs(W[holder]).proposeScenario({
         holderId, authorizationId, purposeHash: h(`purpose:${purpose}`), descriptionHash: h(`scenario:${purpose}`), resourceIds: asc(resourceIds),
+        publicText: publicText({ name: text.name, nameEn: text.nameEn, purpose: text.purposeText, purposeEn: text.purposeEn }),
       }),
     );
     const id = await scenarios.scenarioCount();
@@ -540,22 +641,43 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     for (const r of [W.expert1, W.expert2, W.expert3, W.authority].slice(0, profile.scenarioOpinionQuorum)) {
       await send(scenariosAs(r).recordOpinion(id, true, h(`scenario-opinion:${id}:${r.address}`)));
     }
-    await send(scenariosAs(W.authority).approveScenario(id, h(`scenario-decision:${id}`)));
+    await send(
+      scenariosAs(W.authority).approveScenario(
+        id, h(`scenario-decision:${id}`),
+        statement("经专家评估，场景目的明确、所需数据最小必要，审定通过。", "Reviewed by experts: a clear purpose and minimal necessary data; approved."),
+      ),
+    );
     return id;
   }
   const S = {
-    enterpriseCredit: await approvedScenario("operatorA", P.operatorA, A1, [R.enterpriseRegistry, R.penalties], "企业信用评估"),
-    commute: await approvedScenario("developerA", P.developerA, A4, [R.enterpriseRegistry, R.busArrivals], "通勤出行服务"),
-    clinicAccess: await approvedScenario("operatorB", P.operatorB, A2, [R.busArrivals, R.medicalInstitutions], "就医出行便利度分析"),
+    enterpriseCredit: await approvedScenario("operatorA", P.operatorA, A1, [R.enterpriseRegistry, R.penalties], "企业信用评估", {
+      name: "企业信用评估", nameEn: "Enterprise credit assessment",
+      purposeText: "为银行等金融机构的小微企业信贷审批提供企业登记与行政处罚相结合的信用评估。",
+      purposeEn: "Credit assessment of small enterprises for bank lending, combining registration records and administrative penalties.",
+    }),
+    commute: await approvedScenario("developerA", P.developerA, A4, [R.enterpriseRegistry, R.busArrivals], "通勤出行服务", {
+      name: "园区通勤出行服务", nameEn: "Commuting services for industrial parks",
+      purposeText: "结合企业分布与公交到站数据，为园区企业优化通勤班车与公交接驳。",
+      purposeEn: "Combine where enterprises are with bus arrivals to plan shuttle buses and bus connections for park employees.",
+    }),
+    clinicAccess: await approvedScenario("operatorB", P.operatorB, A2, [R.busArrivals, R.medicalInstitutions], "就医出行便利度分析", {
+      name: "就医出行便利度分析", nameEn: "Access to medical care by public transport",
+      purposeText: "评估各区县居民乘公交前往医疗机构的便利程度，为公交线路与医疗资源布局提供参考。",
+      purposeEn: "Assess how easily residents reach medical institutions by bus, to inform bus routes and the siting of medical resources.",
+    }),
   };
   // 场景开发与产品经营协议 for the operator's scenario, signed by the holder and the authority.
-  await fileAgreement(AgreementKind.ScenarioProduct, A1, [P.operatorA, P.authority], P.authority, "企业信用评估", S.enterpriseCredit);
+  await fileAgreement(AgreementKind.ScenarioProduct, A1, [P.operatorA, P.authority], P.authority, "企业信用评估", {
+    zh: "【演示】场景开发与产品经营协议（企业信用评估）",
+    en: "[Demo] Scenario development and product operation agreement (enterprise credit assessment)",
+  }, S.enterpriseCredit);
 
   // ----- products (数据产品) with lineage, registration codes, review, listing -----
   log("demo: products with lineage — registration, review, listing");
   const products = productsAs(reader);
   async function registerProduct(
     holder: DemoKey, holderId: bigint, scenarioId: bigint, kind: number, resourceIds: bigint[], parentProductIds: bigint[], label: string,
+    text: Parameters<typeof publicText>[0],
   ): Promise<bigint> {
     await send(
       productsAs(W[holder]).registerProduct({
@@ -563,6 +685,7 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
         chargingBases: bases(ChargingBasis.FreeTrialForSourceDept, ChargingBasis.PublicInterestFree, ChargingBasis.Commercial),
         previousVersionId: 0n, pricingBasisHash: h(`pricing:${label}`), usageHash: h(`usage:${label}`), descriptionHash: h(`product:${label}`),
         resourceIds: asc(resourceIds), parentProductIds: asc(parentProductIds),
+        publicText: publicText(text),
       }),
     );
     return products.productCount();
@@ -589,18 +712,42 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
     }
     await timeTo(noticeEnd + 60);
     for (const [i, app] of apps.entries()) {
-      await send(productsAs(W.authority).issueRegistration(app, h(`registration-code:product:${ids[i].id}`)));
+      await send(productsAs(W.authority).issueRegistration(app, await nextCode("P")));
       await send(productsAs(W[ids[i].holder]).listProduct(ids[i].id));
     }
   }
-  const creditIndex = await registerProduct("operatorA", P.operatorA, S.enterpriseCredit, ProductKind.Indicator, [R.enterpriseRegistry, R.penalties], [], "企业信用指数");
-  const clinicReport = await registerProduct("operatorB", P.operatorB, S.clinicAccess, ProductKind.Report, [R.busArrivals, R.medicalInstitutions], [], "就医出行便利度报告");
+  const creditIndex = await registerProduct("operatorA", P.operatorA, S.enterpriseCredit, ProductKind.Indicator, [R.enterpriseRegistry, R.penalties], [], "企业信用指数", {
+    name: "企业信用指数", nameEn: "Enterprise credit index",
+    description: "按统一社会信用代码查询的企业信用评分（0–100）及主要扣分项，每日更新。",
+    descriptionEn: "A credit score (0–100) per unified social credit code with its main deductions, updated daily.",
+    serviceMode: "数据接口（API）按次调用", serviceModeEn: "API, per call",
+    price: "每次查询 0.50 元；数源部门免费试用；公益用途免费", priceEn: "CNY 0.50 per query; free trial for source departments; free for public-interest use",
+  });
+  const clinicReport = await registerProduct("operatorB", P.operatorB, S.clinicAccess, ProductKind.Report, [R.busArrivals, R.medicalInstitutions], [], "就医出行便利度报告", {
+    name: "就医出行便利度报告", nameEn: "Report on access to medical care by bus",
+    description: "按区县评估乘公交前往医疗机构的平均时间与换乘次数，按季度发布。",
+    descriptionEn: "Average travel time and transfers by bus to medical institutions, per district, published quarterly.",
+    serviceMode: "报告下载", serviceModeEn: "Report download",
+    price: "每份 2,000 元；公益用途免费", priceEn: "CNY 2,000 per report; free for public-interest use",
+  });
   await reviewAndRegister([{ id: creditIndex, holder: "operatorA" }, { id: clinicReport, holder: "operatorB" }]);
   await timeTo(day(110));
-  const commuteApi = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Api, [R.busArrivals], [creditIndex], "通勤企业画像接口");
+  const commuteApi = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Api, [R.busArrivals], [creditIndex], "通勤企业画像接口", {
+    name: "通勤企业画像接口", nameEn: "Commuting enterprise profile API",
+    description: "园区企业的通勤需求画像：企业信用等级与周边公交可达性。",
+    descriptionEn: "Commuting profile of park enterprises: credit grade and nearby bus accessibility.",
+    serviceMode: "数据接口（API）按次调用", serviceModeEn: "API, per call",
+    price: "每次调用 0.20 元；数源部门免费试用", priceEn: "CNY 0.20 per call; free trial for source departments",
+  });
   await reviewAndRegister([{ id: commuteApi, holder: "developerA" }]);
   await timeTo(day(150));
-  const commuteReport = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Report, [], [commuteApi], "园区通勤分析报告");
+  const commuteReport = await registerProduct("developerA", P.developerA, S.commute, ProductKind.Report, [], [commuteApi], "园区通勤分析报告", {
+    name: "园区通勤分析报告", nameEn: "Industrial park commuting report",
+    description: "基于通勤企业画像的园区通勤班车与公交接驳建议，按月发布。",
+    descriptionEn: "Shuttle and bus connection recommendations for industrial parks, published monthly.",
+    serviceMode: "报告订阅", serviceModeEn: "Report subscription",
+    price: "每月 800 元", priceEn: "CNY 800 per month",
+  });
   await reviewProduct(commuteReport);
   const Pr = { creditIndex, clinicReport, commuteApi, commuteReport };
 
@@ -647,7 +794,15 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   // ----- suspension for rectification (整改) -----
   log("demo: operator B suspended for rectification (整改)");
   await timeTo(endAt - 20 * DAY);
-  await send(auth.suspend(A2, h("suspension:operatorB:security-rectification")));
+  await send(
+    auth.suspend(
+      A2, h("suspension:operatorB:security-rectification"),
+      statement(
+        "运营平台数据安全管理措施未落实到位，暂停授权运营，限期整改。",
+        "Data security measures of the operating platform were not in place: authorized operation suspended pending rectification.",
+      ),
+    ),
+  );
   await timeTo(endAt - 3 * DAY);
   const caseOpen = await fileCase(W.platformNode, {
     kind: CaseKind.Objection, subjectKind: Subject.Resource, subjectId: R.penalties, filerId: 0n,

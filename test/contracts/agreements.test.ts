@@ -33,6 +33,7 @@ import {
   signAgreement,
 } from "../../scripts/lib/agreements";
 import { loadProfile } from "../../policy/profile";
+import { STATEMENT, TITLE_TEXT } from "../helpers/texts";
 
 // ===== FIXTURES =====
 
@@ -127,7 +128,7 @@ describe("AgreementRegistry", () => {
       const operator = w.signers.operatorA;
       await expect(w.agreements.connect(operator).propose(proposalOf(plan)))
         .to.emit(w.agreements, "AgreementProposed")
-        .withArgs(1n, id, w.ids.operatorA, (r: unknown[]) => r[7] === plan.termsDigest, operator.address);
+        .withArgs(1n, id, w.ids.operatorA, (r: unknown[]) => r[7] === plan.termsDigest, TITLE_TEXT, operator.address);
       await expect(w.agreements.connect(operator).sign(1n, w.ids.operatorA))
         .to.emit(w.agreements, "AgreementSigned")
         .withArgs(1n, w.ids.operatorA, operator.address, false, 0n, 1n, 2n, operator.address);
@@ -322,9 +323,9 @@ describe("AgreementRegistry", () => {
     it("C05 refuses to activate with a terminated agreement", async () => {
       const { w, id } = await loadFixture(noticedTier1);
       const agreementId = await fileAgreement(w, await planAgreement(w, id));
-      await expect(w.agreements.connect(w.signers.authority).terminate(agreementId, h("ended")))
+      await expect(w.agreements.connect(w.signers.authority).terminate(agreementId, h("ended"), STATEMENT))
         .to.emit(w.agreements, "AgreementTerminated")
-        .withArgs(agreementId, id, AgreementStatus.Filed, h("ended"), w.signers.authority.address);
+        .withArgs(agreementId, id, AgreementStatus.Filed, h("ended"), STATEMENT, w.signers.authority.address);
       await expectRefused(w, () => w.authorizations.connect(w.signers.authority).activate(id, agreementId),
         w.agreements, "AgreementRegistryNotFiled", [agreementId, AgreementStatus.Terminated]);
     });
@@ -792,14 +793,14 @@ describe("AgreementRegistry", () => {
     it("refuses the wrong role, an unknown agreement, a zero reason, a second termination", async () => {
       const { w, agreementId } = await loadFixture(proposedTier1);
       const authority = w.signers.authority;
-      await expectRefused(w, () => w.agreements.connect(w.signers.operatorA).terminate(agreementId, h("r")),
+      await expectRefused(w, () => w.agreements.connect(w.signers.operatorA).terminate(agreementId, h("r"), STATEMENT),
         w.agreements, "HubConsumerUnauthorized", [w.signers.operatorA.address, ethers.id("DATA_AUTHORITY")]);
-      await expectRefused(w, () => w.agreements.connect(authority).terminate(99n, h("r")), w.agreements,
+      await expectRefused(w, () => w.agreements.connect(authority).terminate(99n, h("r"), STATEMENT), w.agreements,
         "AgreementRegistryUnknownAgreement", [99n]);
-      await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, ethers.ZeroHash),
+      await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, ethers.ZeroHash, STATEMENT),
         w.agreements, "AgreementRegistryZeroHash");
-      await w.agreements.connect(authority).terminate(agreementId, h("r"));
-      await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("r")), w.agreements,
+      await w.agreements.connect(authority).terminate(agreementId, h("r"), STATEMENT);
+      await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("r"), STATEMENT), w.agreements,
         "AgreementRegistryWrongStatus", [agreementId, AgreementStatus.Terminated]);
       await expectRefused(w, () => w.agreements.connect(w.signers.operatorA).sign(agreementId, w.ids.operatorA),
         w.agreements, "AgreementRegistryWrongStatus", [agreementId, AgreementStatus.Terminated]);

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { h, Consent, Open, RegKind, resourceData, issueRegistration } from "../helpers/fixture";
 import { deployChain, approvedScenario, listedProduct, registerProduct, productRequest, ascending } from "../helpers/products";
+import { RESOURCE_TEXT, STATEMENT } from "../helpers/texts";
 
 async function deployCascade() {
   const c = await deployChain();
@@ -43,7 +44,7 @@ describe("Usability cascades: resources and lineage", () => {
     const c = await loadFixture(deployCascade);
     expect(await usability(c)).to.deep.equal(allUsable);
     expect(await c.w.catalog.isAuthorizable(c.r[0], await now())).to.equal(true);
-    await c.w.catalog.connect(c.w.signers.authority).delistResource(c.r[0], h("withdrawn"));
+    await c.w.catalog.connect(c.w.signers.authority).delistResource(c.r[0], h("withdrawn"), STATEMENT);
     expect(await c.w.catalog.isAuthorizable(c.r[0], await now())).to.equal(false);
     expect(await usability(c)).to.deep.equal({ opScenario: false, devScenario: false, opProduct: false, devProduct: false, derived: false });
     await expect(c.w.scenarios.requireUsable(c.devScenario, await now()))
@@ -57,16 +58,16 @@ describe("Usability cascades: resources and lineage", () => {
       const { w } = c;
       const current = (await w.catalog.resource(c.r[0])).data;
       const data = { ...resourceData(), catalogKey: current.catalogKey, ...change };
-      await w.catalog.connect(w.signers.deptA).proposeChange(c.r[0], data);
+      await w.catalog.connect(w.signers.deptA).proposeChange(c.r[0], data, RESOURCE_TEXT);
       expect(await usability(c)).to.deep.equal(allUsable); // a pending change changes nothing
-      await w.catalog.connect(w.signers.authority).reviewChange(c.r[0], true, h("change approved"));
+      await w.catalog.connect(w.signers.authority).reviewChange(c.r[0], true, h("change approved"), RESOURCE_TEXT);
       expect(await usability(c)).to.deep.equal({ opScenario: false, devScenario: false, opProduct: false, devProduct: false, derived: false });
     }
   });
 
   it("C10 a resource outside a product's own lineage leaves it usable (the scenario's other resource stops only the scenario)", async () => {
     const c = await loadFixture(deployCascade);
-    await c.w.catalog.connect(c.w.signers.authority).delistResource(c.r[2], h("withdrawn")); // r3: operator scenario only
+    await c.w.catalog.connect(c.w.signers.authority).delistResource(c.r[2], h("withdrawn"), STATEMENT); // r3: operator scenario only
     expect(await usability(c)).to.deep.equal({ opScenario: false, devScenario: true, opProduct: true, devProduct: true, derived: true });
   });
 
@@ -88,7 +89,7 @@ describe("Usability cascades: resources and lineage", () => {
   it("C14 a product derived from another stops when its parent's authorization is revoked", async () => {
     const c = await loadFixture(deployCascade);
     expect(await c.w.products.isUsable(c.derived, await now())).to.equal(true);
-    await c.w.authorizations.connect(c.w.signers.authority).revoke(c.devAuth, h("revoked"));
+    await c.w.authorizations.connect(c.w.signers.authority).revoke(c.devAuth, h("revoked"), STATEMENT);
     expect(await c.w.products.isUsable(c.devProduct, await now())).to.equal(false);
     // The operator's own authorization is untouched, yet its derived product follows its parent.
     expect(await c.w.authorizations.isActive(c.opAuth, await now())).to.equal(true);
@@ -98,7 +99,7 @@ describe("Usability cascades: resources and lineage", () => {
 
   it("C14 a delisted parent product stops the products derived from it", async () => {
     const c = await loadFixture(deployCascade);
-    await c.w.products.connect(c.w.signers.authority).delistProduct(c.devProduct, h("complaint"));
+    await c.w.products.connect(c.w.signers.authority).delistProduct(c.devProduct, h("complaint"), STATEMENT);
     expect(await c.w.products.isUsable(c.derived, await now())).to.equal(false);
     expect(await c.w.products.isUsable(c.opProduct, await now())).to.equal(true);
   });
@@ -130,7 +131,7 @@ describe("Usability cascades: resources and lineage", () => {
     const before = await now();
     expect(await c.w.authorizations.isActive(c.devAuth, before)).to.equal(true);
     expect(await c.w.products.isUsable(c.devProduct, before)).to.equal(true);
-    await c.w.authorizations.connect(c.w.signers.authority).revoke(c.devAuth, h("revoked"));
+    await c.w.authorizations.connect(c.w.signers.authority).revoke(c.devAuth, h("revoked"), STATEMENT);
     // Access closes at once (C24), and the answer for `before` changes with it: the stored status
     // is not historical. The service answers "was it in force then?" from the events (?at=).
     expect(await c.w.authorizations.isActive(c.devAuth, before)).to.equal(false);

@@ -35,6 +35,7 @@ import {
   type ChargingBasisName,
   type Receipt,
 } from "../../scripts/lib/receipts";
+import { STATEMENT } from "../helpers/texts";
 
 /** ParticipantStatus. */
 const PStatus = { Active: 1, Suspended: 2, Exited: 3 } as const;
@@ -206,10 +207,10 @@ describe("disclosure and history, read from the chain", () => {
       const { w, id } = await loadFixture(activeWithDomains);
       const A = w.authorizations;
       const { authority, regulator } = w.signers;
-      await A.connect(authority).suspend(id, h("违规"));
-      await A.connect(authority).reinstate(id, h("整改完成"));
-      await A.connect(regulator).emergencySuspend(id, h("风险"));
-      await A.connect(authority).revoke(id, h("撤销"));
+      await A.connect(authority).suspend(id, h("违规"), STATEMENT);
+      await A.connect(authority).reinstate(id, h("整改完成"), STATEMENT);
+      await A.connect(regulator).emergencySuspend(id, h("风险"), STATEMENT);
+      await A.connect(authority).revoke(id, h("撤销"), STATEMENT);
 
       let status = BigInt(AuthStatus.None);
       const steps: [bigint, string][] = [];

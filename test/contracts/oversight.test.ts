@@ -22,6 +22,7 @@ import { activateAuthorization } from "../helpers/agreements";
 import { cst } from "../helpers/dates";
 import { listedProduct, recordScenarioOpinions } from "../helpers/products";
 import { plain } from "../helpers/state";
+import { PRODUCT_TEXT, SCENARIO_TEXT, STATEMENT, nextCode, statement } from "../helpers/texts";
 
 /** IOversightRegistry enums. */
 const Subject = { None: 0, Resource: 1, Product: 2, Authorization: 3 } as const;
@@ -61,7 +62,7 @@ async function oversightWorld() {
   const rA = await createResource(w, { dept: "deptA", shareType: Share.Conditional });
   const rB = await createResource(w, { dept: "deptB", shareType: Share.Unconditional });
   const rC = await createResource(w, { dept: "deptA", shareType: Share.Conditional, register: false });
-  await w.catalog.connect(authority).delistResource(rC, h("delisted"));
+  await w.catalog.connect(authority).delistResource(rC, h("delisted"), STATEMENT);
   const auth = await applyFor(w, { resourceIds: [rA, rB] });
   await toNoticeOver(w, auth);
   await activateAuthorization(w, auth);
@@ -74,10 +75,11 @@ async function oversightWorld() {
     purposeHash: h("purpose"),
     descriptionHash: h("scenario"),
     resourceIds: [rA, rB],
+    publicText: SCENARIO_TEXT,
   });
   const scenarioId = await w.scenarios.scenarioCount();
   await recordScenarioOpinions(w, scenarioId);
-  await w.scenarios.connect(authority).approveScenario(scenarioId, h("scenario-decision"));
+  await w.scenarios.connect(authority).approveScenario(scenarioId, h("scenario-decision"), STATEMENT);
   await w.products.connect(operatorA).registerProduct({
     holderId: w.ids.operatorA,
     scenarioId,
@@ -89,6 +91,7 @@ async function oversightWorld() {
     descriptionHash: h("product"),
     resourceIds: [rB],
     parentProductIds: [],
+    publicText: PRODUCT_TEXT,
   });
   const product = await w.products.productCount();
 
@@ -409,6 +412,7 @@ describe("OversightRegistry", () => {
         descriptionHash: h("grandchild"),
         resourceIds: [],
         parentProductIds: [p2],
+        publicText: PRODUCT_TEXT,
       });
       const p3 = await w.products.productCount();
       const node = w.oversight.connect(w.signers.platformNode);
@@ -453,6 +457,7 @@ describe("OversightRegistry", () => {
           descriptionHash: h(`parent-${i}`),
           resourceIds: [rB],
           parentProductIds: [],
+          publicText: PRODUCT_TEXT,
         });
         const id = await w.products.productCount();
         parents.push(id);
@@ -467,7 +472,7 @@ describe("OversightRegistry", () => {
       for (const app of apps) await w.products.connect(authority).noticeRegistration(app, noticeEnd);
       await time.increaseTo(noticeEnd);
       for (const [i, app] of apps.entries()) {
-        await w.products.connect(authority).issueRegistration(app, h(`code-${app}`));
+        await w.products.connect(authority).issueRegistration(app, nextCode("P"));
         await w.products.connect(operatorA).listProduct(parents[i]);
       }
       await w.products.connect(operatorA).registerProduct({
@@ -481,6 +486,7 @@ describe("OversightRegistry", () => {
         descriptionHash: h("wide-child"),
         resourceIds: [],
         parentProductIds: parents,
+        publicText: PRODUCT_TEXT,
       });
       const child = await w.products.productCount();
       const node = w.oversight.connect(w.signers.platformNode);
@@ -751,9 +757,9 @@ describe("OversightRegistry", () => {
         plain([1n, w.x.rA, w.ids.operatorA, w.ids.deptA, h("purpose"), 2, req.at, operatorA.address]),
       );
       await time.increase(86_400);
-      const rep = await eventOf(w, w.oversight.connect(deptA).replyShare(1n, true, h("conditions")), "ShareReplied");
+      const rep = await eventOf(w, w.oversight.connect(deptA).replyShare(1n, true, h("conditions"), STATEMENT), "ShareReplied");
       expect(plain(rep.args)).to.deep.equal(
-        plain([1n, w.x.rA, w.ids.deptA, true, h("conditions"), req.at, rep.at, 3, deptA.address]),
+        plain([1n, w.x.rA, w.ids.deptA, true, h("conditions"), req.at, rep.at, 3, STATEMENT, deptA.address]),
       );
       const exe = await eventOf(w, w.oversight.connect(deptA).executeShare(1n, h("delivered")), "ShareExecuted");
       expect(plain(exe.args)).to.deep.equal(
@@ -770,16 +776,38 @@ describe("OversightRegistry", () => {
       await w.oversight.connect(operatorA).requestShare(w.ids.operatorA, w.x.rA, h("purpose"));
       await refused(
         w,
-        () => w.oversight.connect(deptA).replyShare(1n, false, ZERO),
+        () => w.oversight.connect(deptA).replyShare(1n, false, ZERO, STATEMENT),
         "OversightRegistryRefusalWithoutLegalBasis",
         [1n],
       );
-      await w.oversight.connect(deptA).replyShare(1n, false, h("law-article"));
+      await w.oversight.connect(deptA).replyShare(1n, false, h("law-article"), STATEMENT);
       expect((await w.oversight.shareRequest(1n)).status).to.equal(ShareStatus.Refused);
       await refused(w, () => w.oversight.connect(deptA).executeShare(1n, h("d")), "OversightRegistryWrongShareStatus", [
         1n,
         ShareStatus.Refused,
       ]);
+    });
+
+    it("C34 refuses a share refusal without its public statement, or with a control character in it", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { operatorA, deptA } = w.signers;
+      await w.oversight.connect(operatorA).requestShare(w.ids.operatorA, w.x.rA, h("purpose"));
+      const dept = w.oversight.connect(deptA);
+      await refused(w, () => dept.replyShare(1n, false, h("law-article"), ""), "PublicTextRequired");
+      await refused(w, () => dept.replyShare(1n, false, h("law-article"), '{"reason":"依据\u0007"}'), "PublicTextInvalid", [17]); // the BEL after 11 + 6 bytes
+      expect((await w.oversight.shareRequest(1n)).status).to.equal(ShareStatus.Requested);
+    });
+
+    it("C21 a share reply carries its public statement; a grant may carry none", async () => {
+      const w = await loadFixture(oversightWorld);
+      const { operatorA, deptA } = w.signers;
+      await w.oversight.connect(operatorA).requestShare(w.ids.operatorA, w.x.rA, h("purpose"));
+      await w.oversight.connect(operatorA).requestShare(w.ids.operatorA, w.x.rA, h("purpose-2"));
+      const reason = statement("依据《惠州市公共数据管理实施细则》第二十四条，该数据不予共享。", "Refused under article 24 of the Huizhou rules.");
+      const refusal = await eventOf(w, w.oversight.connect(deptA).replyShare(1n, false, h("law-article"), reason), "ShareReplied");
+      expect([refusal.args.granted, refusal.args.statement]).to.deep.equal([false, reason]);
+      const grant = await eventOf(w, w.oversight.connect(deptA).replyShare(2n, true, ZERO, ""), "ShareReplied");
+      expect([grant.args.granted, grant.args.statement]).to.deep.equal([true, ""]);
     });
 
     it("C32 only a Conditional resource in the catalog can be requested", async () => {
@@ -820,7 +848,7 @@ describe("OversightRegistry", () => {
       const w = await loadFixture(oversightWorld);
       const { operatorA, deptA, deptB } = w.signers;
       await w.oversight.connect(operatorA).requestShare(w.ids.operatorA, w.x.rA, h("purpose"));
-      await refused(w, () => w.oversight.connect(deptB).replyShare(1n, true, ZERO), "OversightRegistryNotSigner", [
+      await refused(w, () => w.oversight.connect(deptB).replyShare(1n, true, ZERO, STATEMENT), "OversightRegistryNotSigner", [
         w.ids.deptA,
         deptB.address,
       ]);
@@ -828,10 +856,10 @@ describe("OversightRegistry", () => {
         1n,
         ShareStatus.Requested,
       ]);
-      await w.oversight.connect(deptA).replyShare(1n, true, ZERO);
+      await w.oversight.connect(deptA).replyShare(1n, true, ZERO, STATEMENT);
       await refused(
         w,
-        () => w.oversight.connect(deptA).replyShare(1n, true, ZERO),
+        () => w.oversight.connect(deptA).replyShare(1n, true, ZERO, STATEMENT),
         "OversightRegistryWrongShareStatus",
         [1n, ShareStatus.Granted],
       );
@@ -844,7 +872,7 @@ describe("OversightRegistry", () => {
       ]);
       await refused(
         w,
-        () => w.oversight.connect(deptA).replyShare(5n, true, ZERO),
+        () => w.oversight.connect(deptA).replyShare(5n, true, ZERO, STATEMENT),
         "OversightRegistryUnknownShareRequest",
         [5n],
       );

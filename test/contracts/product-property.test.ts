@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { h, DAY, AuthStatus } from "../helpers/fixture";
 import { deployChain, approvedScenario, listedProduct } from "../helpers/products";
+import { STATEMENT } from "../helpers/texts";
 
 /** The chain with one listed product per tier. */
 async function deployListed() {
@@ -65,10 +66,10 @@ describe("ProductRegistry property", () => {
           } else {
             const id = authId[a.target];
             const send = {
-              suspend: () => auth.suspend(id, h("rectify")),
-              emergency: () => w.authorizations.connect(w.signers.regulator).emergencySuspend(id, h("risk")),
-              reinstate: () => auth.reinstate(id, h("rectified")),
-              revoke: () => auth.revoke(id, h("breach")),
+              suspend: () => auth.suspend(id, h("rectify"), STATEMENT),
+              emergency: () => w.authorizations.connect(w.signers.regulator).emergencySuspend(id, h("risk"), STATEMENT),
+              reinstate: () => auth.reinstate(id, h("rectified"), STATEMENT),
+              revoke: () => auth.revoke(id, h("breach"), STATEMENT),
             }[a.kind];
             let ok = true;
             try {

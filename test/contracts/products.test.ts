@@ -15,6 +15,7 @@ import {
   ProductKind,
   ProductStatus,
 } from "../helpers/products";
+import { PRODUCT_TEXT, STATEMENT, nextCode } from "../helpers/texts";
 
 /** The active two-tier chain with one approved scenario per tier. */
 async function deployProducts() {
@@ -62,7 +63,7 @@ describe("ProductRegistry", () => {
     const tx = w.products.connect(w.signers.operatorA).registerProduct(req);
     await expect(tx)
       .to.emit(w.products, "ProductRegistered")
-      .withArgs(1n, w.ids.operatorA, p.opScenario, p.opAuth, 1, Object.values(req), w.signers.operatorA.address);
+      .withArgs(1n, w.ids.operatorA, p.opScenario, p.opAuth, 1, Object.values(req), PRODUCT_TEXT, w.signers.operatorA.address);
     const prod = await w.products.product(1n);
     expect(prod.status).to.equal(ProductStatus.Registered);
     expect(prod.scenarioId).to.equal(p.opScenario);
@@ -78,9 +79,9 @@ describe("ProductRegistry", () => {
     const { w } = p;
     const pending = await proposeScenario(w, { authorizationId: p.opAuth, resourceIds: [p.r[2]] });
     const rejected = await proposeScenario(w, { authorizationId: p.opAuth, resourceIds: [p.r[0], p.r[2]] });
-    await w.scenarios.connect(w.signers.authority).rejectScenario(rejected, h("no"));
+    await w.scenarios.connect(w.signers.authority).rejectScenario(rejected, h("no"), STATEMENT);
     const retired = await approvedScenario(w, { authorizationId: p.opAuth, resourceIds: [p.r[1], p.r[2]] });
-    await w.scenarios.connect(w.signers.operatorA).retireScenario(retired, h("done"));
+    await w.scenarios.connect(w.signers.operatorA).retireScenario(retired, h("done"), STATEMENT);
     for (const scenarioId of [pending, rejected, retired]) {
       await expect(
         w.products.connect(w.signers.operatorA).registerProduct(productRequest(w, { scenarioId, resourceIds: [p.r[2]] })),
@@ -108,7 +109,7 @@ describe("ProductRegistry", () => {
   it("C17 refuses registration while the scenario's authorization is suspended", async () => {
     const p = await loadFixture(deployProducts);
     const { w } = p;
-    await w.authorizations.connect(w.signers.authority).suspend(p.opAuth, h("rectify"));
+    await w.authorizations.connect(w.signers.authority).suspend(p.opAuth, h("rectify"), STATEMENT);
     const req = productRequest(w, { holder: "developerA", scenarioId: p.devScenario, resourceIds: [p.r[0]] });
     const tx = w.products.connect(w.signers.developerA).registerProduct(req);
     await expect(tx).to.be.revertedWithCustomError(w.products, "ProductRegistryAuthorizationInactive");
@@ -334,18 +335,18 @@ describe("ProductRegistry", () => {
     const list = () => w.products.connect(w.signers.developerA).listProduct(id);
     const before = await snapshot(p, id);
 
-    await auth.suspend(p.devAuth, h("rectify"));
+    await auth.suspend(p.devAuth, h("rectify"), STATEMENT);
     await expect(list()).to.be.revertedWithCustomError(w.products, "ProductRegistryAuthorizationInactive");
-    await auth.reinstate(p.devAuth, h("rectified"));
+    await auth.reinstate(p.devAuth, h("rectified"), STATEMENT);
 
     // The parent operator authorization suspended: the developer's cannot list either.
-    await auth.suspend(p.opAuth, h("rectify"));
+    await auth.suspend(p.opAuth, h("rectify"), STATEMENT);
     await expect(list()).to.be.revertedWithCustomError(w.products, "ProductRegistryAuthorizationInactive");
-    await auth.reinstate(p.opAuth, h("rectified"));
+    await auth.reinstate(p.opAuth, h("rectified"), STATEMENT);
     expect(await snapshot(p, id)).to.deep.equal(before);
 
     const snap = await ethers.provider.send("evm_snapshot", []);
-    await auth.revoke(p.devAuth, h("breach"));
+    await auth.revoke(p.devAuth, h("breach"), STATEMENT);
     await expect(list()).to.be.revertedWithCustomError(w.products, "ProductRegistryAuthorizationInactive");
     await ethers.provider.send("evm_revert", [snap]);
 
@@ -361,7 +362,7 @@ describe("ProductRegistry", () => {
     const p = await loadFixture(deployProducts);
     const { w } = p;
     const id = await readyDevProduct(p);
-    await w.scenarios.connect(w.signers.authority).retireScenario(p.devScenario, h("purpose ended"));
+    await w.scenarios.connect(w.signers.authority).retireScenario(p.devScenario, h("purpose ended"), STATEMENT);
     await expect(w.products.connect(w.signers.developerA).listProduct(id))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryScenarioNotApproved")
       .withArgs(p.devScenario);
@@ -397,7 +398,7 @@ describe("ProductRegistry", () => {
       .withArgs(99n);
     await w.products.connect(w.signers.operatorA).applyRegistration(id, RegKind.Initial, h("m"));
     const appId = (await w.products.registrationOf(id)).pendingApplication;
-    await expect(w.products.connect(w.signers.authority).issueRegistration(appId, h("code")))
+    await expect(w.products.connect(w.signers.authority).issueRegistration(appId, nextCode("P")))
       .to.be.revertedWithCustomError(w.products, "RegistrableWrongStep")
       .withArgs(appId, 1); // RegistrationStep.Applied
     expect(await w.products.isRegistered(id, await now())).to.equal(false);
@@ -440,9 +441,9 @@ describe("ProductRegistry", () => {
     await expect(w.products.connect(dev).listProduct(id))
       .to.emit(w.products, "ProductListed")
       .withArgs(id, w.ids.developerA, p.devScenario, p.devAuth, reg.code, reg.validUntil, h("review"), dev.address);
-    await expect(w.products.connect(w.signers.authority).delistProduct(id, h("complaint")))
+    await expect(w.products.connect(w.signers.authority).delistProduct(id, h("complaint"), STATEMENT))
       .to.emit(w.products, "ProductDelisted")
-      .withArgs(id, w.ids.developerA, ProductStatus.Listed, h("complaint"), w.signers.authority.address);
+      .withArgs(id, w.ids.developerA, ProductStatus.Listed, h("complaint"), STATEMENT, w.signers.authority.address);
     const prod = await w.products.product(id);
     expect(prod.status).to.equal(ProductStatus.Delisted);
     expect(prod.certificateCount).to.equal(2n);
@@ -467,13 +468,13 @@ describe("ProductRegistry", () => {
     await expect(w.products.certificate(id, 0))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryInvalidData")
       .withArgs("index");
-    await expect(w.products.connect(w.signers.outsider).delistProduct(id, h("r")))
+    await expect(w.products.connect(w.signers.outsider).delistProduct(id, h("r"), STATEMENT))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryNotAuthorized")
       .withArgs(id, w.signers.outsider.address);
-    await expect(w.products.connect(w.signers.operatorA).delistProduct(id, ethers.ZeroHash))
+    await expect(w.products.connect(w.signers.operatorA).delistProduct(id, ethers.ZeroHash, STATEMENT))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryInvalidData")
       .withArgs("reasonHash");
-    await expect(w.products.connect(w.signers.operatorA).delistProduct(8n, h("r")))
+    await expect(w.products.connect(w.signers.operatorA).delistProduct(8n, h("r"), STATEMENT))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryUnknownProduct")
       .withArgs(8n);
     await expect(w.products.connect(w.signers.operatorA).listProduct(8n))
@@ -486,11 +487,11 @@ describe("ProductRegistry", () => {
       .to.be.revertedWithCustomError(w.products, "ProductRegistryWrongStatus")
       .withArgs(id, ProductStatus.Listed);
     expect(await snapshot(p, id)).to.deep.equal(before);
-    await w.products.connect(w.signers.operatorA).delistProduct(id, h("withdrawn"));
+    await w.products.connect(w.signers.operatorA).delistProduct(id, h("withdrawn"), STATEMENT);
     await expect(w.products.connect(w.signers.operatorA).listProduct(id))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryWrongStatus")
       .withArgs(id, ProductStatus.Delisted);
-    await expect(w.products.connect(w.signers.operatorA).delistProduct(id, h("again")))
+    await expect(w.products.connect(w.signers.operatorA).delistProduct(id, h("again"), STATEMENT))
       .to.be.revertedWithCustomError(w.products, "ProductRegistryWrongStatus")
       .withArgs(id, ProductStatus.Delisted);
   });
@@ -560,14 +561,14 @@ describe("ProductRegistry", () => {
     const auth = w.authorizations.connect(w.signers.authority);
     expect(await w.products.isUsable(id, await now())).to.equal(true);
 
-    await auth.suspend(p.opAuth, h("parent rectify"));
+    await auth.suspend(p.opAuth, h("parent rectify"), STATEMENT);
     expect(await w.products.isUsable(id, await now())).to.equal(false);
-    await auth.reinstate(p.opAuth, h("ok"));
+    await auth.reinstate(p.opAuth, h("ok"), STATEMENT);
     expect(await w.products.isUsable(id, await now())).to.equal(true);
 
-    await auth.emergencySuspend(p.devAuth, h("risk"));
+    await auth.emergencySuspend(p.devAuth, h("risk"), STATEMENT);
     expect(await w.products.isUsable(id, await now())).to.equal(false);
-    await auth.reinstate(p.devAuth, h("ok"));
+    await auth.reinstate(p.devAuth, h("ok"), STATEMENT);
     expect(await w.products.isUsable(id, await now())).to.equal(true);
 
     // The holder's participant suspended.
@@ -581,7 +582,7 @@ describe("ProductRegistry", () => {
     expect(await w.products.isUsable(id, end - 1n)).to.equal(true);
     expect(await w.products.isUsable(id, end)).to.equal(false);
 
-    await auth.revoke(p.opAuth, h("parent revoked"));
+    await auth.revoke(p.opAuth, h("parent revoked"), STATEMENT);
     expect(await w.products.isUsable(id, await now())).to.equal(false);
     expect(await w.products.isUsable(99n, await now())).to.equal(false);
   });

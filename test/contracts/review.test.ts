@@ -21,6 +21,7 @@ import { activeOperator } from "../helpers/foundation";
 import { fileAgreement, planAgreement, proposeAgreement } from "../helpers/agreements";
 import { AgreementStatus } from "../../scripts/lib/agreements";
 import { expectRefused } from "../helpers/state";
+import { RESOURCE_TEXT, STATEMENT } from "../helpers/texts";
 
 describe("review findings", () => {
   it("C05 C24 refuses to terminate the agreement of a live authorization: revoke it first, then the agreement", async () => {
@@ -29,15 +30,15 @@ describe("review findings", () => {
     const id = await activeOperator(w);
     const agreementId = (await w.authorizations.authorization(id)).agreementId;
     // Terminating the agreement must not leave the authorization active without one (001 第十四条).
-    await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("ended")), w.agreements,
+    await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("ended"), STATEMENT), w.agreements,
       "AgreementRegistryGovernsLiveAuthorization", [agreementId, id]);
-    await w.authorizations.connect(authority).suspend(id, h("rectify"));
-    await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("ended")), w.agreements,
+    await w.authorizations.connect(authority).suspend(id, h("rectify"), STATEMENT);
+    await expectRefused(w, () => w.agreements.connect(authority).terminate(agreementId, h("ended"), STATEMENT), w.agreements,
       "AgreementRegistryGovernsLiveAuthorization", [agreementId, id]);
-    await w.authorizations.connect(authority).revoke(id, h("revoked"));
-    await expect(w.agreements.connect(authority).terminate(agreementId, h("ended")))
+    await w.authorizations.connect(authority).revoke(id, h("revoked"), STATEMENT);
+    await expect(w.agreements.connect(authority).terminate(agreementId, h("ended"), STATEMENT))
       .to.emit(w.agreements, "AgreementTerminated")
-      .withArgs(agreementId, id, AgreementStatus.Filed, h("ended"), authority.address);
+      .withArgs(agreementId, id, AgreementStatus.Filed, h("ended"), STATEMENT, authority.address);
     expect((await w.authorizations.authorization(id)).status).to.equal(AuthStatus.Revoked);
   });
 
@@ -47,7 +48,7 @@ describe("review findings", () => {
     const r = await createResource(w);
     const id = await applyFor(w, { resourceIds: [r] });
     await toNoticeOver(w, id);
-    await w.catalog.connect(authority).delistResource(r, h("withdrawn"));
+    await w.catalog.connect(authority).delistResource(r, h("withdrawn"), STATEMENT);
     const agreementId = await fileAgreement(w, await planAgreement(w, id));
     await expectRefused(w, () => w.authorizations.connect(authority).activate(id, agreementId), w.catalog,
       "ResourceCatalogWrongStatus", [r, 4]);
@@ -59,8 +60,8 @@ describe("review findings", () => {
     const r = await createResource(w, { key: "review-c10" });
     const id = await applyFor(w, { resourceIds: [r] });
     await toNoticeOver(w, id);
-    await w.catalog.connect(deptA).proposeChange(r, resourceData({ key: "review-c10", openAttribute: Open.NotOpen }));
-    await w.catalog.connect(authority).reviewChange(r, true, h("ok"));
+    await w.catalog.connect(deptA).proposeChange(r, resourceData({ key: "review-c10", openAttribute: Open.NotOpen }), RESOURCE_TEXT);
+    await w.catalog.connect(authority).reviewChange(r, true, h("ok"), RESOURCE_TEXT);
     const agreementId = await fileAgreement(w, await planAgreement(w, id));
     await expectRefused(w, () => w.authorizations.connect(authority).activate(id, agreementId), w.catalog,
       "ResourceCatalogNotOpenNotDesensitized", [r]);

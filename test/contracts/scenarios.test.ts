@@ -11,6 +11,7 @@ import {
   ScenarioStatus,
   type Chain,
 } from "../helpers/products";
+import { SCENARIO_TEXT, STATEMENT } from "../helpers/texts";
 
 /** The stored scenario as a plain value, to compare before and after a refused call. */
 async function snapshot(c: Chain, id: bigint) {
@@ -31,7 +32,7 @@ describe("ScenarioRegistry", () => {
     const req = scenarioRequest(w, { authorizationId: c.opAuth, resourceIds: [c.r[0], c.r[2]], purpose: "credit" });
     await expect(w.scenarios.connect(w.signers.operatorA).proposeScenario(req))
       .to.emit(w.scenarios, "ScenarioProposed")
-      .withArgs(1n, c.opAuth, w.ids.operatorA, req.purposeHash, req.descriptionHash, req.resourceIds, w.signers.operatorA.address);
+      .withArgs(1n, c.opAuth, w.ids.operatorA, req.purposeHash, req.descriptionHash, req.resourceIds, SCENARIO_TEXT, w.signers.operatorA.address);
     const s = await w.scenarios.scenario(1n);
     expect(s.authorizationId).to.equal(c.opAuth);
     expect(s.holderId).to.equal(w.ids.operatorA);
@@ -57,10 +58,10 @@ describe("ScenarioRegistry", () => {
     const id = await approvedScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
     expect(await w.scenarios.isApproved(id)).to.equal(true);
     const before = await snapshot(c, id);
-    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("again")))
+    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("again"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryAlreadyReviewed")
       .withArgs(id, ScenarioStatus.Approved);
-    await expect(w.scenarios.connect(w.signers.authority).rejectScenario(id, h("second thoughts")))
+    await expect(w.scenarios.connect(w.signers.authority).rejectScenario(id, h("second thoughts"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryAlreadyReviewed")
       .withArgs(id, ScenarioStatus.Approved);
     await expect(w.scenarios.connect(w.signers.expert3).recordOpinion(id, false, h("late opinion")))
@@ -76,7 +77,7 @@ describe("ScenarioRegistry", () => {
     const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
     for (const e of [expert1, expert2, expert3]) await w.scenarios.connect(e).recordOpinion(id, false, h(`against-${e.address}`));
     let before = await snapshot(c, id);
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("approve anyway")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("approve anyway"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryOpinionsAgainst")
       .withArgs(id, 0, 3);
     expect(await snapshot(c, id)).to.deep.equal(before);
@@ -84,13 +85,13 @@ describe("ScenarioRegistry", () => {
     await w.scenarios.connect(expert4).recordOpinion(id, true, h("for 1"));
     await w.scenarios.connect(authority).recordOpinion(id, true, h("for 2"));
     before = await snapshot(c, id);
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("approve anyway")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("approve anyway"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryOpinionsAgainst")
       .withArgs(id, 2, 3);
     expect(await snapshot(c, id)).to.deep.equal(before);
     expect(await w.scenarios.isApproved(id)).to.equal(false);
     // The authority may still reject it (its one review).
-    await w.scenarios.connect(authority).rejectScenario(id, h("rejected"));
+    await w.scenarios.connect(authority).rejectScenario(id, h("rejected"), STATEMENT);
     expect((await w.scenarios.scenario(id)).status).to.equal(ScenarioStatus.Rejected);
   });
 
@@ -101,20 +102,20 @@ describe("ScenarioRegistry", () => {
     expect(w.profile.scenarioOpinionQuorum).to.equal(3);
     expect((await w.authorizations.policy()).scenarioOpinionQuorum).to.equal(3n);
     const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("no review")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("no review"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryTooFewOpinions")
       .withArgs(id, 0, 3);
     await w.scenarios.connect(expert1).recordOpinion(id, true, h("for"));
     await w.scenarios.connect(expert2).recordOpinion(id, false, h("against"));
     const before = await snapshot(c, id);
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("two opinions")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("two opinions"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryTooFewOpinions")
       .withArgs(id, 2, 3);
     expect(await snapshot(c, id)).to.deep.equal(before);
     await w.scenarios.connect(expert3).recordOpinion(id, true, h("for 2"));
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("decision")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("decision"), STATEMENT))
       .to.emit(w.scenarios, "ScenarioDecided")
-      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 2, 1, authority.address);
+      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 2, 1, STATEMENT, authority.address);
   });
 
   it("C13 under the national profile one opinion suffices, and a lone objection blocks approval", async () => {
@@ -123,15 +124,15 @@ describe("ScenarioRegistry", () => {
     const { authority, expert1, expert2 } = w.signers;
     expect(w.profile.scenarioOpinionQuorum).to.equal(1);
     const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("d")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("d"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryTooFewOpinions")
       .withArgs(id, 0, 1);
     await w.scenarios.connect(expert1).recordOpinion(id, false, h("against"));
-    await expect(w.scenarios.connect(authority).approveScenario(id, h("d")))
+    await expect(w.scenarios.connect(authority).approveScenario(id, h("d"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryOpinionsAgainst")
       .withArgs(id, 0, 1);
     await w.scenarios.connect(expert2).recordOpinion(id, true, h("for"));
-    await w.scenarios.connect(authority).approveScenario(id, h("d"));
+    await w.scenarios.connect(authority).approveScenario(id, h("d"), STATEMENT);
     expect(await w.scenarios.isApproved(id)).to.equal(true);
   });
 
@@ -139,10 +140,10 @@ describe("ScenarioRegistry", () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     const id = await proposeScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0], c.r[1]], purpose: "p" });
-    await expect(w.scenarios.connect(w.signers.authority).rejectScenario(id, h("too broad")))
+    await expect(w.scenarios.connect(w.signers.authority).rejectScenario(id, h("too broad"), STATEMENT))
       .to.emit(w.scenarios, "ScenarioDecided")
-      .withArgs(id, c.opAuth, ScenarioStatus.Rejected, h("too broad"), 0, 0, w.signers.authority.address);
-    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("x")))
+      .withArgs(id, c.opAuth, ScenarioStatus.Rejected, h("too broad"), 0, 0, STATEMENT, w.signers.authority.address);
+    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("x"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryAlreadyReviewed")
       .withArgs(id, ScenarioStatus.Rejected);
     // The narrowed scenario is a new record with its own review.
@@ -160,12 +161,12 @@ describe("ScenarioRegistry", () => {
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryDuplicate")
       .withArgs(id);
     await recordScenarioOpinions(w, id);
-    await w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"));
+    await w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"), STATEMENT);
     await expect(w.scenarios.connect(w.signers.operatorA).proposeScenario(scenarioRequest(w, o)))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryDuplicate")
       .withArgs(id);
     // Once retired, the same content may be proposed again (and reviewed once, again).
-    await w.scenarios.connect(w.signers.operatorA).retireScenario(id, h("ended"));
+    await w.scenarios.connect(w.signers.operatorA).retireScenario(id, h("ended"), STATEMENT);
     await w.scenarios.connect(w.signers.operatorA).proposeScenario(scenarioRequest(w, o));
     expect(await w.scenarios.scenarioCount()).to.equal(id + 1n);
   });
@@ -179,17 +180,17 @@ describe("ScenarioRegistry", () => {
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryNotApproved")
       .withArgs(id, ScenarioStatus.Proposed);
     await recordScenarioOpinions(w, id);
-    await w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"));
+    await w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"), STATEMENT);
     await w.scenarios.requireUsable(id, now);
     expect(await w.scenarios.isUsable(id, now)).to.equal(true);
     // The parent operator authorization is suspended: the developer's scenario is not usable.
-    await w.authorizations.connect(w.signers.authority).suspend(c.opAuth, h("rectify"));
+    await w.authorizations.connect(w.signers.authority).suspend(c.opAuth, h("rectify"), STATEMENT);
     const t = BigInt(await time.latest());
     await expect(w.scenarios.requireUsable(id, t))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryAuthorizationInactive")
       .withArgs(id, c.devAuth, t);
     expect(await w.scenarios.isUsable(id, t)).to.equal(false);
-    await w.authorizations.connect(w.signers.authority).reinstate(c.opAuth, h("rectified"));
+    await w.authorizations.connect(w.signers.authority).reinstate(c.opAuth, h("rectified"), STATEMENT);
     expect(await w.scenarios.isUsable(id, BigInt(await time.latest()))).to.equal(true);
     // After the developer's term the scenario is not usable, with no transaction.
     const end = (await w.authorizations.authorization(c.devAuth)).termEnd;
@@ -200,9 +201,9 @@ describe("ScenarioRegistry", () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     const id = await proposeScenario(w, { holder: "developerA", authorizationId: c.devAuth, resourceIds: [c.r[0]] });
-    await w.authorizations.connect(w.signers.authority).revoke(c.devAuth, h("breach"));
+    await w.authorizations.connect(w.signers.authority).revoke(c.devAuth, h("breach"), STATEMENT);
     const before = await snapshot(c, id);
-    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok")))
+    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("ok"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryAuthorizationClosed")
       .withArgs(c.devAuth, 10); // AuthStatus.Revoked
     const req = scenarioRequest(w, { holder: "developerA", authorizationId: c.devAuth, resourceIds: [c.r[1]] });
@@ -238,18 +239,18 @@ describe("ScenarioRegistry", () => {
     const c = await loadFixture(deployChain);
     const { w } = c;
     const id = await approvedScenario(w, { authorizationId: c.opAuth, resourceIds: [c.r[0]] });
-    await expect(w.scenarios.connect(w.signers.operatorB).retireScenario(id, h("not mine")))
+    await expect(w.scenarios.connect(w.signers.operatorB).retireScenario(id, h("not mine"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryNotAuthorized")
       .withArgs(id, w.signers.operatorB.address);
-    await expect(w.scenarios.connect(w.signers.authority).retireScenario(id, h("ended")))
+    await expect(w.scenarios.connect(w.signers.authority).retireScenario(id, h("ended"), STATEMENT))
       .to.emit(w.scenarios, "ScenarioRetired")
-      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("ended"), w.signers.authority.address);
+      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("ended"), STATEMENT, w.signers.authority.address);
     expect(await w.scenarios.isApproved(id)).to.equal(false);
     expect(await w.scenarios.isUsable(id, BigInt(await time.latest()))).to.equal(false);
-    await expect(w.scenarios.connect(w.signers.operatorA).retireScenario(id, h("again")))
+    await expect(w.scenarios.connect(w.signers.operatorA).retireScenario(id, h("again"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryWrongStatus")
       .withArgs(id, ScenarioStatus.Retired);
-    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("revive")))
+    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("revive"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryWrongStatus")
       .withArgs(id, ScenarioStatus.Retired);
   });
@@ -276,9 +277,9 @@ describe("ScenarioRegistry", () => {
     await w.scenarios.connect(w.signers.expert2).recordOpinion(id, true, h("o6"));
     const s = await w.scenarios.scenario(id);
     expect([s.approvingOpinions, s.objectingOpinions]).to.deep.equal([2n, 1n]);
-    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("decision")))
+    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, h("decision"), STATEMENT))
       .to.emit(w.scenarios, "ScenarioDecided")
-      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 2, 1, w.signers.authority.address);
+      .withArgs(id, c.opAuth, ScenarioStatus.Approved, h("decision"), 2, 1, STATEMENT, w.signers.authority.address);
   });
 
   // ===== C14: minimal necessary data =====
@@ -341,23 +342,23 @@ describe("ScenarioRegistry", () => {
     await recordScenarioOpinions(w, id);
     const before = await snapshot(c, id);
     const DA = h("DATA_AUTHORITY");
-    await expect(w.scenarios.connect(w.signers.expert1).approveScenario(id, h("x")))
+    await expect(w.scenarios.connect(w.signers.expert1).approveScenario(id, h("x"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "HubConsumerUnauthorized")
       .withArgs(w.signers.expert1.address, DA);
-    await expect(w.scenarios.connect(w.signers.operatorA).rejectScenario(id, h("x")))
+    await expect(w.scenarios.connect(w.signers.operatorA).rejectScenario(id, h("x"), STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "HubConsumerUnauthorized")
       .withArgs(w.signers.operatorA.address, DA);
-    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, ethers.ZeroHash))
+    await expect(w.scenarios.connect(w.signers.authority).approveScenario(id, ethers.ZeroHash, STATEMENT))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryZeroHash")
       .withArgs("decisionHash");
     await expect(w.scenarios.connect(w.signers.expert1).recordOpinion(id, true, ethers.ZeroHash))
       .to.be.revertedWithCustomError(w.scenarios, "ScenarioRegistryZeroHash")
       .withArgs("opinionHash");
     const unknown = [
-      () => w.scenarios.connect(w.signers.authority).approveScenario(42n, h("x")),
-      () => w.scenarios.connect(w.signers.authority).rejectScenario(42n, h("x")),
+      () => w.scenarios.connect(w.signers.authority).approveScenario(42n, h("x"), STATEMENT),
+      () => w.scenarios.connect(w.signers.authority).rejectScenario(42n, h("x"), STATEMENT),
       () => w.scenarios.connect(w.signers.expert1).recordOpinion(42n, true, h("x")),
-      () => w.scenarios.connect(w.signers.authority).retireScenario(42n, h("x")),
+      () => w.scenarios.connect(w.signers.authority).retireScenario(42n, h("x"), STATEMENT),
       () => w.scenarios.scenario(42n),
       () => w.scenarios.requireUsable(42n, 0n),
       () => w.scenarios.usesResource(42n, c.r[0]),

@@ -16,6 +16,7 @@ import {
   type SignedApproval,
 } from "../../scripts/lib/agreements";
 import { h, type World } from "./fixture";
+import { TITLE_TEXT } from "./texts";
 
 /** The fixture signer key of participant `participantId`. */
 export function signerOf(w: World, participantId: bigint): HardhatEthersSigner {
@@ -134,6 +135,7 @@ export function proposalOf(p: AgreementPlan) {
     termsDigest: p.termsDigest,
     scopeDigest: p.scopeDigest,
     partyIds: p.partyIds,
+    publicText: TITLE_TEXT,
   };
 }
 

@@ -8,6 +8,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployProvenant } from "../../scripts/lib/deploy";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
+import { RESOURCE_TEXT, STATEMENT, TITLE_TEXT, nextCode } from "./texts";
 import { loadProfile, type PolicyProfile } from "../../policy/profile";
 
 export const ROLE = {
@@ -179,7 +180,7 @@ export async function issueRegistration(
   applicant: HardhatEthersSigner,
   subjectId: bigint,
   kind: number = RegKind.Initial,
-  code: string = h(`code-${subjectId}-${Date.now()}-${Math.random()}`),
+  code: string = nextCode(),
 ): Promise<bigint> {
   const { authority } = w.signers;
   const tx = await registry.connect(applicant).applyRegistration(subjectId, kind, h("materials"));
@@ -207,7 +208,7 @@ export async function issueRegistration(
 export async function createResource(w: World, o: ResourceOptions = {}): Promise<bigint> {
   const dept = o.dept ?? "deptA";
   const signer = w.signers[dept];
-  await w.catalog.connect(signer).proposeResource(w.ids[dept], resourceData(o));
+  await w.catalog.connect(signer).proposeResource(w.ids[dept], resourceData(o), RESOURCE_TEXT);
   const id = await w.catalog.resourceCount();
   await w.catalog.connect(w.signers.authority).reviewResource(id, true, h("catalog-approval"));
   if (o.register !== false) await issueRegistration(w, w.catalog, signer, id);
@@ -223,7 +224,7 @@ export async function publishCall(w: World, mode: number = Mode.Comprehensive, o
   const organizer = mode === Mode.Domain ? "deptA" : "agency";
   await w.authorizations
     .connect(w.signers[organizer])
-    .publishCall(w.ids[organizer], mode, closesAt, h(`call-${mode}-${closesAt}`));
+    .publishCall(w.ids[organizer], mode, closesAt, h(`call-${mode}-${closesAt}`), TITLE_TEXT);
   return lastCallId(w);
 }
 
@@ -302,7 +303,7 @@ export async function approveAuthorization(w: World, id: bigint): Promise<void> 
     await w.authorizations.connect(e).expertReview(id, true, h(`opinion-${e.address}`));
   }
   if (a.parentId === 0n) await selectApplicants(w, a.callId);
-  await w.authorizations.connect(w.signers.authority).approve(id, h("decision"));
+  await w.authorizations.connect(w.signers.authority).approve(id, h("decision"), STATEMENT);
 }
 
 /** Evaluates and confirms every resource grant of `id` (with the operator's pre-review for tier 2). */

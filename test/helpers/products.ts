@@ -6,6 +6,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployWorld, createResource, applyFor, toNoticeOver, h, DAY, RegKind, type World } from "./fixture";
 import { activateAuthorization } from "./agreements";
+import { PRODUCT_TEXT, SCENARIO_TEXT, STATEMENT, nextCode } from "./texts";
 import type { PolicyProfile } from "../../policy/profile";
 
 /** IScenarioRegistry.ScenarioStatus. */
@@ -62,6 +63,7 @@ export interface ScenarioOptions {
   authorizationId: bigint;
   resourceIds: bigint[];
   purpose?: string;
+  publicText?: string;
 }
 
 let scenarioSerial = 1;
@@ -74,6 +76,7 @@ export function scenarioRequest(w: World, o: ScenarioOptions) {
     purposeHash: h(o.purpose ?? `purpose-${scenarioSerial++}`),
     descriptionHash: h("scenario-description"),
     resourceIds: o.resourceIds,
+    publicText: o.publicText ?? SCENARIO_TEXT,
   };
 }
 
@@ -94,7 +97,7 @@ export const scenarioReviewers = (w: World) =>
 export async function approvedScenario(w: World, o: ScenarioOptions): Promise<bigint> {
   const id = await proposeScenario(w, o);
   await recordScenarioOpinions(w, id);
-  await w.scenarios.connect(w.signers.authority).approveScenario(id, h("scenario-decision"));
+  await w.scenarios.connect(w.signers.authority).approveScenario(id, h("scenario-decision"), STATEMENT);
   return id;
 }
 
@@ -113,6 +116,7 @@ export interface ProductOptions {
   previousVersionId?: bigint;
   resourceIds?: bigint[];
   parentProductIds?: bigint[];
+  publicText?: string;
 }
 
 /** A ProductRequest with defaults (lineage defaults to no resources: pass them). */
@@ -128,6 +132,7 @@ export function productRequest(w: World, o: ProductOptions) {
     descriptionHash: h("product-description"),
     resourceIds: o.resourceIds ?? [],
     parentProductIds: o.parentProductIds ?? [],
+    publicText: o.publicText ?? PRODUCT_TEXT,
   };
 }
 
@@ -136,8 +141,6 @@ export async function registerProduct(w: World, o: ProductOptions): Promise<bigi
   await w.products.connect(w.signers[o.holder ?? "operatorA"]).registerProduct(productRequest(w, o));
   return w.products.productCount();
 }
-
-let codeSerial = 1;
 
 /** Walks a product registration (C36) through apply, accept, review, notice and issue. */
 export async function issueProductCode(
@@ -154,7 +157,7 @@ export async function issueProductCode(
   const noticeEnd = (await time.latest()) + w.profile.registrationNoticeWorkingDays * DAY + 60;
   await w.products.connect(authority).noticeRegistration(appId, noticeEnd);
   await time.increaseTo(noticeEnd);
-  await w.products.connect(authority).issueRegistration(appId, h(`product-code-${productId}-${codeSerial++}`));
+  await w.products.connect(authority).issueRegistration(appId, nextCode("P"));
   return appId;
 }
 

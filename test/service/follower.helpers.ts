@@ -16,6 +16,7 @@ import { loadProfile } from "../../policy/profile";
 import { loadConfig } from "../../ledger-service/src/runtime/config";
 import type { Common } from "../../ledger-service/src/runtime/common";
 import type { JsonValue, View } from "../../ledger-service/src/store/types";
+import { RESOURCE_TEXT } from "../helpers/texts";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const ANVIL_BIN = path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
@@ -210,7 +211,7 @@ export async function deployTestWorld(url: string, dir: string): Promise<TestWor
           consent: 1,
           updateFrequency: 2,
           metadataHash: keccakText(`meta-${k}`),
-        }),
+        }, RESOURCE_TEXT),
       );
     }
     for (const tx of sent) await tx.wait();

@@ -24,6 +24,7 @@ import {
 import { activateAuthorization, fileAgreement, planAgreement } from "../../helpers/agreements";
 import { expectRefused } from "../../helpers/state";
 import { addYearsCst, cst } from "../../helpers/dates";
+import { STATEMENT, TITLE_TEXT } from "../../helpers/texts";
 
 const deployYangzhou = () => deployWorld("yangzhou");
 const deployNational = () => deployWorld("national");
@@ -58,9 +59,9 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const w = await loadFixture(deployWorld);
       const { agency } = w.signers;
       const closesAt = (await time.latest()) + 30 * DAY;
-      await expect(w.authorizations.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告")))
+      await expect(w.authorizations.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告"), TITLE_TEXT))
         .to.emit(w.authorizations, "CallPublished")
-        .withArgs(1, w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告"), agency.address);
+        .withArgs(1, w.ids.agency, Mode.Comprehensive, closesAt, h("征集公告"), TITLE_TEXT, agency.address);
       const c = await w.authorizations.call(1);
       expect([c.organizerId, c.mode, c.closesAt, c.closed, c.announcementHash]).to.deep.equal([w.ids.agency, BigInt(Mode.Comprehensive), BigInt(closesAt), false, h("征集公告")]);
       await time.increaseTo(closesAt);
@@ -118,13 +119,13 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
         }
       }
       // Both reviewed, but no selection result yet: the call still takes applications.
-      await expectRefused(w, () => A.connect(authority).approve(idA, h("decision")), A, "AuthorizationRegistryCallNotClosed", [idA, callId]);
+      await expectRefused(w, () => A.connect(authority).approve(idA, h("decision"), STATEMENT), A, "AuthorizationRegistryCallNotClosed", [idA, callId]);
       await time.increaseTo((await A.call(callId)).closesAt);
       await A.connect(agency).closeCall(callId, h("遴选结果"), [w.ids.operatorA]);
       // Operator B applied and passed review, but the recorded selection does not name it.
-      await expectRefused(w, () => A.connect(authority).approve(idB, h("decision")), A, "AuthorizationRegistryNotSelected", [idB, callId, w.ids.operatorB]);
+      await expectRefused(w, () => A.connect(authority).approve(idB, h("decision"), STATEMENT), A, "AuthorizationRegistryNotSelected", [idB, callId, w.ids.operatorB]);
       expect((await A.authorization(idB)).status).to.equal(AuthStatus.ExpertReviewed);
-      await A.connect(authority).approve(idA, h("decision"));
+      await A.connect(authority).approve(idA, h("decision"), STATEMENT);
       expect((await A.authorization(idA)).status).to.equal(AuthStatus.Approved);
     });
 
@@ -133,13 +134,13 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const { agency, deptA, authority, operatorA } = w.signers;
       const A = w.authorizations;
       const closesAt = (await time.latest()) + 30 * DAY;
-      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Domain, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.agency, Mode.Domain]);
-      await expectRefused(w, () => A.connect(deptA).publishCall(w.ids.deptA, Mode.Comprehensive, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.deptA, Mode.Comprehensive]);
-      await expectRefused(w, () => A.connect(operatorA).publishCall(w.ids.operatorA, Mode.Comprehensive, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.operatorA, Mode.Comprehensive]);
-      await expectRefused(w, () => A.connect(authority).publishCall(w.ids.authority, Mode.None, closesAt, h("c")), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.authority, Mode.None]);
-      await A.connect(authority).publishCall(w.ids.authority, Mode.Domain, closesAt, h("c1"));
-      await A.connect(authority).publishCall(w.ids.authority, Mode.Comprehensive, closesAt, h("c2"));
-      await A.connect(deptA).publishCall(w.ids.deptA, Mode.Domain, closesAt, h("c3"));
+      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Domain, closesAt, h("c"), TITLE_TEXT), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.agency, Mode.Domain]);
+      await expectRefused(w, () => A.connect(deptA).publishCall(w.ids.deptA, Mode.Comprehensive, closesAt, h("c"), TITLE_TEXT), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.deptA, Mode.Comprehensive]);
+      await expectRefused(w, () => A.connect(operatorA).publishCall(w.ids.operatorA, Mode.Comprehensive, closesAt, h("c"), TITLE_TEXT), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.operatorA, Mode.Comprehensive]);
+      await expectRefused(w, () => A.connect(authority).publishCall(w.ids.authority, Mode.None, closesAt, h("c"), TITLE_TEXT), A, "AuthorizationRegistryInvalidOrganizer", [w.ids.authority, Mode.None]);
+      await A.connect(authority).publishCall(w.ids.authority, Mode.Domain, closesAt, h("c1"), TITLE_TEXT);
+      await A.connect(authority).publishCall(w.ids.authority, Mode.Comprehensive, closesAt, h("c2"), TITLE_TEXT);
+      await A.connect(deptA).publishCall(w.ids.deptA, Mode.Domain, closesAt, h("c3"), TITLE_TEXT);
       expect((await A.call(3)).organizerId).to.equal(w.ids.deptA);
     });
 
@@ -148,12 +149,12 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const { agency, outsider } = w.signers;
       const A = w.authorizations;
       const closesAt = (await time.latest()) + 30 * DAY;
-      await expectRefused(w, () => A.connect(outsider).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("c")), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.agency, outsider.address]);
-      await expectRefused(w, () => A.connect(agency).publishCall(99, Mode.Comprehensive, closesAt, h("c")), w.participants, "ParticipantRegistryUnknownParticipant", [99]);
-      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
+      await expectRefused(w, () => A.connect(outsider).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, h("c"), TITLE_TEXT), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.agency, outsider.address]);
+      await expectRefused(w, () => A.connect(agency).publishCall(99, Mode.Comprehensive, closesAt, h("c"), TITLE_TEXT), w.participants, "ParticipantRegistryUnknownParticipant", [99]);
+      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, closesAt, ethers.ZeroHash, TITLE_TEXT), A, "AuthorizationRegistryZeroHash");
       const t = (await time.latest()) + 10;
       await time.setNextBlockTimestamp(t);
-      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, t, h("c")), A, "AuthorizationRegistryInvalidTerm", [t, t]);
+      await expectRefused(w, () => A.connect(agency).publishCall(w.ids.agency, Mode.Comprehensive, t, h("c"), TITLE_TEXT), A, "AuthorizationRegistryInvalidTerm", [t, t]);
     });
 
     it("C35 refuses closeCall() by others, twice, with a zero hash, or for an unknown call; a closed call takes no applications", async () => {
@@ -219,7 +220,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
         [authority, w.ids.authority, Mode.None],
       ] as const;
       for (const [signer, organizerId, mode] of refused) {
-        await expectRefused(w, () => A.connect(signer).publishCall(organizerId, mode, closesAt, h("征集公告")), A,
+        await expectRefused(w, () => A.connect(signer).publishCall(organizerId, mode, closesAt, h("征集公告"), TITLE_TEXT), A,
           "AuthorizationRegistryInvalidOrganizer", [organizerId, mode]);
       }
       const accepted = [
@@ -230,9 +231,9 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       ] as const;
       for (const [i, [signer, organizerId, mode]] of accepted.entries()) {
         const callId = BigInt(i + 1);
-        await expect(A.connect(signer).publishCall(organizerId, mode, closesAt, h(`征集公告${i}`)))
+        await expect(A.connect(signer).publishCall(organizerId, mode, closesAt, h(`征集公告${i}`), TITLE_TEXT))
           .to.emit(A, "CallPublished")
-          .withArgs(callId, organizerId, mode, closesAt, h(`征集公告${i}`), signer.address);
+          .withArgs(callId, organizerId, mode, closesAt, h(`征集公告${i}`), TITLE_TEXT, signer.address);
         const c = await A.call(callId);
         expect([c.organizerId, c.mode]).to.deep.equal([organizerId, BigInt(mode)]);
       }
@@ -324,22 +325,22 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { authority, agency, expert1, expert2, expert3 } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
       await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
       await expect(A.connect(agency).preReview(id, true, h("初审")))
         .to.emit(A, "AuthorizationReviewed")
         .withArgs(id, 1, true, h("初审"), AuthStatus.PreReviewed, agency.address);
-      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
       await expect(A.connect(expert1).expertReview(id, true, h("e1"))).to.emit(A, "AuthorizationReviewed").withArgs(id, 2, true, h("e1"), AuthStatus.PreReviewed, expert1.address);
       await A.connect(expert2).expertReview(id, false, h("e2"));
-      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
       await A.connect(expert3).expertReview(id, true, h("e3"));
       expect((await A.authorization(id)).status).to.equal(AuthStatus.PreReviewed); // 2 of quorum 3
       await A.connect(w.signers.expert4).expertReview(id, true, h("e4"));
       const a = await A.authorization(id);
       expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.ExpertReviewed), 3n, 1n]);
       await selectApplicants(w, callId); // the call's selection result names the operator (C35)
-      await expect(A.connect(authority).approve(id, h("审定"))).to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.ExpertReviewed, AuthStatus.Approved, h("审定"), false, authority.address);
+      await expect(A.connect(authority).approve(id, h("审定"), STATEMENT)).to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.ExpertReviewed, AuthStatus.Approved, h("审定"), false, STATEMENT, authority.address);
     });
 
     it("C03 under the national profile (quorum 1) an objection rejects: 3 rejections and 1 approval never reach ExpertReviewed", async () => {
@@ -352,12 +353,12 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await A.connect(agency).preReview(id, true, h("p"));
       await expect(A.connect(expert1).expertReview(id, false, h("反对1")))
         .to.emit(A, "AuthorizationReviewed").withArgs(id, 2, false, h("反对1"), AuthStatus.Rejected, expert1.address)
-        .and.to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.Rejected, h("反对1"), false, expert1.address);
+        .and.to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.Rejected, h("反对1"), false, "", expert1.address);
       for (const e of [expert2, expert3]) {
         await expectRefused(w, () => A.connect(e).expertReview(id, false, h("反对")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
       }
       await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("赞成")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
-      await expectRefused(w, () => A.connect(authority).approve(id, h("审定")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("审定"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
       const a = await A.authorization(id);
       expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.Rejected), 0n, 1n]);
     });
@@ -384,16 +385,16 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const split = await applyFor(w, { resourceIds: [r1], callId });
       await A.connect(agency).preReview(split, true, h("p"));
       expect(await review(split, [[expert1, true], [expert2, false], [expert3, true], [expert4, false]])).to.deep.equal([AuthStatus.PreReviewed, 2, 2]);
-      await expectRefused(w, () => A.connect(authority).approve(split, h("d")), A, "AuthorizationRegistryWrongStatus", [split, AuthStatus.PreReviewed]);
+      await expectRefused(w, () => A.connect(authority).approve(split, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [split, AuthStatus.PreReviewed]);
       await expect(A.connect(expert5).expertReview(split, false, h("第五位")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(split, AuthStatus.PreReviewed, AuthStatus.Rejected, h("第五位"), false, expert5.address);
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(split, AuthStatus.PreReviewed, AuthStatus.Rejected, h("第五位"), false, "", expert5.address);
       expect((await A.authorization(split)).status).to.equal(AuthStatus.Rejected);
       // Two objections first, then three approvals: passes 3 to 2, a majority.
       const passed = await applyFor(w, { resourceIds: [r1], callId });
       await A.connect(agency).preReview(passed, true, h("p"));
       expect(await review(passed, [[expert1, false], [expert2, false], [expert3, true], [expert4, true], [expert5, true]])).to.deep.equal([AuthStatus.ExpertReviewed, 3, 2]);
       await selectApplicants(w, callId);
-      await A.connect(authority).approve(passed, h("审定"));
+      await A.connect(authority).approve(passed, h("审定"), STATEMENT);
     });
 
     it("C03 only EXPERT keys give expert opinions, once each, never on their own organization", async () => {
@@ -443,11 +444,11 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await A.connect(agency).preReview(id, true, h("p"));
       for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3]) await A.connect(e).expertReview(id, true, h(e.address));
       await selectApplicants(w, callId);
-      await expectRefused(w, () => A.connect(agency).approve(id, h("d")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(authority).approve(99, h("d")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(authority).approve(id, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await A.connect(authority).approve(id, h("d"));
-      await expectRefused(w, () => A.connect(authority).approve(id, h("d")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Approved]);
+      await expectRefused(w, () => A.connect(agency).approve(id, h("d"), STATEMENT), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).approve(99, h("d"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(authority).approve(id, ethers.ZeroHash, STATEMENT), A, "AuthorizationRegistryZeroHash");
+      await A.connect(authority).approve(id, h("d"), STATEMENT);
+      await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Approved]);
     });
 
     it("C03 reject() works at any step before activation, by the authority only, and is final", async () => {
@@ -459,19 +460,19 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       // every application answers the call before it closes (C35)
       const noticed = await applyFor(w, { resourceIds: [r1], callId });
       const active = await applyFor(w, { resourceIds: [r1], callId });
-      await expectRefused(w, () => A.connect(agency).reject(applied, h("r")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(authority).reject(99, h("r")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await A.connect(authority).reject(applied, h("r"));
-      await expectRefused(w, () => A.connect(authority).reject(applied, h("r")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(agency).reject(applied, h("r"), STATEMENT), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).reject(99, h("r"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await A.connect(authority).reject(applied, h("r"), STATEMENT);
+      await expectRefused(w, () => A.connect(authority).reject(applied, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(agency).preReview(applied, true, h("p")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(authority).evaluateGrant(applied, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await toNoticeOver(w, noticed);
-      await A.connect(authority).reject(noticed, h("公示异议成立"));
+      await A.connect(authority).reject(noticed, h("公示异议成立"), STATEMENT);
       expect((await A.authorization(noticed)).status).to.equal(AuthStatus.Rejected);
       await expectRefused(w, () => A.connect(authority).activate(noticed, 1), A, "AuthorizationRegistryWrongStatus", [noticed, AuthStatus.Rejected]);
       await toNoticeOver(w, active);
       await activateAuthorization(w, active);
-      await expectRefused(w, () => A.connect(authority).reject(active, h("r")), A, "AuthorizationRegistryWrongStatus", [active, AuthStatus.Active]);
+      await expectRefused(w, () => A.connect(authority).reject(active, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [active, AuthStatus.Active]);
     });
   });
 
@@ -483,18 +484,18 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const { agency, authority, expert1, expert2, expert3 } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
       await expect(A.connect(agency).preReview(id, true, h("初审")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.Applied, AuthStatus.PreReviewed, h("初审"), false, agency.address);
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.Applied, AuthStatus.PreReviewed, h("初审"), false, "", agency.address);
       await expect(A.connect(expert1).expertReview(id, true, h("e1"))).to.not.emit(A, "AuthorizationStatusChanged");
       await expect(A.connect(expert2).expertReview(id, true, h("e2"))).to.not.emit(A, "AuthorizationStatusChanged");
       await expect(A.connect(expert3).expertReview(id, true, h("e3")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.ExpertReviewed, h("e3"), false, expert3.address);
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.ExpertReviewed, h("e3"), false, "", expert3.address);
       // A failed pre-review is a status change too.
       const other = await applyFor(w, { resourceIds: [r1], callId });
       await expect(A.connect(authority).preReview(other, false, h("材料不全")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(other, AuthStatus.Applied, AuthStatus.Rejected, h("材料不全"), false, authority.address);
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(other, AuthStatus.Applied, AuthStatus.Rejected, h("材料不全"), false, "", authority.address);
       // The status history reads from this one event alone, from Applied to the stored status.
       await selectApplicants(w, callId);
-      await A.connect(authority).approve(id, h("审定"));
+      await A.connect(authority).approve(id, h("审定"), STATEMENT);
       await confirmGrants(w, id);
       const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);

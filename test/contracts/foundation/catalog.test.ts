@@ -18,13 +18,14 @@ import {
   type World,
 } from "../../helpers/fixture";
 import { expectRefused, plain } from "../../helpers/state";
+import { RESOURCE_TEXT, STATEMENT } from "../../helpers/texts";
 
 /** IResourceCatalog.ResourceStatus. */
 const RStatus = { None: 0, Proposed: 1, Listed: 2, Updated: 3, Delisted: 4, Rejected: 5 } as const;
 const PStatus = { Suspended: 2 } as const;
 
 async function propose(w: World, data = resourceData(), dept: "deptA" | "deptB" = "deptA"): Promise<bigint> {
-  await w.catalog.connect(w.signers[dept]).proposeResource(w.ids[dept], data);
+  await w.catalog.connect(w.signers[dept]).proposeResource(w.ids[dept], data, RESOURCE_TEXT);
   return w.catalog.resourceCount();
 }
 
@@ -36,9 +37,9 @@ describe("foundation: ResourceCatalog", () => {
       const id = await propose(w, data, "deptA");
       expect((await w.catalog.resource(id)).sourceDeptId).to.equal(w.ids.deptA);
       expect(await w.catalog.resourceByKey(data.catalogKey)).to.equal(id);
-      await expectRefused(w, () => w.catalog.connect(w.signers.deptB).proposeResource(w.ids.deptB, data), w.catalog, "ResourceCatalogDuplicateSource", [data.catalogKey, id, w.ids.deptA]);
+      await expectRefused(w, () => w.catalog.connect(w.signers.deptB).proposeResource(w.ids.deptB, data, RESOURCE_TEXT), w.catalog, "ResourceCatalogDuplicateSource", [data.catalogKey, id, w.ids.deptA]);
       // nor can the same department file it twice
-      await expectRefused(w, () => w.catalog.connect(w.signers.deptA).proposeResource(w.ids.deptA, data), w.catalog, "ResourceCatalogDuplicateSource", [data.catalogKey, id, w.ids.deptA]);
+      await expectRefused(w, () => w.catalog.connect(w.signers.deptA).proposeResource(w.ids.deptA, data, RESOURCE_TEXT), w.catalog, "ResourceCatalogDuplicateSource", [data.catalogKey, id, w.ids.deptA]);
     });
 
     it("C09 a refused entry frees its key for the rightful source", async () => {
@@ -56,7 +57,7 @@ describe("foundation: ResourceCatalog", () => {
     it("C09 a catalog change may not move the data item to another key", async () => {
       const w = await loadFixture(deployWorld);
       const id = await createResource(w, { register: false });
-      await expectRefused(w, () => w.catalog.connect(w.signers.deptA).proposeChange(id, resourceData({ key: "other" })), w.catalog, "ResourceCatalogCatalogKeyChanged", [id]);
+      await expectRefused(w, () => w.catalog.connect(w.signers.deptA).proposeChange(id, resourceData({ key: "other" }), RESOURCE_TEXT), w.catalog, "ResourceCatalogCatalogKeyChanged", [id]);
     });
   });
 
@@ -99,13 +100,13 @@ describe("foundation: ResourceCatalog", () => {
     it("C10 once consent is recorded by an approved change, the resource becomes authorizable", async () => {
       const w = await loadFixture(deployWorld);
       const data = resourceData({ consent: Consent.Required });
-      await w.catalog.connect(w.signers.deptA).proposeResource(w.ids.deptA, data);
+      await w.catalog.connect(w.signers.deptA).proposeResource(w.ids.deptA, data, RESOURCE_TEXT);
       const id = await w.catalog.resourceCount();
       await w.catalog.connect(w.signers.authority).reviewResource(id, true, h("ok"));
       await issueRegistration(w, w.catalog, w.signers.deptA, id);
       await expect(w.catalog.requireAuthorizable(id)).to.be.revertedWithCustomError(w.catalog, "ResourceCatalogConsentMissing");
-      await w.catalog.connect(w.signers.deptA).proposeChange(id, { ...data, consent: Consent.Obtained });
-      await w.catalog.connect(w.signers.authority).reviewChange(id, true, h("ok"));
+      await w.catalog.connect(w.signers.deptA).proposeChange(id, { ...data, consent: Consent.Obtained }, RESOURCE_TEXT);
+      await w.catalog.connect(w.signers.authority).reviewChange(id, true, h("ok"), RESOURCE_TEXT);
       await w.catalog.requireAuthorizable(id);
     });
   });
@@ -117,12 +118,12 @@ describe("foundation: ResourceCatalog", () => {
       const id = await createResource(w, { register: false });
       const before = await w.catalog.resource(id);
       const changed = { ...resourceData(), catalogKey: before.data.catalogKey, classification: 3, metadataHash: h("metadata-v2") };
-      await expect(w.catalog.connect(deptA).proposeChange(id, changed)).to.emit(w.catalog, "ResourceChangeProposed");
+      await expect(w.catalog.connect(deptA).proposeChange(id, changed, RESOURCE_TEXT)).to.emit(w.catalog, "ResourceChangeProposed");
       expect((await w.catalog.resource(id)).changePending).to.equal(true);
       expect((await w.catalog.resource(id)).data.classification).to.equal(before.data.classification);
       expect(plain(await w.catalog.pendingChange(id))).to.deep.equal(plain(Object.values(changed)));
       await time.increase(3600);
-      await expect(w.catalog.connect(authority).reviewChange(id, true, h("approved"))).to.emit(w.catalog, "ResourceChangeReviewed");
+      await expect(w.catalog.connect(authority).reviewChange(id, true, h("approved"), RESOURCE_TEXT)).to.emit(w.catalog, "ResourceChangeReviewed");
       const after = await w.catalog.resource(id);
       expect(after.status).to.equal(RStatus.Updated);
       expect(after.data.classification).to.equal(3);
@@ -135,8 +136,8 @@ describe("foundation: ResourceCatalog", () => {
       const w = await loadFixture(deployWorld);
       const id = await createResource(w, { register: false });
       const before = await w.catalog.resource(id);
-      await w.catalog.connect(w.signers.deptA).proposeChange(id, { ...resourceData(), catalogKey: before.data.catalogKey, classification: 4 });
-      await w.catalog.connect(w.signers.authority).reviewChange(id, false, h("refused"));
+      await w.catalog.connect(w.signers.deptA).proposeChange(id, { ...resourceData(), catalogKey: before.data.catalogKey, classification: 4 }, RESOURCE_TEXT);
+      await w.catalog.connect(w.signers.authority).reviewChange(id, false, h("refused"), RESOURCE_TEXT);
       const after = await w.catalog.resource(id);
       expect(plain(after)).to.deep.equal(plain(before));
     });
@@ -160,9 +161,9 @@ describe("foundation: ResourceCatalog", () => {
       const { deptA, authority } = w.signers;
       const id = await createResource(w);
       const key = (await w.catalog.resource(id)).data.catalogKey;
-      await w.catalog.connect(deptA).proposeChange(id, { ...resourceData(), catalogKey: key, classification: 3 });
-      await w.catalog.connect(authority).delistResource(id, h("withdrawn"));
-      await expectRefused(w, () => w.catalog.connect(authority).reviewChange(id, true, h("approved")), w.catalog, "ResourceCatalogWrongStatus", [id, RStatus.Delisted]);
+      await w.catalog.connect(deptA).proposeChange(id, { ...resourceData(), catalogKey: key, classification: 3 }, RESOURCE_TEXT);
+      await w.catalog.connect(authority).delistResource(id, h("withdrawn"), STATEMENT);
+      await expectRefused(w, () => w.catalog.connect(authority).reviewChange(id, true, h("approved"), RESOURCE_TEXT), w.catalog, "ResourceCatalogWrongStatus", [id, RStatus.Delisted]);
       expect((await w.catalog.resource(id)).status).to.equal(RStatus.Delisted);
       await expect(w.catalog.requireAuthorizable(id)).to.be.revertedWithCustomError(w.catalog, "ResourceCatalogWrongStatus").withArgs(id, RStatus.Delisted);
     });
@@ -175,10 +176,10 @@ describe("foundation: ResourceCatalog", () => {
       const C = w.catalog;
       const P = w.participants;
       const data = resourceData();
-      await expectRefused(w, () => C.connect(outsider).proposeResource(w.ids.deptA, data), P, "ParticipantRegistryNotActiveSigner", [w.ids.deptA, outsider.address]);
-      await expectRefused(w, () => C.connect(deptB).proposeResource(w.ids.deptA, data), P, "ParticipantRegistryNotActiveSigner", [w.ids.deptA, deptB.address]);
-      await expectRefused(w, () => C.connect(operatorA).proposeResource(w.ids.operatorA, data), P, "ParticipantRegistryWrongKind", [w.ids.operatorA, Kind.SourceDepartment, Kind.Operator]);
-      await expectRefused(w, () => C.connect(deptA).proposeResource(99, data), P, "ParticipantRegistryUnknownParticipant", [99]);
+      await expectRefused(w, () => C.connect(outsider).proposeResource(w.ids.deptA, data, RESOURCE_TEXT), P, "ParticipantRegistryNotActiveSigner", [w.ids.deptA, outsider.address]);
+      await expectRefused(w, () => C.connect(deptB).proposeResource(w.ids.deptA, data, RESOURCE_TEXT), P, "ParticipantRegistryNotActiveSigner", [w.ids.deptA, deptB.address]);
+      await expectRefused(w, () => C.connect(operatorA).proposeResource(w.ids.operatorA, data, RESOURCE_TEXT), P, "ParticipantRegistryWrongKind", [w.ids.operatorA, Kind.SourceDepartment, Kind.Operator]);
+      await expectRefused(w, () => C.connect(deptA).proposeResource(99, data, RESOURCE_TEXT), P, "ParticipantRegistryUnknownParticipant", [99]);
       for (const [field, bad] of [
         ["catalogKey", { catalogKey: ethers.ZeroHash }],
         ["classification", { classification: 0 }],
@@ -189,10 +190,10 @@ describe("foundation: ResourceCatalog", () => {
         ["updateFrequency", { updateFrequency: 0 }],
         ["metadataHash", { metadataHash: ethers.ZeroHash }],
       ] as const) {
-        await expectRefused(w, () => C.connect(deptA).proposeResource(w.ids.deptA, { ...data, ...bad }), C, "ResourceCatalogInvalidData", [field]);
+        await expectRefused(w, () => C.connect(deptA).proposeResource(w.ids.deptA, { ...data, ...bad }, RESOURCE_TEXT), C, "ResourceCatalogInvalidData", [field]);
       }
       await P.connect(authority).suspend(w.ids.deptA, h("suspended"));
-      await expectRefused(w, () => C.connect(deptA).proposeResource(w.ids.deptA, data), P, "ParticipantRegistryInvalidStatus", [w.ids.deptA, PStatus.Suspended]);
+      await expectRefused(w, () => C.connect(deptA).proposeResource(w.ids.deptA, data, RESOURCE_TEXT), P, "ParticipantRegistryInvalidStatus", [w.ids.deptA, PStatus.Suspended]);
     });
 
     it("refuses reviewResource() by non-authorities, for unknown entries, and twice", async () => {
@@ -214,16 +215,16 @@ describe("foundation: ResourceCatalog", () => {
       const proposed = await propose(w);
       const key = (await C.resource(proposed)).data.catalogKey;
       const change = { ...resourceData(), catalogKey: key };
-      await expectRefused(w, () => C.connect(deptA).proposeChange(99, change), C, "ResourceCatalogUnknownResource", [99]);
-      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, change), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Proposed]);
+      await expectRefused(w, () => C.connect(deptA).proposeChange(99, change, RESOURCE_TEXT), C, "ResourceCatalogUnknownResource", [99]);
+      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, change, RESOURCE_TEXT), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Proposed]);
       await C.connect(authority).reviewResource(proposed, true, h("o"));
-      await expectRefused(w, () => C.connect(deptB).proposeChange(proposed, change), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.deptA, deptB.address]);
-      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, { ...change, metadataHash: ethers.ZeroHash }), C, "ResourceCatalogInvalidData", ["metadataHash"]);
-      await C.connect(deptA).proposeChange(proposed, change);
-      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, change), C, "ResourceCatalogChangePending", [proposed]);
-      await C.connect(authority).reviewChange(proposed, false, h("no"));
-      await C.connect(authority).delistResource(proposed, h("gone"));
-      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, change), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Delisted]);
+      await expectRefused(w, () => C.connect(deptB).proposeChange(proposed, change, RESOURCE_TEXT), w.participants, "ParticipantRegistryNotActiveSigner", [w.ids.deptA, deptB.address]);
+      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, { ...change, metadataHash: ethers.ZeroHash }, RESOURCE_TEXT), C, "ResourceCatalogInvalidData", ["metadataHash"]);
+      await C.connect(deptA).proposeChange(proposed, change, RESOURCE_TEXT);
+      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, change, RESOURCE_TEXT), C, "ResourceCatalogChangePending", [proposed]);
+      await C.connect(authority).reviewChange(proposed, false, h("no"), RESOURCE_TEXT);
+      await C.connect(authority).delistResource(proposed, h("gone"), STATEMENT);
+      await expectRefused(w, () => C.connect(deptA).proposeChange(proposed, change, RESOURCE_TEXT), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Delisted]);
     });
 
     it("refuses reviewChange() by non-authorities, for unknown entries, or with no pending change", async () => {
@@ -231,13 +232,13 @@ describe("foundation: ResourceCatalog", () => {
       const { authority, deptA } = w.signers;
       const C = w.catalog;
       const id = await createResource(w, { register: false });
-      await expectRefused(w, () => C.connect(authority).reviewChange(id, true, h("o")), C, "ResourceCatalogNoPendingChange", [id]);
+      await expectRefused(w, () => C.connect(authority).reviewChange(id, true, h("o"), RESOURCE_TEXT), C, "ResourceCatalogNoPendingChange", [id]);
       await expect(C.pendingChange(id)).to.be.revertedWithCustomError(C, "ResourceCatalogNoPendingChange").withArgs(id);
-      await expectRefused(w, () => C.connect(authority).reviewChange(99, true, h("o")), C, "ResourceCatalogUnknownResource", [99]);
-      await C.connect(deptA).proposeChange(id, { ...resourceData(), catalogKey: (await C.resource(id)).data.catalogKey });
-      await expectRefused(w, () => C.connect(deptA).reviewChange(id, true, h("o")), C, "HubConsumerUnauthorized", [deptA.address, ROLE.DATA_AUTHORITY]);
-      await C.connect(authority).reviewChange(id, true, h("o"));
-      await expectRefused(w, () => C.connect(authority).reviewChange(id, true, h("o")), C, "ResourceCatalogNoPendingChange", [id]);
+      await expectRefused(w, () => C.connect(authority).reviewChange(99, true, h("o"), RESOURCE_TEXT), C, "ResourceCatalogUnknownResource", [99]);
+      await C.connect(deptA).proposeChange(id, { ...resourceData(), catalogKey: (await C.resource(id)).data.catalogKey }, RESOURCE_TEXT);
+      await expectRefused(w, () => C.connect(deptA).reviewChange(id, true, h("o"), RESOURCE_TEXT), C, "HubConsumerUnauthorized", [deptA.address, ROLE.DATA_AUTHORITY]);
+      await C.connect(authority).reviewChange(id, true, h("o"), RESOURCE_TEXT);
+      await expectRefused(w, () => C.connect(authority).reviewChange(id, true, h("o"), RESOURCE_TEXT), C, "ResourceCatalogNoPendingChange", [id]);
     });
 
     it("refuses delistResource() by non-authorities, for unknown, unlisted or delisted entries", async () => {
@@ -245,12 +246,12 @@ describe("foundation: ResourceCatalog", () => {
       const { authority, deptA } = w.signers;
       const C = w.catalog;
       const proposed = await propose(w);
-      await expectRefused(w, () => C.connect(authority).delistResource(99, h("r")), C, "ResourceCatalogUnknownResource", [99]);
-      await expectRefused(w, () => C.connect(authority).delistResource(proposed, h("r")), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Proposed]);
+      await expectRefused(w, () => C.connect(authority).delistResource(99, h("r"), STATEMENT), C, "ResourceCatalogUnknownResource", [99]);
+      await expectRefused(w, () => C.connect(authority).delistResource(proposed, h("r"), STATEMENT), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Proposed]);
       await C.connect(authority).reviewResource(proposed, true, h("o"));
-      await expectRefused(w, () => C.connect(deptA).delistResource(proposed, h("r")), C, "HubConsumerUnauthorized", [deptA.address, ROLE.DATA_AUTHORITY]);
-      await expect(C.connect(authority).delistResource(proposed, h("r"))).to.emit(C, "ResourceDelisted").withArgs(proposed, h("r"), authority.address);
-      await expectRefused(w, () => C.connect(authority).delistResource(proposed, h("r")), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Delisted]);
+      await expectRefused(w, () => C.connect(deptA).delistResource(proposed, h("r"), STATEMENT), C, "HubConsumerUnauthorized", [deptA.address, ROLE.DATA_AUTHORITY]);
+      await expect(C.connect(authority).delistResource(proposed, h("r"), STATEMENT)).to.emit(C, "ResourceDelisted").withArgs(proposed, h("r"), STATEMENT, authority.address);
+      await expectRefused(w, () => C.connect(authority).delistResource(proposed, h("r"), STATEMENT), C, "ResourceCatalogWrongStatus", [proposed, RStatus.Delisted]);
     });
 
     it("the views name the problem: unknown, unlisted or unregistered resources are not authorizable", async () => {

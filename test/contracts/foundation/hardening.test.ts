@@ -7,17 +7,18 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployWorld, h, publishCall, AuthStatus } from "../../helpers/fixture";
 import { activeOperator } from "../../helpers/foundation";
 import { expectRefused } from "../../helpers/state";
+import { STATEMENT } from "../../helpers/texts";
 
 describe("foundation: hardening", () => {
   it("C23 refuses to terminate a suspended authorization whose term is over: it expired", async () => {
     const w = await loadFixture(deployWorld);
     const id = await activeOperator(w);
-    await w.authorizations.connect(w.signers.authority).suspend(id, h("violation"));
+    await w.authorizations.connect(w.signers.authority).suspend(id, h("violation"), STATEMENT);
     const a = await w.authorizations.authorization(id);
     await time.increaseTo(Number(a.termEnd));
     await expectRefused(
       w,
-      () => w.authorizations.connect(w.signers.authority).terminate(id, h("failed rectification")),
+      () => w.authorizations.connect(w.signers.authority).terminate(id, h("failed rectification"), STATEMENT),
       w.authorizations,
       "AuthorizationRegistryWrongStatus",
       [id, AuthStatus.Expired],
@@ -33,12 +34,12 @@ describe("foundation: hardening", () => {
       const noticeEnd = (await time.latest()) + 10 * 86_400;
       await expectRefused(
         w,
-        () => w.authorizations.connect(w.signers.authority).reviewExit(id, approve, noticeEnd, "0x" + "00".repeat(32)),
+        () => w.authorizations.connect(w.signers.authority).reviewExit(id, approve, noticeEnd, "0x" + "00".repeat(32), STATEMENT),
         w.authorizations,
         "AuthorizationRegistryZeroHash",
       );
     }
-    await w.authorizations.connect(w.signers.authority).reviewExit(id, false, 0, h("exit refused: obligations open"));
+    await w.authorizations.connect(w.signers.authority).reviewExit(id, false, 0, h("exit refused: obligations open"), STATEMENT);
     expect((await w.authorizations.authorization(id)).exitRequested).to.equal(false);
   });
 

@@ -20,6 +20,7 @@ import {
 import { activateAuthorization } from "../../helpers/agreements";
 import { activeOperator, activeDeveloper, applyChild } from "../../helpers/foundation";
 import { expectRefused } from "../../helpers/state";
+import { STATEMENT } from "../../helpers/texts";
 
 const now = async (): Promise<number> => time.latest();
 
@@ -80,9 +81,9 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       await expectRefused(w, async () => applyChild(w, pending, { termEnd: Number((await A.authorization(pending)).termEnd) }), A, "AuthorizationRegistryParentInactive", [pending]);
       await expectRefused(w, async () => applyChild(w, 99n, { resourceIds: [r], termEnd: (await now()) + YEAR }), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       const parent = await activeOperator(w, { resourceIds: [r] });
-      await A.connect(authority).suspend(parent, h("整改"));
+      await A.connect(authority).suspend(parent, h("整改"), STATEMENT);
       await expectRefused(w, () => applyChild(w, parent), A, "AuthorizationRegistryParentInactive", [parent]);
-      await A.connect(authority).reinstate(parent, h("整改完成"));
+      await A.connect(authority).reinstate(parent, h("整改完成"), STATEMENT);
       await applyChild(w, parent);
       // after the parent's term no child term fits inside it: the term check names the problem first
       const parentEnd = (await A.authorization(parent)).termEnd;
@@ -90,7 +91,7 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const start = Number(parentEnd) - DAY;
       await expectRefused(w, () => applyChild(w, parent, { termStart: start }), A, "AuthorizationRegistryInvalidTerm", [start, parentEnd]);
       const revoked = await activeOperator(w, { resourceIds: [await createResource(w)] });
-      await A.connect(authority).revoke(revoked, h("撤销"));
+      await A.connect(authority).revoke(revoked, h("撤销"), STATEMENT);
       await expectRefused(w, () => applyChild(w, revoked), A, "AuthorizationRegistryParentInactive", [revoked]);
     });
 
@@ -142,7 +143,7 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const parent = await activeOperator(w);
       const child = await applyChild(w, parent);
       await toNoticeOver(w, child);
-      await A.connect(w.signers.authority).suspend(parent, h("整改"));
+      await A.connect(w.signers.authority).suspend(parent, h("整改"), STATEMENT);
       await expect(activateAuthorization(w, child)).to.be.revertedWithCustomError(A, "AuthorizationRegistryParentInactive").withArgs(parent);
       expect((await A.authorization(child)).status).to.equal(AuthStatus.Noticed);
     });
@@ -154,24 +155,24 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const A = w.authorizations;
       const { parent, child } = await family(w);
       const before = await A.authorization(child);
-      await A.connect(w.signers.authority).suspend(parent, h("整改"));
+      await A.connect(w.signers.authority).suspend(parent, h("整改"), STATEMENT);
       const t = await now();
       expect(await A.isActive(child, t)).to.equal(false);
       expect((await A.authorization(child)).statusChangedAt).to.equal(before.statusChangedAt);
       expect(await A.statusAt(child, t)).to.equal(AuthStatus.Active);
       await expect(A.requireActive(child)).to.be.revertedWithCustomError(A, "AuthorizationRegistryParentInactive").withArgs(parent);
-      await A.connect(w.signers.authority).reinstate(parent, h("整改完成"));
+      await A.connect(w.signers.authority).reinstate(parent, h("整改完成"), STATEMENT);
       expect(await A.isActive(child, await now())).to.equal(true);
       await A.requireActive(child);
     });
 
     for (const [how, end] of [
-      ["C24 revoking a parent", async (w: World, id: bigint) => w.authorizations.connect(w.signers.authority).revoke(id, h("撤销"))],
+      ["C24 revoking a parent", async (w: World, id: bigint) => w.authorizations.connect(w.signers.authority).revoke(id, h("撤销"), STATEMENT)],
       ["C24 terminating a parent", async (w: World, id: bigint) => {
-        await w.authorizations.connect(w.signers.authority).suspend(id, h("整改"));
-        return w.authorizations.connect(w.signers.authority).terminate(id, h("整改不到位"));
+        await w.authorizations.connect(w.signers.authority).suspend(id, h("整改"), STATEMENT);
+        return w.authorizations.connect(w.signers.authority).terminate(id, h("整改不到位"), STATEMENT);
       }],
-      ["C30 emergency-suspending a parent", async (w: World, id: bigint) => w.authorizations.connect(w.signers.regulator).emergencySuspend(id, h("风险"))],
+      ["C30 emergency-suspending a parent", async (w: World, id: bigint) => w.authorizations.connect(w.signers.regulator).emergencySuspend(id, h("风险"), STATEMENT)],
       ["C23 suspending the parent's holder organization", async (w: World) => w.participants.connect(w.signers.authority).suspend(w.ids.operatorA, h("违规"))],
     ] as const) {
       it(`${how} makes every descendant inactive at once, without a transaction on the child`, async () => {
@@ -205,19 +206,19 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       expect((await A.authorization(parent)).status).to.equal(AuthStatus.Active); // stored status untouched
       await expect(A.requireActive(parent)).to.be.revertedWithCustomError(A, "AuthorizationRegistryWrongStatus").withArgs(parent, AuthStatus.Expired);
       // an expired authorization changes no more
-      await expectRefused(w, () => A.connect(w.signers.authority).suspend(parent, h("s")), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Expired]);
-      await expectRefused(w, () => A.connect(w.signers.regulator).emergencySuspend(parent, h("s")), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Expired]);
+      await expectRefused(w, () => A.connect(w.signers.authority).suspend(parent, h("s"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Expired]);
+      await expectRefused(w, () => A.connect(w.signers.regulator).emergencySuspend(parent, h("s"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Expired]);
     });
 
     it("C06 a suspended authorization also expires, and cannot be reinstated after its term", async () => {
       const w = await loadFixture(deployWorld);
       const A = w.authorizations;
       const id = await activeOperator(w);
-      await A.connect(w.signers.authority).suspend(id, h("s"));
+      await A.connect(w.signers.authority).suspend(id, h("s"), STATEMENT);
       const termEnd = (await A.authorization(id)).termEnd;
       await time.increaseTo(termEnd);
       expect(await A.statusAt(id, termEnd)).to.equal(AuthStatus.Expired);
-      await expectRefused(w, () => A.connect(w.signers.authority).reinstate(id, h("r")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Expired]);
+      await expectRefused(w, () => A.connect(w.signers.authority).reinstate(id, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Expired]);
     });
   });
 
@@ -227,18 +228,18 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const A = w.authorizations;
       const { authority } = w.signers;
       const id = await activeOperator(w);
-      await expect(A.connect(authority).suspend(id, h("违规")))
+      await expect(A.connect(authority).suspend(id, h("违规"), STATEMENT))
         .to.emit(A, "AuthorizationStatusChanged")
-        .withArgs(id, AuthStatus.Active, AuthStatus.Suspended, h("违规"), false, authority.address);
+        .withArgs(id, AuthStatus.Active, AuthStatus.Suspended, h("违规"), false, STATEMENT, authority.address);
       expect(await A.isActive(id, await now())).to.equal(false);
-      await expect(A.connect(authority).reinstate(id, h("整改报告")))
+      await expect(A.connect(authority).reinstate(id, h("整改报告"), STATEMENT))
         .to.emit(A, "AuthorizationStatusChanged")
-        .withArgs(id, AuthStatus.Suspended, AuthStatus.Active, h("整改报告"), false, authority.address);
+        .withArgs(id, AuthStatus.Suspended, AuthStatus.Active, h("整改报告"), false, STATEMENT, authority.address);
       expect(await A.isActive(id, await now())).to.equal(true);
-      await A.connect(authority).suspend(id, h("再次违规"));
-      await expect(A.connect(authority).terminate(id, h("整改不到位")))
+      await A.connect(authority).suspend(id, h("再次违规"), STATEMENT);
+      await expect(A.connect(authority).terminate(id, h("整改不到位"), STATEMENT))
         .to.emit(A, "AuthorizationStatusChanged")
-        .withArgs(id, AuthStatus.Suspended, AuthStatus.Terminated, h("整改不到位"), false, authority.address);
+        .withArgs(id, AuthStatus.Suspended, AuthStatus.Terminated, h("整改不到位"), false, STATEMENT, authority.address);
       expect(await A.statusAt(id, await now())).to.equal(AuthStatus.Terminated);
       expect(await A.isActive(id, await now())).to.equal(false);
     });
@@ -250,26 +251,26 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const r = await createResource(w);
       const pending = await applyFor(w, { resourceIds: [r] });
       const id = await activeOperator(w);
-      await expectRefused(w, () => A.connect(regulator).suspend(id, h("s")), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(operatorA).suspend(id, h("s")), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(authority).suspend(99, h("s")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(authority).suspend(pending, h("s")), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
-      await expectRefused(w, () => A.connect(authority).reinstate(id, h("r")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
-      await expectRefused(w, () => A.connect(authority).terminate(id, h("t")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
-      await expectRefused(w, () => A.connect(authority).terminate(pending, h("t")), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
-      await A.connect(authority).suspend(id, h("s"));
-      await expectRefused(w, () => A.connect(authority).suspend(id, h("s")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Suspended]);
-      await expectRefused(w, () => A.connect(regulator).reinstate(id, h("r")), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(authority).reinstate(id, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await expectRefused(w, () => A.connect(authority).reinstate(99, h("r")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(regulator).terminate(id, h("t")), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(authority).terminate(99, h("t")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await A.connect(authority).terminate(id, h("t"));
+      await expectRefused(w, () => A.connect(regulator).suspend(id, h("s"), STATEMENT), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(operatorA).suspend(id, h("s"), STATEMENT), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).suspend(99, h("s"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(authority).suspend(pending, h("s"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
+      await expectRefused(w, () => A.connect(authority).reinstate(id, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
+      await expectRefused(w, () => A.connect(authority).terminate(id, h("t"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
+      await expectRefused(w, () => A.connect(authority).terminate(pending, h("t"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
+      await A.connect(authority).suspend(id, h("s"), STATEMENT);
+      await expectRefused(w, () => A.connect(authority).suspend(id, h("s"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Suspended]);
+      await expectRefused(w, () => A.connect(regulator).reinstate(id, h("r"), STATEMENT), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).reinstate(id, ethers.ZeroHash, STATEMENT), A, "AuthorizationRegistryZeroHash");
+      await expectRefused(w, () => A.connect(authority).reinstate(99, h("r"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(regulator).terminate(id, h("t"), STATEMENT), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).terminate(99, h("t"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await A.connect(authority).terminate(id, h("t"), STATEMENT);
       for (const call of [
-        () => A.connect(authority).reinstate(id, h("r")),
-        () => A.connect(authority).terminate(id, h("t")),
-        () => A.connect(authority).suspend(id, h("s")),
-        () => A.connect(authority).revoke(id, h("v")),
+        () => A.connect(authority).reinstate(id, h("r"), STATEMENT),
+        () => A.connect(authority).terminate(id, h("t"), STATEMENT),
+        () => A.connect(authority).suspend(id, h("s"), STATEMENT),
+        () => A.connect(authority).revoke(id, h("v"), STATEMENT),
       ]) {
         await expectRefused(w, call, A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Terminated]);
       }
@@ -282,7 +283,7 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const A = w.authorizations;
       const { authority } = w.signers;
       const id = await activeOperator(w);
-      const tx = await A.connect(authority).revoke(id, h("撤销决定"));
+      const tx = await A.connect(authority).revoke(id, h("撤销决定"), STATEMENT);
       const block = (await tx.wait())!.blockNumber;
       const at = (await ethers.provider.getBlock(block))!.timestamp;
       expect(await A.isActive(id, at)).to.equal(false);
@@ -306,17 +307,17 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const { authority, regulator } = w.signers;
       const r = await createResource(w);
       const pending = await applyFor(w, { resourceIds: [r] });
-      await expectRefused(w, () => A.connect(authority).revoke(pending, h("v")), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
-      await expectRefused(w, () => A.connect(authority).revoke(99, h("v")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(authority).revoke(pending, h("v"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
+      await expectRefused(w, () => A.connect(authority).revoke(99, h("v"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       await approveAuthorization(w, pending);
-      await expectRefused(w, () => A.connect(regulator).revoke(pending, h("v")), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
-      await A.connect(authority).revoke(pending, h("v"));
-      await expectRefused(w, () => A.connect(authority).revoke(pending, h("v")), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Revoked]);
+      await expectRefused(w, () => A.connect(regulator).revoke(pending, h("v"), STATEMENT), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
+      await A.connect(authority).revoke(pending, h("v"), STATEMENT);
+      await expectRefused(w, () => A.connect(authority).revoke(pending, h("v"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Revoked]);
       await expectRefused(w, async () => A.connect(authority).startNotice(pending, (await now()) + 10 * DAY), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Revoked]);
       const suspended = await activeOperator(w, { resourceIds: [r] });
-      await A.connect(authority).suspend(suspended, h("s"));
-      await A.connect(authority).revoke(suspended, h("v"));
-      await expectRefused(w, () => A.connect(authority).reinstate(suspended, h("r")), A, "AuthorizationRegistryWrongStatus", [suspended, AuthStatus.Revoked]);
+      await A.connect(authority).suspend(suspended, h("s"), STATEMENT);
+      await A.connect(authority).revoke(suspended, h("v"), STATEMENT);
+      await expectRefused(w, () => A.connect(authority).reinstate(suspended, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [suspended, AuthStatus.Revoked]);
       await expectRefused(w, () => A.connect(w.signers.operatorA).requestExit(suspended, h("e")), A, "AuthorizationRegistryWrongStatus", [suspended, AuthStatus.Revoked]);
     });
   });
@@ -334,21 +335,21 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const [calendarEnd] = await w.calendar.addWorkingDays(t, w.profile.noticeWorkingDays);
       const earliest = Math.max(Number(calendarEnd), t + w.profile.noticeWorkingDays * DAY);
       await time.setNextBlockTimestamp(t);
-      await expectRefused(w, () => A.connect(authority).reviewExit(parent, true, earliest - 1, h("o")), A, "AuthorizationRegistryNoticeTooShort", [earliest - 1, earliest]);
+      await expectRefused(w, () => A.connect(authority).reviewExit(parent, true, earliest - 1, h("o"), STATEMENT), A, "AuthorizationRegistryNoticeTooShort", [earliest - 1, earliest]);
       await time.setNextBlockTimestamp(t + 1);
-      await expect(A.connect(authority).reviewExit(parent, true, earliest + 1, h("同意退出"))).to.emit(A, "ExitReviewed").withArgs(parent, true, earliest + 1, h("同意退出"), authority.address);
+      await expect(A.connect(authority).reviewExit(parent, true, earliest + 1, h("同意退出"), STATEMENT)).to.emit(A, "ExitReviewed").withArgs(parent, true, earliest + 1, h("同意退出"), STATEMENT, authority.address);
       expect((await A.authorization(parent)).exitNoticeEnd).to.equal(earliest + 1);
       expect(await A.isActive(parent, await now())).to.equal(true); // still operating during the notice
-      await expectRefused(w, () => A.connect(authority).reviewExit(parent, true, earliest + DAY, h("o")), A, "AuthorizationRegistryNoExitRequest", [parent]);
+      await expectRefused(w, () => A.connect(authority).reviewExit(parent, true, earliest + DAY, h("o"), STATEMENT), A, "AuthorizationRegistryNoExitRequest", [parent]);
       await expectRefused(w, () => A.connect(authority).completeExit(parent), A, "AuthorizationRegistryNoticeOpen", [parent, earliest + 1]);
       await time.increaseTo(earliest + 1);
       await expect(A.connect(authority).completeExit(parent))
         .to.emit(A, "AuthorizationStatusChanged")
-        .withArgs(parent, AuthStatus.Active, AuthStatus.Exited, ethers.ZeroHash, false, authority.address);
+        .withArgs(parent, AuthStatus.Active, AuthStatus.Exited, ethers.ZeroHash, false, "", authority.address);
       expect(await A.isActive(parent, await now())).to.equal(false);
       expect(await A.isActive(child, await now())).to.equal(false);
       await expectRefused(w, () => A.connect(authority).completeExit(parent), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Exited]);
-      await expectRefused(w, () => A.connect(authority).reinstate(parent, h("r")), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Exited]);
+      await expectRefused(w, () => A.connect(authority).reinstate(parent, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [parent, AuthStatus.Exited]);
     });
 
     it("C25 a refused exit clears the request; the holder may apply again", async () => {
@@ -357,7 +358,7 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const { authority, operatorA } = w.signers;
       const id = await activeOperator(w);
       await A.connect(operatorA).requestExit(id, h("e"));
-      await expect(A.connect(authority).reviewExit(id, false, 0, h("不同意"))).to.emit(A, "ExitReviewed").withArgs(id, false, 0, h("不同意"), authority.address);
+      await expect(A.connect(authority).reviewExit(id, false, 0, h("不同意"), STATEMENT)).to.emit(A, "ExitReviewed").withArgs(id, false, 0, h("不同意"), STATEMENT, authority.address);
       const a = await A.authorization(id);
       expect([a.exitRequested, a.exitNoticeEnd, a.status]).to.deep.equal([false, 0n, BigInt(AuthStatus.Active)]);
       await A.connect(operatorA).requestExit(id, h("e2"));
@@ -375,19 +376,19 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       await expectRefused(w, () => A.connect(operatorA).requestExit(99, h("e")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       await expectRefused(w, () => A.connect(operatorA).requestExit(pending, h("e")), A, "AuthorizationRegistryWrongStatus", [pending, AuthStatus.Applied]);
       await expectRefused(w, () => A.connect(operatorA).requestExit(id, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await expectRefused(w, async () => A.connect(authority).reviewExit(id, true, (await now()) + 10 * DAY, h("o")), A, "AuthorizationRegistryNoExitRequest", [id]);
+      await expectRefused(w, async () => A.connect(authority).reviewExit(id, true, (await now()) + 10 * DAY, h("o"), STATEMENT), A, "AuthorizationRegistryNoExitRequest", [id]);
       await expectRefused(w, () => A.connect(authority).completeExit(id), A, "AuthorizationRegistryNoExitRequest", [id]);
       await A.connect(operatorA).requestExit(id, h("e"));
       await expectRefused(w, () => A.connect(operatorA).requestExit(id, h("e")), A, "AuthorizationRegistryExitPending", [id]);
-      await expectRefused(w, async () => A.connect(regulator).reviewExit(id, true, (await now()) + 10 * DAY, h("o")), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, async () => A.connect(authority).reviewExit(99, true, (await now()) + 10 * DAY, h("o")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, async () => A.connect(regulator).reviewExit(id, true, (await now()) + 10 * DAY, h("o"), STATEMENT), A, "HubConsumerUnauthorized", [regulator.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, async () => A.connect(authority).reviewExit(99, true, (await now()) + 10 * DAY, h("o"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       const end = await noticeEndFrom(w, DAY);
-      await A.connect(authority).reviewExit(id, true, end, h("o"));
+      await A.connect(authority).reviewExit(id, true, end, h("o"), STATEMENT);
       await time.increaseTo(end);
       await expectRefused(w, () => A.connect(operatorA).completeExit(id), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, () => A.connect(authority).completeExit(99), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       // a revocation during the exit notice wins: the exit can no longer complete
-      await A.connect(authority).revoke(id, h("v"));
+      await A.connect(authority).revoke(id, h("v"), STATEMENT);
       await expectRefused(w, () => A.connect(authority).completeExit(id), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Revoked]);
     });
   });
@@ -399,13 +400,13 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const { regulator, developerA, operatorA, authority } = w.signers;
       const { parent, child } = await family(w);
       for (const by of [regulator, developerA, operatorA, authority]) {
-        await expect(A.connect(by).emergencySuspend(child, h("数据泄露风险")))
+        await expect(A.connect(by).emergencySuspend(child, h("数据泄露风险"), STATEMENT))
           .to.emit(A, "AuthorizationStatusChanged")
-          .withArgs(child, AuthStatus.Active, AuthStatus.Suspended, h("数据泄露风险"), true, by.address);
+          .withArgs(child, AuthStatus.Active, AuthStatus.Suspended, h("数据泄露风险"), true, STATEMENT, by.address);
         expect(await A.isActive(child, await now())).to.equal(false);
-        await A.connect(authority).reinstate(child, h("风险消除"));
+        await A.connect(authority).reinstate(child, h("风险消除"), STATEMENT);
       }
-      await A.connect(operatorA).emergencySuspend(parent, h("风险"));
+      await A.connect(operatorA).emergencySuspend(parent, h("风险"), STATEMENT);
       expect(await A.isActive(parent, await now())).to.equal(false);
       expect(await A.isActive(child, await now())).to.equal(false);
     });
@@ -416,17 +417,17 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const { outsider, operatorB, developerB, expert1, regulator, agency } = w.signers;
       const { parent, child } = await family(w);
       for (const by of [outsider, operatorB, developerB, expert1, agency]) {
-        await expectRefused(w, () => A.connect(by).emergencySuspend(child, h("r")), A, "AuthorizationRegistryNotAuthorized", [child, by.address]);
+        await expectRefused(w, () => A.connect(by).emergencySuspend(child, h("r"), STATEMENT), A, "AuthorizationRegistryNotAuthorized", [child, by.address]);
       }
       // a developer may not stop its parent operator's authorization
-      await expectRefused(w, () => A.connect(w.signers.developerA).emergencySuspend(parent, h("r")), A, "AuthorizationRegistryNotAuthorized", [parent, w.signers.developerA.address]);
-      await expectRefused(w, () => A.connect(regulator).emergencySuspend(child, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await expectRefused(w, () => A.connect(regulator).emergencySuspend(99, h("r")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await A.connect(regulator).emergencySuspend(child, h("r"));
-      await expectRefused(w, () => A.connect(regulator).emergencySuspend(child, h("r")), A, "AuthorizationRegistryWrongStatus", [child, AuthStatus.Suspended]);
+      await expectRefused(w, () => A.connect(w.signers.developerA).emergencySuspend(parent, h("r"), STATEMENT), A, "AuthorizationRegistryNotAuthorized", [parent, w.signers.developerA.address]);
+      await expectRefused(w, () => A.connect(regulator).emergencySuspend(child, ethers.ZeroHash, STATEMENT), A, "AuthorizationRegistryZeroHash");
+      await expectRefused(w, () => A.connect(regulator).emergencySuspend(99, h("r"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await A.connect(regulator).emergencySuspend(child, h("r"), STATEMENT);
+      await expectRefused(w, () => A.connect(regulator).emergencySuspend(child, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [child, AuthStatus.Suspended]);
       // a suspended holder's own keys can no longer act for it
       await w.participants.connect(w.signers.authority).suspend(w.ids.operatorA, h("s"));
-      await expectRefused(w, () => A.connect(w.signers.operatorA).emergencySuspend(parent, h("r")), A, "AuthorizationRegistryNotAuthorized", [parent, w.signers.operatorA.address]);
+      await expectRefused(w, () => A.connect(w.signers.operatorA).emergencySuspend(parent, h("r"), STATEMENT), A, "AuthorizationRegistryNotAuthorized", [parent, w.signers.operatorA.address]);
     });
   });
 });

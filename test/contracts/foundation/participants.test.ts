@@ -205,18 +205,19 @@ describe("foundation: ParticipantRegistry and ProvenantHub", () => {
         }
       }
       // name, creditCode (code: the same, given to the check): the organization's; field and
-      // reason: explanations in errors.
-      expect([...strings].sort()).to.deep.equal(["code", "creditCode", "field", "name", "reason"]);
+      // reason: explanations in errors; publicText and statement: the public texts of records and
+      // decisions (C21), checked by PublicText and kept in event data only.
+      expect([...strings].sort()).to.deep.equal(["code", "creditCode", "field", "name", "publicText", "reason", "statement"]);
       const personal = /person|people|individual|citizen|idcard|idnumber|passport|phone|mobile|email|birth|gender/i;
       expect([...names].filter((n) => personal.test(n))).to.deep.equal([]);
-      // The only string inputs that are not error reasons: register()'s organization fields and the
-      // two pure checks of a code (nothing stored).
+      // The only string inputs that are not error reasons: register()'s organization fields, the
+      // two pure checks of a code (nothing stored) and the public profile (event data only).
       const { abi } = await artifacts.readArtifact("ParticipantRegistry");
       const withStrings = (abi as { type: string; name: string; inputs: Param[] }[])
         .filter((i) => i.type === "function" && i.inputs.some((p) => p.type === "string"))
         .map((i) => i.name)
         .sort();
-      expect(withStrings).to.deep.equal(["isResidentIdNumber", "isValidCreditCode", "register"]);
+      expect(withStrings).to.deep.equal(["isResidentIdNumber", "isValidCreditCode", "publishProfile", "register"]);
     });
   });
 

@@ -15,6 +15,7 @@ import { deployWorld, createResource, publishCall, selectApplicants, noticeEndFr
 import { activateAuthorization, signerOf } from "../../helpers/agreements";
 import { addYearsCst } from "../../helpers/dates";
 import { activeOperator, activeDeveloper } from "../../helpers/foundation";
+import { STATEMENT } from "../../helpers/texts";
 
 const TERMINAL = new Set<bigint>([AuthStatus.Rejected, AuthStatus.Revoked, AuthStatus.Terminated, AuthStatus.Exited].map(BigInt));
 const MAX_AUTHORIZATIONS = 10;
@@ -165,7 +166,7 @@ describe("foundation: lifecycle property", () => {
                 }
                 case AuthStatus.ExpertReviewed:
                   if (auth.parentId === 0n) await selectApplicants(w, auth.callId);
-                  return attempt(() => A.connect(s.authority).approve(id, h("d")));
+                  return attempt(() => A.connect(s.authority).approve(id, h("d"), STATEMENT));
                 case AuthStatus.Approved:
                   await grants({ ...a, authorized: true, flag: true }, id);
                   const end = await noticeEndFrom(w);
@@ -192,9 +193,9 @@ describe("foundation: lifecycle property", () => {
               return attempt(() => A.connect(by(a, experts[a.n % 4])).expertReview(id, a.flag, h("e")));
             }
             case "approve":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).approve(id, h("d")));
+              return id !== null && attempt(() => A.connect(by(a, s.authority)).approve(id, h("d"), STATEMENT));
             case "reject":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).reject(id, h("r")));
+              return id !== null && attempt(() => A.connect(by(a, s.authority)).reject(id, h("r"), STATEMENT));
             case "grants":
               if (id === null) return false;
               await grants(a, id);
@@ -204,19 +205,19 @@ describe("foundation: lifecycle property", () => {
             case "activate":
               return id !== null && attempt(async () => (a.authorized ? activateAuthorization(w, id) : A.connect(by(a, s.authority)).activate(id, 1)));
             case "suspend":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).suspend(id, h("s")));
+              return id !== null && attempt(() => A.connect(by(a, s.authority)).suspend(id, h("s"), STATEMENT));
             case "emergencySuspend":
-              return id !== null && attempt(async () => A.connect(by(a, a.flag ? s.regulator : signerOf(w, (await A.authorization(id)).holderId))).emergencySuspend(id, h("risk")));
+              return id !== null && attempt(async () => A.connect(by(a, a.flag ? s.regulator : signerOf(w, (await A.authorization(id)).holderId))).emergencySuspend(id, h("risk"), STATEMENT));
             case "reinstate":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).reinstate(id, h("fixed")));
+              return id !== null && attempt(() => A.connect(by(a, s.authority)).reinstate(id, h("fixed"), STATEMENT));
             case "terminate":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).terminate(id, h("t")));
+              return id !== null && attempt(() => A.connect(by(a, s.authority)).terminate(id, h("t"), STATEMENT));
             case "revoke":
-              return id !== null && attempt(() => A.connect(by(a, s.authority)).revoke(id, h("v")));
+              return id !== null && attempt(() => A.connect(by(a, s.authority)).revoke(id, h("v"), STATEMENT));
             case "requestExit":
               return id !== null && attempt(async () => A.connect(by(a, signerOf(w, (await A.authorization(id)).holderId))).requestExit(id, h("x")));
             case "reviewExit":
-              return id !== null && attempt(async () => A.connect(by(a, s.authority)).reviewExit(id, a.flag, await noticeEndFrom(w), h("o")));
+              return id !== null && attempt(async () => A.connect(by(a, s.authority)).reviewExit(id, a.flag, await noticeEndFrom(w), h("o"), STATEMENT));
             case "completeExit":
               if (id === null) return false;
               if (a.flag) {

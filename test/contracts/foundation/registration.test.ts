@@ -16,6 +16,7 @@ import {
 } from "../../helpers/fixture";
 import { expectRefused } from "../../helpers/state";
 import { addYearsCst } from "../../helpers/dates";
+import { RESOURCE_TEXT, registrationCode } from "../../helpers/texts";
 
 /** RegistrationStep. */
 const Step = { None: 0, Applied: 1, Accepted: 2, Reviewed: 3, Noticed: 4, Issued: 5, Rejected: 6 } as const;
@@ -49,7 +50,7 @@ describe("foundation: registration (登记)", () => {
     expect((await C.registrationApplication(1)).step).to.equal(Step.Noticed);
     expect((await C.registrationApplication(1)).noticeEnd).to.equal(noticeEnd);
     await time.increaseTo(noticeEnd);
-    const code = h("GD-HZ-2026-0001");
+    const code = registrationCode("GD-HZ-2026-0001");
     await C.connect(authority).issueRegistration(1, code);
     const issuedAt = await time.latest();
     const rec = await C.registrationOf(id);
@@ -133,7 +134,7 @@ describe("foundation: registration (登记)", () => {
     await w.catalog.connect(w.signers.authority).noticeRegistration(app, end);
     await time.increaseTo(end);
     await expectRefused(w, () => w.catalog.connect(w.signers.authority).issueRegistration(app, first.code), w.catalog, "RegistrableCodeTaken", [first.code, id]);
-    await w.catalog.connect(w.signers.authority).issueRegistration(app, h("new code"));
+    await w.catalog.connect(w.signers.authority).issueRegistration(app, registrationCode("NEW-CODE"));
     expect(await w.catalog.isRegistered(id, await time.latest())).to.equal(true);
   });
 
@@ -170,7 +171,7 @@ describe("foundation: registration (登记)", () => {
     const registered = await createResource(w);
     await expectRefused(w, () => C.connect(deptA).applyRegistration(registered, RegKind.Initial, h("m")), C, "RegistrableInvalidKind", [registered, RegKind.Initial]);
     // an entry that is only proposed cannot be registered
-    await C.connect(deptA).proposeResource(w.ids.deptA, resourceData());
+    await C.connect(deptA).proposeResource(w.ids.deptA, resourceData(), RESOURCE_TEXT);
     const proposed = await C.resourceCount();
     await expectRefused(w, () => C.connect(deptA).applyRegistration(proposed, RegKind.Initial, h("m")), C, "ResourceCatalogWrongStatus", [proposed, 1]);
   });
@@ -186,7 +187,7 @@ describe("foundation: registration (登记)", () => {
       () => C.connect(deptA).acceptRegistration(app, h("a")),
       () => C.connect(deptA).reviewRegistration(app, true, h("r")),
       () => C.connect(deptA).noticeRegistration(app, later),
-      () => C.connect(deptA).issueRegistration(app, h("c")),
+      () => C.connect(deptA).issueRegistration(app, registrationCode("C")),
     ]) {
       await expectRefused(w, call, C, "HubConsumerUnauthorized", [deptA.address, ROLE.DATA_AUTHORITY]);
     }
@@ -194,7 +195,7 @@ describe("foundation: registration (登记)", () => {
       () => A.acceptRegistration(99, h("a")),
       () => A.reviewRegistration(99, true, h("r")),
       () => A.noticeRegistration(99, later),
-      () => A.issueRegistration(99, h("c")),
+      () => A.issueRegistration(99, registrationCode("C")),
     ]) {
       await expectRefused(w, call, C, "RegistrableUnknownApplication", [99]);
     }
@@ -202,7 +203,7 @@ describe("foundation: registration (登记)", () => {
     // out of order from Applied
     await expectRefused(w, () => A.reviewRegistration(app, true, h("r")), C, "RegistrableWrongStep", [app, Step.Applied]);
     await expectRefused(w, () => A.noticeRegistration(app, later), C, "RegistrableWrongStep", [app, Step.Applied]);
-    await expectRefused(w, () => A.issueRegistration(app, h("c")), C, "RegistrableWrongStep", [app, Step.Applied]);
+    await expectRefused(w, () => A.issueRegistration(app, registrationCode("C")), C, "RegistrableWrongStep", [app, Step.Applied]);
     await A.acceptRegistration(app, h("a"));
     await expectRefused(w, () => A.acceptRegistration(app, h("a")), C, "RegistrableWrongStep", [app, Step.Accepted]);
     await expectRefused(w, () => A.reviewRegistration(app, true, ethers.ZeroHash), C, "RegistrableZeroHash");
@@ -217,10 +218,10 @@ describe("foundation: registration (登记)", () => {
     await A.noticeRegistration(app, earliest + 1);
     await expectRefused(w, () => A.noticeRegistration(app, later), C, "RegistrableWrongStep", [app, Step.Noticed]);
     // no code while the notice is open
-    await expectRefused(w, () => A.issueRegistration(app, h("c")), C, "RegistrableNoticeOpen", [app, earliest + 1]);
+    await expectRefused(w, () => A.issueRegistration(app, registrationCode("C")), C, "RegistrableNoticeOpen", [app, earliest + 1]);
     await time.increaseTo(earliest + 1);
-    await expectRefused(w, () => A.issueRegistration(app, ethers.ZeroHash), C, "RegistrableInvalidCode", [ethers.ZeroHash]);
-    await A.issueRegistration(app, h("c"));
-    await expectRefused(w, () => A.issueRegistration(app, h("c2")), C, "RegistrableWrongStep", [app, Step.Issued]);
+    await expectRefused(w, () => A.issueRegistration(app, ethers.ZeroHash), C, "RegistrableRegistrationCodeInvalid", [ethers.ZeroHash]);
+    await A.issueRegistration(app, registrationCode("C"));
+    await expectRefused(w, () => A.issueRegistration(app, registrationCode("C2")), C, "RegistrableWrongStep", [app, Step.Issued]);
   });
 });
