@@ -32,6 +32,7 @@ import {
 import type { PolicyProfile } from "../../policy/profile";
 import { AgreementKind, agreementScopeDigest, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "../../scripts/lib/agreements";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
+import { publicText } from "../../scripts/lib/public-text";
 import { devWallet } from "../../scripts/lib/demo";
 import type { Deployment, RegistryName } from "../../scripts/lib/deploy";
 import { encodeUsageWord, type UsageEntry } from "../../scripts/lib/receipts";
@@ -86,25 +87,25 @@ function rng(seed: number): () => number {
  * the function records. Written against the ABI rather than a fixed signature, so the generator
  * follows the contracts as their text parameters appear.
  */
-function publicText(fn: string, param: string, label: string): string {
-  if (param !== "publicText") return JSON.stringify({ reason: `${label}：依据管理规范作出决定` });
+function textFor(fn: string, param: string, label: string): string {
+  if (param !== "publicText") return publicText({ reason: `${label}：依据管理规范作出决定` });
   switch (fn) {
     case "proposeResource":
     case "proposeChange":
-      return JSON.stringify({ name: `公共数据资源 ${label}`, description: `数源部门按目录提供的${label}数据，按日更新。` });
+      return publicText({ name: `公共数据资源 ${label}`, description: `数源部门按目录提供的${label}数据，按日更新。` });
     case "proposeScenario":
-      return JSON.stringify({ name: `应用场景 ${label}`, purpose: `面向企业和公众的${label}服务，不含个人信息。` });
+      return publicText({ name: `应用场景 ${label}`, purpose: `面向企业和公众的${label}服务，不含个人信息。` });
     case "registerProduct":
-      return JSON.stringify({ name: `数据产品 ${label}`, description: `基于授权数据加工的${label}。`, serviceMode: "接口调用", price: "按次计费" });
+      return publicText({ name: `数据产品 ${label}`, description: `基于授权数据加工的${label}。`, serviceMode: "接口调用", price: "按次计费" });
     case "publishCall":
-      return JSON.stringify({ title: `公共数据授权运营主体征集公告 ${label}` });
+      return publicText({ title: `公共数据授权运营主体征集公告 ${label}` });
     case "propose":
-      return JSON.stringify({ title: `授权运营协议 ${label}` });
+      return publicText({ title: `授权运营协议 ${label}` });
     case "publishProfile":
     case "register":
-      return JSON.stringify({ contact: `政务服务热线 12345（${label}）`, website: "https://example.gov.cn" });
+      return publicText({ contact: `政务服务热线 12345（${label}）`, website: "https://example.gov.cn" });
     default:
-      return JSON.stringify({ name: label });
+      return publicText({ name: label });
   }
 }
 
@@ -114,7 +115,7 @@ function fill(fn: string, p: ParamType, value: unknown, label: string): unknown 
     const out: Record<string, unknown> = {};
     for (const c of p.components ?? []) {
       if (c.name in obj) out[c.name] = fill(fn, c, obj[c.name], label);
-      else if (c.baseType === "string") out[c.name] = publicText(fn, c.name, label);
+      else if (c.baseType === "string") out[c.name] = textFor(fn, c.name, label);
       else throw new Error(`${fn}: no value for ${p.name}.${c.name}`);
     }
     return out;
@@ -219,7 +220,7 @@ export class ChainWriter {
     if (!f) throw new Error(`${contract} has no function ${fn}`);
     const full = f.inputs.map((p, i) => {
       if (i < args.length) return fill(fn, p, args[i], label);
-      if (p.baseType === "string") return publicText(fn, p.name, label);
+      if (p.baseType === "string") return textFor(fn, p.name, label);
       throw new Error(`${contract}.${fn}: no value for ${p.name}`);
     });
     const data = iface.encodeFunctionData(f, full);
