@@ -84,7 +84,7 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
     log(`loaded the bench chain (head ${head}) from ${dir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
     const stats = JSON.parse(readFileSync(statsFile, "utf8")) as CityStats;
-    if (stats.events >= opts.records || stats.toppedUp) return { anvil, deployment, deploymentFile, stats, dir };
+    if (stats.events >= opts.records || stats.toppedUp !== undefined) return { anvil, deployment, deploymentFile, stats, dir };
     // A snapshot saved before the top-up below existed: top it up and save it again.
     try {
       return await save(anvil, deployment, await topUp(anvil, deployment, stats));
