@@ -1,235 +1,167 @@
 /**
- * Indexer catch-up speed: starts anvil, deploys through the production deploy path, generates
- * EVENTS registry events (participants registered and resources proposed, many transactions per
- * block with automine off), then indexes from scratch and prints events/s and where the time went.
- * The generated chain is kept as an anvil state snapshot in the OS temp dir and reused by later
- * runs with the same parameters (CHAIN_CACHE=off regenerates). Prints figures, asserts nothing.
+ * Indexer catch-up against its own ceiling, on the realistic bench chain (bench/lib/chain.ts: a
+ * city's year through the real contracts), at one or more sizes.
  *
- *   npx ts-node --transpile-only bench/indexer.ts            # EVENTS=100000 by default
- *   EVENTS=20000 VIEWS=all npx ts-node --transpile-only bench/indexer.ts
- *   TAIL_BLOCKS=64 npx ts-node --transpile-only bench/indexer.ts   # every event below finality
+ * Each round runs, interleaved and each in a fresh child process (bench/lib/index-child.ts):
+ *   1. eth_getLogs alone over the whole chain (the service's RPC client, the follower's range sizes)
+ *   2. the indexer with VIEWS (default all: the service's real views) from an empty index
+ * and prints, with the load average beside them, both rates and their ratio timed in-process
+ * (from startIndexer to caught up) and from process spawn (spawn to caught up: module loading,
+ * store opening and the identity check included). Then per size: median ratio, index size on
+ * disk, peak RSS of the indexer process. Prints figures, asserts nothing.
  *
- * VIEWS=test (default): one put per event plus counters (the test view);
- * VIEWS=all: the service's real views (ledger-service/src/views); VIEWS=none: decode + checkpoint only.
- * CPU_PROFILE=/tmp/x.cpuprofile: a CPU profile of the indexing phase only (Chrome DevTools).
- * TAIL_BLOCKS (default 0): empty blocks mined before indexing. anvil calls blocks final 64 below
- * its head, so with 0 the newest 64 blocks of events are applied with undo records.
+ *   npx ts-node --transpile-only bench/indexer.ts                        # RECORDS=100000, 3 rounds
+ *   SIZES=10000,100000,1000000 ROUNDS=2 npx ts-node --transpile-only bench/indexer.ts   # growth
+ *   VIEWS=none|test|all  CPU_PROFILE=/tmp/idx.cpuprofile (indexer child, last round)
+ *   TAIL_BLOCKS=0        no empty blocks first (default 64: every event below anvil's finality)
+ *
+ * The chains are cached in BENCH_CACHE (default bench/.cache; see bench/lib/bench-chain.ts). The
+ * index of the last round stays at `<chain dir>/index` for the API bench to serve (bench/api.ts;
+ * /work/bench-notes.md); every other index directory is removed, and none is made in the OS temp dir.
  */
-import { createHash } from "node:crypto";
-import { Session } from "node:inspector";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
-import { Interface, hexlify, id as keccakText, randomBytes } from "ethers";
-import { makeCreditCode } from "../scripts/lib/creditCode";
-import { publicText } from "../scripts/lib/public-text";
-import type { Deployment } from "../scripts/lib/deploy";
-import { startIndexer } from "../ledger-service/src/runtime/service";
-import type { View } from "../ledger-service/src/store/types";
-import { ANVIL_BIN, ROOT, deployTestWorld, startAnvil, testCommon, testView, tmpDir, type Anvil } from "../test/service/follower.helpers";
+import { benchChain } from "./lib/bench-chain";
+import { ROOT } from "../test/service/follower.helpers";
 
-const EVENTS = Number(process.env.EVENTS ?? 100_000);
-const TX_PER_BLOCK = Number(process.env.TX_PER_BLOCK ?? 500);
-/** Empty blocks mined after the events, so that they sit below the node's finalized block. */
-const TAIL_BLOCKS = Number(process.env.TAIL_BLOCKS ?? 0);
-/** "off" regenerates the chain even when a snapshot of the same parameters exists. */
-const CHAIN_CACHE = process.env.CHAIN_CACHE ?? "on";
-
-/** A file to write a CPU profile of the indexing phase to (open it in Chrome DevTools). */
-const CPU_PROFILE = process.env.CPU_PROFILE;
-
-async function startProfiler(): Promise<{ stop(file: string): Promise<string> }> {
-  const session = new Session();
-  session.connect();
-  const post = <T,>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
-  await post("Profiler.enable");
-  await post("Profiler.setSamplingInterval", { interval: 200 });
-  await post("Profiler.start");
-  return {
-    async stop(file) {
-      const { profile } = await post<{ profile: object }>("Profiler.stop");
-      session.disconnect();
-      writeFileSync(file, JSON.stringify(profile));
-      return file;
-    },
-  };
-}
-
-interface BenchChain {
-  anvil: Anvil;
-  deployment: Deployment;
-  deploymentFile: string;
-}
-
+const SIZES = (process.env.SIZES ?? process.env.RECORDS ?? "100000").split(",").map((s) => Number(s.trim()));
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const VIEWS = process.env.VIEWS ?? "all";
 /**
- * The bench chain. Generating it costs about a minute per 100k events, so the first run dumps
- * anvil's state (blocks, receipts, logs) into a snapshot under the OS temp dir, keyed by the
- * parameters, the anvil binary and the compiled contracts; later runs load it in a few seconds.
+ * Empty blocks mined before indexing (default 64): anvil calls blocks final 64 below its head, and
+ * the bench chain packs thousands of events into its last blocks (the top-up week), so without
+ * them ~10% of the events would be applied with undo records, which a catch-up of a real chain
+ * (thousands of blocks, 64 of them near the head) hardly does. TAIL_BLOCKS=0 measures that case.
  */
-async function benchChain(): Promise<BenchChain> {
-  const buildInfo = readdirSync(path.join(ROOT, "artifacts/build-info")).sort().join(",");
-  const key = createHash("sha256")
-    .update(JSON.stringify({ EVENTS, TX_PER_BLOCK, buildInfo, anvil: statSync(ANVIL_BIN).size, v: 1 }))
-    .digest("hex")
-    .slice(0, 16);
-  const dir = path.join(os.tmpdir(), `provenant-bench-chain-${key}`);
-  const stateFile = path.join(dir, "state.json");
-  const deploymentFile = path.join(dir, "deployment.json");
+const TAIL_BLOCKS = Number(process.env.TAIL_BLOCKS ?? 64);
 
-  if (CHAIN_CACHE !== "off" && existsSync(stateFile) && existsSync(deploymentFile)) {
-    const t = performance.now();
-    const anvil = await startAnvil(["--disable-block-gas-limit", "--load-state", stateFile], 120_000);
-    const head = Number(await anvil.rpc<string>("eth_blockNumber"));
-    console.log(`loaded the bench chain (head ${head}) from ${dir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    return { anvil, deployment: JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment, deploymentFile };
-  }
-  const anvil = await startAnvil(["--disable-block-gas-limit"]);
-  try {
-    return await generate(anvil, dir, stateFile, deploymentFile);
-  } catch (err) {
-    await anvil.stop();
-    throw err;
-  }
+interface ChildResult {
+  events: number;
+  ms: number;
+  sinceSpawnMs: number;
+  cpuMs?: number;
+  timings?: Record<string, number>;
+  maxRssKb: number;
+  indexBytes?: number;
 }
 
-async function generate(anvil: Anvil, dir: string, stateFile: string, deploymentFile: string): Promise<BenchChain> {
-  const world = await deployTestWorld(anvil.url, tmpDir("bench"));
-  const authority = await world.authority.getAddress();
-  const dept = await world.dept.getAddress();
-  const pIface = world.contracts.participants.interface as unknown as Interface;
-  const cIface = world.contracts.catalog.interface as unknown as Interface;
-  const pAddr = world.deployment.contracts.ParticipantRegistry.address;
-  const cAddr = world.deployment.contracts.ResourceCatalog.address;
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 
-  const genStart = performance.now();
-  await anvil.rpc("evm_setAutomine", [false]);
-  let nonceA = Number(await anvil.rpc<string>("eth_getTransactionCount", [authority, "pending"]));
-  let nonceD = Number(await anvil.rpc<string>("eth_getTransactionCount", [dept, "pending"]));
-  const pairs = Math.ceil(EVENTS / 3);
-  // register emits ParticipantRegistered + SignerAdded, proposeResource ResourceProposed: 3 events per pair.
-  const encode = (from: number, to: number): string =>
-    JSON.stringify(
-      Array.from({ length: to - from }, (_, j) => {
-        const tx = from + j;
-        const k = tx >> 1;
-        const serial = 5_000_000 + k;
-        const params =
-          tx % 2 === 0
-            ? {
-                from: authority,
-                to: pAddr,
-                nonce: `0x${(nonceA++).toString(16)}`,
-                gas: "0x100000",
-                data: pIface.encodeFunctionData("register", [4, `运营机构 ${serial}`, makeCreditCode(serial), keccakText(`p${serial}`), [hexlify(randomBytes(20))]]),
-              }
-            : {
-                from: dept,
-                to: cAddr,
-                nonce: `0x${(nonceD++).toString(16)}`,
-                gas: "0x100000",
-                data: cIface.encodeFunctionData("proposeResource", [
-                  world.deptId,
-                  [keccakText(`bench-${serial}`), 2, 2, 2, k % 2 === 0, 1, 2, keccakText(`meta-${serial}`)],
-                  publicText({ name: `基准资源 ${serial}`, nameEn: `Bench resource ${serial}` }),
-                ]),
-              };
-        return { jsonrpc: "2.0", id: j, method: "eth_sendTransaction", params: [params] };
-      }),
-    );
-  const total = 2 * pairs;
-  let body = encode(0, Math.min(TX_PER_BLOCK, total));
-  for (let i = 0; i < total; i += TX_PER_BLOCK) {
-    const sent = fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body });
-    // Encode the next block's transactions while anvil takes this one (node and anvil use separate cores).
-    const next = i + TX_PER_BLOCK < total ? encode(i + TX_PER_BLOCK, Math.min(i + 2 * TX_PER_BLOCK, total)) : "";
-    const answers = (await (await sent).json()) as { error?: { message: string } }[];
-    const failed = answers.find((a) => a.error);
-    if (failed) throw new Error(`eth_sendTransaction: ${failed.error!.message}`);
-    await anvil.rpc("evm_mine", []);
-    body = next;
-  }
-  await anvil.rpc("evm_setAutomine", [true]);
-  const head = Number(await anvil.rpc<string>("eth_blockNumber"));
-  console.log(`generated ${total} transactions in ${Math.ceil(total / TX_PER_BLOCK)} blocks (head ${head}) in ${((performance.now() - genStart) / 1000).toFixed(1)} s`);
-
-  if (CHAIN_CACHE !== "off") {
-    // anvil_dumpState answers gzipped JSON as hex; --load-state reads plain JSON.
-    const state = gunzipSync(Buffer.from((await anvil.rpc<string>("anvil_dumpState", [])).slice(2), "hex"));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(deploymentFile, JSON.stringify(world.deployment, null, 2));
-    // Written last and renamed into place: a half-written snapshot is never loaded.
-    writeFileSync(`${stateFile}.tmp`, state);
-    renameSync(`${stateFile}.tmp`, stateFile);
-    console.log(`saved the bench chain to ${dir} (${(state.length / 1e6).toFixed(0)} MB)`);
-    // Snapshots of other parameters or older contracts are half a gigabyte each: drop the stale ones.
-    for (const entry of readdirSync(os.tmpdir())) {
-      const other = path.join(os.tmpdir(), entry);
-      if (entry.startsWith("provenant-bench-chain-") && other !== dir && Date.now() - statSync(other).mtimeMs > 3_600_000) {
-        rmSync(other, { recursive: true, force: true });
+/** Runs bench/lib/index-child.ts; resolves with its RESULT and DONE lines merged. */
+function child(env: Record<string, string>): Promise<ChildResult & { spawnMs: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "bench/lib/index-child.ts")], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, SPAWNED_AT: String(Date.now()) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    let spawnMs = 0;
+    let result: ChildResult | undefined;
+    p.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const lines = out.split("\n");
+      out = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith("RESULT ")) {
+          spawnMs = performance.now() - t0;
+          result = JSON.parse(line.slice(7)) as ChildResult;
+        } else if (line.startsWith("DONE ")) {
+          result = { ...result!, ...(JSON.parse(line.slice(5)) as Partial<ChildResult>) };
+        }
       }
+    });
+    p.on("exit", (code) => {
+      if (code !== 0 || !result) reject(new Error(`index-child ${env.MODE} exited with ${code}`));
+      else resolve({ ...result, spawnMs });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = (events: number, ms: number) => (events / ms) * 1000;
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(8);
+
+interface SizeSummary {
+  records: number;
+  events: number;
+  ceilingIn: number;
+  viewsIn: number;
+  ratioIn: number;
+  ratioSpawn: number;
+  indexMb: number;
+  rssMb: number;
+  load: string;
+}
+
+async function benchSize(records: number): Promise<SizeSummary> {
+  const chain = await benchChain({ records });
+  const indexDir = path.join(chain.dir, "index");
+  try {
+    if (TAIL_BLOCKS > 0) await chain.anvil.rpc("anvil_mine", [`0x${TAIL_BLOCKS.toString(16)}`]);
+    const env = { RPC_URL: chain.anvil.url, DEPLOYMENT_FILE: chain.deploymentFile, DATA_DIR: indexDir, VIEWS, MAX_BLOCK_RANGE: process.env.MAX_BLOCK_RANGE ?? "2000" };
+    console.log(`\n== ${records} records: ${chain.stats.events} events, ${chain.stats.txs} transactions, ${chain.stats.blocks} blocks (+${TAIL_BLOCKS} empty); views=${VIEWS}, ${ROUNDS} interleaved rounds`);
+    console.log("round  load(1/5/15)      getLogs ev/s (in / spawn)   indexer ev/s (in / spawn)   ratio in  spawn   rss MB  index MB");
+    const ratiosIn: number[] = [];
+    const ratiosSpawn: number[] = [];
+    const ceilings: number[] = [];
+    const indexers: number[] = [];
+    let last: ChildResult | undefined;
+    let lastLoad = "";
+    for (let r = 1; r <= ROUNDS; r++) {
+      const g = await child({ ...env, MODE: "getlogs" });
+      rmSync(indexDir, { recursive: true, force: true });
+      const i = await child({ ...env, MODE: "index", ...(r === ROUNDS && process.env.CPU_PROFILE ? { CPU_PROFILE: process.env.CPU_PROFILE } : {}) });
+      const gIn = rate(g.events, g.ms);
+      const gSpawn = rate(g.events, g.spawnMs);
+      const iIn = rate(i.events, i.ms);
+      const iSpawn = rate(i.events, i.spawnMs);
+      ratiosIn.push(iIn / gIn);
+      ratiosSpawn.push(iSpawn / gSpawn);
+      ceilings.push(gIn);
+      indexers.push(iIn);
+      last = i;
+      lastLoad = load();
+      console.log(
+        `${String(r).padStart(5)}  ${lastLoad.padEnd(16)} ${fmt(gIn)} / ${fmt(gSpawn)}        ${fmt(iIn)} / ${fmt(iSpawn)}       ${(iIn / gIn).toFixed(2).padStart(5)}  ${(iSpawn / gSpawn).toFixed(2).padStart(5)}  ${(i.maxRssKb / 1024).toFixed(0).padStart(6)}  ${((i.indexBytes ?? 0) / 1e6).toFixed(0).padStart(7)}`,
+      );
     }
+    const t = last!.timings!;
+    const wall = last!.ms;
+    const pct = (ms: number) => `${((ms / wall) * 100).toFixed(0)}%`.padStart(4);
+    console.log(`last indexer round: ${last!.events} events, ${t.logs} logs, ${t.ranges} ranges, node cpu ${(last!.cpuMs! / 1000).toFixed(1)} s (${Math.round((last!.events / last!.cpuMs!) * 1000)} events per cpu-second)`);
+    console.log(`  rpc wait ${pct(t.rpcWaitMs)}  decode ${pct(t.decodeMs)}  views ${pct(t.viewsMs)}  db batch ${pct(t.dbMs)}   ${t.writes} view writes, ${t.undoEntries} undo entries`);
+    console.log(`median ratio ${median(ratiosIn).toFixed(2)} in-process, ${median(ratiosSpawn).toFixed(2)} from spawn (target >= 0.40); index kept at ${indexDir}`);
+    return {
+      records,
+      events: last!.events,
+      ceilingIn: median(ceilings),
+      viewsIn: median(indexers),
+      ratioIn: median(ratiosIn),
+      ratioSpawn: median(ratiosSpawn),
+      indexMb: (last!.indexBytes ?? 0) / 1e6,
+      rssMb: last!.maxRssKb / 1024,
+      load: lastLoad,
+    };
+  } finally {
+    await chain.anvil.stop();
   }
-  return { anvil, deployment: world.deployment, deploymentFile: world.deploymentFile };
 }
 
 async function main() {
-  const { anvil, deployment, deploymentFile } = await benchChain();
-  try {
-    if (TAIL_BLOCKS > 0) await anvil.rpc("anvil_mine", [`0x${TAIL_BLOCKS.toString(16)}`]);
-    const head = Number(await anvil.rpc<string>("eth_blockNumber"));
-
-    // ===== INDEX =====
-    const mode = process.env.VIEWS ?? "test";
-    let views: View[];
-    if (mode === "all") {
-      // Loaded lazily: the views belong to another stage and are not needed for the other modes.
-      const { createViews } = (await import("../ledger-service/src/views")) as { createViews: (p: unknown) => View[] };
-      views = createViews(deployment.profile.body);
-    } else if (mode === "none") {
-      views = [];
-    } else {
-      views = [testView()];
+  const summaries: SizeSummary[] = [];
+  for (const records of SIZES) summaries.push(await benchSize(records));
+  if (summaries.length > 1) {
+    console.log(`\n== growth (views=${VIEWS}, medians of ${ROUNDS} rounds)`);
+    console.log("records    events   getLogs ev/s  indexer ev/s  ratio in  spawn  index MB  peak RSS MB  load(1/5/15)");
+    for (const s of summaries) {
+      console.log(
+        `${String(s.records).padStart(8)} ${String(s.events).padStart(9)} ${fmt(s.ceilingIn).padStart(13)} ${fmt(s.viewsIn).padStart(13)}  ${s.ratioIn.toFixed(2).padStart(8)}  ${s.ratioSpawn.toFixed(2).padStart(5)}  ${s.indexMb.toFixed(0).padStart(8)}  ${s.rssMb.toFixed(0).padStart(11)}  ${s.load}`,
+      );
     }
-    const common = testCommon({
-      RPC_URL: anvil.url,
-      DEPLOYMENT_FILE: deploymentFile,
-      DATA_DIR: tmpDir("bench-index"),
-      MAX_BLOCK_RANGE: process.env.MAX_BLOCK_RANGE ?? "2000",
-      RPC_TIMEOUT_MS: "120000",
-    });
-    const profiler = CPU_PROFILE ? await startProfiler() : undefined;
-    const started = performance.now();
-    const cpuStart = process.cpuUsage();
-    const indexer = await startIndexer(common, { views });
-    for (;;) {
-      const h = indexer.health();
-      if (h.status === "failed") throw new Error(h.lastError?.message);
-      if (h.indexedBlock === head) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const wall = performance.now() - started;
-    const cpu = process.cpuUsage(cpuStart);
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    const t = indexer.timings();
-    await indexer.stop();
-    if (profiler) console.log(`cpu profile of the indexing: ${await profiler.stop(CPU_PROFILE!)}`);
-    const rate = (t.events / wall) * 1000;
-    const pct = (ms: number) => `${((ms / wall) * 100).toFixed(0)}%`.padStart(4);
-    console.log(`\nindexed ${t.events} events (${t.logs} logs, ${t.ranges} ranges) with views=${mode} [${views.map((v) => v.name).join(", ")}]`);
-    console.log(`  wall          ${(wall / 1000).toFixed(2)} s   ->  ${Math.round(rate)} events/s`);
-    // CPU time barely depends on what else the machine runs; wall time does (2 shared cores).
-    console.log(`  node cpu      ${(cpuMs / 1000).toFixed(2)} s        ->  ${Math.round((t.events / cpuMs) * 1000)} events per cpu-second (all threads; anvil not included)`);
-    console.log(`  rpc wait      ${(t.rpcWaitMs / 1000).toFixed(2)} s ${pct(t.rpcWaitMs)}  (waiting for eth_getLogs + headers, incl. JSON parse and validation)`);
-    console.log(`  rpc total     ${(t.rpcMs / 1000).toFixed(2)} s ${pct(t.rpcMs)}  (every call, including reads ahead that overlap the apply)`);
-    console.log(`  decode        ${(t.decodeMs / 1000).toFixed(2)} s ${pct(t.decodeMs)}  (${Math.round((t.events / t.decodeMs) * 1000)} events/s)`);
-    console.log(`  views         ${(t.viewsMs / 1000).toFixed(2)} s ${pct(t.viewsMs)}`);
-    console.log(`  db batch      ${(t.dbMs / 1000).toFixed(2)} s ${pct(t.dbMs)}`);
-    console.log(`  other         ${((wall - t.rpcWaitMs - t.decodeMs - t.viewsMs - t.dbMs) / 1000).toFixed(2)} s  (startup, identity check, polling)`);
-    console.log(`  ${t.writes} view writes, ${t.undoEntries} undo entries (blocks above the node's finalized block)`);
-  } finally {
-    await anvil.stop();
   }
 }
 
