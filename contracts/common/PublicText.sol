@@ -11,7 +11,7 @@ pragma solidity 0.8.28;
  * The chain guarantees what no page can repair afterwards:
  * - well-formed UTF-8: shortest form, no surrogates (U+D800–U+DFFF), nothing above U+10FFFF;
  * - no control characters: C0 (U+0000–U+001F), DEL (U+007F), C1 (U+0080–U+009F);
- * - no bidirectional controls (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which could make
+ * - no bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which could make
  *   a name read differently from what it is, and no byte order mark (U+FEFF);
  * - a byte cap (`RECORD_MAX_BYTES`, `STATEMENT_MAX_BYTES`), and a non-empty text where required.
  *
@@ -108,8 +108,8 @@ library PublicText {
                     cp = (cp << 6) | (cc & 0x3F);
                 }
                 if (len == 2) {
-                    // U+0080..U+009F: C1 controls.
-                    if (cp < 0xA0) return (false, i);
+                    // U+0080..U+009F: C1 controls; U+061C: the Arabic letter mark (a bidi control).
+                    if (cp < 0xA0 || cp == 0x61C) return (false, i);
                 } else if (len == 3) {
                     // Shortest form, no surrogates, no bidi controls, no BOM.
                     if (

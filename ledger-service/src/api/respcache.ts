@@ -158,17 +158,19 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
       return ready;
     },
     send(req, res, ready) {
-      res.setHeader("ETag", ready.etag);
       const large = ready.bytes >= compressMin;
+      const encoding = large ? pickEncoding(req.headers["accept-encoding"]) : null;
+      // Each encoding is its own representation, with its own strong validator (RFC 9110 8.8.3).
+      const etag = encoding === null ? ready.etag : `${ready.etag.slice(0, -1)}-${encoding}"`;
+      res.setHeader("ETag", etag);
       if (large) res.setHeader("Vary", "Accept-Encoding");
-      if (noneMatch(req.headers["if-none-match"], ready.etag)) {
+      if (noneMatch(req.headers["if-none-match"], etag)) {
         res.statusCode = 304;
         res.end();
         return;
       }
       res.setHeader("Content-Type", JSON_TYPE);
       let out: Buffer | string = ready.body;
-      const encoding = large ? pickEncoding(req.headers["accept-encoding"]) : null;
       if (encoding === "br") {
         if (ready.br === undefined) {
           ready.br = brotliCompressSync(ready.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: ready.bytes } });

@@ -20,7 +20,7 @@ import { NotFoundError } from "./errors";
 import type { RouteDef } from "./routes";
 
 export type SearchMatch = "registrationCode" | "id" | "creditCode" | "name" | "txHash" | "address";
-export type SearchItem = { kind: SearchKind | "tx" | "address"; id: string; name: string | null; match: SearchMatch; url: string };
+export type SearchItem = { kind: SearchKind | "tx" | "address"; id: string; name: string | null; match: SearchMatch; url: string | null };
 export type SearchResult = { query: string; total: number; truncated: boolean; items: SearchItem[] };
 
 export type TxEvent = { logIndex: number; contract: string; event: string; args: { [name: string]: JsonValue }; record: { kind: string; id: string } | null };
@@ -52,9 +52,9 @@ const PLURAL: Record<SearchKind, string> = {
   authorization: "authorizations", product: "products", resource: "resources", scenario: "scenarios",
   participant: "participants", call: "calls", agreement: "agreements",
 };
-/** The explorer's hash route of a search hit. */
-export const urlOf = (kind: SearchItem["kind"], id: string): string =>
-  kind === "tx" ? `#/tx/${id}` : kind === "address" ? `#/address/${id}` : `#/${PLURAL[kind]}/${id}`;
+/** The explorer's hash route of a search hit; none for an address no participant signs with (it has no page). */
+export const urlOf = (kind: SearchItem["kind"], id: string): string | null =>
+  kind === "tx" ? `#/tx/${id}` : kind === "address" ? null : `#/${PLURAL[kind]}/${id}`;
 
 /** Where each kind's records are stored (keyed by the padded id). */
 const RECORD_SPACE: Record<SearchKind, string> = {
@@ -259,7 +259,7 @@ const SEARCH_RESPONSE = {
           id: { type: "string", description: "record id, transaction hash or address" },
           name: { type: ["string", "null"], description: "display name (an authorization: its holder's; a transaction: its first event)" },
           match: { type: "string", enum: ["registrationCode", "id", "creditCode", "name", "txHash", "address"] },
-          url: { type: "string", description: "the explorer's hash route, e.g. #/products/3" },
+          url: { type: ["string", "null"], description: "the explorer's hash route, e.g. #/products/3; null for an address no participant signs with" },
         },
       },
     },

@@ -19,7 +19,7 @@ export type TextKind = (typeof TEXT_KINDS)[number];
 
 /** U+0000–U+001F, U+007F–U+009F, the bidi controls and U+FEFF: refused by the chain in raw bytes, here once decoded. */
 // eslint-disable-next-line no-control-regex -- these are exactly the characters refused
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 /** A UTF-16 surrogate not in a pair (JSON lets `"\ud800"` through; it is no character). */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;

@@ -47,7 +47,7 @@ export const END = "\u0001";
 export const SEP = "\u0000";
 
 /** Characters a searchable text never contains (control, bidi controls, BOM): dropped. */
-const CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff";
+const CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff";
 const STRIP = new RegExp(`[${CONTROLS}]`, "g");
 
 /** The form texts and queries are compared in: NFKC (full-width letters and digits fold), lower case, no controls. */

@@ -39,6 +39,7 @@ export const strings = {
 const ROUTE = { authorization: "authorizations", product: "products", resource: "resources", scenario: "scenarios", participant: "participants", call: "calls", agreement: "agreements" };
 
 function hrefOf(item) {
+  if (item.url === null) return null; // an address no participant signs with: no page of its own
   if (typeof item.url === "string" && item.url.startsWith("#/")) return item.url;
   if (item.kind === "tx") return `#/tx/${item.id}`;
   return ROUTE[item.kind] ? `#/${ROUTE[item.kind]}/${item.id}` : `#/search?q=${encodeURIComponent(item.id)}`;
@@ -73,7 +74,9 @@ export async function render(main, ctx) {
                 "li",
                 {},
                 el("span", { class: "node-kind" }, t(`kind.${it.kind}`)),
-                el("a", { href: hrefOf(it) }, it.name ? chainText(it.name) : `#${it.id}`),
+                hrefOf(it) === null
+                  ? el("span", { class: "hash" }, it.id)
+                  : el("a", { href: hrefOf(it) }, it.name ? chainText(it.name) : `#${it.id}`),
                 it.name && it.kind !== "tx" && it.kind !== "address" ? el("span", { class: "muted small" }, ` #${it.id}`) : null,
                 it.match ? el("span", { class: "muted small" }, ` · ${t(`search.match.${it.match}`)}`) : null,
               ),
