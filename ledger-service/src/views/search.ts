@@ -22,6 +22,7 @@
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
 import { nameOf, parsePublicText } from "./publicText";
+import { registrationCodeText } from "./registration";
 import { idOf, objOf, pad, strOf, strsOf } from "./util";
 
 export const SEARCH_SPACE = {
@@ -67,18 +68,10 @@ export function bigrams(text: string, withEnd = true): string[] {
 export const postingKey = (gram: string, ref: SearchRef): string => `${gram}${SEP}${ref.kind}:${pad(ref.id)}`;
 export const textKey = (ref: SearchRef): string => `${ref.kind}:${pad(ref.id)}`;
 
-/**
- * A bytes32 registration code as the registry's human string (printable `[A-Z0-9-]`, left-aligned,
- * zero-padded: GM-2026-R-0001), or null when it is not one (a hash code from before).
- */
+/** A bytes32 registration code as the registry's human string (views/registration.ts), or null when it is not one (a hash code from before). */
 export function codeString(hex: string): string | null {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) return null;
-  const bytes = Buffer.from(hex.slice(2), "hex");
-  let end = bytes.length;
-  while (end > 0 && bytes[end - 1] === 0) end--;
-  if (end === 0) return null;
-  const s = bytes.subarray(0, end).toString("latin1");
-  return /^[A-Z0-9-]+$/.test(s) ? s : null;
+  const text = registrationCodeText(hex);
+  return text === hex ? null : text;
 }
 
 /**
