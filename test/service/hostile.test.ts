@@ -12,7 +12,7 @@ import type { Server } from "node:http";
 import express from "express";
 import { Wallet, id as keccak } from "ethers";
 import { loadProfile } from "../../policy/profile";
-import { createApi, type ApiArgs } from "../../ledger-service/src/api/server";
+import { EXPLORER_RATE_FACTOR, createApi, type ApiArgs } from "../../ledger-service/src/api/server";
 import { REGULATOR_ROLE } from "../../ledger-service/src/api/auth";
 import { createViews } from "../../ledger-service/src/views";
 import { createChainBuilder, cst, openTestStore, seedWorld, silentLogger, type TestStore } from "./helpers/ledger";
@@ -167,7 +167,7 @@ describe("hostile input: a JSON error for everything, never a 5xx", () => {
     }
   });
 
-  it("limits the explorer's pages with the public routes' bucket", async () => {
+  it("limits the explorer's pages with a bucket of their own, EXPLORER_RATE_FACTOR times the public routes'", async () => {
     const explorer = express.Router();
     explorer.get("/", (_req, res) => {
       res.type("html").send("<!doctype html><title>explorer</title>");
@@ -175,8 +175,11 @@ describe("hostile input: a JSON error for everything, never a 5xx", () => {
     const limited = await start({ rateLimit: { capacity: 3, refillPerSecond: 0.001 }, explorer });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await fetch(`http://127.0.0.1:${limited.port}/`)).status);
-      expect(statuses).to.deep.equal([200, 200, 200, 429, 429]);
+      const burst = 3 * EXPLORER_RATE_FACTOR;
+      for (let i = 0; i < burst + 2; i++) statuses.push((await fetch(`http://127.0.0.1:${limited.port}/`)).status);
+      expect(statuses).to.deep.equal([...Array(burst).fill(200), 429, 429]);
+      // The pages' bucket is not the API's: the API still has its 3.
+      expect((await fetch(`http://127.0.0.1:${limited.port}/api/v1/health`)).status).to.equal(200);
       const r = await fetch(`http://127.0.0.1:${limited.port}/`);
       expect(((await r.json()) as Json).error.code).to.equal("rate_limited");
       expect(r.headers.get("retry-after")).to.not.equal(null);

@@ -68,7 +68,7 @@ describe("names: public texts, statements and names from the demo chain (anvil)"
           ResourceProposed: ["resource", "id"], ScenarioProposed: ["scenario", "id"], ProductRegistered: ["product", "id"],
           CallPublished: ["call", "callId"], AgreementProposed: ["agreement", "agreementId"],
         };
-        if (record[parsed.name]) sent.texts.set(`${record[parsed.name][0]}:${a[record[parsed.name][1]]}`, a.publicText);
+        if (record[parsed.name]) sent.texts.set(`${record[parsed.name][0]}:${a[record[parsed.name][1]]}`, "request" in a.toObject() ? a.request.publicText : a.publicText);
         if (parsed.name === "ResourceChangeReviewed" && a.approved) sent.texts.set(`resource:${a.id}`, a.publicText);
         if (parsed.name === "ParticipantProfilePublished") sent.profiles.set(String(a.id), a.publicText);
         if (parsed.name === "AuthorizationStatusChanged" && a.statement !== "") sent.statements.set(`authorization:${a.id}`, a.statement);

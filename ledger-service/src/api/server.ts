@@ -89,6 +89,9 @@ function parse<T extends z.ZodObject>(schema: T | undefined, value: unknown, whe
   return r.data;
 }
 
+/** How many times the API's rate limit the portal's static files get (their own bucket per client). */
+export const EXPLORER_RATE_FACTOR = 4;
+
 export function createApi(common: ApiCommon, args: ApiArgs): Express {
   const log = common.logger.child({ module: "api" });
   const now = args.now ?? Date.now;
@@ -115,8 +118,12 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
 
   const api = express.Router({ strict: false, caseSensitive: true });
   // One bucket per client for the public routes and the explorer's pages alike.
-  const limiter = args.rateLimit === false ? null : createRateLimiter(args.rateLimit ?? { capacity: 120, refillPerSecond: 20 }, now);
+  const limits = args.rateLimit === false ? null : (args.rateLimit ?? { capacity: 120, refillPerSecond: 20 });
+  const limiter = limits === null ? null : createRateLimiter(limits, now);
   if (limiter) api.use(limiter);
+  // The portal's files have a bucket of their own, EXPLORER_RATE_FACTOR times the API's: one page
+  // load asks for some 20 ES modules, styles and labels, which must not starve its API reads.
+  const pageLimiter = limits === null ? null : createRateLimiter({ ...limits, capacity: limits.capacity * EXPLORER_RATE_FACTOR, refillPerSecond: limits.refillPerSecond * EXPLORER_RATE_FACTOR }, now);
 
   const jsonBody = express.json({ limit: bodyLimit, strict: true, type: "application/json" });
   const requireJson = (req: Request, _res: Response, next: NextFunction) =>
@@ -180,7 +187,7 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   if (args.node) app.use(API_PREFIX, intakeRouter(args.node, auth));
   app.use(API_PREFIX, api);
   if (args.explorer) {
-    if (limiter) app.use(limiter, args.explorer);
+    if (pageLimiter) app.use(pageLimiter, args.explorer);
     else app.use(args.explorer);
   }
   app.use((req) => {
