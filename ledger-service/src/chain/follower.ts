@@ -79,7 +79,7 @@ export interface FollowerArgs {
   /** Largest block range per eth_getLogs. */
   maxRange: number;
   /**
-   * Most logs applied as one range (default 5,000): bounds the memory a range holds (logs, decoded
+   * Most logs applied as one range (default 10,000): bounds the memory a range holds (logs, decoded
    * events, the views' writes of one LevelDB batch). A range that read more is cut after the last
    * block that fits (one block is never split), and the range size shrinks to the density seen.
    */
@@ -102,7 +102,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   const log = common.logger.child({ module: "follower" });
   const retryMinMs = args.retryMinMs ?? 250;
   const retryMaxMs = args.retryMaxMs ?? 10_000;
-  const maxLogs = Math.max(1, args.maxLogs ?? 5_000);
+  const maxLogs = Math.max(1, args.maxLogs ?? 10_000);
 
   // ===== STATE (the store's position, mirrored) =====
   let tip: BlockRef | undefined = args.initial.checkpoint;
