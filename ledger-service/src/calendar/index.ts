@@ -75,8 +75,17 @@ export interface CalendarData {
 export function chinaDate(at: Date | number): string {
   const ms = typeof at === "number" ? at * 1000 : at.getTime();
   if (!Number.isFinite(ms)) throw new RangeError("invalid instant");
-  return new Date(ms + CHINA_OFFSET_SECONDS * 1000).toISOString().slice(0, 10);
+  // The views ask this for every event (a hot path of indexing): one Date per China day, not per call.
+  const day = Math.floor((ms + CHINA_OFFSET_SECONDS * 1000) / (DAY_SECONDS * 1000));
+  let date = chinaDates.get(day);
+  if (date === undefined) {
+    date = new Date(ms + CHINA_OFFSET_SECONDS * 1000).toISOString().slice(0, 10);
+    if (chinaDates.size >= 100_000) chinaDates.clear();
+    chinaDates.set(day, date);
+  }
+  return date;
 }
+const chinaDates = new Map<number, string>();
 
 /** Start of a China-local day (00:00 UTC+8), seconds since the epoch. */
 export function chinaDayStart(date: string): number {

@@ -78,6 +78,12 @@ export interface FollowerArgs {
   pollIntervalMs: number;
   /** Largest block range per eth_getLogs. */
   maxRange: number;
+  /**
+   * Most logs applied as one range (default 10,000): bounds the memory a range holds (logs, decoded
+   * events, the views' writes of one LevelDB batch). A range that read more is cut after the last
+   * block that fits (one block is never split), and the range size shrinks to the density seen.
+   */
+  maxLogs?: number;
   /** Backoff bounds for retried faults. */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -96,6 +102,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   const log = common.logger.child({ module: "follower" });
   const retryMinMs = args.retryMinMs ?? 250;
   const retryMaxMs = args.retryMaxMs ?? 10_000;
+  const maxLogs = Math.max(1, args.maxLogs ?? 10_000);
 
   // ===== STATE (the store's position, mirrored) =====
   let tip: BlockRef | undefined = args.initial.checkpoint;
@@ -246,7 +253,26 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       status.phase = "live";
       return false;
     }
-    const { to, target, finalized, logs, headers } = r;
+    const { target, finalized } = r;
+    let { to, logs, headers } = r;
+    const span = to - from + 1;
+    if (logs.length > maxLogs && to > from) {
+      // The cut below needs the logs in block order (a node owes it, but it is not checked before).
+      logs = [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+      // Too dense for one range: keep whole blocks up to the cap (at least the first block with logs),
+      // the rest is read again as the next range.
+      let cut = maxLogs;
+      while (cut > 0 && logs[cut].blockNumber === logs[cut - 1].blockNumber) cut--;
+      if (cut === 0) {
+        cut = maxLogs;
+        while (cut < logs.length && logs[cut].blockNumber === logs[cut - 1].blockNumber) cut++;
+      }
+      if (cut < logs.length) {
+        to = logs[cut - 1].blockNumber; // its header was read in both modes
+        logs = logs.slice(0, cut);
+        headers = headers.filter((h) => h.number <= to);
+      }
+    }
     status.phase = target - from > rangeSize ? "syncing" : "live";
     if (tip !== undefined && headers[0].parentHash !== tip.hash) {
       await reorg();
@@ -283,9 +309,10 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       parentHash: h.parentHash,
       timestamp: h.timestamp,
     }));
-    // Aim at ranges of a few thousand logs: big enough to amortize, small enough for memory.
-    if (logs.length > 20_000) rangeSize = Math.max(1, Math.floor(rangeSize / 2));
-    else if (logs.length < 5_000) rangeSize = Math.min(args.maxRange, rangeSize * 2);
+    // Aim at ranges of at most maxLogs logs: big enough to amortize, small enough for memory. Shrink
+    // to the blocks that fit when a read brought more; grow only while twice the range would still fit.
+    if (r.logs.length > maxLogs) rangeSize = Math.max(1, Math.min(rangeSize, to - from + 1, Math.floor((span * maxLogs) / r.logs.length)));
+    else if (r.logs.length * 2 <= maxLogs && to - from + 1 >= rangeSize) rangeSize = Math.min(args.maxRange, rangeSize * 2);
     status.rangeSize = rangeSize;
     if (to < target && !stopped) {
       // More is waiting: read it while this range is applied.

@@ -18,7 +18,7 @@
  */
 import { decodeUsageWord, type UsageKindName } from "../../../scripts/lib/receipts";
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { chinaDate, chinaDayStart } from "../calendar";
+import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
 import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
 
 /** A batch anchored later than this after its last receipt is late. */
@@ -74,9 +74,19 @@ export type SeriesPoint = { by: SeriesBy; bucket: SeriesBucket; id: string; star
 
 /** The start (seconds) of the China day or month holding `at`. */
 export function bucketStart(bucket: SeriesBucket, at: number): number {
-  const day = chinaDate(at);
-  return chinaDayStart(bucket === "day" ? day : `${day.slice(0, 7)}-01`);
+  // Indexing asks this twice for every usage entry of every batch: the day by arithmetic (China has
+  // no daylight saving), the month once per day seen.
+  const dayStart = Math.floor((at + CHINA_OFFSET_SECONDS) / 86_400) * 86_400 - CHINA_OFFSET_SECONDS;
+  if (bucket === "day") return dayStart;
+  let month = monthStarts.get(dayStart);
+  if (month === undefined) {
+    month = chinaDayStart(`${chinaDate(at).slice(0, 7)}-01`);
+    if (monthStarts.size >= 100_000) monthStarts.clear();
+    monthStarts.set(dayStart, month);
+  }
+  return month;
 }
+const monthStarts = new Map<number, number>();
 
 /** Key of a series point: `${by}:${bucket}:${id}:${start}`, so one series is one key range in time order. */
 export const seriesKey = (by: SeriesBy, bucket: SeriesBucket, id: string, start: number): string => `${by}:${bucket}:${pad(id)}:${padTime(start)}`;
@@ -86,13 +96,23 @@ async function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: 
     const start = bucketStart(bucket, at);
     const key = seriesKey(by, bucket, id, start);
     const prev = await tx.get<SeriesPoint>(SPACE.usageSeries, key);
-    tx.put(SPACE.usageSeries, key, prev ? { ...prev, uses: prev.uses + uses, fee: add(prev.fee, fee) } : { by, bucket, id, start, uses, fee });
+    // Changed in place (the store's transaction allows it): the same points are added to many times a range.
+    if (prev) {
+      prev.uses += uses;
+      if (fee !== "0") prev.fee = add(prev.fee, fee);
+    }
+    tx.put(SPACE.usageSeries, key, prev ?? { by, bucket, id, start, uses, fee });
   }
 }
 
 async function addTo(tx: ViewTx, space: string, key: string, e: UsageEntryRecord, day: string | null): Promise<void> {
   const prev = await tx.get<UsageTotal>(space, key);
-  tx.put(space, key, prev ? { ...prev, count: prev.count + e.count, fee: add(prev.fee, e.fee), batches: prev.batches + 1 } : { kind: e.kind, id: e.id, day, count: e.count, fee: e.fee, batches: 1 });
+  if (prev) {
+    prev.count += e.count;
+    if (e.fee !== "0") prev.fee = add(prev.fee, e.fee);
+    prev.batches += 1;
+  }
+  tx.put(space, key, prev ?? { kind: e.kind, id: e.id, day, count: e.count, fee: e.fee, batches: 1 });
 }
 
 export function createUsageView(): View {
