@@ -35,7 +35,7 @@ import { makeCreditCode } from "../../scripts/lib/creditCode";
 import { publicText } from "../../scripts/lib/public-text";
 import { devWallet } from "../../scripts/lib/demo";
 import type { Deployment, RegistryName } from "../../scripts/lib/deploy";
-import { encodeUsageWord, type UsageEntry } from "../../scripts/lib/receipts";
+import { encodeUsageWord, type BatchRequest, type UsageEntry } from "../../scripts/lib/receipts";
 import {
   AgreementRegistry__factory,
   AuthorizationRegistry__factory,
@@ -917,17 +917,6 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
 
 // ===== THE CHEAPER PATH TO THE LARGEST SIZE =====
 
-interface BatchFields {
-  nodeId: bigint;
-  sequence: bigint;
-  root: string;
-  receiptCount: number;
-  firstAt: number;
-  lastAt: number;
-  metadataHash: string;
-  usage: string[];
-}
-
 const word = (v: bigint | number): string => BigInt(v).toString(16).padStart(64, "0");
 
 /**
@@ -935,14 +924,14 @@ const word = (v: bigint | number): string => BigInt(v).toString(16).padStart(64,
  * which was most of the generator's own time at a million batches); checked against the ABI
  * coder once per run (`checkBatchEncoder`).
  */
-function encodeAnchorBatch(selector: string, b: BatchFields): string {
+function encodeAnchorBatch(selector: string, b: BatchRequest): string {
   let out = selector + word(0x20) + word(b.nodeId) + word(b.sequence) + b.root.slice(2) + word(b.receiptCount) + word(b.firstAt) + word(b.lastAt) + b.metadataHash.slice(2) + word(0x100) + word(b.usage.length);
   for (const u of b.usage) out += u.slice(2);
   return out;
 }
 
 function checkBatchEncoder(selector: string): void {
-  const sample: BatchFields = { nodeId: 7n, sequence: 9n, root: h("r"), receiptCount: 12, firstAt: 100, lastAt: 200, metadataHash: h("m"), usage: [encodeUsageWord({ kind: "Scenario", id: 3n, count: 12, fee: 5n })] };
+  const sample: BatchRequest = { nodeId: 7n, sequence: 9n, root: h("r"), receiptCount: 12, firstAt: 100, lastAt: 200, metadataHash: h("m"), usage: [encodeUsageWord({ kind: "Scenario", id: 3n, count: 12, fee: 5n })] };
   const expected = IFACES.ReceiptAnchor.encodeFunctionData("anchorBatch", [sample]);
   if (encodeAnchorBatch(selector, sample) !== expected) throw new Error("encodeAnchorBatch disagrees with the ABI: BatchRequest changed");
 }
