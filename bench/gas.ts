@@ -83,10 +83,10 @@ async function main(): Promise<void> {
     );
   }
   const id = 1n;
-  await gas("preReview", w.authorizations.connect(agency).preReview(id, true, h("pre")));
-  await gas("expertReview (below quorum)", w.authorizations.connect(expert1).expertReview(id, true, h("e1")));
-  await w.authorizations.connect(expert2).expertReview(id, true, h("e2"));
-  await gas("expertReview (reaching quorum)", w.authorizations.connect(expert3).expertReview(id, true, h("e3")));
+  await gas("preReview", w.authorizations.connect(agency).preReview(id, true, h("pre"), ""));
+  await gas("expertReview (below quorum)", w.authorizations.connect(expert1).expertReview(id, true, h("e1"), ""));
+  await w.authorizations.connect(expert2).expertReview(id, true, h("e2"), "");
+  await gas("expertReview (reaching quorum)", w.authorizations.connect(expert3).expertReview(id, true, h("e3"), ""));
   await time.increaseTo(closesAt); // the selection result follows the close of the call (C35)
   await gas("closeCall (1 selected)", w.authorizations.connect(agency).closeCall(callId, h("selection"), [w.ids.operatorA]));
   await gas("approve", w.authorizations.connect(authority).approve(id, h("decision"), STATEMENT));

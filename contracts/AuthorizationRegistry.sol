@@ -194,20 +194,24 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function preReview(uint64 id, bool pass, bytes32 opinionHash) external {
+    function preReview(uint64 id, bool pass, bytes32 opinionHash, string calldata statement) external {
         Authorization storage a = _getInStatus(id, AuthorizationStatus.Applied);
         if (a.tier == 1) _checkEitherRole(DATA_AUTHORITY, IMPLEMENTING_AGENCY);
         else _checkSignerOf(id, _auths[a.parentId].holderId);
         if (opinionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
+        // Ensure that a rejection says why, in public (C21).
+        PublicText.checkStatement(statement, !pass);
         AuthorizationStatus next = pass ? AuthorizationStatus.PreReviewed : AuthorizationStatus.Rejected;
-        emit AuthorizationReviewed(id, ReviewStage.PreReview, pass, opinionHash, next, msg.sender);
-        _setStatus(id, next, opinionHash, false);
+        emit AuthorizationReviewed(id, ReviewStage.PreReview, pass, opinionHash, next, statement, msg.sender);
+        _setStatus(id, next, opinionHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function expertReview(uint64 id, bool pass, bytes32 opinionHash) external onlyRole(EXPERT) {
+    function expertReview(uint64 id, bool pass, bytes32 opinionHash, string calldata statement) external onlyRole(EXPERT) {
         Authorization storage a = _getInStatus(id, AuthorizationStatus.PreReviewed);
         if (opinionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
+        // Ensure that an objection says why, in public (C21).
+        PublicText.checkStatement(statement, !pass);
         // Ensure that each expert speaks once and none reviews its own organization.
         if (_expertVoted[id][msg.sender]) revert AuthorizationRegistryAlreadyReviewed(id, msg.sender);
         if (_participants().participantOf(msg.sender) == a.holderId) {
@@ -222,8 +226,8 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         AuthorizationStatus next = AuthorizationStatus.PreReviewed;
         if (a.expertRejections >= quorum) next = AuthorizationStatus.Rejected;
         else if (a.expertApprovals >= quorum) next = AuthorizationStatus.ExpertReviewed;
-        emit AuthorizationReviewed(id, ReviewStage.Expert, pass, opinionHash, next, msg.sender);
-        if (next != AuthorizationStatus.PreReviewed) _setStatus(id, next, opinionHash, false);
+        emit AuthorizationReviewed(id, ReviewStage.Expert, pass, opinionHash, next, statement, msg.sender);
+        if (next != AuthorizationStatus.PreReviewed) _setStatus(id, next, opinionHash, false, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry

@@ -32,7 +32,7 @@ import {
 import type { PolicyProfile } from "../../policy/profile";
 import { AgreementKind, agreementScopeDigest, buildOdrlAgreement, odrlTermsDigest, signAgreement, type AgreementKindValue } from "../../scripts/lib/agreements";
 import { makeCreditCode } from "../../scripts/lib/creditCode";
-import { publicText } from "../../scripts/lib/public-text";
+import { publicText, statement } from "../../scripts/lib/public-text";
 import { devWallet } from "../../scripts/lib/demo";
 import type { Deployment, RegistryName } from "../../scripts/lib/deploy";
 import { encodeUsageWord, type BatchRequest, type UsageEntry } from "../../scripts/lib/receipts";
@@ -677,9 +677,9 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
     const refused = cohort.filter((_, k) => k % 20 === 19);
     const passing = cohort.filter((_, k) => k % 20 !== 19);
     await review(passing, null);
-    for (const x of refused) void w.send(operators[x.operator].address, "AuthorizationRegistry", "preReview", [x.authorizationId, true, h(`pre-review:${x.authorizationId}`)], `refused ${x.authorizationId}`);
+    for (const x of refused) void w.send(operators[x.operator].address, "AuthorizationRegistry", "preReview", [x.authorizationId, true, h(`pre-review:${x.authorizationId}`), ""], `refused ${x.authorizationId}`);
     await w.mine();
-    for (const x of refused) void w.send(experts[0], "AuthorizationRegistry", "expertReview", [x.authorizationId, false, h(`expert-objection:${x.authorizationId}`)], `refused ${x.authorizationId}`);
+    for (const x of refused) void w.send(experts[0], "AuthorizationRegistry", "expertReview", [x.authorizationId, false, h(`expert-objection:${x.authorizationId}`), statement("专家评审不予通过。", "Not passed by the expert review.")], `refused ${x.authorizationId}`);
     await w.mine();
     for (const x of refused) void w.send(authority.address, "AuthorizationRegistry", "reject", [x.authorizationId, h(`rejection:${x.authorizationId}`)], `refused ${x.authorizationId}`);
     await w.mine();
@@ -775,11 +775,11 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
 
   /** Pre-review (the agency or the parent operator), the expert quorum, the decision (C03). */
   async function review(xs: Holder[], preReviewer: string | null): Promise<void> {
-    for (const x of xs) void w.send(preReviewer ?? operators[x.operator].address, "AuthorizationRegistry", "preReview", [x.authorizationId, true, h(`pre-review:${x.authorizationId}`)], `review ${x.authorizationId}`);
+    for (const x of xs) void w.send(preReviewer ?? operators[x.operator].address, "AuthorizationRegistry", "preReview", [x.authorizationId, true, h(`pre-review:${x.authorizationId}`), ""], `review ${x.authorizationId}`);
     await w.mine();
     for (const [k, x] of xs.entries()) {
       for (let e = 0; e < profile.expertQuorum; e++) {
-        void w.send(experts[(k + e) % experts.length], "AuthorizationRegistry", "expertReview", [x.authorizationId, true, h(`expert:${x.authorizationId}:${e}`)], `review ${x.authorizationId}`);
+        void w.send(experts[(k + e) % experts.length], "AuthorizationRegistry", "expertReview", [x.authorizationId, true, h(`expert:${x.authorizationId}:${e}`), ""], `review ${x.authorizationId}`);
       }
     }
     await w.mine();

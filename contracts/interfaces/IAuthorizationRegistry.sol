@@ -141,13 +141,15 @@ interface IAuthorizationRegistry {
         ApplicationRequest request,
         address applicant
     );
-    /// @notice A review opinion was recorded (C03); `status` is the status after it.
+    /// @notice A review opinion was recorded (C03); `status` is the status after it. `statement` is
+    /// the opinion's public statement (C21): required for a failing opinion, may be empty otherwise.
     event AuthorizationReviewed(
         uint64 indexed id,
         ReviewStage stage,
         bool pass,
         bytes32 opinionHash,
         AuthorizationStatus status,
+        string statement,
         address reviewer
     );
     /// @notice The status changed; `emergency` marks a risk stop (C30). `statement` is the public
@@ -262,17 +264,20 @@ interface IAuthorizationRegistry {
 
     /// @notice Pre-review (初审): the authority or implementing agency for tier 1, the parent
     /// operator for tier 2. A failed pre-review rejects the application. Emits
-    /// `AuthorizationReviewed` and `AuthorizationStatusChanged`.
-    /// @dev 000 第十条(3); 001 第十一条.
-    function preReview(uint64 id, bool pass, bytes32 opinionHash) external;
+    /// `AuthorizationReviewed` and `AuthorizationStatusChanged`. `statement`: the public reason,
+    /// required when it fails (the rejection's reason, C21), optional when it passes.
+    /// @dev 000 第十条(3); 001 第十一条; C21: 000 第十四条, 002 第二十一条.
+    function preReview(uint64 id, bool pass, bytes32 opinionHash, string calldata statement) external;
 
     /// @notice Records one expert's opinion. EXPERT only, once per expert, never a signer of the holder.
     /// The first side to reach `Policy.expertQuorum` decides: that many approvals move the
     /// application to ExpertReviewed, that many objections to Rejected (the deciding side then
     /// holds the majority of the opinions cast). A deciding opinion also emits `AuthorizationStatusChanged`.
     /// @dev 000 第十条(4)(5): 专家评审, the authority decides 结合专家评审意见; 001 第十一条: 专家综合评审,
-    /// 评审结果报区人民政府审定; 004 第十一条(三): 组织专家组进行综合评审 (C03).
-    function expertReview(uint64 id, bool pass, bytes32 opinionHash) external;
+    /// 评审结果报区人民政府审定; 004 第十一条(三): 组织专家组进行综合评审 (C03). `statement`: the
+    /// public reason of an objection (required when `pass` is false; C21), carried by
+    /// `AuthorizationReviewed` and, when that objection decides, by `AuthorizationStatusChanged`.
+    function expertReview(uint64 id, bool pass, bytes32 opinionHash, string calldata statement) external;
 
     /// @notice Approves an application that passed pre-review and expert review. DATA_AUTHORITY only.
     /// An operator (tier 1) is approved only once its call is closed and the recorded selection

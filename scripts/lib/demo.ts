@@ -432,8 +432,8 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   const A2 = await auth.authorizationCount();
   const experts = [W.expert1, W.expert2, W.expert3].slice(0, profile.expertQuorum);
   async function reviewAndApprove(id: bigint, preReviewer: Signer): Promise<void> {
-    await send(authAs(preReviewer).preReview(id, true, h(`pre-review:${id}`)));
-    for (const e of experts) await send(authAs(e).expertReview(id, true, h(`expert-opinion:${id}:${e.address}`)));
+    await send(authAs(preReviewer).preReview(id, true, h(`pre-review:${id}`), ""));
+    for (const e of experts) await send(authAs(e).expertReview(id, true, h(`expert-opinion:${id}:${e.address}`), ""));
     await send(
       auth.approve(
         id, h(`decision:${id}`),
@@ -588,8 +588,8 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   }
   // The rejected one: the operator passes it, the first expert objects, the authority rejects (C03).
   // Where the expert quorum is one (national), that objection already rejected it.
-  await send(authAs(W.operatorB).preReview(A5, true, h(`pre-review:${A5}`)));
-  await send(authAs(W.expert1).expertReview(A5, false, h("expert-opinion:developerB:insufficient-security")));
+  await send(authAs(W.operatorB).preReview(A5, true, h(`pre-review:${A5}`), ""));
+  await send(authAs(W.expert1).expertReview(A5, false, h("expert-opinion:developerB:insufficient-security"), statement("专家组认为申请未附数据安全风险评估报告，数据安全保障能力不足，评审不予通过。", "The expert panel finds no data security risk assessment report attached and the data security safeguards insufficient: not passed.")));
   if ((await auth.authorization(A5)).status !== AUTH_REJECTED) {
     await send(
       auth.reject(

@@ -293,6 +293,29 @@ describe("public texts on chain (C21, C34)", () => {
       await said(A.reject(other, h("x"), rejection), rejection, AuthStatus.Rejected);
     });
 
+    it("C21 a failed pre-review and a deciding expert objection carry their public reason; C34 refuses either without one", async () => {
+      const w = await loadFixture(deployWorld);
+      const { authority, expert1 } = w.signers;
+      const R = w.authorizations;
+      // Pre-review: a failure needs its reason, which the rejection then carries.
+      const pre = await applyFor(w, { resourceIds: [await createResource(w)] });
+      await expectRefused(w, () => R.connect(authority).preReview(pre, false, h("p"), ""), R, "PublicTextRequired");
+      const incomplete = statement("申请材料不全，初审不予通过。", "Incomplete application: pre-review not passed.");
+      const sent = R.connect(authority).preReview(pre, false, h("p"), incomplete);
+      const reviewed = await eventOf(R, sent, "AuthorizationReviewed");
+      expect([reviewed.pass, reviewed.statement]).to.deep.equal([false, incomplete]);
+      const changed = await eventOf(R, sent, "AuthorizationStatusChanged");
+      expect([changed.to, changed.statement]).to.deep.equal([BigInt(AuthStatus.Rejected), incomplete]);
+      // A passing pre-review may say nothing.
+      const ok = await applyFor(w, { resourceIds: [await createResource(w)] });
+      await R.connect(authority).preReview(ok, true, h("p"), "");
+      // An expert's objection needs its reason too; with the quorum at one (national) it decides.
+      await expectRefused(w, () => R.connect(expert1).expertReview(ok, false, h("e"), ""), R, "PublicTextRequired");
+      const objection = statement("数据安全保障能力不足。", "Insufficient data security safeguards.");
+      const vote = await eventOf(R, R.connect(expert1).expertReview(ok, false, h("e"), objection), "AuthorizationReviewed");
+      expect([vote.pass, vote.statement]).to.deep.equal([false, objection]);
+    });
+
     it("C34 refuses a rejection, suspension, emergency stop, termination, revocation or exit refusal without its statement", async () => {
       const w = await loadFixture(deployWorld);
       const { authority, regulator, operatorA } = w.signers;

@@ -292,15 +292,15 @@ export async function applyFor(w: World, o: ApplyOptions): Promise<bigint> {
 export async function approveAuthorization(w: World, id: bigint): Promise<void> {
   const a = await w.authorizations.authorization(id);
   if (a.parentId === 0n) {
-    await w.authorizations.connect(w.signers.agency).preReview(id, true, h("pre-review"));
+    await w.authorizations.connect(w.signers.agency).preReview(id, true, h("pre-review"), STATEMENT);
   } else {
     const parent = await w.authorizations.authorization(a.parentId);
     const parentSigner = parent.holderId === w.ids.operatorA ? w.signers.operatorA : w.signers.operatorB;
-    await w.authorizations.connect(parentSigner).preReview(id, true, h("pre-review"));
+    await w.authorizations.connect(parentSigner).preReview(id, true, h("pre-review"), STATEMENT);
   }
   const experts = [w.signers.expert1, w.signers.expert2, w.signers.expert3, w.signers.expert4];
   for (const e of experts.slice(0, w.profile.expertQuorum)) {
-    await w.authorizations.connect(e).expertReview(id, true, h(`opinion-${e.address}`));
+    await w.authorizations.connect(e).expertReview(id, true, h(`opinion-${e.address}`), STATEMENT);
   }
   if (a.parentId === 0n) await selectApplicants(w, a.callId);
   await w.authorizations.connect(w.signers.authority).approve(id, h("decision"), STATEMENT);

@@ -113,9 +113,9 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const idA = await applyFor(w, { resourceIds: [r1], callId });
       const idB = await applyFor(w, { holder: "operatorB", resourceIds: [r1], callId });
       for (const id of [idA, idB]) {
-        await A.connect(agency).preReview(id, true, h("pre-review"));
+        await A.connect(agency).preReview(id, true, h("pre-review"), STATEMENT);
         for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3].slice(0, w.profile.expertQuorum)) {
-          await A.connect(e).expertReview(id, true, h(`opinion-${e.address}`));
+          await A.connect(e).expertReview(id, true, h(`opinion-${e.address}`), STATEMENT);
         }
       }
       // Both reviewed, but no selection result yet: the call still takes applications.
@@ -326,17 +326,17 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const { authority, agency, expert1, expert2, expert3 } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
       await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
-      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
-      await expect(A.connect(agency).preReview(id, true, h("初审")))
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Applied]);
+      await expect(A.connect(agency).preReview(id, true, h("初审"), STATEMENT))
         .to.emit(A, "AuthorizationReviewed")
-        .withArgs(id, 1, true, h("初审"), AuthStatus.PreReviewed, agency.address);
+        .withArgs(id, 1, true, h("初审"), AuthStatus.PreReviewed, STATEMENT, agency.address);
       await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
-      await expect(A.connect(expert1).expertReview(id, true, h("e1"))).to.emit(A, "AuthorizationReviewed").withArgs(id, 2, true, h("e1"), AuthStatus.PreReviewed, expert1.address);
-      await A.connect(expert2).expertReview(id, false, h("e2"));
+      await expect(A.connect(expert1).expertReview(id, true, h("e1"), STATEMENT)).to.emit(A, "AuthorizationReviewed").withArgs(id, 2, true, h("e1"), AuthStatus.PreReviewed, STATEMENT, expert1.address);
+      await A.connect(expert2).expertReview(id, false, h("e2"), STATEMENT);
       await expectRefused(w, () => A.connect(authority).approve(id, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
-      await A.connect(expert3).expertReview(id, true, h("e3"));
+      await A.connect(expert3).expertReview(id, true, h("e3"), STATEMENT);
       expect((await A.authorization(id)).status).to.equal(AuthStatus.PreReviewed); // 2 of quorum 3
-      await A.connect(w.signers.expert4).expertReview(id, true, h("e4"));
+      await A.connect(w.signers.expert4).expertReview(id, true, h("e4"), STATEMENT);
       const a = await A.authorization(id);
       expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.ExpertReviewed), 3n, 1n]);
       await selectApplicants(w, callId); // the call's selection result names the operator (C35)
@@ -350,14 +350,14 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { agency, authority, expert1, expert2, expert3, expert4 } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(id, true, h("p"));
-      await expect(A.connect(expert1).expertReview(id, false, h("反对1")))
-        .to.emit(A, "AuthorizationReviewed").withArgs(id, 2, false, h("反对1"), AuthStatus.Rejected, expert1.address)
-        .and.to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.Rejected, h("反对1"), false, "", expert1.address);
+      await A.connect(agency).preReview(id, true, h("p"), STATEMENT);
+      await expect(A.connect(expert1).expertReview(id, false, h("反对1"), STATEMENT))
+        .to.emit(A, "AuthorizationReviewed").withArgs(id, 2, false, h("反对1"), AuthStatus.Rejected, STATEMENT, expert1.address)
+        .and.to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.Rejected, h("反对1"), false, STATEMENT, expert1.address);
       for (const e of [expert2, expert3]) {
-        await expectRefused(w, () => A.connect(e).expertReview(id, false, h("反对")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
+        await expectRefused(w, () => A.connect(e).expertReview(id, false, h("反对"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
       }
-      await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("赞成")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("赞成"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(authority).approve(id, h("审定"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Rejected]);
       const a = await A.authorization(id);
       expect([a.status, a.expertApprovals, a.expertRejections]).to.deep.equal([BigInt(AuthStatus.Rejected), 0n, 1n]);
@@ -372,26 +372,26 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const expert5 = (await ethers.getSigners())[16];
       await w.hub.connect(w.signers.admin).grantRole(ROLE.EXPERT, expert5.address);
       const review = async (id: bigint, votes: [typeof expert1, boolean][]) => {
-        for (const [e, pass] of votes) await A.connect(e).expertReview(id, pass, h(`${id}-${e.address}`));
+        for (const [e, pass] of votes) await A.connect(e).expertReview(id, pass, h(`${id}-${e.address}`), STATEMENT);
         const a = await A.authorization(id);
         return [Number(a.status), Number(a.expertApprovals), Number(a.expertRejections)];
       };
       // Three objections reject at once, before any approval.
       const rejected = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(rejected, true, h("p"));
+      await A.connect(agency).preReview(rejected, true, h("p"), STATEMENT);
       expect(await review(rejected, [[expert1, false], [expert2, false], [expert3, false]])).to.deep.equal([AuthStatus.Rejected, 0, 3]);
-      await expectRefused(w, () => A.connect(expert4).expertReview(rejected, true, h("late")), A, "AuthorizationRegistryWrongStatus", [rejected, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(expert4).expertReview(rejected, true, h("late"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [rejected, AuthStatus.Rejected]);
       // Two against two: undecided; the fifth opinion, against, rejects 3 to 2.
       const split = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(split, true, h("p"));
+      await A.connect(agency).preReview(split, true, h("p"), STATEMENT);
       expect(await review(split, [[expert1, true], [expert2, false], [expert3, true], [expert4, false]])).to.deep.equal([AuthStatus.PreReviewed, 2, 2]);
       await expectRefused(w, () => A.connect(authority).approve(split, h("d"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [split, AuthStatus.PreReviewed]);
-      await expect(A.connect(expert5).expertReview(split, false, h("第五位")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(split, AuthStatus.PreReviewed, AuthStatus.Rejected, h("第五位"), false, "", expert5.address);
+      await expect(A.connect(expert5).expertReview(split, false, h("第五位"), STATEMENT))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(split, AuthStatus.PreReviewed, AuthStatus.Rejected, h("第五位"), false, STATEMENT, expert5.address);
       expect((await A.authorization(split)).status).to.equal(AuthStatus.Rejected);
       // Two objections first, then three approvals: passes 3 to 2, a majority.
       const passed = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(passed, true, h("p"));
+      await A.connect(agency).preReview(passed, true, h("p"), STATEMENT);
       expect(await review(passed, [[expert1, false], [expert2, false], [expert3, true], [expert4, true], [expert5, true]])).to.deep.equal([AuthStatus.ExpertReviewed, 3, 2]);
       await selectApplicants(w, callId);
       await A.connect(authority).approve(passed, h("审定"), STATEMENT);
@@ -403,17 +403,17 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { admin, agency, expert1, expert4, operatorB, authority } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(id, true, h("p"));
-      await expectRefused(w, () => A.connect(operatorB).expertReview(id, true, h("o")), A, "HubConsumerUnauthorized", [operatorB.address, ROLE.EXPERT]);
-      await expectRefused(w, () => A.connect(authority).expertReview(id, true, h("o")), A, "HubConsumerUnauthorized", [authority.address, ROLE.EXPERT]);
-      await expectRefused(w, () => A.connect(expert1).expertReview(99, true, h("o")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await A.connect(expert1).expertReview(id, true, h("o"));
-      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o2")), A, "AuthorizationRegistryAlreadyReviewed", [id, expert1.address]);
-      await expectRefused(w, () => A.connect(expert1).expertReview(id, false, h("o2")), A, "AuthorizationRegistryAlreadyReviewed", [id, expert1.address]);
+      await A.connect(agency).preReview(id, true, h("p"), STATEMENT);
+      await expectRefused(w, () => A.connect(operatorB).expertReview(id, true, h("o"), STATEMENT), A, "HubConsumerUnauthorized", [operatorB.address, ROLE.EXPERT]);
+      await expectRefused(w, () => A.connect(authority).expertReview(id, true, h("o"), STATEMENT), A, "HubConsumerUnauthorized", [authority.address, ROLE.EXPERT]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(99, true, h("o"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, ethers.ZeroHash, STATEMENT), A, "AuthorizationRegistryZeroHash");
+      await A.connect(expert1).expertReview(id, true, h("o"), STATEMENT);
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, true, h("o2"), STATEMENT), A, "AuthorizationRegistryAlreadyReviewed", [id, expert1.address]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(id, false, h("o2"), STATEMENT), A, "AuthorizationRegistryAlreadyReviewed", [id, expert1.address]);
       // an expert who is a signer of the applicant has a conflict of interest
       await w.participants.connect(authority).addSigner(w.ids.operatorA, expert4.address);
-      await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("o")), A, "AuthorizationRegistryConflictOfInterest", [id, expert4.address]);
+      await expectRefused(w, () => A.connect(expert4).expertReview(id, true, h("o"), STATEMENT), A, "AuthorizationRegistryConflictOfInterest", [id, expert4.address]);
       expect(admin.address).to.not.equal(expert4.address);
     });
 
@@ -423,16 +423,16 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { agency, authority, operatorA, expert1 } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await expectRefused(w, () => A.connect(operatorA).preReview(id, true, h("p")), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(expert1).preReview(id, true, h("p")), A, "HubConsumerUnauthorized", [expert1.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(agency).preReview(99, true, h("p")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(agency).preReview(id, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await A.connect(authority).preReview(id, true, h("p"));
-      await expectRefused(w, () => A.connect(agency).preReview(id, true, h("p")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
+      await expectRefused(w, () => A.connect(operatorA).preReview(id, true, h("p"), STATEMENT), A, "HubConsumerUnauthorized", [operatorA.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(expert1).preReview(id, true, h("p"), STATEMENT), A, "HubConsumerUnauthorized", [expert1.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(agency).preReview(99, true, h("p"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(agency).preReview(id, true, ethers.ZeroHash, STATEMENT), A, "AuthorizationRegistryZeroHash");
+      await A.connect(authority).preReview(id, true, h("p"), STATEMENT);
+      await expectRefused(w, () => A.connect(agency).preReview(id, true, h("p"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.PreReviewed]);
       const other = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(other, false, h("材料不全"));
+      await A.connect(agency).preReview(other, false, h("材料不全"), STATEMENT);
       expect((await A.authorization(other)).status).to.equal(AuthStatus.Rejected);
-      await expectRefused(w, () => A.connect(expert1).expertReview(other, true, h("o")), A, "AuthorizationRegistryWrongStatus", [other, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(expert1).expertReview(other, true, h("o"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [other, AuthStatus.Rejected]);
     });
 
     it("C03 refuses approve() by others, twice, or with a zero decision hash", async () => {
@@ -441,8 +441,8 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { agency, authority } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await A.connect(agency).preReview(id, true, h("p"));
-      for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3]) await A.connect(e).expertReview(id, true, h(e.address));
+      await A.connect(agency).preReview(id, true, h("p"), STATEMENT);
+      for (const e of [w.signers.expert1, w.signers.expert2, w.signers.expert3]) await A.connect(e).expertReview(id, true, h(e.address), STATEMENT);
       await selectApplicants(w, callId);
       await expectRefused(w, () => A.connect(agency).approve(id, h("d"), STATEMENT), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
       await expectRefused(w, () => A.connect(authority).approve(99, h("d"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
@@ -464,7 +464,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await expectRefused(w, () => A.connect(authority).reject(99, h("r"), STATEMENT), A, "AuthorizationRegistryUnknownAuthorization", [99]);
       await A.connect(authority).reject(applied, h("r"), STATEMENT);
       await expectRefused(w, () => A.connect(authority).reject(applied, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
-      await expectRefused(w, () => A.connect(agency).preReview(applied, true, h("p")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(agency).preReview(applied, true, h("p"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(authority).evaluateGrant(applied, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await toNoticeOver(w, noticed);
       await A.connect(authority).reject(noticed, h("公示异议成立"), STATEMENT);
@@ -483,16 +483,16 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { agency, authority, expert1, expert2, expert3 } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await expect(A.connect(agency).preReview(id, true, h("初审")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.Applied, AuthStatus.PreReviewed, h("初审"), false, "", agency.address);
-      await expect(A.connect(expert1).expertReview(id, true, h("e1"))).to.not.emit(A, "AuthorizationStatusChanged");
-      await expect(A.connect(expert2).expertReview(id, true, h("e2"))).to.not.emit(A, "AuthorizationStatusChanged");
-      await expect(A.connect(expert3).expertReview(id, true, h("e3")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.ExpertReviewed, h("e3"), false, "", expert3.address);
+      await expect(A.connect(agency).preReview(id, true, h("初审"), STATEMENT))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.Applied, AuthStatus.PreReviewed, h("初审"), false, STATEMENT, agency.address);
+      await expect(A.connect(expert1).expertReview(id, true, h("e1"), STATEMENT)).to.not.emit(A, "AuthorizationStatusChanged");
+      await expect(A.connect(expert2).expertReview(id, true, h("e2"), STATEMENT)).to.not.emit(A, "AuthorizationStatusChanged");
+      await expect(A.connect(expert3).expertReview(id, true, h("e3"), STATEMENT))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(id, AuthStatus.PreReviewed, AuthStatus.ExpertReviewed, h("e3"), false, STATEMENT, expert3.address);
       // A failed pre-review is a status change too.
       const other = await applyFor(w, { resourceIds: [r1], callId });
-      await expect(A.connect(authority).preReview(other, false, h("材料不全")))
-        .to.emit(A, "AuthorizationStatusChanged").withArgs(other, AuthStatus.Applied, AuthStatus.Rejected, h("材料不全"), false, "", authority.address);
+      await expect(A.connect(authority).preReview(other, false, h("材料不全"), STATEMENT))
+        .to.emit(A, "AuthorizationStatusChanged").withArgs(other, AuthStatus.Applied, AuthStatus.Rejected, h("材料不全"), false, STATEMENT, authority.address);
       // The status history reads from this one event alone, from Applied to the stored status.
       await selectApplicants(w, callId);
       await A.connect(authority).approve(id, h("审定"), STATEMENT);

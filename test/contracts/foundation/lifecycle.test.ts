@@ -123,8 +123,8 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       const parent = await activeOperator(w);
       const child = await applyChild(w, parent);
       const [r] = (await A.authorization(child)).resourceIds;
-      await expectRefused(w, () => A.connect(agency).preReview(child, true, h("p")), A, "AuthorizationRegistryNotAuthorized", [child, agency.address]);
-      await expectRefused(w, () => A.connect(operatorB).preReview(child, true, h("p")), A, "AuthorizationRegistryNotAuthorized", [child, operatorB.address]);
+      await expectRefused(w, () => A.connect(agency).preReview(child, true, h("p"), STATEMENT), A, "AuthorizationRegistryNotAuthorized", [child, agency.address]);
+      await expectRefused(w, () => A.connect(operatorB).preReview(child, true, h("p"), STATEMENT), A, "AuthorizationRegistryNotAuthorized", [child, operatorB.address]);
       await expectRefused(w, () => A.connect(authority).evaluateGrant(child, r, true, h("e")), A, "AuthorizationRegistryWrongGrantStatus", [child, r, Grant.Requested]);
       await expectRefused(w, () => A.connect(operatorB).preReviewGrant(child, r, true, h("p")), A, "AuthorizationRegistryNotAuthorized", [child, operatorB.address]);
       await expectRefused(w, () => A.connect(operatorA).preReviewGrant(99, r, true, h("p")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
@@ -133,7 +133,7 @@ describe("foundation: AuthorizationRegistry, tiers and supervision", () => {
       await expectRefused(w, () => A.connect(operatorA).preReviewGrant(child, r, true, h("p")), A, "AuthorizationRegistryWrongGrantStatus", [child, r, Grant.PreReviewed]);
       await A.connect(authority).evaluateGrant(child, r, true, h("e"));
       expect(await A.grantStatus(child, r)).to.equal(Grant.Evaluated);
-      await A.connect(operatorA).preReview(child, true, h("p"));
+      await A.connect(operatorA).preReview(child, true, h("p"), STATEMENT);
       expect((await A.authorization(child)).status).to.equal(AuthStatus.PreReviewed);
     });
 

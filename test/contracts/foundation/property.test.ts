@@ -158,10 +158,10 @@ describe("foundation: lifecycle property", () => {
               const auth = await A.authorization(id);
               switch (Number(auth.status)) {
                 case AuthStatus.Applied:
-                  return attempt(async () => A.connect(auth.parentId === 0n ? s.agency : await parentSigner(id)).preReview(id, true, h("p")));
+                  return attempt(async () => A.connect(auth.parentId === 0n ? s.agency : await parentSigner(id)).preReview(id, true, h("p"), STATEMENT));
                 case AuthStatus.PreReviewed: {
                   const experts = [s.expert1, s.expert2, s.expert3, s.expert4];
-                  for (const e of experts) await attempt(() => A.connect(e).expertReview(id, true, h(e.address)));
+                  for (const e of experts) await attempt(() => A.connect(e).expertReview(id, true, h(e.address), STATEMENT));
                   return true;
                 }
                 case AuthStatus.ExpertReviewed:
@@ -185,12 +185,12 @@ describe("foundation: lifecycle property", () => {
               if (id === null) return false;
               return attempt(async () => {
                 const tier1 = (await A.authorization(id)).parentId === 0n;
-                return A.connect(by(a, tier1 ? s.agency : await parentSigner(id))).preReview(id, a.flag, h("p"));
+                return A.connect(by(a, tier1 ? s.agency : await parentSigner(id))).preReview(id, a.flag, h("p"), STATEMENT);
               });
             case "expertReview": {
               if (id === null) return false;
               const experts = [s.expert1, s.expert2, s.expert3, s.expert4];
-              return attempt(() => A.connect(by(a, experts[a.n % 4])).expertReview(id, a.flag, h("e")));
+              return attempt(() => A.connect(by(a, experts[a.n % 4])).expertReview(id, a.flag, h("e"), STATEMENT));
             }
             case "approve":
               return id !== null && attempt(() => A.connect(by(a, s.authority)).approve(id, h("d"), STATEMENT));
