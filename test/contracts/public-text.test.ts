@@ -95,15 +95,15 @@ describe("public texts on chain (C21, C34)", () => {
   }
 
   describe("the PublicText library", () => {
-    it("C34 refuses C0, DEL and C1 control characters at their byte offset", async () => {
+    it("C34 refuses control characters (U+0000–U+001F, DEL, U+0080–U+009F) at their byte offset", async () => {
       const t = await harness();
       const cases: [string, number][] = [
         ["7b0a7d", 1], // LF
         ["41414100", 3], // NUL
         ["e4b8ad09", 3], // TAB after 中
         ["417f", 1], // DEL
-        ["41c285", 1], // U+0085 NEL (C1)
-        ["c29f", 0], // U+009F (C1)
+        ["41c285", 1], // U+0085 NEL, a control
+        ["c29f", 0], // U+009F, a control
       ];
       for (const [hex, offset] of cases) {
         expect(plain(await t.firstInvalid(bytesOf(hex))), hex).to.deep.equal([false, String(offset)]);
@@ -134,7 +134,7 @@ describe("public texts on chain (C21, C34)", () => {
       const cases: [string, number, string][] = [
         ["4180", 1, "a stray continuation byte"],
         ["c0af", 0, "overlong '/' in 2 bytes"],
-        ["c1bf", 0, "overlong in 2 bytes (C1 lead)"],
+        ["c1bf", 0, "overlong in 2 bytes (lead byte 0xc1)"],
         ["41e080af", 1, "overlong '/' in 3 bytes"],
         ["e09fbf", 0, "overlong U+07FF in 3 bytes"],
         ["f08080af", 0, "overlong '/' in 4 bytes"],

@@ -222,6 +222,6 @@ describe("foundation: registration (登记)", () => {
     await time.increaseTo(earliest + 1);
     await expectRefused(w, () => A.issueRegistration(app, ethers.ZeroHash), C, "RegistrableRegistrationCodeInvalid", [ethers.ZeroHash]);
     await A.issueRegistration(app, registrationCode("C"));
-    await expectRefused(w, () => A.issueRegistration(app, registrationCode("C2")), C, "RegistrableWrongStep", [app, Step.Issued]);
+    await expectRefused(w, () => A.issueRegistration(app, registrationCode("CODE-2")), C, "RegistrableWrongStep", [app, Step.Issued]);
   });
 });
