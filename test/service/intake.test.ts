@@ -21,9 +21,10 @@ import {
   type ReceiptJson,
 } from "../../scripts/lib/receipts";
 import { processProof } from "../../scripts/lib/receipt-tree";
-import { startService, type Service } from "../../ledger-service/src/runtime/service";
-import { ROOT, testCommon, tmpDir, waitFor } from "./follower.helpers";
+import type { Service } from "../../ledger-service/src/runtime/service";
+import { ROOT, tmpDir, waitFor } from "./follower.helpers";
 import { DEMO_NODE_KEY_INDEX, DEMO_REGULATOR_KEY_INDEX, startDemoChain, type DemoChain } from "./helpers/demo-chain";
+import { startDemoService } from "./helpers/portal-demo";
 
 type Json = Record<string, unknown>;
 interface Answer {
@@ -89,20 +90,8 @@ describe("platform node intake (C13 C14 C20 C31 C33)", function () {
     chain = await startDemoChain("intake");
     nodeId = BigInt(chain.summary.participants.operatorA);
     dir = tmpDir("intake-service");
-    service = await startService(
-      testCommon({
-        RPC_URL: chain.anvil.url,
-        DEPLOYMENT_FILE: chain.deploymentFile,
-        DATA_DIR: path.join(dir, "index"),
-        PORT: "0",
-        NODE_PRIVATE_KEY: nodeKey.privateKey,
-        BATCH_MAX: "64",
-        BATCH_MAX_AGE: "1",
-      }),
-      { host: "127.0.0.1" },
-    );
+    service = await startDemoService(chain, dir, { BATCH_MAX: "64", BATCH_MAX_AGE: "1" });
     base = `http://127.0.0.1:${service.port}`;
-    await waitFor("the index to catch up", () => service.indexer.health().status === "ok", 120_000);
     const n = await signIn(nodeKey);
     expect(n.status, JSON.stringify(n.body)).to.equal(200);
     expect(n.body.role).to.equal("INTAKE");

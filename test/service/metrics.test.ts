@@ -15,6 +15,7 @@ import { createMetrics } from "../../ledger-service/src/runtime/metrics";
 import { createRpc } from "../../ledger-service/src/chain/rpc";
 import { testCommon, tmpDir, waitFor } from "./follower.helpers";
 import { DEMO_NODE_KEY_INDEX, startDemoChain, type DemoChain } from "./helpers/demo-chain";
+import { startDemoService } from "./helpers/portal-demo";
 import pino from "pino";
 
 /** The value of one sample `name{labels}` in a Prometheus text exposition (undefined when absent). */
@@ -50,20 +51,8 @@ describe("operators' metrics (/metrics)", function () {
   before(async () => {
     chain = await startDemoChain("metrics");
     dir = tmpDir("metrics-service");
-    node = await startService(
-      testCommon({
-        RPC_URL: chain.anvil.url,
-        DEPLOYMENT_FILE: chain.deploymentFile,
-        DATA_DIR: path.join(dir, "index"),
-        PORT: "0",
-        NODE_PRIVATE_KEY: nodeKey.privateKey,
-        BATCH_MAX: "64",
-        BATCH_MAX_AGE: "1",
-      }),
-      { host: "127.0.0.1" },
-    );
+    node = await startDemoService(chain, dir, { BATCH_MAX: "64", BATCH_MAX_AGE: "1" });
     base = `http://127.0.0.1:${node.port}`;
-    await waitFor("the index to catch up", () => node.indexer.health().status === "ok", 120_000);
   });
 
   after(async () => {

@@ -19,27 +19,45 @@ export interface PortalDemo {
   stop(): Promise<void>;
 }
 
+/**
+ * The service with operator A's platform node (the demo's node key) on `chain`, its index in
+ * `dir`, listening on 127.0.0.1 and caught up; `env` adds or overrides settings (BATCH_MAX…).
+ */
+export async function startDemoService(
+  chain: DemoChain,
+  dir: string,
+  env: Record<string, string> = {},
+  health?: NonNullable<Parameters<typeof startService>[1]>["health"],
+): Promise<Service> {
+  const service = await startService(
+    testCommon({
+      RPC_URL: chain.anvil.url,
+      DEPLOYMENT_FILE: chain.deploymentFile,
+      DATA_DIR: path.join(dir, "index"),
+      PORT: "0",
+      NODE_PRIVATE_KEY: devWallet(DEMO_NODE_KEY_INDEX).privateKey,
+      ...env,
+    }),
+    { host: "127.0.0.1", ...(health ? { health } : {}) },
+  );
+  try {
+    await waitFor("the index to catch up", () => service.indexer.health().status === "ok", 120_000);
+  } catch (err) {
+    await service.stop();
+    throw err;
+  }
+  return service;
+}
+
 export async function startPortalDemo(label = "portal", opts: { receipts?: boolean } = {}): Promise<PortalDemo> {
   const chain = await startDemoChain(label);
   const dir = tmpDir(`${label}-service`);
   const nodeKey = devWallet(DEMO_NODE_KEY_INDEX);
   let service: Service | undefined;
   try {
-    service = await startService(
-      testCommon({
-        RPC_URL: chain.anvil.url,
-        DEPLOYMENT_FILE: chain.deploymentFile,
-        DATA_DIR: path.join(dir, "index"),
-        PORT: "0",
-        NODE_PRIVATE_KEY: nodeKey.privateKey,
-        BATCH_MAX: "1000",
-        BATCH_MAX_AGE: "3600",
-      }),
-      { host: "127.0.0.1", health: (h) => ({ ...h, mode: "embedded", demo: true, profile: chain.deployment.profile.id }) },
-    );
+    service = await startDemoService(chain, dir, { BATCH_MAX: "1000", BATCH_MAX_AGE: "3600" }, (h) => ({ ...h, mode: "embedded", demo: true, profile: chain.deployment.profile.id }));
     const s = service;
     const base = `http://127.0.0.1:${s.port}`;
-    await waitFor("the index to catch up", () => s.indexer.health().status === "ok", 120_000);
     if (opts.receipts !== false && s.node) {
       const node = s.node;
       await submitDemoReceipts({ baseUrl: base, summary: chain.summary, dataDir: chain.dir, nodeKey, drain: () => node.batcher.drain(120_000) });
