@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { THREADABLE_VIEWS } from "../views/threadable";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 
@@ -44,6 +45,18 @@ export const configSchema = z.object({
   PORT: int("PORT", 0, 65535, 8080),
   /** Megabytes (of JSON) of index records the API keeps decoded in memory (store/cache.ts); 0 disables it. */
   RECORD_CACHE_MB: int("RECORD_CACHE_MB", 0, 65_536, 64),
+  /**
+   * Views applied in a worker thread beside the others while indexing (store/view-worker.ts), as a
+   * comma-separated list of view names; "none": all in the main thread. Default: the usage
+   * statistics, about half the work of a chain of receipt batches.
+   */
+  VIEW_WORKER: z
+    .string()
+    .trim()
+    .regex(/^(none|[a-z-]+(,[a-z-]+)*)$/, 'VIEW_WORKER must be "none" or view names separated by commas (e.g. usage)')
+    .optional()
+    .transform((v) => (v === undefined ? ["usage"] : v === "none" ? [] : [...new Set(v.split(","))]))
+    .refine((names) => names.every((n) => n in THREADABLE_VIEWS), `VIEW_WORKER: only these views can run in the worker: ${Object.keys(THREADABLE_VIEWS).join(", ")}`),
   /** "off": no /metrics. Otherwise Prometheus metrics at GET /metrics (README "Operators' metrics"). */
   METRICS: z.enum(["on", "off"], { error: 'METRICS must be "on" or "off"' }).optional().transform((v) => v ?? "on"),
   /** Serve /metrics alone on this port (e.g. reachable only from the monitoring network); unset: on PORT. */

@@ -223,11 +223,14 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     });
   }
 
+  // The views named by VIEW_WORKER that this indexer applies run in the store's worker thread.
+  const viewWorker = { views: viewIdentity(args.views.filter((v) => config.VIEW_WORKER.includes(v.name))), profile: deployment.profile.body };
+
   async function run(): Promise<void> {
     const identity = await connect();
     chainId = identity.chainId;
     startError = null;
-    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024 });
+    const opened = await openStore(common, { dataDir: config.DATA_DIR, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024, viewWorker });
     rebuilt = opened.reset;
     if (opened.reset) log.warn({ previous: opened.previous }, "chain or deployment changed: index rebuilt from the start block");
     const hasIndex = !opened.reset && opened.store.state().checkpoint !== undefined;
@@ -236,7 +239,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       const dir = `${config.DATA_DIR}.reindex`;
       await rm(dir, { recursive: true, force: true });
       serving = opened.store;
-      store = (await openStore(common, { dataDir: dir, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024 })).store;
+      store = (await openStore(common, { dataDir: dir, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024, viewWorker })).store;
       reindex = { dir, startedAt: new Date().toISOString() };
       log.warn({ dir }, "reindex: building a new index from the deployment block; the current one serves meanwhile");
       markReady();
@@ -260,7 +263,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
         await store.close();
         await rm(config.DATA_DIR, { recursive: true, force: true });
         await rename(dir, config.DATA_DIR);
-        store = (await openStore(common, { dataDir: config.DATA_DIR, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024 })).store;
+        store = (await openStore(common, { dataDir: config.DATA_DIR, identity, cacheBytes: config.RECORD_CACHE_MB * 1024 * 1024, viewWorker })).store;
         serving = store;
         servingSerial++;
         reindex = null;

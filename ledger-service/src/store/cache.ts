@@ -14,6 +14,8 @@ export interface RecordCache {
   get(space: string, key: string, load: () => { value: unknown; bytes: number } | undefined): unknown;
   /** Forgets these keys of `space` (written by an applied range or an unwind). */
   invalidate(space: string, keys: Iterable<string>): void;
+  /** `invalidate` of one key. */
+  invalidateKey(space: string, key: string): void;
   clear(): void;
   /** Marks a change of the index (an applied range, an unwind): the generation moves on. */
   bump(): void;
@@ -96,6 +98,10 @@ export function createRecordCache(maxBytes = DEFAULT_CACHE_BYTES): RecordCache {
       const m = spaces.get(space);
       if (m === undefined) return;
       for (const k of keys) drop(m, k);
+    },
+    invalidateKey(space, key) {
+      const m = spaces.get(space);
+      if (m !== undefined) drop(m, key);
     },
     clear() {
       gen++;

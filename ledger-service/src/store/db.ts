@@ -12,6 +12,9 @@ import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
 import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
+import { createRangeTx, type UndoEntry } from "./rangetx";
+import { startViewWorker, WorkerViewError, type ViewWorker } from "./worker";
+import type { PolicyProfile } from "../../../policy/profile";
 
 /** A block the index has applied, as the follower saw it. */
 export interface BlockRef {
@@ -92,6 +95,8 @@ export interface Store {
    * answer built from the reader is valid for one version (the API's response cache keys on it).
    */
   version(): number;
+  /** The view worker's state ("off" without one); while not "ready" this thread applies every view. */
+  viewWorker(): "off" | "starting" | "ready" | "failed";
   close(): Promise<void>;
 }
 
@@ -100,6 +105,12 @@ export interface OpenStoreArgs {
   identity: ChainIdentity;
   /** Budget of the reader's record cache in bytes of JSON (default 64 MB; 0 disables it). */
   cacheBytes?: number;
+  /**
+   * Views to apply in a worker thread beside the others (store/view-worker.ts), named as the index
+   * identity names them (`name@version`, views/index.ts viewIdentity) and built there from
+   * `profile`; absent or empty: every view runs in this thread.
+   */
+  viewWorker?: { views: readonly string[]; profile: PolicyProfile };
 }
 
 export interface OpenStoreResult {
@@ -128,20 +139,10 @@ export class ViewError extends Error {
   }
 }
 
-/** Undo entry: `previous` absent means the key did not exist before the block. */
-interface UndoEntry {
-  space: string;
-  key: string;
-  previous?: JsonValue;
-}
-
 type Json = JsonValue;
 type Op = BatchOperation<Level<string, Json>, string, Json>;
 /** A write of applyRange: key already prefixed with its sublevel, value already JSON. */
 type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
-
-const DELETED = Symbol("deleted");
-type Pending = Json | typeof DELETED;
 
 /** View spaces are top-level sublevels "v:<space>" (one batch can then address them all). */
 const VIEW_PREFIX = "v:";
@@ -151,7 +152,9 @@ const pad = (n: number): string => n.toString().padStart(12, "0");
 
 export async function openStore(common: { logger: Logger }, args: OpenStoreArgs): Promise<OpenStoreResult> {
   const log = common.logger.child({ module: "store" });
-  const db = new Level<string, Json>(args.dataDir, { valueEncoding: "json" });
+  const threaded = args.viewWorker !== undefined && args.viewWorker.views.length > 0;
+  // classic-level: a second handle on the same database from the worker thread needs both opened so.
+  const db = new Level<string, Json>(args.dataDir, { valueEncoding: "json", ...(threaded ? { multithreading: true } : {}) });
   await db.open();
   const meta = db.sublevel<string, Json>("meta", { valueEncoding: "json" });
   const blocks = db.sublevel<string, Json>("blocks", { valueEncoding: "json" });
@@ -219,113 +222,56 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     },
   };
 
+  /** A committed view value, read synchronously through the root (a sublevel made a moment ago may still be opening). */
+  const committed = (name: string, key: string): Json | undefined => db.getSync(space(name).prefix + key) as Json | undefined;
+
   async function applyRange(a: ApplyRangeArgs): Promise<ApplyStats> {
     if (a.blocks.length === 0) throw new RangeError("applyRange needs at least the range's last block");
     const started = performance.now();
-    const pending = new Map<string, Map<string, Pending>>();
-    const undoByBlock = new Map<number, UndoEntry[]>();
-    /** Entries whose previous value is the stored one (no earlier write in this range). */
-    const fromDb: UndoEntry[] = [];
-    let undoCount = 0;
-    let touched = new Set<string>();
-    /**
-     * Pending values of earlier blocks as they were when this block first read them: views may
-     * change a value they read in place before putting it back, so the undo record must not be
-     * taken from the pending value at put time.
-     */
-    let seen = new Map<string, Json>();
+    // The worker's views get their events now and apply them while this thread applies the others.
+    const w = worker !== undefined && worker.ready() ? worker : undefined;
+    const remote = w?.apply(a.events, a.finalized, a.views);
+    remote?.catch(() => undefined); // observed below, or dropped when a view here fails first
+    const local = w === undefined ? a.views : a.views.filter((v) => !w.owns(v.name));
+    const rt = createRangeTx(committed);
     let current = -1;
-    let recordUndo = false;
-    let entries: UndoEntry[] = [];
-
-    const pendingOf = (name: string) => {
-      let m = pending.get(name);
-      if (m === undefined) {
-        m = new Map();
-        pending.set(name, m);
-      }
-      return m;
-    };
-    const remember = (name: string, key: string, m: Map<string, Pending>) => {
-      if (!recordUndo) return;
-      const id = `${name}\u0000${key}`;
-      if (touched.has(id)) return;
-      touched.add(id);
-      const before = m.get(key);
-      const entry: UndoEntry = { space: name, key };
-      if (before === undefined) fromDb.push(entry);
-      else if (before !== DELETED) entry.previous = seen.has(id) ? seen.get(id) : structuredClone(before);
-      entries.push(entry);
-      undoCount++;
-    };
-    const tx: ViewTx = {
-      async get<T extends Json>(name: string, key: string) {
-        const v = pending.get(name)?.get(key);
-        if (v === DELETED) return undefined;
-        if (v !== undefined) {
-          if (recordUndo && typeof v === "object" && v !== null) {
-            const id = `${name}\u0000${key}`;
-            if (!touched.has(id) && !seen.has(id)) seen.set(id, structuredClone(v));
-          }
-          return v as T;
-        }
-        // Synchronous: a LevelDB point read costs a few microseconds, an async one a thread-pool
-        // round trip, once per read of every view.
-        // Through the root (always open; a sublevel made a moment ago may still be opening).
-        return db.getSync(space(name).prefix + key) as T | undefined;
-      },
-      put(name, key, value) {
-        const m = pendingOf(name);
-        remember(name, key, m);
-        m.set(key, value);
-      },
-      del(name, key) {
-        const m = pendingOf(name);
-        remember(name, key, m);
-        m.set(key, DELETED);
-      },
-    };
-
     let yielded = performance.now();
     for (let i = 0; i < a.events.length; i++) {
       const event = a.events[i];
       if (event.blockNumber !== current) {
         current = event.blockNumber;
-        recordUndo = current > a.finalized;
-        if (recordUndo) {
-          touched = new Set();
-          seen = new Map();
-          entries = [];
-          undoByBlock.set(current, entries);
-        }
+        rt.block(current, current > a.finalized);
       }
       // Views read synchronously: let the read of the next range (follower) make progress now and then.
       if ((i & 255) === 255 && performance.now() - yielded > 5) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         yielded = performance.now();
       }
-      for (const view of a.views) {
+      const name = `${event.contract}.${event.event}`;
+      for (const view of local) {
+        if (view.events !== undefined && !view.events.includes(name)) continue;
         try {
-          await view.apply(tx, event);
+          await view.apply(rt.tx, event);
         } catch (err) {
           throw new ViewError(view.name, event, err);
         }
       }
     }
-    const viewsDone = performance.now();
-
-    // Previous values that were in the store before this range.
-    const bySpace = new Map<string, UndoEntry[]>();
-    for (const e of fromDb) {
-      let list = bySpace.get(e.space);
-      if (list === undefined) bySpace.set(e.space, (list = []));
-      list.push(e);
+    const mine = rt.finish();
+    let far: Awaited<typeof remote>;
+    try {
+      far = await remote;
+    } catch (err) {
+      if (err instanceof WorkerViewError) throw new ViewError(err.view, err.event, err);
+      throw err;
     }
-    for (const [name, list] of bySpace) {
-      const values = await space(name).getMany(list.map((e) => e.key));
-      values.forEach((v, i) => {
-        if (v !== undefined) list[i].previous = v;
-      });
+    const viewsDone = performance.now();
+    const parts = far === undefined ? [mine] : [mine, far.result];
+    if (far !== undefined) {
+      // The worker read the committed index: it must not have read what this thread wrote.
+      const written = new Set(mine.writes.map(([name]) => name));
+      const stale = far.spacesRead.filter((name) => written.has(name));
+      if (stale.length > 0) throw new Error(`view worker read ${stale.join(", ")}, which views of the main thread wrote in the same range`);
     }
 
     // One batch on the root db with the sublevel prefixes applied and the values already JSON
@@ -333,17 +279,22 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     // third of the batch's cost.
     const ops: RawOp[] = [];
     let writes = 0;
-    for (const [name, m] of pending) {
-      const prefix = space(name).prefix;
-      for (const [key, value] of m) {
+    let undoCount = 0;
+    const undoByBlock = new Map<number, UndoEntry[]>();
+    for (const part of parts) {
+      for (const [name, key, json] of part.writes) {
         writes++;
-        if (value === DELETED) ops.push({ type: "del", key: prefix + key });
-        else ops.push({ type: "put", key: prefix + key, value: JSON.stringify(value) });
+        const k = space(name).prefix + key;
+        ops.push(json === null ? { type: "del", key: k } : { type: "put", key: k, value: json });
       }
+      for (const [n, list] of part.undo) {
+        const all = undoByBlock.get(n);
+        if (all === undefined) undoByBlock.set(n, list);
+        else all.push(...list); // spaces of the two threads are disjoint: order between them is free
+      }
+      undoCount += part.undoCount;
     }
-    for (const [n, list] of undoByBlock) {
-      if (list.length > 0) ops.push({ type: "put", key: undo.prefix + pad(n), value: JSON.stringify(list) });
-    }
+    for (const [n, list] of undoByBlock) ops.push({ type: "put", key: undo.prefix + pad(n), value: JSON.stringify(list) });
     const last = a.blocks[a.blocks.length - 1];
     const remembered = a.blocks.filter((b) => b.number > a.finalized || b === last);
     for (const b of remembered) ops.push({ type: "put", key: blocks.prefix + pad(b.number), value: JSON.stringify(b) });
@@ -352,7 +303,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
     if (finalized !== state.finalized) ops.push({ type: "put", key: `${meta.prefix}finalized`, value: JSON.stringify(finalized) });
     await db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
-    for (const [name, m] of pending) cache.invalidate(name, m.keys());
+    for (const part of parts) for (const [name, key] of part.writes) cache.invalidateKey(name, key);
     cache.bump();
 
     state.checkpoint = last;
@@ -394,7 +345,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     ops.push({ type: "put", key: pad(ancestor.number), value: ancestor as unknown as Json, sublevel: blocks });
     ops.push({ type: "put", key: "checkpoint", value: ancestor as unknown as Json, sublevel: meta });
     await db.batch(ops);
-    for (const e of restore.values()) cache.invalidate(e.space, [e.key]);
+    for (const e of restore.values()) cache.invalidateKey(e.space, e.key);
     cache.bump();
     state.checkpoint = ancestor;
     state.recent = state.recent.filter((b) => b.number < ancestor.number);
@@ -435,7 +386,17 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     return out;
   }
 
-  log.info({ checkpoint: state.checkpoint?.number, finalized: state.finalized, reset }, "store open");
+  // Until it is ready (and if it ever fails) this thread applies every view itself.
+  const worker: ViewWorker | undefined = threaded
+    ? startViewWorker({
+        dataDir: args.dataDir,
+        profile: args.viewWorker!.profile,
+        views: args.viewWorker!.views,
+        onFailure: (err) => log.warn({ err: err.message }, "view worker stopped: its views are applied in the main thread"),
+      })
+    : undefined;
+
+  log.info({ checkpoint: state.checkpoint?.number, finalized: state.finalized, reset, viewWorker: args.viewWorker?.views }, "store open");
   return {
     store: {
       reader,
@@ -445,9 +406,11 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       finalize,
       dump,
       version: () => cache.generation(),
-      close: () => {
+      viewWorker: () => worker?.state() ?? "off",
+      close: async () => {
         cache.clear();
-        return db.close();
+        await worker?.close();
+        await db.close();
       },
     },
     reset,

@@ -29,8 +29,12 @@ export interface ChainEvent {
 
 /** Writes of one block range, recorded for undo. Keys are strings; spaces are sublevel names. */
 export interface ViewTx {
-  /** Reads through the pending writes of this transaction. */
-  get<T extends JsonValue>(space: string, key: string): Promise<T | undefined>;
+  /**
+   * Reads through the pending writes of this transaction, synchronously (a LevelDB point read
+   * costs a few microseconds; views may still `await` it). The value returned may be changed in
+   * place and put back.
+   */
+  get<T extends JsonValue>(space: string, key: string): T | undefined;
   put(space: string, key: string, value: JsonValue): void;
   del(space: string, key: string): void;
 }
@@ -43,6 +47,11 @@ export interface View {
    * by another version is rebuilt (it is part of the index identity, see views/index.ts `viewIdentity`).
    */
   version?: number;
+  /**
+   * The events the view reads (`Contract.Event`); absent: every event. The store hands a view only
+   * these, and a view run by the view worker (store/view-worker.ts) gets only these sent to it.
+   */
+  events?: readonly string[];
   apply(tx: ViewTx, event: ChainEvent): Promise<void>;
 }
 

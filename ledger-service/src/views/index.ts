@@ -25,10 +25,7 @@ import { createUsageView } from "./usage";
 
 export { SPACE } from "./util";
 
-/** The views as the index identity names them (`name@version`): another list means a rebuild. */
-export function viewIdentity(views: readonly View[]): string[] {
-  return views.map((v) => (v.version === undefined ? v.name : `${v.name}@${v.version}`));
-}
+export { viewIdentity } from "./identity";
 
 /** Every view, for one policy profile; `calendar` defaults to the pinned China calendar. */
 export function createViews(profile: PolicyProfile, calendar: Calendar = chinaCalendar()): View[] {

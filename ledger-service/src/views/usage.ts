@@ -16,7 +16,7 @@
  * missing before it (`gapBefore`, C22: the contract refuses gaps, so a gap means the index missed
  * a batch), and an index in chain order lists the batches newest first.
  */
-import { decodeUsageWord, type UsageKindName } from "../../../scripts/lib/receipts";
+import { decodeUsageWord, type UsageKindName } from "../../../scripts/lib/usage-words";
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
 import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
@@ -119,6 +119,7 @@ export function createUsageView(): View {
   return {
     name: "usage",
     version: 3, // 2: usage counts and fees per product, scenario, resource and day; 3: series per day and month, gapBefore, batches in chain order
+    events: ["ReceiptAnchor.BatchAnchored"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ReceiptAnchor" || e.event !== "BatchAnchored") return;
       const a = e.args;

@@ -1,0 +1,124 @@
+/**
+ * The writes of one block range as views make them: a ViewTx that reads through its own pending
+ * writes (then the committed store), and the undo records of every block above the finalized one
+ * (the value each key had before the block first touched it). Used by the store for the views it
+ * applies in its own thread and by the view worker (store/view-worker.ts) for the views it owns;
+ * both hand their result to the store, which commits everything in one batch.
+ */
+import type { JsonValue, ViewTx } from "./types";
+
+type Json = JsonValue;
+
+/** Undo entry: `previous` absent means the key did not exist before the block. */
+export interface UndoEntry {
+  space: string;
+  key: string;
+  previous?: JsonValue;
+}
+
+/** What a range wrote, ready for the batch: values already JSON text (null: deleted). */
+export interface RangeWrites {
+  writes: [space: string, key: string, json: string | null][];
+  /** Undo entries per block above the finalized one, in block order. */
+  undo: [block: number, entries: UndoEntry[]][];
+  undoCount: number;
+}
+
+const DELETED = Symbol("deleted");
+type Pending = Json | typeof DELETED;
+
+export interface RangeTx {
+  tx: ViewTx;
+  /** Called before the first event of each block: undo records are kept for it when `recordUndo`. */
+  block(n: number, recordUndo: boolean): void;
+  /** The range's writes and undo records; previous values are read from the committed store. */
+  finish(): RangeWrites;
+}
+
+/** `stored(space, key)`: the committed value (a synchronous LevelDB read). */
+export function createRangeTx(stored: (space: string, key: string) => Json | undefined): RangeTx {
+  const pending = new Map<string, Map<string, Pending>>();
+  const undoByBlock: [number, UndoEntry[]][] = [];
+  /** Entries whose previous value is the stored one (no earlier write in this range). */
+  const fromDb: UndoEntry[] = [];
+  let undoCount = 0;
+  let touched = new Set<string>();
+  /**
+   * Pending values of earlier blocks as they were when this block first read them: views may
+   * change a value they read in place before putting it back, so the undo record must not be
+   * taken from the pending value at put time.
+   */
+  let seen = new Map<string, Json>();
+  let recordUndo = false;
+  let entries: UndoEntry[] = [];
+
+  const pendingOf = (name: string) => {
+    let m = pending.get(name);
+    if (m === undefined) {
+      m = new Map();
+      pending.set(name, m);
+    }
+    return m;
+  };
+  const remember = (name: string, key: string, m: Map<string, Pending>) => {
+    if (!recordUndo) return;
+    const id = `${name}\u0000${key}`;
+    if (touched.has(id)) return;
+    touched.add(id);
+    const before = m.get(key);
+    const entry: UndoEntry = { space: name, key };
+    if (before === undefined) fromDb.push(entry);
+    else if (before !== DELETED) entry.previous = seen.has(id) ? seen.get(id) : structuredClone(before);
+    entries.push(entry);
+    undoCount++;
+  };
+  const tx: ViewTx = {
+    get<T extends Json>(name: string, key: string): T | undefined {
+      const v = pending.get(name)?.get(key);
+      if (v === DELETED) return undefined;
+      if (v !== undefined) {
+        if (recordUndo && typeof v === "object" && v !== null) {
+          const id = `${name}\u0000${key}`;
+          if (!touched.has(id) && !seen.has(id)) seen.set(id, structuredClone(v));
+        }
+        return v as T;
+      }
+      return stored(name, key) as T | undefined;
+    },
+    put(name, key, value) {
+      const m = pendingOf(name);
+      remember(name, key, m);
+      m.set(key, value);
+    },
+    del(name, key) {
+      const m = pendingOf(name);
+      remember(name, key, m);
+      m.set(key, DELETED);
+    },
+  };
+
+  return {
+    tx,
+    block(n, undo) {
+      recordUndo = undo;
+      if (undo) {
+        touched = new Set();
+        seen = new Map();
+        entries = [];
+        undoByBlock.push([n, entries]);
+      }
+    },
+    finish() {
+      // Previous values that were in the store before this range.
+      for (const e of fromDb) {
+        const v = stored(e.space, e.key);
+        if (v !== undefined) e.previous = v;
+      }
+      const writes: RangeWrites["writes"] = [];
+      for (const [name, m] of pending) {
+        for (const [key, value] of m) writes.push([name, key, value === DELETED ? null : JSON.stringify(value)]);
+      }
+      return { writes, undo: undoByBlock.filter(([, list]) => list.length > 0), undoCount };
+    },
+  };
+}
