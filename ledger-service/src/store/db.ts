@@ -222,6 +222,20 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     },
   };
 
+  /**
+   * The range's batch through classic-level's own `_batch` (abstract-level's implementation API):
+   * the public `batch` clones every operation and resolves its encodings one by one, ~4 us of
+   * main-thread time per operation against ~1 us (100k puts, measured here), and a range writes
+   * tens of thousands. The operations are what `_batch` takes: utf8 keys already prefixed with
+   * their sublevel, values already JSON text. No hooks or events are used on this database.
+   */
+  const rawBatch = async (ops: RawOp[]): Promise<void> => {
+    if (db.status !== "open") throw new Error(`index store is ${db.status}`);
+    const implementation = (db as unknown as { _batch?: (ops: RawOp[], options: object) => Promise<void> })._batch;
+    if (typeof implementation !== "function") return db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    return implementation.call(db, ops, {});
+  };
+
   /** A committed view value, read synchronously through the root (a sublevel made a moment ago may still be opening). */
   const committed = (name: string, key: string): Json | undefined => db.getSync(space(name).prefix + key) as Json | undefined;
 
@@ -302,7 +316,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     if (a.rangeSize !== undefined && a.rangeSize !== state.rangeSize) ops.push({ type: "put", key: `${meta.prefix}rangeSize`, value: JSON.stringify(a.rangeSize) });
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
     if (finalized !== state.finalized) ops.push({ type: "put", key: `${meta.prefix}finalized`, value: JSON.stringify(finalized) });
-    await db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await rawBatch(ops);
     for (const part of parts) for (const [name, key] of part.writes) cache.invalidateKey(name, key);
     cache.bump();
 
