@@ -58,26 +58,44 @@ describe("ledger-service store: one write per applied range", function () {
     const identity = { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["mutating"] };
     const logger = pino({ level: "silent" });
     const { store } = await openStore({ logger }, { dataDir: dir, identity });
-    // Every write that reaches LevelDB goes through one of these (sublevels forward to the root's).
+    // Every write that reaches LevelDB goes through one of these (sublevels forward to the root's),
+    // or through a chained batch (its operations collected natively, then one `_write`).
     const proto = Level.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const probe = new Level<string, string>(tmpDir("store-probe"));
+    await probe.open();
+    const chained = Object.getPrototypeOf(probe.batch()) as Record<string, (...a: unknown[]) => unknown>;
+    await probe.close();
     const writes: { method: string; keys: string[] }[] = [];
-    const originals = new Map<string, (...a: unknown[]) => unknown>();
+    const collected = new WeakMap<object, string[]>();
+    const originals = new Map<Record<string, (...a: unknown[]) => unknown>, Map<string, (...a: unknown[]) => unknown>>([
+      [proto, new Map()],
+      [chained, new Map()],
+    ]);
     for (const method of ["_put", "_del", "_batch"]) {
       const original = proto[method];
-      originals.set(method, original);
+      originals.get(proto)!.set(method, original);
       proto[method] = function (this: unknown, ...args: unknown[]) {
         const keys = method === "_batch" ? (args[0] as { key: string }[]).map((op) => String(op.key)) : [String(args[0])];
         writes.push({ method, keys });
         return original.apply(this, args);
       };
     }
+    for (const method of ["_put", "_del", "_write"]) {
+      const original = chained[method];
+      originals.get(chained)!.set(method, original);
+      chained[method] = function (this: object, ...args: unknown[]) {
+        if (method === "_write") writes.push({ method: "chained batch", keys: collected.get(this) ?? [] });
+        else collected.set(this, [...(collected.get(this) ?? []), String(args[0])]);
+        return original.apply(this, args);
+      };
+    }
     try {
       await store.applyRange({ blocks: [block(1), block(2)], events: [event(1, "A"), event(2, "B")], finalized: 1, views: [mutating], rangeSize: 64 });
     } finally {
-      for (const [method, original] of originals) proto[method] = original;
+      for (const [target, methods] of originals) for (const [method, original] of methods) target[method] = original;
     }
     try {
-      expect(writes.map((w) => w.method)).to.deep.equal(["_batch"]);
+      expect(writes.map((w) => w.method)).to.deep.equal(["chained batch"]);
       const keys = writes[0].keys;
       for (const part of ["!meta!checkpoint", "!meta!rangeSize", "!undo!", "!blocks!", "!v:record!r"]) {
         expect(keys.some((k) => k.includes(part)), `${part} in ${keys.join(", ")}`).to.equal(true);
