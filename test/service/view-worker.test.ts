@@ -13,6 +13,7 @@ import { loadConfig } from "../../ledger-service/src/runtime/config";
 import { loadProfile } from "../../policy/profile";
 import { encodeUsageWord, type UsageEntry } from "../../scripts/lib/receipts";
 import { tmpDir } from "./follower.helpers";
+import { createChainBuilder, openTestStore, seedGovernance, seedWorld } from "./helpers/ledger";
 
 const profile = loadProfile("huizhou");
 const logger = pino({ level: "silent" });
@@ -163,6 +164,27 @@ describe("ledger-service view worker", function () {
     } finally {
       await store.close();
     }
+  });
+
+  it("hands each view only the events it declares, leaving the index exactly as when every view sees every event", async function () {
+    const routed = createViews(profile);
+    const unrouted: View[] = routed.map((v) => ({ ...v, events: undefined }));
+    expect(routed.filter((v) => v.events !== undefined).map((v) => v.name)).to.include.members(["usage", "authorizations", "names", "search", "deadlines"]);
+    const dumps = [];
+    for (const views of [routed, unrouted]) {
+      const ts = await openTestStore(views);
+      try {
+        const b = createChainBuilder();
+        seedWorld(b);
+        seedGovernance(b, T0 + 400 * 86_400);
+        await ts.apply(b);
+        dumps.push(await ts.store.dump());
+      } finally {
+        await ts.close();
+      }
+    }
+    expect(new Set(dumps[0].map((e) => e.space)).size).to.be.greaterThan(20);
+    expect(dumps[0]).to.deep.equal(dumps[1]);
   });
 
   it("VIEW_WORKER names the views run in the worker: usage by default, none, or views that can run there; anything else is refused", function () {

@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
 import { createRangeTx, type UndoEntry } from "./rangetx";
+import { createRoutes } from "./routes";
 import { startViewWorker, WorkerViewError, type ViewWorker } from "./worker";
 import type { PolicyProfile } from "../../../policy/profile";
 
@@ -258,6 +259,15 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   /** A committed view value, read synchronously through the root (a sublevel made a moment ago may still be opening). */
   const committed = (name: string, key: string): Json | undefined => db.getSync(space(name).prefix + key) as Json | undefined;
 
+  const route = createRoutes();
+  /** The views this thread applies beside the worker (the same list object for the same views). */
+  const localLists = new WeakMap<readonly View[], readonly View[]>();
+  const localViews = (views: readonly View[], w: ViewWorker): readonly View[] => {
+    let local = localLists.get(views);
+    if (local === undefined) localLists.set(views, (local = views.filter((v) => !w.owns(v.name))));
+    return local;
+  };
+
   async function applyRange(a: ApplyRangeArgs): Promise<ApplyStats> {
     if (a.blocks.length === 0) throw new RangeError("applyRange needs at least the range's last block");
     const started = performance.now();
@@ -265,7 +275,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const w = worker !== undefined && worker.ready() ? worker : undefined;
     const remote = w?.apply(a.events, a.finalized, a.views);
     remote?.catch(() => undefined); // observed below, or dropped when a view here fails first
-    const local = w === undefined ? a.views : a.views.filter((v) => !w.owns(v.name));
+    const local = w === undefined ? a.views : localViews(a.views, w);
     const rt = createRangeTx(committed);
     let current = -1;
     let yielded = performance.now();
@@ -280,9 +290,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
         await new Promise<void>((resolve) => setImmediate(resolve));
         yielded = performance.now();
       }
-      const name = `${event.contract}.${event.event}`;
-      for (const view of local) {
-        if (view.events !== undefined && !view.events.includes(name)) continue;
+      for (const view of route(local, `${event.contract}.${event.event}`)) {
         try {
           await view.apply(rt.tx, event);
         } catch (err) {

@@ -48,8 +48,9 @@ export interface View {
    */
   version?: number;
   /**
-   * The events the view reads (`Contract.Event`); absent: every event. The store hands a view only
-   * these, and a view run by the view worker (store/view-worker.ts) gets only these sent to it.
+   * The events the view reads (`Contract.Event`, or `Contract.*` for all of a contract's); absent:
+   * every event. The store hands a view only these (store/routes.ts), and a view run by the view
+   * worker (store/view-worker.ts) gets only these sent to it.
    */
   events?: readonly string[];
   apply(tx: ViewTx, event: ChainEvent): Promise<void>;

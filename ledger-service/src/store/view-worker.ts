@@ -17,6 +17,7 @@ import type { PolicyProfile } from "../../../policy/profile";
 import { viewIdentity } from "../views/identity";
 import { THREADABLE_VIEWS } from "../views/threadable";
 import { createRangeTx, type RangeWrites } from "./rangetx";
+import { createRoutes } from "./routes";
 import type { ChainEvent, JsonValue, View } from "./types";
 
 export interface ViewWorkerData {
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     return p;
   };
 
+  const route = createRoutes();
   port.on("message", (msg: ViewWorkerRequest) => {
     if (msg.type === "close") {
       void db.close().then(() => port.close());
@@ -75,8 +77,7 @@ async function main(): Promise<void> {
           current = e.blockNumber;
           rt.block(current, current > msg.finalized);
         }
-        for (const view of views) {
-          if (view.events !== undefined && !view.events.includes(`${e.contract}.${e.event}`)) continue;
+        for (const view of route(views, `${e.contract}.${e.event}`)) {
           try {
             await view.apply(rt.tx, e);
           } catch (err) {

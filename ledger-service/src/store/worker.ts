@@ -7,6 +7,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { PolicyProfile } from "../../../policy/profile";
 import type { RangeWrites } from "./rangetx";
+import { createRoutes } from "./routes";
 import type { ChainEvent, View } from "./types";
 import type { ViewWorkerAnswer, ViewWorkerData, ViewWorkerRequest } from "./view-worker";
 
@@ -66,6 +67,7 @@ export function startViewWorker(args: { dataDir: string; profile: PolicyProfile;
     else w.reject(new WorkerViewError(msg.view, w.events[msg.event], msg.message));
   });
   let next = 0;
+  const route = createRoutes();
   return {
     ready: () => started && failure === undefined,
     state: () => (failure !== undefined ? "failed" : started ? "ready" : "starting"),
@@ -73,14 +75,8 @@ export function startViewWorker(args: { dataDir: string; profile: PolicyProfile;
     apply(events, finalized, views) {
       if (failure) return Promise.reject(failure);
       if (waiting) return Promise.reject(new Error("view worker: a range is already being applied"));
-      const wanted = new Set<string>();
-      let all = false;
-      for (const v of views) {
-        if (!names.has(v.name)) continue;
-        if (v.events === undefined) all = true;
-        else for (const e of v.events) wanted.add(e);
-      }
-      const mine = all ? events : events.filter((e) => wanted.has(`${e.contract}.${e.event}`));
+      const owned = views.filter((v) => names.has(v.name));
+      const mine = events.filter((e) => route(owned, `${e.contract}.${e.event}`).length > 0);
       const id = ++next;
       return new Promise((resolve, reject) => {
         waiting = { id, events: mine, resolve, reject };

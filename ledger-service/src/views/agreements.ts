@@ -49,6 +49,7 @@ export function createAgreementsView(): View {
   return {
     name: "agreements",
     version: 3, // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements
+    events: ["AgreementRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AgreementRegistry") return;
       const a = e.args;

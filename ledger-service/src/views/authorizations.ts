@@ -104,6 +104,7 @@ export function createAuthorizationsView(): View {
   return {
     name: "authorizations",
     version: 3, // 2: auth-children id lists; 3: public texts of calls, statements of decisions
+    events: ["AuthorizationRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AuthorizationRegistry") return;
       const a = e.args;

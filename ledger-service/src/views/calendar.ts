@@ -14,6 +14,7 @@ export type ChainCalendarYear = { year: number; restDays: number[]; workDays: nu
 export function createCalendarView(): View {
   return {
     name: "calendar",
+    events: ["WorkingDayCalendar.CalendarYearSet"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "WorkingDayCalendar" || e.event !== "CalendarYearSet") return;
       const a = e.args;

@@ -415,6 +415,7 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
   return {
     name: "deadlines",
     version: 3, // 2: provisional years count the statutory holidays; a due date on a rest day moves to the next working day. 3: only an implementing agency organizing a call owes a disclosure
+    events: ["AuthorizationRegistry.*", "ResourceCatalog.*", "OversightRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract === "AuthorizationRegistry") await onAuthorization(tx, e);
       else if (e.contract === "ResourceCatalog") await onCatalog(tx, e);

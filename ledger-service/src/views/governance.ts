@@ -53,6 +53,7 @@ const ADMIN_KEY = "admin";
 export function createGovernanceView(): View {
   return {
     name: "governance",
+    events: ["ProvenantHub.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ProvenantHub") return;
       const a = e.args;

@@ -33,6 +33,7 @@ export function createNamesView(): View {
   return {
     name: "names",
     version: 1,
+    events: Object.keys(NAMING),
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       const n = NAMING[`${e.contract}.${e.event}`];
       if (!n) return;

@@ -110,6 +110,7 @@ export function createOversightView(): View {
   return {
     name: "oversight",
     version: 2, // 2: the statement of a share reply
+    events: ["OversightRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "OversightRegistry") return;
       const a = e.args;

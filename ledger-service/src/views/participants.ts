@@ -48,6 +48,7 @@ export function createParticipantsView(): View {
   return {
     name: "participants",
     version: 2, // 2: public profiles, the signer index
+    events: ["ParticipantRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ParticipantRegistry") return;
       const a = e.args;

@@ -57,6 +57,7 @@ export function createProductsView(): View {
   return {
     name: "products",
     version: 2, // 2: public text, statements, human registration codes
+    events: ["ProductRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ProductRegistry") return;
       const a = e.args;

@@ -68,6 +68,7 @@ export function createResourcesView(): View {
   return {
     name: "resources",
     version: 3, // 2: history entries carry the data a review put in force; 3: public text, statements, human registration codes
+    events: ["ResourceCatalog.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ResourceCatalog") return;
       const a = e.args;

@@ -16,6 +16,7 @@ export const roleKey = (role: string, account: string): string => `${role.toLowe
 export function createRolesView(): View {
   return {
     name: "roles",
+    events: ["ProvenantHub.RoleGranted", "ProvenantHub.RoleRevoked"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ProvenantHub") return;
       if (e.event !== "RoleGranted" && e.event !== "RoleRevoked") return;

@@ -42,6 +42,7 @@ export function createScenariosView(): View {
   return {
     name: "scenarios",
     version: 3, // 2: scenarios-of-auth id lists replace the scenario-by-auth keys; 3: public text and statements
+    events: ["ScenarioRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ScenarioRegistry") return;
       const a = e.args;

@@ -142,6 +142,7 @@ export function createSearchView(): View {
   return {
     name: "search",
     version: 2,
+    events: ["ParticipantRegistry.*", "ResourceCatalog.RegistrationIssued", "ProductRegistry.RegistrationIssued", ...Object.keys(TEXT_EVENTS)],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       const a = e.args;
       if (e.contract === "ParticipantRegistry") {

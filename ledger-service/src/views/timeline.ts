@@ -139,8 +139,18 @@ export type TimelineEntry = {
   statementError?: string;
 };
 
-/** Every (kind, id) an event is about or references, the primary subject first. */
-export function subjectsOf(e: ChainEvent): [SubjectKind, string][] {
+/**
+ * Every (kind, id) an event is about or references, the primary subject first. Several views ask
+ * it of the same event (timeline, tx, alerts): worked out once per event object. Read-only.
+ */
+export function subjectsOf(e: ChainEvent): readonly (readonly [SubjectKind, string])[] {
+  let out = subjectsByEvent.get(e);
+  if (out === undefined) subjectsByEvent.set(e, (out = findSubjects(e)));
+  return out;
+}
+const subjectsByEvent = new WeakMap<ChainEvent, readonly (readonly [SubjectKind, string])[]>();
+
+function findSubjects(e: ChainEvent): [SubjectKind, string][] {
   const out: [SubjectKind, string][] = [];
   const seen = new Set<string>();
   const add = (kind: SubjectKind | undefined, v: JsonValue | undefined) => {
