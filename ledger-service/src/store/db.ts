@@ -310,7 +310,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const parts = far === undefined ? [mine] : [mine, far.result];
     if (far !== undefined) {
       // The worker read the committed index: it must not have read what this thread wrote.
-      const written = new Set(mine.writes.map(([name]) => name));
+      const written = new Set(mine.writes.map((w) => w.space));
       const stale = far.spacesRead.filter((name) => written.has(name));
       if (stale.length > 0) throw new Error(`view worker read ${stale.join(", ")}, which views of the main thread wrote in the same range`);
     }
@@ -322,11 +322,14 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     let undoCount = 0;
     const undoByBlock = new Map<number, UndoEntry[]>();
     for (const part of parts) {
-      for (const [name, key, json] of part.writes) {
-        writes++;
-        const k = space(name).prefix + key;
-        if (json === null) batch.del(k);
-        else batch.put(k, json);
+      for (const { space: name, keys, values } of part.writes) {
+        const prefix = space(name).prefix;
+        writes += keys.length;
+        for (let i = 0; i < keys.length; i++) {
+          const json = values[i];
+          if (json === null) batch.del(prefix + keys[i]);
+          else batch.put(prefix + keys[i], json);
+        }
       }
       for (const [n, list] of part.undo) {
         const all = undoByBlock.get(n);
@@ -344,7 +347,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const finalized = Math.max(state.finalized, Math.min(a.finalized, last.number));
     if (finalized !== state.finalized) batch.put(`${meta.prefix}finalized`, JSON.stringify(finalized));
     await batch.write();
-    for (const part of parts) for (const [name, key] of part.writes) cache.invalidateKey(name, key);
+    for (const part of parts) for (const { space: name, keys } of part.writes) cache.invalidate(name, keys);
     cache.bump();
 
     state.checkpoint = last;

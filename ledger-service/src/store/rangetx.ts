@@ -16,9 +16,16 @@ export interface UndoEntry {
   previous?: JsonValue;
 }
 
-/** What a range wrote, ready for the batch: values already JSON text (null: deleted). */
+/** The writes of a range in one space: keys and their values as JSON text (null: deleted). */
+export interface SpaceWrites {
+  space: string;
+  keys: string[];
+  values: (string | null)[];
+}
+
+/** What a range wrote, ready for the batch (flat arrays per space: cheap to send between threads). */
 export interface RangeWrites {
-  writes: [space: string, key: string, json: string | null][];
+  writes: SpaceWrites[];
   /** Undo entries per block above the finalized one, in block order. */
   undo: [block: number, entries: UndoEntry[]][];
   undoCount: number;
@@ -114,9 +121,15 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
         const v = stored(e.space, e.key);
         if (v !== undefined) e.previous = v;
       }
-      const writes: RangeWrites["writes"] = [];
+      const writes: SpaceWrites[] = [];
       for (const [name, m] of pending) {
-        for (const [key, value] of m) writes.push([name, key, value === DELETED ? null : JSON.stringify(value)]);
+        const keys: string[] = [];
+        const values: (string | null)[] = [];
+        for (const [key, value] of m) {
+          keys.push(key);
+          values.push(value === DELETED ? null : JSON.stringify(value));
+        }
+        writes.push({ space: name, keys, values });
       }
       return { writes, undo: undoByBlock.filter(([, list]) => list.length > 0), undoCount };
     },
