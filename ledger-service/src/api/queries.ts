@@ -4,11 +4,13 @@
  */
 import type { JsonValue, RangeOptions, ViewReader } from "../store/types";
 import type { AgreementRecord } from "../views/agreements";
+import { statusAnchorAt, type AgreementBrief, type AuthorizationBrief, type ProductBrief, type ScenarioBrief } from "../views/briefs";
 import { agreementStatusAt } from "../views/agreements";
 import { ALERT_SPACE, LISTED_SPACE, type OperationAlert } from "../views/alerts";
 import {
   authorizationStatusAt,
   type AuthorizationRecord,
+  type AuthorizationState,
   type CallRecord,
 } from "../views/authorizations";
 import type { DeadlineRecord } from "../views/deadlines";
@@ -27,6 +29,7 @@ import { INVALID_TEXT_SPACE, type InvalidText } from "../views/alerts";
 import { NAMED_KINDS as NAMED_REF_KINDS, NAME_SPACE, nameKey, type NamedKind } from "../views/names";
 import { chinaCalendar, chinaDate, chinaDayStart, type Calendar } from "../calendar";
 import { NotFoundError, ValidationError } from "./errors";
+import { RawJson } from "./respcache";
 
 export type Page<T> = { items: T[]; next: string | null };
 export type PageArgs = { limit: number; after?: string };
@@ -130,7 +133,7 @@ async function namedProduct(n: Namer, p: ProductRecord) {
   };
 }
 /** The names an authorization references: holder, organizer, parent (its holder's), call, resources. */
-async function authorizationNames(n: Namer, a: AuthorizationRecord) {
+async function authorizationNames(n: Namer, a: Pick<AuthorizationRecord, "holderId" | "organizerId" | "parentId" | "callId" | "resourceIds">) {
   return {
     holderName: await n.name("participant", a.holderId),
     organizerName: await n.name("participant", a.organizerId),
@@ -221,8 +224,14 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     return { name: publicName(r), nameEn: publicNameEn(r) };
   };
 
+  /**
+   * The brief of a record (views/briefs.ts) by its brief space and unpadded id: what a graph node
+   * or a list entry shows, a few hundred bytes instead of the whole record.
+   */
+  const brief = <T>(space: string, id: string): Promise<T | undefined> => reader.get(space, pad(id)) as Promise<unknown> as Promise<T | undefined>;
+
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
-  async function inForce(a: AuthorizationRecord, at: number): Promise<boolean> {
+  async function inForce(a: AuthorizationState, at: number): Promise<boolean> {
     return (await authorizationProblemAt(record, a, at)) === null;
   }
 
@@ -239,10 +248,48 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     return (await reader.get<string[]>(space, pad(id))) ?? [];
   }
 
+  /** An authorization's children, agreements and scenarios as its route lists them at `at`, from their briefs. */
+  async function authorizationLists(id: string, at: number, n: Namer) {
+    const children = [];
+    for (const cid of await links(SPACE.authChildren, id)) {
+      const c = await brief<AuthorizationBrief>(SPACE.authorizationBrief, cid);
+      if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
+    }
+    const agreements = [];
+    for (const gid of await links(SPACE.agreementsOfAuth, id)) {
+      const g = await brief<AgreementBrief>(SPACE.agreementBrief, gid);
+      if (g) {
+        agreements.push({
+          id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
+          partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
+        });
+      }
+    }
+    const scenarios = [];
+    for (const sid of await links(SPACE.scenariosOfAuth, id)) {
+      const s = await brief<ScenarioBrief>(SPACE.scenarioBrief, sid);
+      if (s) {
+        scenarios.push({
+          id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
+          resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
+        });
+      }
+    }
+    return { children, agreements, scenarios };
+  }
+
+  /** One authorization as its route gives it: the record at `at` with its names, children, agreements and scenarios. */
+  async function authorizationAnswer(id: string, at: number) {
+    const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
+    const n = createNamer(reader);
+    return { ...(await authorizationView(a, at, n)), ...(await authorizationLists(id, at, n)) };
+  }
+
   // ===== PROVENANCE =====
 
   async function provenance(productId: string, at: number): Promise<ProvenanceGraph> {
-    const root = await must<ProductRecord>(SPACE.product, pad(productId), `product ${productId}`);
+    const root = await brief<ProductBrief>(SPACE.productBrief, productId);
+    if (root === undefined) throw new NotFoundError(`product ${productId}`);
     if (productStatusAt(root, at) === "None") throw new NotFoundError(`product ${productId} at ${at} (registered only at ${root.history[0]?.at})`);
     const nodes = new Map<string, ProvNode>();
     const edges: ProvEdge[] = [];
@@ -288,21 +335,21 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     };
     const addAgreements = async (authId: string, authNode: string) => {
       for (const agId of await links(SPACE.agreementsOfAuth, authId)) {
-        const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(agId));
+        const g = await brief<AgreementBrief>(SPACE.agreementBrief, agId);
         if (!g) continue;
         const nid = `agreement:${agId}`;
-        const h = lastAt(g.history, at);
-        add({ id: nid, kind: "agreement", recordId: agId, label: g.name ?? g.kind, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor: h?.anchor ?? null });
+        const statusAnchor = await statusAnchorAt(g, at, () => reader.get<AgreementRecord>(SPACE.agreement, pad(agId)));
+        add({ id: nid, kind: "agreement", recordId: agId, label: g.label, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor });
         edge(authNode, nid, "governedBy");
       }
     };
     const addAuthorization = async (id: string, depth: number): Promise<string | null> => {
       const nid = `authorization:${id}`;
       if (nodes.has(nid)) return nid;
-      const a = await authorization(id);
+      const a = await brief<AuthorizationBrief>(SPACE.authorizationBrief, id);
       if (!a) return null;
-      const h = lastAt(a.history, at);
-      if (!add({ id: nid, kind: "authorization", recordId: id, label: `${a.mode} tier ${a.tier}`, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      const statusAnchor = await statusAnchorAt(a, at, () => authorization(id));
+      if (!add({ id: nid, kind: "authorization", recordId: id, label: a.label, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor })) return nid;
       const holder = await addParticipant(a.holderId);
       if (holder) edge(nid, holder, "heldBy");
       await addAgreements(id, nid);
@@ -319,10 +366,10 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     const addScenario = async (id: string): Promise<string | null> => {
       const nid = `scenario:${id}`;
       if (nodes.has(nid)) return nid;
-      const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(id));
+      const s = await brief<ScenarioBrief>(SPACE.scenarioBrief, id);
       if (!s) return null;
-      const h = lastAt(s.history, at);
-      if (!add({ id: nid, kind: "scenario", recordId: id, label: s.name ?? s.purposeHash, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      const statusAnchor = await statusAnchorAt(s, at, () => reader.get<ScenarioRecord>(SPACE.scenario, pad(id)));
+      if (!add({ id: nid, kind: "scenario", recordId: id, label: s.label, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor })) return nid;
       const auth = await addAuthorization(s.authorizationId, 0);
       if (auth) edge(nid, auth, "underAuthorization");
       for (const res of s.resourceIds) {
@@ -331,10 +378,10 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       }
       return nid;
     };
-    const addProduct = async (p: ProductRecord, depth: number): Promise<string> => {
+    const addProduct = async (p: ProductBrief, depth: number): Promise<string> => {
       const nid = `product:${p.id}`;
-      const h = lastAt(p.history, at);
-      if (!add({ id: nid, kind: "product", recordId: p.id, label: p.name ?? `${p.kind} v${p.version}`, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor: h?.anchor ?? null })) return nid;
+      const statusAnchor = await statusAnchorAt(p, at, () => reader.get<ProductRecord>(SPACE.product, pad(p.id)));
+      if (!add({ id: nid, kind: "product", recordId: p.id, label: p.label, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor })) return nid;
       const holder = await addParticipant(p.holderId);
       if (holder) edge(nid, holder, "heldBy");
       for (const parentId of p.parentProductIds) {
@@ -343,7 +390,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
           break;
         }
         const known = `product:${parentId}`;
-        const parent = nodes.has(known) ? undefined : await reader.get<ProductRecord>(SPACE.product, pad(parentId));
+        const parent = nodes.has(known) ? undefined : await brief<ProductBrief>(SPACE.productBrief, parentId);
         if (parent) edge(nid, await addProduct(parent, depth + 1), "derivedFromProduct");
         else if (nodes.has(known)) edge(nid, known, "derivedFromProduct");
       }
@@ -396,35 +443,25 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       return page<AuthorizationRecord, Awaited<ReturnType<typeof pick>>>(SPACE.authorization, args, (a) => pick(a));
     },
 
-    async authorization(id: string, at: number) {
-      const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
+    authorization: authorizationAnswer,
+
+    /**
+     * `authorization(id, at)` as JSON text, the same bytes as JSON.stringify of it, made without
+     * decoding the record: its stored text with the effective status in place of the stored one,
+     * then the fields the route adds, computed from the record's brief (views/briefs.ts). The
+     * record's fields before `status` are ids, the mode and the tier (views/authorizations.ts), so
+     * the first `,"status":` is the record's own; when the text does not read as expected (or the
+     * reader cannot give text) it is made the ordinary way.
+     */
+    async authorizationJson(id: string, at: number): Promise<RawJson | Awaited<ReturnType<typeof authorizationAnswer>>> {
+      const text = reader.getText?.(SPACE.authorization, pad(id));
+      const b = text === undefined ? undefined : await brief<AuthorizationBrief>(SPACE.authorizationBrief, id);
+      const head = b && `,"status":${JSON.stringify(b.status)},`;
+      const i = head ? text!.indexOf(',"status":') : -1;
+      if (text === undefined || b === undefined || i < 0 || !text.startsWith(head!, i) || !text.endsWith("}")) return authorizationAnswer(id, at);
       const n = createNamer(reader);
-      const children = [];
-      for (const cid of await links(SPACE.authChildren, id)) {
-        const c = await authorization(cid);
-        if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
-      }
-      const agreements = [];
-      for (const gid of await links(SPACE.agreementsOfAuth, id)) {
-        const g = await reader.get<AgreementRecord>(SPACE.agreement, pad(gid));
-        if (g) {
-          agreements.push({
-            id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
-            partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
-          });
-        }
-      }
-      const scenarios = [];
-      for (const sid of await links(SPACE.scenariosOfAuth, id)) {
-        const s = await reader.get<ScenarioRecord>(SPACE.scenario, pad(sid));
-        if (s) {
-          scenarios.push({
-            id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
-            resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
-          });
-        }
-      }
-      return { ...(await authorizationView(a, at, n)), children, agreements, scenarios };
+      const added = JSON.stringify({ ...(await authorizationNames(n, b)), storedStatus: b.status, inForce: await inForce(b, at), at, ...(await authorizationLists(id, at, n)) });
+      return new RawJson(`${text.slice(0, i)},"status":${JSON.stringify(authorizationStatusAt(b, at))},${text.slice(i + head!.length, -1)},${added.slice(1)}`);
     },
 
     scenario: async (id: string) => namedScenario(createNamer(reader), await must<ScenarioRecord>(SPACE.scenario, pad(id), `scenario ${id}`)),

@@ -9,9 +9,14 @@
  * (a popular record, a page polled by many clients); an answer asked once costs one SHA-256 of its
  * body more than `res.json` (the ETag, so that a client's next request can be a 304).
  */
-import { createHash } from "node:crypto";
+import { createHash, hash as cryptoHash } from "node:crypto";
 import type { Request, Response } from "express";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
+
+/** An answer already serialized: sent as this JSON text instead of JSON.stringify of a value. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
 
 /** One answer ready to send. */
 export interface Ready {
@@ -44,7 +49,7 @@ export interface ResponseCache {
   /** The ready answer under `key`, if any: one that did not read the time, or one of the same second. */
   lookup(key: CacheKey): Ready | undefined;
   /**
-   * Serializes `value`, keeps it under `key` (when given) and returns it ready to send. `timed`:
+   * Serializes `value` (a RawJson as its text), keeps it under `key` (when given) and returns it ready to send. `timed`:
    * the answer read the time asked (it then holds for that second only).
    */
   prepare(value: unknown, key: CacheKey | null, timed: boolean): Ready;
@@ -55,9 +60,15 @@ export interface ResponseCache {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
+/** SHA-256 as base64url: node's one-shot `crypto.hash` where it exists (node ≥ 20.12: no Hash object per call), else a Hash. */
+const sha256 =
+  typeof cryptoHash === "function"
+    ? (body: Buffer | string): string => cryptoHash("sha256", body, "base64url")
+    : (body: Buffer | string): string => createHash("sha256").update(body).digest("base64url");
+
 /** Strong ETag of a body: a SHA-256 prefix (22 base64url characters, 132 bits). */
 export function etagOf(body: Buffer | string): string {
-  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  return `"${sha256(body).slice(0, 22)}"`;
 }
 
 /** If-None-Match (RFC 9110 13.1.2, weak comparison): `*` or a list naming `etag`. */
@@ -137,7 +148,7 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
       return r;
     },
     prepare(value, key, isTimed) {
-      const body = JSON.stringify(value);
+      const body = value instanceof RawJson ? value.text : JSON.stringify(value);
       const ready: Ready = { body, bytes: Buffer.byteLength(body), etag: etagOf(body) };
       // Kept only if the index and the second are still those it was built in: an answer that
       // read across an applied range may mix two versions.

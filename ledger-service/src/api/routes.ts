@@ -141,7 +141,7 @@ export function createRoutes(q: Queries, auth: Auth, health: () => object, node?
     }),
     route({
       method: "get", path: "/authorizations/:id", operationId: "getAuthorization", summary: "One authorization with children, agreements and scenarios; status at ?at=", tag: "public", params: s.idParams, query: s.atQuery,
-      handle: ({ params, query, now }) => q.authorization(params.id, query.at ?? now),
+      handle: ({ params, query, now }) => q.authorizationJson(params.id, query.at ?? now),
     }),
     route({ method: "get", path: "/calls/:id", operationId: "getCall", summary: "One call for applications (C35): name (its title), publicText, organizerName, selectedHolders [{id, name}]", tag: "public", params: s.idParams, handle: ({ params }) => q.call(params.id) }),
     route({ method: "get", path: "/scenarios/:id", operationId: "getScenario", summary: "One scenario: name, publicText, statement, holderName, authorizationName, resources [{id, name}]", tag: "public", params: s.idParams, handle: ({ params }) => q.scenario(params.id) }),

@@ -15,7 +15,7 @@ import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
 import { createRoutes, type NodeRoutes, type RouteDef } from "./routes";
-import { createResponseCache, type CacheKey } from "./respcache";
+import { createResponseCache, RawJson, type CacheKey } from "./respcache";
 import { searchRoutes } from "./search";
 
 /** A platform-node instance: receipt intake and reads (ledger-service/src/node). */
@@ -171,6 +171,7 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
       if (!r.query && Object.keys(req.query as object).length > 0) throw new ValidationError("this route takes no query parameters");
       const value = await r.handle(input);
       if (cached && value !== undefined) responses.send(req, res, responses.prepare(value, key, readTime));
+      else if (value instanceof RawJson) res.type("application/json").send(value.text);
       else res.json(value);
     };
     if (r.method === "get") api.get(r.path, handler);

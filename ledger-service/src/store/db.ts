@@ -219,6 +219,9 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
         return text === undefined ? undefined : { value: JSON.parse(text), bytes: text.length };
       }) as T | undefined;
     },
+    getText(name: string, key: string) {
+      return db.getSync<string, string>(space(name).prefix + key, { valueEncoding: "utf8" });
+    },
     range<T extends Json>(name: string, options: RangeOptions = {}): AsyncIterable<[string, T]> {
       const it = space(name).iterator(options);
       return {

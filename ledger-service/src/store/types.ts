@@ -68,5 +68,10 @@ export interface RangeOptions {
 /** Read side used by the API: never writes. */
 export interface ViewReader {
   get<T extends JsonValue>(space: string, key: string): Promise<T | undefined>;
+  /**
+   * The stored JSON text of a value, undecoded (what `get` would parse): for an answer that sends
+   * a record as stored plus a few fields. Optional: a reader without it is read through `get`.
+   */
+  getText?(space: string, key: string): string | undefined;
   range<T extends JsonValue>(space: string, options?: RangeOptions): AsyncIterable<[string, T]>;
 }

@@ -3,6 +3,7 @@
  * signature, taking effect and filing (备案) with the authority (C05, C15, C16).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
+import { agreementBrief, briefJson } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
 import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
@@ -39,7 +40,7 @@ export type AgreementRecord = {
 };
 
 /** Status of an agreement at `at`. */
-export function agreementStatusAt(r: AgreementRecord, at: number): string {
+export function agreementStatusAt(r: { history: readonly { at: number; status: string }[] }, at: number): string {
   let s = "None";
   for (const h of r.history) if (h.at <= at) s = h.status;
   return s;
@@ -48,7 +49,7 @@ export function agreementStatusAt(r: AgreementRecord, at: number): string {
 export function createAgreementsView(): View {
   return {
     name: "agreements",
-    version: 3, // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements
+    version: 4, // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements; 4: briefs
     events: ["AgreementRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AgreementRegistry") return;
@@ -83,6 +84,7 @@ export function createAgreementsView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.agreement, pad(id), r);
+      tx.put(SPACE.agreementBrief, pad(id), briefJson(agreementBrief(r)));
         await addLink(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), id);
         return;
       }
@@ -128,6 +130,7 @@ export function createAgreementsView(): View {
           return;
       }
       tx.put(SPACE.agreement, pad(id), r);
+      tx.put(SPACE.agreementBrief, pad(id), briefJson(agreementBrief(r)));
     },
   };
 }

@@ -5,6 +5,7 @@
  * from stored fields (`authorizationStatusAt`): expiry is a fact of time, never a transaction.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
+import { authorizationBrief, briefJson } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
 import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
 
@@ -85,25 +86,31 @@ export type CallRecord = {
 const statusName = (v: JsonValue | undefined): string => AUTH_STATUSES[numOf(v)] ?? String(v);
 
 /** The status an authorization had at `at`: its stored status then, Expired once the term is over. */
-export function authorizationStatusAt(a: AuthorizationRecord, at: number): string {
+export function authorizationStatusAt(a: { history: readonly { at: number; status: string }[]; termEnd: number }, at: number): string {
   let s = "None";
   for (const h of a.history) if (h.at <= at) s = h.status;
   if ((s === "Active" || s === "Suspended") && at >= a.termEnd) return "Expired";
   return s;
 }
 
+/** What decides whether an authorization is in force: its record's or its brief's (views/briefs.ts) fields. */
+export type AuthorizationState = { id: string; holderId: string; parentId: string; termStart: number; termEnd: number; history: readonly { at: number; status: string }[] };
+
 /** In force at `at` by its own record (the holder and parent are checked by the reader). */
-export function authorizationInForce(a: AuthorizationRecord, at: number): boolean {
+export function authorizationInForce(a: AuthorizationState, at: number): boolean {
   return authorizationStatusAt(a, at) === "Active" && at >= a.termStart && at < a.termEnd;
 }
 
 export function createAuthorizationsView(): View {
   const get = (tx: ViewTx, id: string) => tx.get<AuthorizationRecord>(SPACE.authorization, pad(id));
-  const put = (tx: ViewTx, r: AuthorizationRecord) => tx.put(SPACE.authorization, pad(r.id), r);
+  const put = (tx: ViewTx, r: AuthorizationRecord) => {
+    tx.put(SPACE.authorization, pad(r.id), r);
+    tx.put(SPACE.authorizationBrief, pad(r.id), briefJson(authorizationBrief(r)));
+  };
 
   return {
     name: "authorizations",
-    version: 3, // 2: auth-children id lists; 3: public texts of calls, statements of decisions
+    version: 4, // 2: auth-children id lists; 3: public texts of calls, statements of decisions; 4: briefs
     events: ["AuthorizationRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AuthorizationRegistry") return;

@@ -5,6 +5,7 @@
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { applyRegistration, emptyRegistration, isRegistrationEvent, type RegistrationHolding } from "./registration";
+import { productBrief, briefJson } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type ProductText, type Statement } from "./publicText";
 import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
@@ -45,7 +46,7 @@ export type ProductRecord = {
   anchor: Anchor;
 };
 
-export function productStatusAt(r: ProductRecord, at: number): string {
+export function productStatusAt(r: { history: readonly { at: number; status: string }[] }, at: number): string {
   let s = "None";
   for (const h of r.history) if (h.at <= at) s = h.status;
   return s;
@@ -56,7 +57,7 @@ const bases = (mask: number): string[] => CHARGING_BASES.filter((_, i) => i > 0 
 export function createProductsView(): View {
   return {
     name: "products",
-    version: 2, // 2: public text, statements, human registration codes
+    version: 3, // 2: public text, statements, human registration codes; 3: briefs
     events: ["ProductRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ProductRegistry") return;
@@ -95,6 +96,7 @@ export function createProductsView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.product, pad(id), r);
+      tx.put(SPACE.productBrief, pad(id), briefJson(productBrief(r)));
         tx.put(SPACE.productByHolder, `${pad(r.holderId)}:${pad(id)}`, id);
         for (const p of r.parentProductIds) tx.put(SPACE.productByParent, `${pad(p)}:${pad(id)}`, id);
         return;
@@ -139,6 +141,7 @@ export function createProductsView(): View {
         }
       }
       tx.put(SPACE.product, pad(id), r);
+      tx.put(SPACE.productBrief, pad(id), briefJson(productBrief(r)));
     },
   };
 }

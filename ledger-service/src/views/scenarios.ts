@@ -3,6 +3,7 @@
  * minimal resources it needs (C14).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
+import { scenarioBrief, briefJson } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type ScenarioText, type Statement } from "./publicText";
 import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, pad, strOf, type Anchor } from "./util";
 
@@ -32,7 +33,7 @@ export type ScenarioRecord = {
   anchor: Anchor;
 };
 
-export function scenarioStatusAt(r: ScenarioRecord, at: number): string {
+export function scenarioStatusAt(r: { history: readonly { at: number; status: string }[] }, at: number): string {
   let s = "None";
   for (const h of r.history) if (h.at <= at) s = h.status;
   return s;
@@ -41,7 +42,7 @@ export function scenarioStatusAt(r: ScenarioRecord, at: number): string {
 export function createScenariosView(): View {
   return {
     name: "scenarios",
-    version: 3, // 2: scenarios-of-auth id lists replace the scenario-by-auth keys; 3: public text and statements
+    version: 4, // 2: scenarios-of-auth id lists replace the scenario-by-auth keys; 3: public text and statements; 4: briefs
     events: ["ScenarioRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ScenarioRegistry") return;
@@ -70,6 +71,7 @@ export function createScenariosView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.scenario, pad(id), r);
+      tx.put(SPACE.scenarioBrief, pad(id), briefJson(scenarioBrief(r)));
         await addLink(tx, SPACE.scenariosOfAuth, pad(r.authorizationId), id);
         return;
       }
@@ -103,6 +105,7 @@ export function createScenariosView(): View {
           return;
       }
       tx.put(SPACE.scenario, pad(id), r);
+      tx.put(SPACE.scenarioBrief, pad(id), briefJson(scenarioBrief(r)));
     },
   };
 }

@@ -5,7 +5,7 @@
  * per-use checks all read these, so they cannot disagree.
  */
 import type { JsonValue } from "../store/types";
-import { authorizationInForce, authorizationStatusAt, type AuthorizationRecord } from "./authorizations";
+import { authorizationInForce, authorizationStatusAt, type AuthorizationRecord, type AuthorizationState } from "./authorizations";
 import { participantStatusAt, type ParticipantRecord } from "./participants";
 import { productStatusAt, type ProductRecord } from "./products";
 import { registeredAt } from "./registration";
@@ -20,7 +20,7 @@ export type RecordReader = <T extends JsonValue>(space: string, id: string) => P
 const MAX_DEPTH = 8;
 
 /** Why authorization `a` (with its holder and every ancestor) is not in force at `at`, or null. */
-export async function authorizationProblemAt(read: RecordReader, a: AuthorizationRecord, at: number, depth = 0): Promise<string | null> {
+export async function authorizationProblemAt(read: RecordReader, a: AuthorizationState, at: number, depth = 0): Promise<string | null> {
   if (!authorizationInForce(a, at)) return `authorization ${a.id} is ${authorizationStatusAt(a, at)} at that time`;
   const holder = await read<ParticipantRecord>(SPACE.participant, a.holderId);
   if (!holder || participantStatusAt(holder, at) !== "Active") {

@@ -12,14 +12,18 @@ export const SPACE = {
   registration: "registration", // resources, products: `${subjectKind}:${appId}`
   call: "call", // authorizations
   authorization: "authorization", // authorizations
+  authorizationBrief: "authorization-brief", // authorizations: the record's brief (views/briefs.ts)
   authByHolder: "auth-by-holder", // authorizations: `${holder}:${id}`
   authByParent: "auth-by-parent", // authorizations: `${parent}:${id}`
   authChildren: "auth-children", // authorizations: `${parent}` -> child ids (addLink)
   agreement: "agreement", // agreements
+  agreementBrief: "agreement-brief", // agreements: the record's brief (views/briefs.ts)
   agreementsOfAuth: "agreements-of-auth", // agreements: `${auth}` -> agreement ids (addLink)
   scenario: "scenario", // scenarios
+  scenarioBrief: "scenario-brief", // scenarios: the record's brief (views/briefs.ts)
   scenariosOfAuth: "scenarios-of-auth", // scenarios: `${auth}` -> scenario ids (addLink)
   product: "product", // products
+  productBrief: "product-brief", // products: the record's brief (views/briefs.ts)
   productByHolder: "product-by-holder", // products: `${holder}:${id}`
   productByParent: "product-by-parent", // products: `${parent}:${child}` (lineage, downstream)
   oversightCase: "case", // oversight
