@@ -20,6 +20,7 @@
  *   INDEX_DIR=/path/a,/path/b npx ts-node --transpile-only bench/api.ts   # prepared indexes (e.g. bench/indexer.ts's)
  *   SIZES=10000,100000,1000000 npx ts-node --transpile-only bench/api.ts  # the indexes bench/indexer.ts keeps per bench chain size
  *   BENCH_DIR=/tmp/idx npx ts-node --transpile-only bench/api.ts     # keep/reuse the synthetic indexes (BENCH_DIR/auths-N)
+ *   BENCH_DIR=/tmp/idx AUTHS=250000 ROUNDS=0 …                       # only build (and keep) the index
  *   PROF=/tmp/prof ...                                               # --cpu-prof of our API process
  *   RECORD_CACHE_MB=512 ...                                          # the API's record cache budget (default 64)
  *
@@ -392,12 +393,17 @@ async function main(): Promise<void> {
     try {
       const t0 = Date.UTC(2025, 0, 6) / 1000;
       await buildIndex(dir, t0, AUTHS);
+      if (ROUNDS === 0) {
+        console.log(`ROUNDS=0: the synthetic index of AUTHS=${AUTHS} is built${keep ? ` at ${keep}` : ""}; nothing measured`);
+        continue;
+      }
       const records = `synthetic index of ${(OPERATORS + 9 + RESOURCES + AUTHS * 4).toLocaleString()} records (AUTHS=${AUTHS}: authorizations with agreements, scenarios, products in lineage chains of four)`;
       summaries.push(await benchIndex("synthetic", dir, records, (t0 + 600 + AUTHS * 30 + 86_400) * 1000));
     } finally {
       if (!keep) rmSync(dir, { recursive: true, force: true });
     }
   }
+  if (summaries.length === 0) return;
   console.log("\n== summary (medians of the interleaved rounds; ratios to the tuned express app serving the same bodies)");
   console.log("index                      route                                   ours req/s  p50  p99   ratio (min–max)      p99 ratio  index MB  RSS MB  ready spawn/in-process");
   for (const s of summaries) {
