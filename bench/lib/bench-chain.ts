@@ -24,16 +24,27 @@ import { DAY, extendWithBatches, generateCity, type CityStats } from "./chain";
 
 /** Bumped whenever the generator changes what it sends (old snapshots then regenerate). */
 const GENERATOR_VERSION = 1;
+/**
+ * The large size's own part of the key (sizes above LARGE only): 2 since its blocks are checked
+ * by their logs and its snapshot is anvil's own --dump-state (a 1M chain is complete, not cut
+ * short by a deadline as version 1's were).
+ */
+const LARGE_VERSION = 2;
 
 /**
  * Above this many records the chain is made by a cheaper path: through transactions the city
- * generates at ~100-250 events/s here (2 shared cores under load; anvil's cost is mostly per
- * block and grows with the state), so 1M events would take over an hour. The large chain is
- * instead the 100k chain (its snapshot loaded: the same year of lifecycle) followed by a month
- * of heavy use up to the wall clock: its platform nodes anchor a batch every ~30 s each, real
- * `anchorBatch` transactions with usage counts of the city's products and scenarios, a block per
- * two hours of chain time. The event mix is then ~90% BatchAnchored (the 100k chain: ~30%).
- * RECORDS_MODE=tx generates the large size through the whole lifecycle instead (slow).
+ * generates at ~360 events/s here (2 shared cores; mostly anvil's evm_mine), so 1M events would
+ * take over 45 minutes. The large chain is instead the 100k chain (its snapshot loaded: the same
+ * year of lifecycle) followed by a month of heavy use up to the wall clock: its platform nodes
+ * anchor a batch every ~10 s each, real `anchorBatch` transactions from the nodes' bound keys with
+ * usage counts of the city's products and scenarios, a block per two hours of chain time
+ * (thousands of transactions each). The event mix is then ~94% BatchAnchored (the 100k chain:
+ * ~44%). These blocks are checked by their logs (ChainWriter.check), which keeps the extension
+ * at ~1,600-2,200 events/s: 900k batches in ~8-10 minutes. RECORDS_MODE=tx generates the large
+ * size through the whole lifecycle instead (slow).
+ *
+ * Its snapshot (~5-6 GB of JSON) is written by anvil itself on exit (--dump-state): the
+ * anvil_dumpState answer, gzipped hex in one JSON-RPC string, would be longer than a V8 string.
  */
 export const LARGE = 300_000;
 
@@ -58,7 +69,7 @@ export interface BenchChainOptions {
 function chainKey(records: number, txPerBlock: number): string {
   const buildInfo = readdirSync(path.join(ROOT, "artifacts/build-info")).sort().join(",");
   return createHash("sha256")
-    .update(JSON.stringify({ records, txPerBlock, buildInfo, anvil: statSync(ANVIL_BIN).size, v: GENERATOR_VERSION, ...(records > LARGE ? { mode: process.env.RECORDS_MODE ?? "cheap" } : {}) }))
+    .update(JSON.stringify({ records, txPerBlock, buildInfo, anvil: statSync(ANVIL_BIN).size, v: GENERATOR_VERSION, ...(records > LARGE ? { mode: process.env.RECORDS_MODE ?? "cheap", large: LARGE_VERSION } : {}) }))
     .digest("hex")
     .slice(0, 12);
 }
@@ -121,10 +132,19 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
   let anvil: Anvil;
   let deployment: Deployment;
   let stats: CityStats;
+  /** Whether anvil writes `<state>.tmp` when it exits (the large size). */
+  let dumpsOnExit = false;
   if (opts.records > LARGE && process.env.RECORDS_MODE !== "tx") {
     // The cheaper path: the 100k city, then a month of heavy anchoring up to the wall clock.
+    // anvil is restarted on the 100k snapshot set to dump its state on exit (see save).
     const base = await benchChain({ ...opts, records: 100_000, fresh: false });
-    anvil = base.anvil;
+    await base.anvil.stop();
+    mkdirSync(dir, { recursive: true });
+    rmSync(`${stateFile}.tmp`, { force: true });
+    // --prune-history: anvil otherwise keeps a copy of the state for each of its recent blocks,
+    // each holding every batch root so far (7 GB of memory at 400k events, growing).
+    anvil = await startAnvil(["--disable-block-gas-limit", "--prune-history", "--load-state", path.join(base.dir, "state.json"), "--dump-state", `${stateFile}.tmp`], 600_000);
+    dumpsOnExit = true;
     deployment = base.deployment;
     try {
       // EXTEND_MINUTES bounds the generation: the chain then holds what was reached (stats.events).
@@ -164,15 +184,33 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
   }
 
   async function save(anvil: Anvil, deployment: Deployment, stats: CityStats): Promise<BenchChain> {
-    // anvil_dumpState answers gzipped JSON as hex; --load-state reads plain JSON.
-    const state = gunzipSync(Buffer.from((await anvil.rpc<string>("anvil_dumpState", [])).slice(2), "hex"));
     mkdirSync(dir, { recursive: true });
     writeFileSync(deploymentFile, JSON.stringify(deployment, null, 2));
-    // Written last and renamed into place: a half-written snapshot is never loaded.
-    writeFileSync(`${stateFile}.tmp`, state);
+    let bytes: number;
+    if (dumpsOnExit) {
+      // anvil writes its state (plain JSON) when it exits on SIGINT; then it is started again on it.
+      const t = performance.now();
+      const exited = new Promise<number | null>((r) => anvil.proc.once("exit", (code) => r(code)));
+      anvil.proc.kill("SIGINT");
+      const code = await exited;
+      if (!existsSync(`${stateFile}.tmp`)) throw new Error(`anvil exited (${code}) without dumping its state to ${stateFile}.tmp`);
+      bytes = statSync(`${stateFile}.tmp`).size;
+      log(`anvil dumped the chain (${(bytes / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    } else {
+      // anvil_dumpState answers gzipped JSON as hex; --load-state reads plain JSON.
+      const state = gunzipSync(Buffer.from((await anvil.rpc<string>("anvil_dumpState", [])).slice(2), "hex"));
+      bytes = state.length;
+      writeFileSync(`${stateFile}.tmp`, state);
+    }
+    // Renamed into place, stats last: a half-written snapshot is never loaded.
     renameSync(`${stateFile}.tmp`, stateFile);
     writeFileSync(statsFile, JSON.stringify(stats, null, 2));
-    log(`saved the bench chain to ${dir} (${(state.length / 1e6).toFixed(0)} MB)`);
+    log(`saved the bench chain to ${dir} (${(bytes / 1e6).toFixed(0)} MB)`);
+    if (dumpsOnExit) {
+      const t = performance.now();
+      anvil = await startAnvil(["--disable-block-gas-limit", "--load-state", stateFile], 600_000);
+      log(`loaded it again in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
     // Older snapshots of this size (other contracts or generator): ours, and stale.
     for (const entry of readdirSync(BENCH_CACHE)) {
       const other = path.join(BENCH_CACHE, entry);
