@@ -13,7 +13,8 @@
  * cheaper path described in `generateLarge` (the same lifecycle, receipt batches filling the rest).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { JsonRpcProvider } from "ethers";
@@ -25,11 +26,12 @@ import { DAY, extendWithBatches, generateCity, type CityStats } from "./chain";
 /** Bumped whenever the generator changes what it sends (old snapshots then regenerate). */
 const GENERATOR_VERSION = 1;
 /**
- * The large size's own part of the key (sizes above LARGE only): 2 since its blocks are checked
- * by their logs and its snapshot is anvil's own --dump-state (a 1M chain is complete, not cut
- * short by a deadline as version 1's were).
+ * The large size's own part of the key (sizes above LARGE only): 3 since its blocks are checked
+ * by their logs, come every 30 minutes of chain time, and its snapshot is anvil's own
+ * --dump-state without call traces (a 1M chain is complete, not cut short by a deadline as
+ * version 1's were).
  */
-const LARGE_VERSION = 2;
+const LARGE_VERSION = 3;
 
 /**
  * Above this many records the chain is made by a cheaper path: through transactions the city
@@ -143,14 +145,18 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
     rmSync(`${stateFile}.tmp`, { force: true });
     // --prune-history: anvil otherwise keeps a copy of the state for each of its recent blocks,
     // each holding every batch root so far (7 GB of memory at 400k events, growing).
-    anvil = await startAnvil(["--disable-block-gas-limit", "--prune-history", "--load-state", path.join(base.dir, "state.json"), "--dump-state", `${stateFile}.tmp`], 600_000);
+    // --state-interval of a year: with --dump-state anvil also dumps every minute (the whole
+    // chain, GBs, while it holds off the transactions sent meanwhile); once on exit is enough.
+    anvil = await startAnvil(["--disable-block-gas-limit", "--prune-history", "--state-interval", String(365 * DAY), "--load-state", path.join(base.dir, "state.json"), "--dump-state", `${stateFile}.tmp`], 600_000);
     dumpsOnExit = true;
     deployment = base.deployment;
     try {
       // EXTEND_MINUTES bounds the generation: the chain then holds what was reached (stats.events).
       const minutes = Number(process.env.EXTEND_MINUTES ?? 0);
       const deadline = minutes > 0 ? Date.now() + minutes * 60_000 : undefined;
-      const more = await extendWithBatches(anvil.url, deployment, { events: opts.records - base.stats.events, txPerBlock: 4000, log, deadline });
+      // A block every 30 minutes (~670 batches each): denser blocks make single eth_getLogs
+      // answers of 100k+ logs, which took anvil past 20 GB of memory when indexed.
+      const more = await extendWithBatches(anvil.url, deployment, { events: opts.records - base.stats.events, txPerBlock: 4000, everyHours: 0.5, log, deadline });
       stats = { ...base.stats, events: base.stats.events + more.events, txs: base.stats.txs + more.txs, blocks: base.stats.blocks + more.blocks, batches: base.stats.batches + more.txs, seconds: base.stats.seconds + more.seconds, ms: more.ms, extendedFrom: base.dir, toppedUp: 0 };
       stats.byEvent = { ...base.stats.byEvent, BatchAnchored: (base.stats.byEvent.BatchAnchored ?? 0) + more.events };
       stats.chainEnd = Number((await anvil.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
@@ -194,8 +200,12 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
       anvil.proc.kill("SIGINT");
       const code = await exited;
       if (!existsSync(`${stateFile}.tmp`)) throw new Error(`anvil exited (${code}) without dumping its state to ${stateFile}.tmp`);
-      bytes = statSync(`${stateFile}.tmp`).size;
-      log(`anvil dumped the chain (${(bytes / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const dumped = statSync(`${stateFile}.tmp`).size;
+      log(`anvil dumped the chain (${(dumped / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const t2 = performance.now();
+      bytes = await withoutTraces(`${stateFile}.tmp`, `${stateFile}.notraces`);
+      renameSync(`${stateFile}.notraces`, `${stateFile}.tmp`);
+      log(`dropped the call traces: ${(bytes / 1e6).toFixed(0)} MB left, in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     } else {
       // anvil_dumpState answers gzipped JSON as hex; --load-state reads plain JSON.
       const state = gunzipSync(Buffer.from((await anvil.rpc<string>("anvil_dumpState", [])).slice(2), "hex"));
@@ -220,6 +230,70 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
     rmSync(path.join(dir, "index"), { recursive: true, force: true });
     return { anvil, deployment, deploymentFile, stats, dir };
   }
+}
+
+/**
+ * Copies anvil's state dump `from` to `to` with every transaction's call traces emptied
+ * (`"traces":[...]` becomes `"traces":[]`); resolves with the size written. The traces are half
+ * the dump and more of anvil's memory once loaded (the 1M chain's took it past 15 GB), and serve
+ * only anvil's trace and debug methods: a chain loaded without them answers blocks,
+ * transactions, receipts and logs as before (checked on the 10k chain: the same logs and
+ * receipts). Streams: the dump is GBs, more than one string holds.
+ */
+export async function withoutTraces(from: string, to: string): Promise<number> {
+  const key = Buffer.from('"traces":[');
+  const input = createReadStream(from, { highWaterMark: 1 << 22 });
+  const output = createWriteStream(to);
+  let written = 0;
+  const write = async (chunk: Buffer): Promise<void> => {
+    written += chunk.length;
+    if (!output.write(chunk)) await once(output, "drain");
+  };
+  // Outside a trace list, `carry` holds the last bytes that could start the key; inside, the
+  // list's bracket depth and whether the scan is within a JSON string.
+  let carry = Buffer.alloc(0);
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for await (const piece of input) {
+    const buf = Buffer.concat([carry, piece as Buffer]);
+    carry = Buffer.alloc(0);
+    let start = 0;
+    for (;;) {
+      if (depth === 0) {
+        const at = buf.indexOf(key, start);
+        if (at < 0) {
+          // Keep what could be the key's beginning for the next piece.
+          const keep = Math.max(start, buf.length - key.length + 1);
+          await write(buf.subarray(start, keep));
+          carry = Buffer.from(buf.subarray(keep));
+          break;
+        }
+        await write(buf.subarray(start, at + key.length));
+        await write(Buffer.from("]"));
+        depth = 1;
+        start = at + key.length;
+      }
+      let i = start;
+      for (; i < buf.length && depth > 0; i++) {
+        const c = buf[i];
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 0x5c) escaped = true;
+          else if (c === 0x22) inString = false;
+        } else if (c === 0x22) inString = true;
+        else if (c === 0x5b) depth++;
+        else if (c === 0x5d) depth--;
+      }
+      if (depth > 0) break; // the list goes on in the next piece
+      start = i;
+    }
+  }
+  if (depth !== 0) throw new Error(`${from}: a trace list does not end`);
+  await write(carry);
+  output.end();
+  await once(output, "finish");
+  return written;
 }
 
 export interface BenchIndex extends BenchChain {
