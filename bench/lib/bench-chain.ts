@@ -13,7 +13,8 @@
  * cheaper path described in `generateLarge` (the same lifecycle, receipt batches filling the rest).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { JsonRpcProvider } from "ethers";
@@ -24,16 +25,28 @@ import { DAY, extendWithBatches, generateCity, type CityStats } from "./chain";
 
 /** Bumped whenever the generator changes what it sends (old snapshots then regenerate). */
 const GENERATOR_VERSION = 1;
+/**
+ * The large size's own part of the key (sizes above LARGE only): 3 since its blocks are checked
+ * by their logs, come every 30 minutes of chain time, and its snapshot is anvil's own
+ * --dump-state without call traces (a 1M chain is complete, not cut short by a deadline as
+ * version 1's were).
+ */
+const LARGE_VERSION = 3;
 
 /**
  * Above this many records the chain is made by a cheaper path: through transactions the city
- * generates at ~100-250 events/s here (2 shared cores under load; anvil's cost is mostly per
- * block and grows with the state), so 1M events would take over an hour. The large chain is
- * instead the 100k chain (its snapshot loaded: the same year of lifecycle) followed by a month
- * of heavy use up to the wall clock: its platform nodes anchor a batch every ~30 s each, real
- * `anchorBatch` transactions with usage counts of the city's products and scenarios, a block per
- * two hours of chain time. The event mix is then ~90% BatchAnchored (the 100k chain: ~30%).
- * RECORDS_MODE=tx generates the large size through the whole lifecycle instead (slow).
+ * generates at ~360 events/s here (2 shared cores; mostly anvil's evm_mine), so 1M events would
+ * take over 45 minutes. The large chain is instead the 100k chain (its snapshot loaded: the same
+ * year of lifecycle) followed by a month of heavy use up to the wall clock: its platform nodes
+ * anchor a batch every ~10 s each, real `anchorBatch` transactions from the nodes' bound keys with
+ * usage counts of the city's products and scenarios, a block per two hours of chain time
+ * (thousands of transactions each). The event mix is then ~94% BatchAnchored (the 100k chain:
+ * ~44%). These blocks are checked by their logs (ChainWriter.check), which keeps the extension
+ * at ~1,600-2,200 events/s: 900k batches in ~8-10 minutes. RECORDS_MODE=tx generates the large
+ * size through the whole lifecycle instead (slow).
+ *
+ * Its snapshot (~5-6 GB of JSON) is written by anvil itself on exit (--dump-state): the
+ * anvil_dumpState answer, gzipped hex in one JSON-RPC string, would be longer than a V8 string.
  */
 export const LARGE = 300_000;
 
@@ -58,7 +71,7 @@ export interface BenchChainOptions {
 function chainKey(records: number, txPerBlock: number): string {
   const buildInfo = readdirSync(path.join(ROOT, "artifacts/build-info")).sort().join(",");
   return createHash("sha256")
-    .update(JSON.stringify({ records, txPerBlock, buildInfo, anvil: statSync(ANVIL_BIN).size, v: GENERATOR_VERSION, ...(records > LARGE ? { mode: process.env.RECORDS_MODE ?? "cheap" } : {}) }))
+    .update(JSON.stringify({ records, txPerBlock, buildInfo, anvil: statSync(ANVIL_BIN).size, v: GENERATOR_VERSION, ...(records > LARGE ? { mode: process.env.RECORDS_MODE ?? "cheap", large: LARGE_VERSION } : {}) }))
     .digest("hex")
     .slice(0, 12);
 }
@@ -79,7 +92,8 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
 
   if (!opts.fresh && existsSync(stateFile) && existsSync(deploymentFile) && existsSync(statsFile)) {
     const t = performance.now();
-    const anvil = await startAnvil(["--disable-block-gas-limit", "--load-state", stateFile], 600_000);
+    // --prune-history: each block mined on a loaded chain (the bench mines empty ones) would otherwise keep a copy of the whole state (16 GB at 1M).
+    const anvil = await startAnvil(["--disable-block-gas-limit", "--prune-history", "--load-state", stateFile], 600_000);
     const head = Number(await anvil.rpc<string>("eth_blockNumber"));
     log(`loaded the bench chain (head ${head}) from ${dir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
@@ -121,16 +135,29 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
   let anvil: Anvil;
   let deployment: Deployment;
   let stats: CityStats;
+  /** Whether anvil writes `<state>.tmp` when it exits (the large size). */
+  let dumpsOnExit = false;
   if (opts.records > LARGE && process.env.RECORDS_MODE !== "tx") {
     // The cheaper path: the 100k city, then a month of heavy anchoring up to the wall clock.
+    // anvil is restarted on the 100k snapshot set to dump its state on exit (see save).
     const base = await benchChain({ ...opts, records: 100_000, fresh: false });
-    anvil = base.anvil;
+    await base.anvil.stop();
+    mkdirSync(dir, { recursive: true });
+    rmSync(`${stateFile}.tmp`, { force: true });
+    // --prune-history: anvil otherwise keeps a copy of the state for each of its recent blocks,
+    // each holding every batch root so far (7 GB of memory at 400k events, growing).
+    // --state-interval of a year: with --dump-state anvil also dumps every minute (the whole
+    // chain, GBs, while it holds off the transactions sent meanwhile); once on exit is enough.
+    anvil = await startAnvil(["--disable-block-gas-limit", "--prune-history", "--state-interval", String(365 * DAY), "--load-state", path.join(base.dir, "state.json"), "--dump-state", `${stateFile}.tmp`], 600_000);
+    dumpsOnExit = true;
     deployment = base.deployment;
     try {
       // EXTEND_MINUTES bounds the generation: the chain then holds what was reached (stats.events).
       const minutes = Number(process.env.EXTEND_MINUTES ?? 0);
       const deadline = minutes > 0 ? Date.now() + minutes * 60_000 : undefined;
-      const more = await extendWithBatches(anvil.url, deployment, { events: opts.records - base.stats.events, txPerBlock: 4000, log, deadline });
+      // A block every 30 minutes (~670 batches each): denser blocks make single eth_getLogs
+      // answers of 100k+ logs, which took anvil past 20 GB of memory when indexed.
+      const more = await extendWithBatches(anvil.url, deployment, { events: opts.records - base.stats.events, txPerBlock: 4000, everyHours: 0.5, log, deadline });
       stats = { ...base.stats, events: base.stats.events + more.events, txs: base.stats.txs + more.txs, blocks: base.stats.blocks + more.blocks, batches: base.stats.batches + more.txs, seconds: base.stats.seconds + more.seconds, ms: more.ms, extendedFrom: base.dir, toppedUp: 0 };
       stats.byEvent = { ...base.stats.byEvent, BatchAnchored: (base.stats.byEvent.BatchAnchored ?? 0) + more.events };
       stats.chainEnd = Number((await anvil.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
@@ -164,15 +191,37 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
   }
 
   async function save(anvil: Anvil, deployment: Deployment, stats: CityStats): Promise<BenchChain> {
-    // anvil_dumpState answers gzipped JSON as hex; --load-state reads plain JSON.
-    const state = gunzipSync(Buffer.from((await anvil.rpc<string>("anvil_dumpState", [])).slice(2), "hex"));
     mkdirSync(dir, { recursive: true });
     writeFileSync(deploymentFile, JSON.stringify(deployment, null, 2));
-    // Written last and renamed into place: a half-written snapshot is never loaded.
-    writeFileSync(`${stateFile}.tmp`, state);
+    let bytes: number;
+    if (dumpsOnExit) {
+      // anvil writes its state (plain JSON) when it exits on SIGINT; then it is started again on it.
+      const t = performance.now();
+      const exited = new Promise<number | null>((r) => anvil.proc.once("exit", (code) => r(code)));
+      anvil.proc.kill("SIGINT");
+      const code = await exited;
+      if (!existsSync(`${stateFile}.tmp`)) throw new Error(`anvil exited (${code}) without dumping its state to ${stateFile}.tmp`);
+      const dumped = statSync(`${stateFile}.tmp`).size;
+      log(`anvil dumped the chain (${(dumped / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const t2 = performance.now();
+      bytes = await withoutTraces(`${stateFile}.tmp`, `${stateFile}.notraces`);
+      renameSync(`${stateFile}.notraces`, `${stateFile}.tmp`);
+      log(`dropped the call traces: ${(bytes / 1e6).toFixed(0)} MB left, in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    } else {
+      // anvil_dumpState answers gzipped JSON as hex; --load-state reads plain JSON.
+      const state = gunzipSync(Buffer.from((await anvil.rpc<string>("anvil_dumpState", [])).slice(2), "hex"));
+      bytes = state.length;
+      writeFileSync(`${stateFile}.tmp`, state);
+    }
+    // Renamed into place, stats last: a half-written snapshot is never loaded.
     renameSync(`${stateFile}.tmp`, stateFile);
     writeFileSync(statsFile, JSON.stringify(stats, null, 2));
-    log(`saved the bench chain to ${dir} (${(state.length / 1e6).toFixed(0)} MB)`);
+    log(`saved the bench chain to ${dir} (${(bytes / 1e6).toFixed(0)} MB)`);
+    if (dumpsOnExit) {
+      const t = performance.now();
+      anvil = await startAnvil(["--disable-block-gas-limit", "--load-state", stateFile], 600_000);
+      log(`loaded it again in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
     // Older snapshots of this size (other contracts or generator): ours, and stale.
     for (const entry of readdirSync(BENCH_CACHE)) {
       const other = path.join(BENCH_CACHE, entry);
@@ -182,6 +231,70 @@ export async function benchChain(opts: BenchChainOptions): Promise<BenchChain> {
     rmSync(path.join(dir, "index"), { recursive: true, force: true });
     return { anvil, deployment, deploymentFile, stats, dir };
   }
+}
+
+/**
+ * Copies anvil's state dump `from` to `to` with every transaction's call traces emptied
+ * (`"traces":[...]` becomes `"traces":[]`); resolves with the size written. The traces are half
+ * the dump and more of anvil's memory once loaded (the 1M chain's took it past 15 GB), and serve
+ * only anvil's trace and debug methods: a chain loaded without them answers blocks,
+ * transactions, receipts and logs as before (checked on the 10k chain: the same logs and
+ * receipts). Streams: the dump is GBs, more than one string holds.
+ */
+export async function withoutTraces(from: string, to: string): Promise<number> {
+  const key = Buffer.from('"traces":[');
+  const input = createReadStream(from, { highWaterMark: 1 << 22 });
+  const output = createWriteStream(to);
+  let written = 0;
+  const write = async (chunk: Buffer): Promise<void> => {
+    written += chunk.length;
+    if (!output.write(chunk)) await once(output, "drain");
+  };
+  // Outside a trace list, `carry` holds the last bytes that could start the key; inside, the
+  // list's bracket depth and whether the scan is within a JSON string.
+  let carry = Buffer.alloc(0);
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for await (const piece of input) {
+    const buf = Buffer.concat([carry, piece as Buffer]);
+    carry = Buffer.alloc(0);
+    let start = 0;
+    for (;;) {
+      if (depth === 0) {
+        const at = buf.indexOf(key, start);
+        if (at < 0) {
+          // Keep what could be the key's beginning for the next piece.
+          const keep = Math.max(start, buf.length - key.length + 1);
+          await write(buf.subarray(start, keep));
+          carry = Buffer.from(buf.subarray(keep));
+          break;
+        }
+        await write(buf.subarray(start, at + key.length));
+        await write(Buffer.from("]"));
+        depth = 1;
+        start = at + key.length;
+      }
+      let i = start;
+      for (; i < buf.length && depth > 0; i++) {
+        const c = buf[i];
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 0x5c) escaped = true;
+          else if (c === 0x22) inString = false;
+        } else if (c === 0x22) inString = true;
+        else if (c === 0x5b) depth++;
+        else if (c === 0x5d) depth--;
+      }
+      if (depth > 0) break; // the list goes on in the next piece
+      start = i;
+    }
+  }
+  if (depth !== 0) throw new Error(`${from}: a trace list does not end`);
+  await write(carry);
+  output.end();
+  await once(output, "finish");
+  return written;
 }
 
 export interface BenchIndex extends BenchChain {
