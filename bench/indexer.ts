@@ -13,7 +13,7 @@
  *   npx ts-node --transpile-only bench/indexer.ts                        # RECORDS=100000, 3 rounds
  *   SIZES=10000,100000,1000000 ROUNDS=2 npx ts-node --transpile-only bench/indexer.ts   # growth
  *   VIEWS=none|test|all  CPU_PROFILE=/tmp/idx.cpuprofile (indexer child, last round)
- *   VIEW_WORKER=none     every view in the indexer's main thread (default: the service's, usage in a worker)
+ *   VIEW_WORKER=usage    the usage view in a worker thread (default none: every view in the main thread)
  *   TAIL_BLOCKS=0        no empty blocks first (default 64: every event below anvil's finality)
  *
  * The chains are cached in BENCH_CACHE (default bench/.cache; see bench/lib/bench-chain.ts). The
@@ -104,7 +104,7 @@ async function benchSize(records: number): Promise<SizeSummary> {
   try {
     if (TAIL_BLOCKS > 0) await chain.anvil.rpc("anvil_mine", [`0x${TAIL_BLOCKS.toString(16)}`]);
     const env = { RPC_URL: chain.anvil.url, DEPLOYMENT_FILE: chain.deploymentFile, DATA_DIR: indexDir, VIEWS, MAX_BLOCK_RANGE: process.env.MAX_BLOCK_RANGE ?? "2000" };
-    console.log(`\n== ${records} records: ${chain.stats.events} events, ${chain.stats.txs} transactions, ${chain.stats.blocks} blocks (+${TAIL_BLOCKS} empty); views=${VIEWS}, view worker ${process.env.VIEW_WORKER ?? "usage"}, ${ROUNDS} interleaved rounds`);
+    console.log(`\n== ${records} records: ${chain.stats.events} events, ${chain.stats.txs} transactions, ${chain.stats.blocks} blocks (+${TAIL_BLOCKS} empty); views=${VIEWS}, view worker ${process.env.VIEW_WORKER ?? "none"}, ${ROUNDS} interleaved rounds`);
     console.log("round  load(1/5/15)      getLogs ev/s (in / spawn)   indexer ev/s (in / spawn)   ratio in  spawn   rss MB  index MB");
     const ratiosIn: number[] = [];
     const ratiosSpawn: number[] = [];

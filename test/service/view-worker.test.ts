@@ -187,9 +187,10 @@ describe("ledger-service view worker", function () {
     expect(dumps[0]).to.deep.equal(dumps[1]);
   });
 
-  it("VIEW_WORKER names the views run in the worker: usage by default, none, or views that can run there; anything else is refused", function () {
+  it("VIEW_WORKER names the views run in the worker: none by default, or views that can run there; anything else is refused", function () {
     const base = { RPC_URL: "http://127.0.0.1:8545", DEPLOYMENT_FILE: "x.json" };
-    expect(loadConfig(base).VIEW_WORKER).to.deep.equal(["usage"]);
+    expect(loadConfig(base).VIEW_WORKER).to.deep.equal([]);
+    expect(loadConfig({ ...base, VIEW_WORKER: "usage" }).VIEW_WORKER).to.deep.equal(["usage"]);
     expect(loadConfig({ ...base, VIEW_WORKER: "none" }).VIEW_WORKER).to.deep.equal([]);
     expect(loadConfig({ ...base, VIEW_WORKER: "usage,usage" }).VIEW_WORKER).to.deep.equal(["usage"]);
     expect(() => loadConfig({ ...base, VIEW_WORKER: "usage;rm" })).to.throw(/VIEW_WORKER must be "none" or view names/);

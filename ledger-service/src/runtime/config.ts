@@ -47,15 +47,16 @@ export const configSchema = z.object({
   RECORD_CACHE_MB: int("RECORD_CACHE_MB", 0, 65_536, 64),
   /**
    * Views applied in a worker thread beside the others while indexing (store/view-worker.ts), as a
-   * comma-separated list of view names; "none": all in the main thread. Default: the usage
-   * statistics, about half the work of a chain of receipt batches.
+   * comma-separated list of view names (e.g. usage: about half the work of a chain of receipt
+   * batches); "none" (the default): all in the main thread. On the bench's 2 cores, shared with the
+   * chain node, the worker did not make catch-up faster (README "Indexer").
    */
   VIEW_WORKER: z
     .string()
     .trim()
     .regex(/^(none|[a-z-]+(,[a-z-]+)*)$/, 'VIEW_WORKER must be "none" or view names separated by commas (e.g. usage)')
     .optional()
-    .transform((v) => (v === undefined ? ["usage"] : v === "none" ? [] : [...new Set(v.split(","))]))
+    .transform((v) => (v === undefined || v === "none" ? [] : [...new Set(v.split(","))]))
     .refine((names) => names.every((n) => n in THREADABLE_VIEWS), `VIEW_WORKER: only these views can run in the worker: ${Object.keys(THREADABLE_VIEWS).join(", ")}`),
   /** "off": no /metrics. Otherwise Prometheus metrics at GET /metrics (README "Operators' metrics"). */
   METRICS: z.enum(["on", "off"], { error: 'METRICS must be "on" or "off"' }).optional().transform((v) => v ?? "on"),

@@ -1,7 +1,7 @@
 /**
- * The view worker: applies the views the store hands it (by name; `VIEW_WORKER`, default the
- * usage statistics, about half the indexing work on a chain of platform nodes' batches) in a
- * thread of its own, beside the views the store applies in the main thread. It reads the
+ * The view worker: applies the views the store hands it (by name; `VIEW_WORKER`, off by default;
+ * e.g. the usage statistics, about half the indexing work on a chain of platform nodes' batches)
+ * in a thread of its own, beside the views the store applies in the main thread. It reads the
  * committed index through its own handle on the same LevelDB (opened with `multithreading`) and
  * never writes: it answers each range with its writes as JSON text and its undo records, which the
  * store commits with everything else in the range's one batch (store/db.ts). The worker keeps no
