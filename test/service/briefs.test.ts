@@ -15,7 +15,7 @@ import { pad, type Anchor } from "../../ledger-service/src/views/util";
 import type { JsonValue, ViewReader } from "../../ledger-service/src/store/types";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { RawJson } from "../../ledger-service/src/api/respcache";
-import { createChainBuilder, cst, h, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, h, openSeededStore, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
 
 type Historied = { history: { at: number; status: string; anchor: Anchor }[]; anchor: Anchor };
 const KINDS = [
@@ -55,11 +55,8 @@ describe("briefs: the small projections the provenance graph and authorization l
   let times: ReturnType<typeof seedWorld>;
 
   before(async () => {
-    ts = await openTestStore(createViews(profile));
+    ({ ts, times } = await openSeededStore(profile));
     reader = ts.store.reader;
-    const b = createChainBuilder();
-    times = seedWorld(b);
-    await ts.apply(b);
   });
   after(async () => ts.close());
 

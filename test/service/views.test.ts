@@ -16,7 +16,7 @@ import type { ParticipantRecord } from "../../ledger-service/src/views/participa
 import { pad } from "../../ledger-service/src/views/util";
 import { calendarInfo, chinaDayStart } from "../../ledger-service/src/calendar";
 import type { JsonValue, ViewReader } from "../../ledger-service/src/store/types";
-import { createChainBuilder, cst, GOV, h, KEYS, openTestStore, P, regCode, resourceData, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, GOV, h, KEYS, openSeededStore, openTestStore, P, regCode, resourceData, seedGovernance, seedWorld, type TestStore } from "./helpers/ledger";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { GOVERNANCE_SPACE, type PendingGovernanceChange } from "../../ledger-service/src/views/governance";
 
@@ -34,11 +34,8 @@ describe("views: projections over the real store", () => {
   const deadline = (key: string) => reader.get<DeadlineRecord>(SPACE.deadline, key);
 
   before(async () => {
-    ts = await openTestStore(createViews(profile));
+    ({ ts, times } = await openSeededStore(profile));
     reader = ts.store.reader;
-    const b = createChainBuilder();
-    times = seedWorld(b);
-    await ts.apply(b);
   });
   after(async () => ts.close());
 

@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApi, type ApiArgs } from "../../../ledger-service/src/api/server";
 import { createViews } from "../../../ledger-service/src/views";
-import { loadProfile } from "../../../policy/profile";
+import { loadProfile, type PolicyProfile } from "../../../policy/profile";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -277,6 +277,15 @@ export function seedWorld(b: ReturnType<typeof createChainBuilder>) {
 }
 
 // ===== GOVERNANCE (ProvenantHub, issue 9) =====
+
+/** Every view of `profile` over the seeded world in a fresh store, and the times seedWorld returned. */
+export async function openSeededStore(profile: PolicyProfile): Promise<{ ts: TestStore; times: ReturnType<typeof seedWorld> }> {
+  const ts = await openTestStore(createViews(profile));
+  const b = createChainBuilder();
+  const times = seedWorld(b);
+  await ts.apply(b);
+  return { ts, times };
+}
 
 export const GOV = {
   agreementRegistry: keccak("AgreementRegistry"),
