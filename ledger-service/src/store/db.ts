@@ -12,7 +12,7 @@ import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
 import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
-import { createRangeTx, type UndoEntry } from "./rangetx";
+import { createRangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
 import { createRoutes } from "./routes";
 import { startViewWorker, WorkerViewError, type ViewWorker } from "./worker";
 import type { PolicyProfile } from "../../../policy/profile";
@@ -287,6 +287,26 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     return local;
   };
 
+  /** `views` applied in this thread to the range's events, in a transaction of their own. */
+  async function applyHere(a: ApplyRangeArgs, views: readonly View[]): Promise<RangeWrites> {
+    const rt = createRangeTx(committed);
+    let current = -1;
+    for (const event of a.events) {
+      if (event.blockNumber !== current) {
+        current = event.blockNumber;
+        rt.block(current, current > a.finalized);
+      }
+      for (const view of route(views, `${event.contract}.${event.event}`)) {
+        try {
+          await view.apply(rt.tx, event);
+        } catch (err) {
+          throw new ViewError(view.name, event, err);
+        }
+      }
+    }
+    return rt.finish();
+  }
+
   async function applyRange(a: ApplyRangeArgs): Promise<ApplyStats> {
     if (a.blocks.length === 0) throw new RangeError("applyRange needs at least the range's last block");
     const started = performance.now();
@@ -318,12 +338,13 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       }
     }
     const mine = rt.finish();
-    let far: Awaited<typeof remote>;
+    let far: { result: RangeWrites; spacesRead: string[] } | undefined;
     try {
       far = await remote;
     } catch (err) {
       if (err instanceof WorkerViewError) throw new ViewError(err.view, err.event, err);
-      throw err;
+      // The worker itself failed (it is then out of service): its views are applied here instead.
+      far = { result: await applyHere(a, a.views.filter((v) => w!.owns(v.name))), spacesRead: [] };
     }
     const viewsDone = performance.now();
     const parts = far === undefined ? [mine] : [mine, far.result];

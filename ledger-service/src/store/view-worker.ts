@@ -31,7 +31,8 @@ export type ViewWorkerRequest = { type: "range"; id: number; events: ChainEvent[
 export type ViewWorkerAnswer =
   | { type: "ready" }
   | { type: "done"; id: number; result: RangeWrites; spacesRead: string[]; viewsMs: number }
-  | { type: "error"; id: number; view: string; event: number; message: string };
+  | { type: "error"; id: number; view: string; event: number; message: string }
+  | { type: "failed"; id: number; message: string };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const route = createRoutes();
   port.on("message", (msg: ViewWorkerRequest) => {
     if (msg.type === "close") {
-      void db.close().then(() => port.close());
+      void db.close().finally(() => port.close());
       return;
     }
     const started = performance.now();
@@ -88,7 +89,10 @@ async function main(): Promise<void> {
       }
       const result = rt.finish();
       port.postMessage({ type: "done", id: msg.id, result, spacesRead: [...spacesRead], viewsMs: performance.now() - started } satisfies ViewWorkerAnswer);
-    })();
+    })().catch((err: unknown) => {
+      // Not a view's error (reading the index, encoding the answer): the store applies the range itself.
+      port.postMessage({ type: "failed", id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies ViewWorkerAnswer);
+    });
   });
   port.postMessage({ type: "ready" } satisfies ViewWorkerAnswer);
 }

@@ -64,7 +64,13 @@ export function startViewWorker(args: { dataDir: string; profile: PolicyProfile;
     if (w === undefined || w.id !== msg.id) return;
     waiting = undefined;
     if (msg.type === "done") w.resolve({ result: msg.result, spacesRead: msg.spacesRead });
-    else w.reject(new WorkerViewError(msg.view, w.events[msg.event], msg.message));
+    else if (msg.type === "error") w.reject(new WorkerViewError(msg.view, w.events[msg.event], msg.message));
+    else {
+      // The worker could not finish a range: out of service from now on (the store applies its views).
+      waiting = w;
+      fail(new Error(`view worker: ${msg.message}`));
+      void worker.terminate();
+    }
   });
   let next = 0;
   const route = createRoutes();
