@@ -166,6 +166,27 @@ describe("ledger-service view worker", function () {
     }
   });
 
+  it("refuses a range in which a main-thread view wrote a space the worker also wrote (one of the writes would be lost)", async function () {
+    const intruder: View = {
+      name: "intruder",
+      async apply(tx, e) {
+        if (e.event === "BatchAnchored") tx.put(SPACE.batchOrder, "intruded", "x");
+      },
+    };
+    const views = [...createViews(profile), intruder];
+    const store = await open("vw-shared", views, true);
+    try {
+      const err = await store.applyRange({ blocks: [block(1)], events: chainOf(1), finalized: 10, views }) /* final: no undo reads */.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message).to.match(/views of the worker and of the main thread both wrote batch-order/);
+      expect(await store.dump()).to.deep.equal([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("hands each view only the events it declares, leaving the index exactly as when every view sees every event", async function () {
     const routed = createViews(profile);
     const unrouted: View[] = routed.map((v) => ({ ...v, events: undefined }));

@@ -353,6 +353,9 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       const written = new Set(mine.writes.map((w) => w.space));
       const stale = far.spacesRead.filter((name) => written.has(name));
       if (stale.length > 0) throw new Error(`view worker read ${stale.join(", ")}, which views of the main thread wrote in the same range`);
+      // ...and the two threads' spaces are their own: a key written by both would lose one write.
+      const shared = far.result.writes.filter((w) => written.has(w.space)).map((w) => w.space);
+      if (shared.length > 0) throw new Error(`views of the worker and of the main thread both wrote ${shared.join(", ")} in the same range`);
     }
 
     // One batch on the root db with the sublevel prefixes applied and the values already JSON
