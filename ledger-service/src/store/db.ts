@@ -291,10 +291,17 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   async function applyHere(a: ApplyRangeArgs, views: readonly View[]): Promise<RangeWrites> {
     const rt = createRangeTx(committed);
     let current = -1;
-    for (const event of a.events) {
+    let yielded = performance.now();
+    for (let i = 0; i < a.events.length; i++) {
+      const event = a.events[i];
       if (event.blockNumber !== current) {
         current = event.blockNumber;
         rt.block(current, current > a.finalized);
+      }
+      // Views read synchronously: let the read of the next range (follower) make progress now and then.
+      if ((i & 255) === 255 && performance.now() - yielded > 5) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
       }
       for (const view of route(views, `${event.contract}.${event.event}`)) {
         try {
@@ -314,30 +321,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     const w = worker !== undefined && worker.ready() ? worker : undefined;
     const remote = w?.apply(a.events, a.finalized, a.views);
     remote?.catch(() => undefined); // observed below, or dropped when a view here fails first
-    const local = w === undefined ? a.views : localViews(a.views, w);
-    const rt = createRangeTx(committed);
-    let current = -1;
-    let yielded = performance.now();
-    for (let i = 0; i < a.events.length; i++) {
-      const event = a.events[i];
-      if (event.blockNumber !== current) {
-        current = event.blockNumber;
-        rt.block(current, current > a.finalized);
-      }
-      // Views read synchronously: let the read of the next range (follower) make progress now and then.
-      if ((i & 255) === 255 && performance.now() - yielded > 5) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        yielded = performance.now();
-      }
-      for (const view of route(local, `${event.contract}.${event.event}`)) {
-        try {
-          await view.apply(rt.tx, event);
-        } catch (err) {
-          throw new ViewError(view.name, event, err);
-        }
-      }
-    }
-    const mine = rt.finish();
+    const mine = await applyHere(a, w === undefined ? a.views : localViews(a.views, w));
     let far: { result: RangeWrites; spacesRead: string[] } | undefined;
     try {
       far = await remote;
