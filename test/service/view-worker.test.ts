@@ -145,46 +145,40 @@ describe("ledger-service view worker", function () {
     }
   });
 
-  it("refuses a range in which the worker read a space a main-thread view wrote (its writes were not visible there)", async function () {
+  /**
+   * Applies block 1 with a main-thread view that also writes `space` beside the real views (the
+   * worker running usage); resolves with the refusal, after checking that nothing was written.
+   */
+  async function refusalWithIntruder(name: string, space: string, finalized: number): Promise<Error | undefined> {
     const intruder: View = {
       name: "intruder",
       async apply(tx, e) {
-        if (e.event === "BatchAnchored") tx.put(SPACE.usage, "000000000000000000001", { intruded: true } as JsonValue);
+        if (e.event === "BatchAnchored") tx.put(space, "000000000000000000001", { intruded: true } as JsonValue);
       },
     };
     const views = [...createViews(profile), intruder];
-    const store = await open("vw-stale", views, true);
+    const store = await open(name, views, true);
     try {
-      const err = await store.applyRange({ blocks: [block(1)], events: chainOf(1), finalized: 0, views }).then(
+      const err = await store.applyRange({ blocks: [block(1)], events: chainOf(1), finalized, views }).then(
         () => undefined,
         (e: unknown) => e as Error,
       );
-      expect(err?.message).to.match(/view worker read usage, which views of the main thread wrote/);
       expect(await store.dump()).to.deep.equal([]);
+      return err;
     } finally {
       await store.close();
     }
+  }
+
+  it("refuses a range in which the worker read a space a main-thread view wrote (its writes were not visible there)", async function () {
+    const err = await refusalWithIntruder("vw-stale", SPACE.usage, 0);
+    expect(err?.message).to.match(/view worker read usage, which views of the main thread wrote/);
   });
 
   it("refuses a range in which a main-thread view wrote a space the worker also wrote (one of the writes would be lost)", async function () {
-    const intruder: View = {
-      name: "intruder",
-      async apply(tx, e) {
-        if (e.event === "BatchAnchored") tx.put(SPACE.batchOrder, "intruded", "x");
-      },
-    };
-    const views = [...createViews(profile), intruder];
-    const store = await open("vw-shared", views, true);
-    try {
-      const err = await store.applyRange({ blocks: [block(1)], events: chainOf(1), finalized: 10, views }) /* final: no undo reads */.then(
-        () => undefined,
-        (e: unknown) => e as Error,
-      );
-      expect(err?.message).to.match(/views of the worker and of the main thread both wrote batch-order/);
-      expect(await store.dump()).to.deep.equal([]);
-    } finally {
-      await store.close();
-    }
+    // Block 1 final: the worker reads nothing back for undo records, so only the shared write is seen.
+    const err = await refusalWithIntruder("vw-shared", SPACE.batchOrder, 10);
+    expect(err?.message).to.match(/views of the worker and of the main thread both wrote batch-order/);
   });
 
   it("hands each view only the events it declares, leaving the index exactly as when every view sees every event", async function () {
