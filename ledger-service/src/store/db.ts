@@ -12,7 +12,7 @@ import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
 import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
-import { createRangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
+import { applyEvents, ViewFailure, type RangeWrites, type UndoEntry } from "./rangetx";
 import { createRoutes } from "./routes";
 import { startViewWorker, WorkerViewError, type ViewWorker } from "./worker";
 import type { PolicyProfile } from "../../../policy/profile";
@@ -289,29 +289,12 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
 
   /** `views` applied in this thread to the range's events, in a transaction of their own. */
   async function applyHere(a: ApplyRangeArgs, views: readonly View[]): Promise<RangeWrites> {
-    const rt = createRangeTx(committed);
-    let current = -1;
-    let yielded = performance.now();
-    for (let i = 0; i < a.events.length; i++) {
-      const event = a.events[i];
-      if (event.blockNumber !== current) {
-        current = event.blockNumber;
-        rt.block(current, current > a.finalized);
-      }
-      // Views read synchronously: let the read of the next range (follower) make progress now and then.
-      if ((i & 255) === 255 && performance.now() - yielded > 5) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        yielded = performance.now();
-      }
-      for (const view of route(views, `${event.contract}.${event.event}`)) {
-        try {
-          await view.apply(rt.tx, event);
-        } catch (err) {
-          throw new ViewError(view.name, event, err);
-        }
-      }
+    try {
+      return await applyEvents(committed, a.events, a.finalized, (name) => route(views, name));
+    } catch (err) {
+      if (err instanceof ViewFailure) throw new ViewError(err.view, a.events[err.index], err.cause);
+      throw err;
     }
-    return rt.finish();
   }
 
   async function applyRange(a: ApplyRangeArgs): Promise<ApplyStats> {

@@ -5,7 +5,7 @@
  * applies in its own thread and by the view worker (store/view-worker.ts) for the views it owns;
  * both hand their result to the store, which commits everything in one batch.
  */
-import type { JsonValue, ViewTx } from "./types";
+import type { ChainEvent, JsonValue, View, ViewTx } from "./types";
 
 type Json = JsonValue;
 
@@ -134,4 +134,51 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
       return { writes, undo: undoByBlock.filter(([, list]) => list.length > 0), undoCount };
     },
   };
+}
+
+/** A view threw on the event at `index` of the range (the store reports it as a ViewError). */
+export class ViewFailure extends Error {
+  constructor(
+    readonly view: string,
+    readonly index: number,
+    readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "ViewFailure";
+  }
+}
+
+/**
+ * Applies a range's events, block by block, to the views `route` gives for each event name, in
+ * one range transaction, and returns its writes. Views read synchronously, so the loop yields to
+ * the event loop now and then (the follower reads the next range meanwhile). Throws ViewFailure.
+ */
+export async function applyEvents(
+  stored: (space: string, key: string) => Json | undefined,
+  events: readonly ChainEvent[],
+  finalized: number,
+  route: (name: string) => readonly View[],
+): Promise<RangeWrites> {
+  const rt = createRangeTx(stored);
+  let current = -1;
+  let yielded = performance.now();
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (event.blockNumber !== current) {
+      current = event.blockNumber;
+      rt.block(current, current > finalized);
+    }
+    if ((i & 255) === 255 && performance.now() - yielded > 5) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
+    for (const view of route(`${event.contract}.${event.event}`)) {
+      try {
+        await view.apply(rt.tx, event);
+      } catch (err) {
+        throw new ViewFailure(view.name, i, err);
+      }
+    }
+  }
+  return rt.finish();
 }

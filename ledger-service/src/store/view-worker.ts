@@ -16,7 +16,7 @@ import { Level } from "level";
 import type { PolicyProfile } from "../../../policy/profile";
 import { viewIdentity } from "../views/identity";
 import { THREADABLE_VIEWS } from "../views/threadable";
-import { createRangeTx, type RangeWrites } from "./rangetx";
+import { applyEvents, ViewFailure, type RangeWrites } from "./rangetx";
 import { createRoutes } from "./routes";
 import type { ChainEvent, JsonValue, View } from "./types";
 
@@ -63,36 +63,22 @@ async function main(): Promise<void> {
     }
     const started = performance.now();
     const spacesRead = new Set<string>();
-    const rt = createRangeTx((space, key) => {
+    const stored = (space: string, key: string): JsonValue | undefined => {
       spacesRead.add(space);
       const text = db.getSync<string, string>(prefix(space) + key, { valueEncoding: "utf8" });
       return text === undefined ? undefined : (JSON.parse(text) as JsonValue);
-    });
-    let current = -1;
-    let i = 0;
-    // Views are async by contract but read synchronously: one promise chain per range.
-    void (async () => {
-      for (; i < msg.events.length; i++) {
-        const e = msg.events[i];
-        if (e.blockNumber !== current) {
-          current = e.blockNumber;
-          rt.block(current, current > msg.finalized);
-        }
-        for (const view of route(views, `${e.contract}.${e.event}`)) {
-          try {
-            await view.apply(rt.tx, e);
-          } catch (err) {
-            port.postMessage({ type: "error", id: msg.id, view: view.name, event: i, message: err instanceof Error ? err.message : String(err) } satisfies ViewWorkerAnswer);
-            return;
-          }
-        }
-      }
-      const result = rt.finish();
-      port.postMessage({ type: "done", id: msg.id, result, spacesRead: [...spacesRead], viewsMs: performance.now() - started } satisfies ViewWorkerAnswer);
-    })().catch((err: unknown) => {
-      // Not a view's error (reading the index, encoding the answer): the store applies the range itself.
-      port.postMessage({ type: "failed", id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies ViewWorkerAnswer);
-    });
+    };
+    const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    applyEvents(stored, msg.events, msg.finalized, (name) => route(views, name)).then(
+      (result) => port.postMessage({ type: "done", id: msg.id, result, spacesRead: [...spacesRead], viewsMs: performance.now() - started } satisfies ViewWorkerAnswer),
+      (err: unknown) =>
+        port.postMessage(
+          err instanceof ViewFailure
+            ? ({ type: "error", id: msg.id, view: err.view, event: err.index, message: message(err.cause) } satisfies ViewWorkerAnswer)
+            : // Not a view's error (reading the index, encoding the answer): the store applies the range itself.
+              ({ type: "failed", id: msg.id, message: message(err) } satisfies ViewWorkerAnswer),
+        ),
+    );
   });
   port.postMessage({ type: "ready" } satisfies ViewWorkerAnswer);
 }

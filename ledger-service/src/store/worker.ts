@@ -67,13 +67,16 @@ export function startViewWorker(args: { dataDir: string; profile: PolicyProfile;
     else if (msg.type === "error") w.reject(new WorkerViewError(msg.view, w.events[msg.event], msg.message));
     else {
       // The worker could not finish a range: out of service from now on (the store applies its views).
-      waiting = w;
-      fail(new Error(`view worker: ${msg.message}`));
+      const err = new Error(`view worker: ${msg.message}`);
+      fail(err);
+      w.reject(err);
       void worker.terminate();
     }
   });
   let next = 0;
   const route = createRoutes();
+  /** The worker's views among a list the store applies (the same list object for the same views, so routes are resolved once). */
+  const ownedLists = new WeakMap<readonly View[], readonly View[]>();
   return {
     ready: () => started && failure === undefined,
     state: () => (failure !== undefined ? "failed" : started ? "ready" : "starting"),
@@ -81,8 +84,10 @@ export function startViewWorker(args: { dataDir: string; profile: PolicyProfile;
     apply(events, finalized, views) {
       if (failure) return Promise.reject(failure);
       if (waiting) return Promise.reject(new Error("view worker: a range is already being applied"));
-      const owned = views.filter((v) => names.has(v.name));
-      const mine = events.filter((e) => route(owned, `${e.contract}.${e.event}`).length > 0);
+      let owned = ownedLists.get(views);
+      if (owned === undefined) ownedLists.set(views, (owned = views.filter((v) => names.has(v.name))));
+      const wanted = owned;
+      const mine = events.filter((e) => route(wanted, `${e.contract}.${e.event}`).length > 0);
       const id = ++next;
       return new Promise((resolve, reject) => {
         waiting = { id, events: mine, resolve, reject };
