@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { loadProfile } from "../../policy/profile";
 import { chinaDate, chinaDayStart } from "../../ledger-service/src/calendar";
+import { createQueries } from "../../ledger-service/src/api/queries";
 import { createViews } from "../../ledger-service/src/views";
 import { demoReceiptPeriods, type DemoReceiptWorld } from "../../scripts/lib/demo-receipts";
 import { batchRequest, buildBatch, type Receipt } from "../../scripts/lib/receipts";
@@ -171,20 +172,26 @@ describe("usage series and anchored batches from the demo's receipts", () => {
       seedWorld(b);
       const seeded = b.drain();
       await ts.store.applyRange({ ...seeded, finalized: seeded.blocks[seeded.blocks.length - 1].number, views: createViews(loadProfile("huizhou")) });
-      const demo = batches.slice(0, 2);
+      // One node's last batch and another node's first, in one month: the second block changes the
+      // bucket records the first block wrote in the same range, and the unwind must restore them.
+      const demo = batches.slice(2, 4);
       const events: ChainEvent[] = [];
-      for (const batch of demo) events.push(...b.block(Math.max(...batch.receipts.map((r) => r.timestamp)) + 600, [anchored(batch)]));
+      let at = 0;
+      for (const batch of demo) {
+        at = Math.max(at + 60, Math.max(...batch.receipts.map((r) => r.timestamp)) + 600);
+        events.push(...b.block(at, [anchored(batch)]));
+      }
       const { blocks } = b.drain();
       await ts.store.applyRange({ blocks, events, finalized: seeded.blocks[seeded.blocks.length - 1].number, views: createViews(loadProfile("huizhou")) });
-      const points = async () => {
-        const out: JsonValue[] = [];
-        for await (const [, v] of ts.store.reader.range("usage-series", { gte: "product:month:", lt: "product:month;" })) out.push(v);
-        return out;
-      };
-      expect(await points()).to.have.length(expected(demo, "product", "month").get("1")!.length);
+      const series = async (by: "product" | "operator", bucket: "day" | "month") =>
+        new Map((await createQueries(ts.store.reader).usageSeries(by, bucket)).series.map((s) => [s.id, s.points]));
+      for (const [by, bucket] of [["product", "month"], ["operator", "month"], ["operator", "day"]] as const) {
+        expect(await series(by, bucket), `${by} ${bucket}`).to.deep.equal(expected(demo, by, bucket));
+      }
       await ts.store.unwindTo(blocks[0]);
-      const left = expected(demo.slice(0, 1), "product", "month").get("1")!;
-      expect((await points()).map((p) => [(p as { start: number }).start, (p as { uses: number }).uses])).to.deep.equal(left.map((p) => [p[0], p[1]]));
+      for (const [by, bucket] of [["product", "month"], ["operator", "month"], ["operator", "day"]] as const) {
+        expect(await series(by, bucket), `${by} ${bucket} after the unwind`).to.deep.equal(expected(demo.slice(0, 1), by, bucket));
+      }
       const order: JsonValue[] = [];
       for await (const [, v] of ts.store.reader.range("batch-order", {})) order.push(v);
       expect(order).to.have.length(1);

@@ -21,7 +21,7 @@ import { productStatusAt, type ProductRecord } from "../views/products";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
-import { LATE_AFTER_SECONDS, type BatchRecord, type SeriesBucket, type SeriesBy, type SeriesPoint, type UsageRecord, type UsageTotal } from "../views/usage";
+import { LATE_AFTER_SECONDS, type BatchRecord, dayTotals, type SeriesBucket, type SeriesBucketRecord, type SeriesBy, type UsageDayRecord, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
@@ -581,9 +581,12 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const totals: JsonValue[] = [];
       for await (const [, t] of reader.range<UsageTotal>(SPACE.usageTotal, { limit: SCAN_CAP })) if (match(t)) totals.push(await named(t));
       const days: JsonValue[] = [];
-      for await (const [, t] of reader.range<UsageTotal>(SPACE.usageDay, { gte: q.from ?? "", lt: `${q.to ?? "9999-12-31"}~`, limit: SCAN_CAP })) {
-        if (match(t)) days.push(await named(t));
-        if (days.length >= q.limit) break;
+      let scanned = 0;
+      days: for await (const [, d] of reader.range<UsageDayRecord>(SPACE.usageDay, { gte: q.from ?? "", lte: q.to ?? "9999-12-31" })) {
+        for (const t of dayTotals(d)) {
+          if (match(t)) days.push(await named(t));
+          if (days.length >= q.limit || ++scanned >= SCAN_CAP) break days;
+        }
       }
       const recent: BatchRecord[] = [];
       for await (const [, b] of reader.range<BatchRecord>(SPACE.receiptBatch, { reverse: true, limit: q.limit })) recent.push(b);
@@ -591,20 +594,26 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     },
 
     async usageSeries(by: SeriesBy, bucket: SeriesBucket) {
-      // C21: uses and fees over time, one range read of the points the usage view keeps per bucket.
-      const prefix = `${by}:${bucket}:`;
-      const series: { id: string; name: string | null; nameEn: string | null; points: [number, number, string][] }[] = [];
+      // C21: uses and fees over time, from the records the usage view keeps per bucket (all ids of
+      // one bucket in one record), read newest first so that a cut drops the oldest points.
+      const points = new Map<string, [number, number, string][]>();
       let scanned = 0;
-      for await (const [, p] of reader.range<SeriesPoint>(SPACE.usageSeries, { gte: prefix, lt: `${prefix.slice(0, -1)};`, limit: SCAN_CAP })) {
-        scanned += 1;
-        let s = series[series.length - 1];
-        if (!s || s.id !== p.id) {
-          s = { id: p.id, ...(await seriesName(by, p.id)), points: [] };
-          series.push(s);
+      let truncated = false;
+      buckets: for await (const [, b] of reader.range<SeriesBucketRecord>(SPACE.usageSeries, { gte: `${by}:${bucket}:`, lt: `${by}:${bucket};`, reverse: true })) {
+        for (const [id, [uses, fee]] of Object.entries(b.points)) {
+          if (scanned++ >= SCAN_CAP) {
+            truncated = true;
+            break buckets;
+          }
+          const list = points.get(id) ?? [];
+          points.set(id, list);
+          list.push([b.start, uses, fee]);
         }
-        s.points.push([p.start, p.uses, p.fee]);
       }
-      return { by, bucket, series, truncated: scanned >= SCAN_CAP };
+      const ids = [...points.keys()].sort((x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
+      const series: { id: string; name: string | null; nameEn: string | null; points: [number, number, string][] }[] = [];
+      for (const id of ids) series.push({ id, ...(await seriesName(by, id)), points: points.get(id)!.reverse() });
+      return { by, bucket, series, truncated };
     },
 
     async batches(args: { limit: number; cursor?: string }) {

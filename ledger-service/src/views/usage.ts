@@ -69,9 +69,6 @@ export type SeriesBy = (typeof SERIES_BY)[number];
 export const SERIES_BUCKETS = ["day", "month"] as const;
 export type SeriesBucket = (typeof SERIES_BUCKETS)[number];
 
-/** One point of a series: the uses and fees (fen, decimal string) booked in one bucket. */
-export type SeriesPoint = { by: SeriesBy; bucket: SeriesBucket; id: string; start: number; uses: number; fee: string };
-
 /** The start (seconds) of the China day or month holding `at`. */
 export function bucketStart(bucket: SeriesBucket, at: number): number {
   // Indexing asks this twice for every usage entry of every batch: the day by arithmetic (China has
@@ -88,37 +85,77 @@ export function bucketStart(bucket: SeriesBucket, at: number): number {
 }
 const monthStarts = new Map<number, number>();
 
-/** Key of a series point: `${by}:${bucket}:${id}:${start}`, so one series is one key range in time order. */
-export const seriesKey = (by: SeriesBy, bucket: SeriesBucket, id: string, start: number): string => `${by}:${bucket}:${pad(id)}:${padTime(start)}`;
+/**
+ * One bucket of every series of one kind (`by`): the points of all ids whose batches fall in it,
+ * id -> [uses, fee in fen as a decimal string]. Keyed `${by}:${bucket}:${padTime(start)}`: a range
+ * of blocks touches a handful of buckets, so it writes a handful of records however many
+ * products it counts (one record per point made catch-up write 40% of its keys here).
+ */
+export type SeriesBucketRecord = { by: SeriesBy; bucket: SeriesBucket; start: number; points: { [id: string]: [uses: number, fee: string] } };
 
-async function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: number, fee: string): Promise<void> {
+/** Key of a series bucket record: one series kind and bucket size is one key range in time order. */
+export const seriesBucketKey = (by: SeriesBy, bucket: SeriesBucket, start: number): string => `${by}:${bucket}:${padTime(start)}`;
+
+/**
+ * The uses and fees of every product, scenario and resource on one China day:
+ * `${kind}:${id}` -> [count, fee in fen as a decimal string, batches]. Keyed by the day.
+ */
+export type UsageDayRecord = { day: string; entries: { [kindAndId: string]: [count: number, fee: string, batches: number] } };
+
+function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: number, fee: string): void {
   for (const bucket of SERIES_BUCKETS) {
     const start = bucketStart(bucket, at);
-    const key = seriesKey(by, bucket, id, start);
-    const prev = await tx.get<SeriesPoint>(SPACE.usageSeries, key);
-    // Changed in place (the store's transaction allows it): the same points are added to many times a range.
-    if (prev) {
-      prev.uses += uses;
-      if (fee !== "0") prev.fee = add(prev.fee, fee);
+    const key = seriesBucketKey(by, bucket, start);
+    // Changed in place (the store's transaction allows it): one record takes many points a range.
+    const record = tx.get<SeriesBucketRecord>(SPACE.usageSeries, key) ?? { by, bucket, start, points: {} };
+    const point = record.points[id];
+    if (point === undefined) record.points[id] = [uses, fee];
+    else {
+      point[0] += uses;
+      if (fee !== "0") point[1] = add(point[1], fee);
     }
-    tx.put(SPACE.usageSeries, key, prev ?? { by, bucket, id, start, uses, fee });
+    tx.put(SPACE.usageSeries, key, record);
   }
 }
 
-async function addTo(tx: ViewTx, space: string, key: string, e: UsageEntryRecord, day: string | null): Promise<void> {
-  const prev = await tx.get<UsageTotal>(space, key);
+function addTotal(tx: ViewTx, e: UsageEntryRecord): void {
+  const key = `${e.kind}:${pad(e.id)}`;
+  const prev = tx.get<UsageTotal>(SPACE.usageTotal, key);
   if (prev) {
     prev.count += e.count;
     if (e.fee !== "0") prev.fee = add(prev.fee, e.fee);
     prev.batches += 1;
   }
-  tx.put(space, key, prev ?? { kind: e.kind, id: e.id, day, count: e.count, fee: e.fee, batches: 1 });
+  tx.put(SPACE.usageTotal, key, prev ?? { kind: e.kind, id: e.id, day: null, count: e.count, fee: e.fee, batches: 1 });
+}
+
+function addDay(record: UsageDayRecord, e: UsageEntryRecord): void {
+  const key = `${e.kind}:${e.id}`;
+  const entry = record.entries[key];
+  if (entry === undefined) record.entries[key] = [e.count, e.fee, 1];
+  else {
+    entry[0] += e.count;
+    if (e.fee !== "0") entry[1] = add(entry[1], e.fee);
+    entry[2] += 1;
+  }
+}
+
+/** The entries of a day record as totals, in the order of kind name, then numeric id. */
+export function dayTotals(record: UsageDayRecord): UsageTotal[] {
+  const out: UsageTotal[] = [];
+  for (const [key, [count, fee, batches]] of Object.entries(record.entries)) {
+    const colon = key.indexOf(":");
+    out.push({ kind: key.slice(0, colon) as UsageKindName, id: key.slice(colon + 1), day: record.day, count, fee, batches });
+  }
+  return out.sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : x.id.length - y.id.length || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
 }
 
 export function createUsageView(): View {
   return {
     name: "usage",
-    version: 3, // 2: usage counts and fees per product, scenario, resource and day; 3: series per day and month, gapBefore, batches in chain order
+    // 2: usage counts and fees per product, scenario, resource and day; 3: series per day and month,
+    // gapBefore, batches in chain order; 4: one record per day and per series bucket
+    version: 4,
     events: ["ReceiptAnchor.BatchAnchored"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ReceiptAnchor" || e.event !== "BatchAnchored") return;
@@ -131,7 +168,7 @@ export function createUsageView(): View {
       });
       const lastAt = numOf(a.lastAt);
       const anchoredAfter = Math.max(0, e.timestamp - lastAt);
-      const prev = await tx.get<UsageRecord>(SPACE.usage, pad(nodeId));
+      const prev = tx.get<UsageRecord>(SPACE.usage, pad(nodeId));
       const sequence = idOf(a.sequence);
       const missing = BigInt(sequence) - BigInt(prev?.lastSequence ?? "0") - 1n;
       const batch: BatchRecord = {
@@ -168,13 +205,15 @@ export function createUsageView(): View {
         : { nodeId, batches: 1, receipts: batch.receiptCount, fees, firstAt: batch.firstAt, lastAt: batch.lastAt, lastSequence: batch.sequence, lateBatches: batch.late ? 1 : 0 };
       tx.put(SPACE.usage, pad(nodeId), next);
       const day = chinaDate(batch.firstAt);
+      const dayRecord = tx.get<UsageDayRecord>(SPACE.usageDay, day) ?? { day, entries: {} };
       for (const u of usage) {
-        await addTo(tx, SPACE.usageTotal, `${u.kind}:${pad(u.id)}`, u, null);
-        await addTo(tx, SPACE.usageDay, `${day}:${u.kind}:${pad(u.id)}`, u, day);
-        if (u.kind === "Product") await addPoint(tx, "product", u.id, batch.firstAt, u.count, u.fee);
-        if (u.kind === "Scenario") await addPoint(tx, "scenario", u.id, batch.firstAt, u.count, u.fee);
+        addTotal(tx, u);
+        addDay(dayRecord, u);
+        if (u.kind === "Product") addPoint(tx, "product", u.id, batch.firstAt, u.count, u.fee);
+        if (u.kind === "Scenario") addPoint(tx, "scenario", u.id, batch.firstAt, u.count, u.fee);
       }
-      await addPoint(tx, "operator", nodeId, batch.firstAt, batch.receiptCount, fees);
+      tx.put(SPACE.usageDay, day, dayRecord);
+      addPoint(tx, "operator", nodeId, batch.firstAt, batch.receiptCount, fees);
     },
   };
 }
