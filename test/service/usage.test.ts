@@ -6,6 +6,7 @@ import { expect } from "chai";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { loadProfile } from "../../policy/profile";
+import { createQueries } from "../../ledger-service/src/api/queries";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createViews } from "../../ledger-service/src/views";
 import { encodeUsageWord } from "../../scripts/lib/receipts";
@@ -81,6 +82,39 @@ describe("usage statistics from anchored receipt batches", () => {
     const one = (await (await fetch(`${base}/disclosures/usage?kind=Product&id=1&from=2026-06-02`)).json()) as typeof body;
     expect(one.days.map((d) => [d.day, d.count])).to.deep.equal([["2026-06-02", 150], ["2026-06-03", 30]]);
     expect((await fetch(`${base}/disclosures/usage?kind=Nothing`)).status).to.equal(400);
+  });
+
+  it("C21 adds fees exactly whatever their size: in doubles below 10^15 fen, beyond that as big integers", async () => {
+    const big = 123_456_789_012_345_678_901n; // beyond 2^53
+    const small = 999_999_999_999_999n; // the largest fee the double sum takes
+    const other = await openTestStore(createViews(loadProfile("huizhou")));
+    try {
+      const b = createChainBuilder();
+      seedWorld(b);
+      const anchored = (sequence: number, fee: bigint) => ({
+        contract: "ReceiptAnchor",
+        event: "BatchAnchored",
+        args: {
+          nodeId: P.operator, sequence: String(sequence), root: h(`root ${sequence}`), receiptCount: 2,
+          firstAt: String(cst("2026-06-01", 8)), lastAt: String(cst("2026-06-01", 9)), metadataHash: h(`meta ${sequence}`), anchoredBy: KEYS.operator,
+          usage: [encodeUsageWord({ kind: "Product", id: 1n, count: 2, fee }), encodeUsageWord({ kind: "Scenario", id: 1n, count: 2, fee })],
+        },
+      });
+      b.block(cst("2026-06-01", 19), [anchored(1, small)]);
+      b.block(cst("2026-06-01", 20), [anchored(2, small)]);
+      b.block(cst("2026-06-01", 21), [anchored(3, 2n ** 53n + 1n)]); // 16 digits: a double would round it
+      b.block(cst("2026-06-01", 22), [anchored(4, big)]);
+      await other.apply(b);
+      const u = await createQueries(other.store.reader).usage({ limit: 10 });
+      const want = (small * 2n + 2n ** 53n + 1n + big).toString();
+      expect(u.fees).to.equal(want);
+      expect((u.totals as { kind: string; fee: string }[]).map((t) => [t.kind, t.fee])).to.deep.equal([["Product", want], ["Scenario", want]]);
+      expect((u.days as { kind: string; fee: string }[]).map((t) => [t.kind, t.fee])).to.deep.equal([["Product", want], ["Scenario", want]]);
+      const series = await createQueries(other.store.reader).usageSeries("product", "month");
+      expect(series.series.map((s) => s.points.map((p) => p[2]))).to.deep.equal([[want]]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("C22 records every batch in the anchoring node's timeline", async () => {

@@ -60,7 +60,8 @@ export type BatchRecord = {
 /** Uses and fees of one product, scenario or resource, in total or on one day. */
 export type UsageTotal = { kind: UsageKindName; id: string; day: string | null; count: number; fee: string; batches: number };
 
-const add = (a: string, b: string) => (BigInt(a) + BigInt(b)).toString();
+/** Sum of two decimal fee strings: in doubles while both are below 10^15 (exact), else BigInt. */
+const add = (a: string, b: string): string => (a.length < 16 && b.length < 16 ? String(Number(a) + Number(b)) : (BigInt(a) + BigInt(b)).toString());
 
 /** What a usage series is kept per: product, scenario, or the operator whose node anchored. */
 export const SERIES_BY = ["product", "scenario", "operator"] as const;
