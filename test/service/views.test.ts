@@ -204,6 +204,27 @@ describe("views: projections over the real store", () => {
     expect(open.map(([, k]) => k)).to.not.include(grant.key);
   });
 
+  it("C24 C28 a report filed for a period after its authorization was revoked raises no alert (a duty, not an operation); a product listed then does", async () => {
+    const own = (await openSeededStore(profile)).ts;
+    try {
+      const b = createChainBuilder(1000);
+      b.block(cst("2026-04-01"), [
+        { contract: "AuthorizationRegistry", event: "AuthorizationStatusChanged", args: { id: "2", from: 7, to: 10, reasonHash: "0x" + "11".repeat(32), emergency: false, by: KEYS.authority } },
+      ]);
+      b.block(cst("2026-04-15"), [
+        // The first quarter's report, owed for the months it operated in.
+        { contract: "OversightRegistry", event: "ReportFiled", args: { reportId: "2", authorizationId: "2", holderId: P.developer, kind: 2, period: "20261", documentHash: h("q1 report 2"), filedAt: String(cst("2026-04-15")), by: KEYS.developer } },
+        { contract: "ProductRegistry", event: "ProductListed", args: { id: "2", holderId: P.developer, scenarioId: "2", authorizationId: "2", registrationCode: regCode("GM-2025-P-0002"), registrationValidUntil: String(cst("2028-11-20")), reviewReportHash: h("review 2"), by: KEYS.developer } },
+      ]);
+      await own.apply(b);
+      const q = createQueries(own.store.reader);
+      const alerts = (await q.alerts({ now: cst("2026-04-16"), days: 30, limit: 50, kind: "operation-outside-authorization" })).items;
+      expect(alerts.map((x) => [x.subjectKind, x.subjectId, x.message])).to.deep.equal([["product", "2", "ProductListed of product 2 while authorization 2 was Revoked"]]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("C22 C05 lists each scheduled registry swap and governance grant as pending until it is executed or cancelled", async () => {
     const b = createChainBuilder(1100);
     const { readyAt, scheduledAt } = seedGovernance(b, cst("2026-04-03"));

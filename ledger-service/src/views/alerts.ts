@@ -41,12 +41,15 @@ export type OperationAlert = {
   anchor: Anchor;
 };
 
-/** Events that operate under an authorization, with where they name it. */
+/**
+ * Events that operate under an authorization, with where they name it. Not a report (C28): it is
+ * a duty that outlives the authorization (a holder whose authorization was revoked still owes
+ * the report of the period it operated in), and not an agreement's filing, which precedes
+ * activation by design.
+ */
 const OPERATIONS: Record<string, { kind: string; id: string; auth: string }> = {
   "ProductRegistry.ProductRegistered": { kind: "product", id: "id", auth: "authorizationId" },
   "ProductRegistry.ProductListed": { kind: "product", id: "id", auth: "authorizationId" },
-  "OversightRegistry.ReportFiled": { kind: "report", id: "reportId", auth: "authorizationId" },
-  "AgreementRegistry.AgreementFiled": { kind: "agreement", id: "agreementId", auth: "authorizationId" },
 };
 
 /** The authorization and every ancestor in force at `at` (two tiers; bounded anyway). */
@@ -63,7 +66,7 @@ async function chainInForce(tx: ViewTx, auth: AuthorizationRecord, at: number): 
 export function createAlertsView(): View {
   return {
     name: "alerts",
-    version: 2, // 2: invalid public texts
+    version: 3, // 2: invalid public texts; 3: reports are no operations
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       const a = e.args;
       for (const t of textsOf(e)) {
@@ -91,8 +94,7 @@ export function createAlertsView(): View {
       }
       const op = OPERATIONS[`${e.contract}.${e.event}`];
       if (!op) return;
-      // Product listings and reports are operations a stopped authorization must not carry (C13, C24).
-      if (e.event === "AgreementFiled") return; // agreements precede activation by design
+      // Registering and listing products are operations a stopped authorization must not carry (C13, C24).
       const authId = idOf(a[op.auth]);
       const auth = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(authId));
       if (!auth || (await chainInForce(tx, auth, e.timestamp))) return;
