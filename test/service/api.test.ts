@@ -186,6 +186,12 @@ describe("api: public, disclosure and regulator routes", () => {
     const expired = (await get(`/authorizations/1?at=${cst("2028-11-02")}`)).body;
     expect([expired.status, expired.storedStatus]).to.deep.equal(["Expired", "Active"]);
     expectError(await get("/authorizations/77"), 404);
+    // Before it was applied it did not exist: 404, not a record of that time marked "None".
+    const applied = a.history[0].at;
+    const before = await get(`/authorizations/1?at=${applied - 1}`);
+    expectError(before, 404);
+    expect(before.body.error.message).to.equal(`authorization 1 at ${applied - 1} (applied only at ${applied}) not found`);
+    expect((await get(`/authorizations/1?at=${applied}`)).body.status).to.equal("Applied");
   });
 
   it("C06 states in the authorization list which status is effective (status, at `at`) and which is stored (storedStatus)", async () => {
@@ -214,7 +220,7 @@ describe("api: public, disclosure and regulator routes", () => {
     // A bare date is the start of that day in China time (16:00 UTC the day before).
     expect((await statusAt("2025-10-21")).at).to.equal(cst("2025-10-21", 0));
     expect((await statusAt("2025-10-21")).at).to.equal(Date.UTC(2025, 9, 20, 16) / 1000);
-    expect((await get(`/products/2?at=2025-11-19`)).body).to.include({ at: cst("2025-11-19", 0), usable: false });
+    expect((await get(`/products/2?at=2025-11-21`)).body).to.include({ at: cst("2025-11-21", 0), usable: true });
     expect((await get(`/products/2/provenance?at=${encodeURIComponent("2026-01-01T00:00:00+08:00")}`)).body.at).to.equal(cst("2026-01-01", 0));
     expect((await get(`/authorizations?activeAt=2025-12-01`)).body.items.map((x: Json) => x.id)).to.deep.equal(["1", "2"]);
     expect((await get(`/authorizations?activeAt=2025-10-25`)).body.items).to.deep.equal([]);
@@ -238,8 +244,11 @@ describe("api: public, disclosure and regulator routes", () => {
     const p = (await get("/products/2")).body;
     expect(p.usable).to.equal(true);
     expect(p.parentProductIds).to.deep.equal(["1"]);
-    expect((await get(`/products/2?at=${cst("2025-11-19")}`)).body.usable).to.equal(false);
     expectError(await get("/products/3"), 404);
+    // Before it was registered it did not exist: 404, not a product of that time marked "None".
+    const registered = p.history[0].at;
+    expectError(await get(`/products/2?at=${registered - 1}`), 404);
+    expect((await get(`/products/2?at=${registered}`)).body.status).to.not.equal("None");
   });
 
   it("answers provenance: product -> parent product -> scenario -> authorization -> parent -> agreements -> resources -> source departments, each anchored", async () => {

@@ -137,8 +137,16 @@ describe("briefs: the small projections the provenance graph and authorization l
     for await (const [, a] of reader.range<AuthorizationRecord>(SPACE.authorization)) ids.push(a.id);
     expect(ids.length).to.be.greaterThan(1);
     const moments = [times.applied - 1, times.applied, times.noticeStart + 60, times.activated + 1, times.caseFiled, times.childEnd, times.termEnd, times.termEnd + 1];
+    const refusal = (p: Promise<unknown>) => p.then(() => null, (e: Error) => `${e.name}: ${e.message}`);
     for (const id of ids) {
       for (const at of moments) {
+        if (at < (await reader.get<AuthorizationRecord>(SPACE.authorization, pad(id)))!.history[0].at) {
+          // Before it was applied it did not exist: both ways refuse alike.
+          const why = await refusal(q.authorizationJson(id, at));
+          expect(why, `authorization ${id} at ${at}`).to.match(/^NotFoundError: authorization \d+ at \d+ \(applied only at \d+\) not found$/);
+          expect(await refusal(q.authorization(id, at))).to.equal(why);
+          continue;
+        }
         const raw = await q.authorizationJson(id, at);
         expect(raw, `authorization ${id} at ${at}: made from the stored text`).to.be.instanceOf(RawJson);
         expect((raw as RawJson).text, `authorization ${id} at ${at}`).to.equal(JSON.stringify(await q.authorization(id, at)));

@@ -281,8 +281,18 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
   /** One authorization as its route gives it: the record at `at` with its names, children, agreements and scenarios. */
   async function authorizationAnswer(id: string, at: number) {
     const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
+    notYetAt("authorization", a, at);
     const n = createNamer(reader);
     return { ...(await authorizationView(a, at, n)), ...(await authorizationLists(id, at, n)) };
+  }
+
+  /**
+   * A record asked at a time before its first event did not exist then: 404 (as provenance does),
+   * not a record of that time with the status "None".
+   */
+  function notYetAt(kind: "authorization" | "product", r: { id: string; history: readonly { at: number }[] }, at: number): void {
+    const first = r.history[0]?.at;
+    if (first !== undefined && at < first) throw new NotFoundError(`${kind} ${r.id} at ${at} (${kind === "product" ? "registered" : "applied"} only at ${first})`);
   }
 
   // ===== PROVENANCE =====
@@ -290,7 +300,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
   async function provenance(productId: string, at: number): Promise<ProvenanceGraph> {
     const root = await brief<ProductBrief>(SPACE.productBrief, productId);
     if (root === undefined) throw new NotFoundError(`product ${productId}`);
-    if (productStatusAt(root, at) === "None") throw new NotFoundError(`product ${productId} at ${at} (registered only at ${root.history[0]?.at})`);
+    notYetAt("product", root, at);
     const nodes = new Map<string, ProvNode>();
     const edges: ProvEdge[] = [];
     const edgeSet = new Set<string>();
@@ -459,6 +469,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const head = b && `,"status":${JSON.stringify(b.status)},`;
       const i = head ? text!.indexOf(',"status":') : -1;
       if (text === undefined || b === undefined || i < 0 || !text.startsWith(head!, i) || !text.endsWith("}")) return authorizationAnswer(id, at);
+      notYetAt("authorization", b, at);
       const n = createNamer(reader);
       const added = JSON.stringify({ ...(await authorizationNames(n, b)), storedStatus: b.status, inForce: await inForce(b, at), at, ...(await authorizationLists(id, at, n)) });
       return new RawJson(`${text.slice(0, i)},"status":${JSON.stringify(authorizationStatusAt(b, at))},${text.slice(i + head!.length, -1)},${added.slice(1)}`);
@@ -481,6 +492,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
     async product(id: string, at: number) {
       const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
+      notYetAt("product", p, at);
       const notUsableBecause = await productProblemsAt(record, p, at);
       // As for authorizations: `status` at `at`, `storedStatus` the last one stored.
       return { ...(await namedProduct(createNamer(reader), p)), storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
