@@ -90,8 +90,8 @@ async function main(): Promise<void> {
   await time.increaseTo(closesAt); // the selection result follows the close of the call (C35)
   await gas("closeCall (1 selected)", w.authorizations.connect(agency).closeCall(callId, h("selection"), [w.ids.operatorA]));
   await gas("approve", w.authorizations.connect(authority).approve(id, h("decision"), STATEMENT));
-  await gas("evaluateGrant", w.authorizations.connect(authority).evaluateGrant(id, resources[0], true, h("eval")));
-  await gas("confirmGrant", w.authorizations.connect(deptA).confirmGrant(id, resources[0], true, h("conf")));
+  await gas("evaluateGrant", w.authorizations.connect(authority).evaluateGrant(id, resources[0], true, h("eval"), ""));
+  await gas("confirmGrant", w.authorizations.connect(deptA).confirmGrant(id, resources[0], true, h("conf"), ""));
   const noticeEnd = await noticeEndFrom(w);
   await gas("startNotice", w.authorizations.connect(authority).startNotice(id, noticeEnd));
   await time.increaseTo(noticeEnd);

@@ -415,11 +415,17 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
     // ===== RESOURCE GRANTS (C12) =====
 
     /// @inheritdoc IAuthorizationRegistry
-    function preReviewGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external {
+    function preReviewGrant(
+        uint64 id,
+        uint64 resourceId,
+        bool pass,
+        bytes32 opinionHash,
+        string calldata statement
+    ) external {
         Authorization storage a = _getPending(id);
         if (a.parentId == NO_ID) revert AuthorizationRegistryWrongGrantStatus(id, resourceId, _grants[id][resourceId]);
         _checkSignerOf(id, _auths[a.parentId].holderId);
-        _advanceGrant(id, resourceId, GrantStatus.Requested, GrantStatus.PreReviewed, pass, opinionHash);
+        _advanceGrant(id, resourceId, GrantStatus.Requested, GrantStatus.PreReviewed, pass, opinionHash, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -427,19 +433,26 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         uint64 id,
         uint64 resourceId,
         bool pass,
-        bytes32 opinionHash
+        bytes32 opinionHash,
+        string calldata statement
     ) external onlyRole(DATA_AUTHORITY) {
         Authorization storage a = _getPending(id);
         GrantStatus from = a.parentId == NO_ID ? GrantStatus.Requested : GrantStatus.PreReviewed;
-        _advanceGrant(id, resourceId, from, GrantStatus.Evaluated, pass, opinionHash);
+        _advanceGrant(id, resourceId, from, GrantStatus.Evaluated, pass, opinionHash, statement);
     }
 
     /// @inheritdoc IAuthorizationRegistry
-    function confirmGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external {
+    function confirmGrant(
+        uint64 id,
+        uint64 resourceId,
+        bool pass,
+        bytes32 opinionHash,
+        string calldata statement
+    ) external {
         _getPending(id);
         uint64 sourceDeptId = _catalog().resource(resourceId).sourceDeptId;
         _checkSignerOf(id, sourceDeptId);
-        _advanceGrant(id, resourceId, GrantStatus.Evaluated, GrantStatus.Confirmed, pass, opinionHash);
+        _advanceGrant(id, resourceId, GrantStatus.Evaluated, GrantStatus.Confirmed, pass, opinionHash, statement);
         if (pass) ++_grantsConfirmed[id];
     }
 
@@ -575,14 +588,17 @@ contract AuthorizationRegistry is HubConsumer, IAuthorizationRegistry {
         GrantStatus from,
         GrantStatus to,
         bool pass,
-        bytes32 opinionHash
+        bytes32 opinionHash,
+        string calldata statement
     ) private {
         GrantStatus current = _grants[id][resourceId];
         if (current != from) revert AuthorizationRegistryWrongGrantStatus(id, resourceId, current);
         if (opinionHash == bytes32(0)) revert AuthorizationRegistryZeroHash();
+        // Ensure that a refusal says why, in public (C21).
+        PublicText.checkStatement(statement, !pass);
         GrantStatus next = pass ? to : GrantStatus.Refused;
         _grants[id][resourceId] = next;
-        emit GrantAdvanced(id, resourceId, next, opinionHash, msg.sender);
+        emit GrantAdvanced(id, resourceId, next, opinionHash, statement, msg.sender);
     }
 
     function _checkSignerOf(uint64 id, uint64 participantId) private view {

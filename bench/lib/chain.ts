@@ -816,12 +816,12 @@ export async function generateCity(rpcUrl: string, deployment: Deployment, profi
   /** Grant evaluation per resource (C12): the parent holder's pre-review, the authority, the department. */
   async function grants(xs: Holder[], child: boolean): Promise<void> {
     if (child) {
-      for (const x of xs) for (const r of x.resources) void w.send(operators[x.operator].address, "AuthorizationRegistry", "preReviewGrant", [x.authorizationId, r, true, h(`grant-pre:${x.authorizationId}:${r}`)], `grant ${x.authorizationId}`);
+      for (const x of xs) for (const r of x.resources) void w.send(operators[x.operator].address, "AuthorizationRegistry", "preReviewGrant", [x.authorizationId, r, true, h(`grant-pre:${x.authorizationId}:${r}`), ""], `grant ${x.authorizationId}`);
       await w.mine();
     }
-    for (const x of xs) for (const r of x.resources) void w.send(authority.address, "AuthorizationRegistry", "evaluateGrant", [x.authorizationId, r, true, h(`grant-eval:${x.authorizationId}:${r}`)], `grant ${x.authorizationId}`);
+    for (const x of xs) for (const r of x.resources) void w.send(authority.address, "AuthorizationRegistry", "evaluateGrant", [x.authorizationId, r, true, h(`grant-eval:${x.authorizationId}:${r}`), ""], `grant ${x.authorizationId}`);
     await w.mine();
-    for (const x of xs) for (const r of x.resources) void w.send(deptKeys[deptOf.get(r)!], "AuthorizationRegistry", "confirmGrant", [x.authorizationId, r, true, h(`grant-confirm:${x.authorizationId}:${r}`)], `grant ${x.authorizationId}`);
+    for (const x of xs) for (const r of x.resources) void w.send(deptKeys[deptOf.get(r)!], "AuthorizationRegistry", "confirmGrant", [x.authorizationId, r, true, h(`grant-confirm:${x.authorizationId}:${r}`), ""], `grant ${x.authorizationId}`);
     await w.mine();
   }
 

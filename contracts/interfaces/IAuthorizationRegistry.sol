@@ -188,12 +188,14 @@ interface IAuthorizationRegistry {
         string statement,
         address by
     );
-    /// @notice A resource grant moved to `status` (C12).
+    /// @notice A resource grant moved to `status` (C12). `statement` is the step's public
+    /// statement (C21): required when the step refuses the grant, may be empty otherwise.
     event GrantAdvanced(
         uint64 indexed authorizationId,
         uint64 indexed resourceId,
         GrantStatus status,
         bytes32 opinionHash,
+        string statement,
         address by
     );
 
@@ -351,16 +353,19 @@ interface IAuthorizationRegistry {
     // ===== RESOURCE GRANTS (C12) =====
 
     /// @notice The parent operator pre-reviews a developer's resource grant (tier 2 only).
+    /// `statement`: the public reason (C21), required when `pass` is false.
     /// @dev 001 第十八条: 运营合作方 requests go through the operator first.
-    function preReviewGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external;
+    function preReviewGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash, string calldata statement) external;
 
     /// @notice The authority evaluates a resource grant. DATA_AUTHORITY only.
+    /// `statement`: the public reason (C21), required when `pass` is false.
     /// @dev 001 第十八条: within 5 working days (the service monitors).
-    function evaluateGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external;
+    function evaluateGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash, string calldata statement) external;
 
     /// @notice The resource's source department confirms a resource grant. Its signer only.
+    /// `statement`: the public reason (C21), required when `pass` is false.
     /// @dev 001 第十八条: within 5 working days (the service monitors).
-    function confirmGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash) external;
+    function confirmGrant(uint64 id, uint64 resourceId, bool pass, bytes32 opinionHash, string calldata statement) external;
 
     // ===== GETTERS =====
 

@@ -444,12 +444,12 @@ async function seed(provider: JsonRpcProvider, args: SeedDemoArgs): Promise<Demo
   async function confirmGrants(id: bigint, parentHolder?: HDNodeWallet): Promise<void> {
     const a = await auth.authorization(id);
     for (const r of a.resourceIds) {
-      if (parentHolder) await send(authAs(parentHolder).preReviewGrant(id, r, true, h(`grant-pre-review:${id}:${r}`)));
-      await send(auth.evaluateGrant(id, r, true, h(`grant-evaluation:${id}:${r}`)));
+      if (parentHolder) await send(authAs(parentHolder).preReviewGrant(id, r, true, h(`grant-pre-review:${id}:${r}`), ""));
+      await send(auth.evaluateGrant(id, r, true, h(`grant-evaluation:${id}:${r}`), ""));
       const res = await catalogAs(reader).resource(r);
       const dept = deptKey.get(res.sourceDeptId);
       if (!dept) throw new Error(`resource ${r} has no demo department`);
-      await send(authAs(W[dept]).confirmGrant(id, r, true, h(`grant-confirmation:${id}:${r}`)));
+      await send(authAs(W[dept]).confirmGrant(id, r, true, h(`grant-confirmation:${id}:${r}`), ""));
     }
   }
 

@@ -313,12 +313,12 @@ export async function confirmGrants(w: World, id: bigint): Promise<void> {
     if (a.parentId !== 0n) {
       const parent = await w.authorizations.authorization(a.parentId);
       const parentSigner = parent.holderId === w.ids.operatorA ? w.signers.operatorA : w.signers.operatorB;
-      await w.authorizations.connect(parentSigner).preReviewGrant(id, resourceId, true, h("grant-pre-review"));
+      await w.authorizations.connect(parentSigner).preReviewGrant(id, resourceId, true, h("grant-pre-review"), "");
     }
-    await w.authorizations.connect(w.signers.authority).evaluateGrant(id, resourceId, true, h("grant-evaluation"));
+    await w.authorizations.connect(w.signers.authority).evaluateGrant(id, resourceId, true, h("grant-evaluation"), "");
     const r = await w.catalog.resource(resourceId);
     const deptSigner = r.sourceDeptId === w.ids.deptA ? w.signers.deptA : w.signers.deptB;
-    await w.authorizations.connect(deptSigner).confirmGrant(id, resourceId, true, h("grant-confirmation"));
+    await w.authorizations.connect(deptSigner).confirmGrant(id, resourceId, true, h("grant-confirmation"), "");
   }
 }
 

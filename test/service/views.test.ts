@@ -204,6 +204,32 @@ describe("views: projections over the real store", () => {
     expect(open.map(([, k]) => k)).to.not.include(grant.key);
   });
 
+  it("C12 C21 a refused resource grant keeps its public reason, in the authorization's grant steps and in its timeline", async () => {
+    const own = (await openSeededStore(profile)).ts;
+    try {
+      const reason = { reason: "该资源含个人信息，申请用途不满足最小必要原则，不同意授权。", reasonEn: "The resource holds personal data beyond the stated purpose: refused." };
+      const b = createChainBuilder(1000);
+      b.block(cst("2026-04-01"), [
+        {
+          contract: "AuthorizationRegistry", event: "AuthorizationApplied",
+          args: { id: "3", parentId: "0", holderId: P.operator, organizerId: P.agency, mode: 2, tier: 1, request: { parentId: "0", holderId: P.operator, callId: "1", termStart: String(cst("2026-05-01")), termEnd: String(cst("2027-05-01")), materialsHash: h("materials 3"), resourceIds: ["2"], domains: [] }, applicant: KEYS.operator },
+        },
+      ]);
+      b.block(cst("2026-04-02"), [{ contract: "AuthorizationRegistry", event: "GrantAdvanced", args: { authorizationId: "3", resourceId: "2", status: 3, opinionHash: h("eval 3"), statement: "", by: KEYS.authority } }]);
+      b.block(cst("2026-04-03"), [{ contract: "AuthorizationRegistry", event: "GrantAdvanced", args: { authorizationId: "3", resourceId: "2", status: 5, opinionHash: h("refused 3"), statement: JSON.stringify(reason), by: KEYS.dept2 } }]);
+      await own.apply(b);
+      const a = (await own.store.reader.get<AuthorizationRecord>(SPACE.authorization, pad("3")))!;
+      expect(a.grants.map((g) => [g.resourceId, g.status, g.steps.map((x) => [x.status, x.statement?.reason ?? null])])).to.deep.equal([
+        ["2", "Refused", [["Evaluated", null], ["Refused", reason.reason]]],
+      ]);
+      expect(a.grants[0].steps[1].statement).to.include({ reasonEn: reason.reasonEn, status: "Refused", at: cst("2026-04-03") });
+      const timeline = (await all<TimelineEntry>(own.store.reader, SPACE.timeline, timelineRange("authorization", "3"))).map(([, v]) => v);
+      expect(timeline.filter((x) => x.event === "GrantAdvanced").map((x) => x.statement?.reason ?? null)).to.deep.equal([null, reason.reason]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("C24 C28 a report filed for a period after its authorization was revoked raises no alert (a duty, not an operation); a product listed then does", async () => {
     const own = (await openSeededStore(profile)).ts;
     try {

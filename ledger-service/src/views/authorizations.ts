@@ -23,7 +23,8 @@ export const TERMINAL_STATUSES: readonly string[] = ["Rejected", "Terminated", "
 export type GrantRecord = {
   resourceId: string;
   status: string;
-  steps: { status: string; at: number; opinionHash: string; by: string; anchor: Anchor }[];
+  /** `statement`: the step's public statement (C21; a refusal's reason), null when none or invalid (`statementError` says why). */
+  steps: { status: string; at: number; opinionHash: string; by: string; anchor: Anchor; statement: Statement | null; statementError?: string }[];
 };
 
 export type AuthorizationRecord = {
@@ -110,7 +111,7 @@ export function createAuthorizationsView(): View {
 
   return {
     name: "authorizations",
-    version: 4, // 2: auth-children id lists; 3: public texts of calls, statements of decisions; 4: briefs
+    version: 5, // 2: auth-children id lists; 3: public texts of calls, statements of decisions; 4: briefs; 5: statements of grant steps
     events: ["AuthorizationRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AuthorizationRegistry") return;
@@ -254,7 +255,11 @@ export function createAuthorizationsView(): View {
             r.grants.push(g);
           }
           g.status = GRANT_STATUSES[numOf(a.status)] ?? String(a.status);
-          g.steps.push({ status: g.status, at: e.timestamp, opinionHash: strOf(a.opinionHash), by: strOf(a.by), anchor: anchorOf(e) });
+          const d = statementOf(e, g.status);
+          g.steps.push({
+            status: g.status, at: e.timestamp, opinionHash: strOf(a.opinionHash), by: strOf(a.by), anchor: anchorOf(e), statement: d.statement,
+            ...(d.statementError !== null && d.given ? { statementError: d.statementError } : {}),
+          });
           break;
         }
         default:

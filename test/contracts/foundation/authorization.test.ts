@@ -465,7 +465,7 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await A.connect(authority).reject(applied, h("r"), STATEMENT);
       await expectRefused(w, () => A.connect(authority).reject(applied, h("r"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await expectRefused(w, () => A.connect(agency).preReview(applied, true, h("p"), STATEMENT), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(applied, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(applied, r1, true, h("e"), ""), A, "AuthorizationRegistryWrongStatus", [applied, AuthStatus.Rejected]);
       await toNoticeOver(w, noticed);
       await A.connect(authority).reject(noticed, h("公示异议成立"), STATEMENT);
       expect((await A.authorization(noticed)).status).to.equal(AuthStatus.Rejected);
@@ -588,11 +588,11 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await time.increaseTo(noticeEnd);
       const agreementId = await fileAgreement(w, await planAgreement(w, id));
       await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 0, 2]);
-      await A.connect(authority).evaluateGrant(id, r1, true, h("e"));
-      await A.connect(w.signers.deptA).confirmGrant(id, r1, true, h("c"));
-      await A.connect(authority).evaluateGrant(id, r2, true, h("e"));
+      await A.connect(authority).evaluateGrant(id, r1, true, h("e"), "");
+      await A.connect(w.signers.deptA).confirmGrant(id, r1, true, h("c"), "");
+      await A.connect(authority).evaluateGrant(id, r2, true, h("e"), "");
       await expectRefused(w, () => A.connect(authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 1, 2]);
-      await A.connect(deptB).confirmGrant(id, r2, true, h("c"));
+      await A.connect(deptB).confirmGrant(id, r2, true, h("c"), "");
       await A.connect(authority).activate(id, agreementId);
       const a = await A.authorization(id);
       expect([a.status, a.agreementId, a.activatedAt]).to.deep.equal([BigInt(AuthStatus.Active), agreementId, BigInt(await time.latest())]);
@@ -606,15 +606,15 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const id = await applyFor(w, { resourceIds: [r1], callId });
       await approveAuthorization(w, id);
-      await A.connect(w.signers.authority).evaluateGrant(id, r1, true, h("e"));
-      await A.connect(w.signers.deptA).confirmGrant(id, r1, false, h("不同意"));
+      await A.connect(w.signers.authority).evaluateGrant(id, r1, true, h("e"), "");
+      await A.connect(w.signers.deptA).confirmGrant(id, r1, false, h("不同意"), STATEMENT);
       expect(await A.grantStatus(id, r1)).to.equal(Grant.Refused);
       const noticeEnd = await noticeEndFrom(w);
       await A.connect(w.signers.authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       const agreementId = await fileAgreement(w, await planAgreement(w, id));
       await expectRefused(w, () => A.connect(w.signers.authority).activate(id, agreementId), A, "AuthorizationRegistryGrantsIncomplete", [id, 0, 1]);
-      await expectRefused(w, () => A.connect(w.signers.deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Refused]);
+      await expectRefused(w, () => A.connect(w.signers.deptA).confirmGrant(id, r1, true, h("c"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Refused]);
     });
 
     it("C05 refuses activate() by others, before notice, twice, after the term, or for a suspended holder", async () => {
@@ -716,15 +716,15 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { authority, deptA, deptB } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1, r2], callId });
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Requested]);
-      await expect(A.connect(authority).evaluateGrant(id, r1, true, h("评估")))
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Requested]);
+      await expect(A.connect(authority).evaluateGrant(id, r1, true, h("评估"), ""))
         .to.emit(A, "GrantAdvanced")
-        .withArgs(id, r1, Grant.Evaluated, h("评估"), authority.address);
-      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryNotAuthorized", [id, deptB.address]);
-      await expectRefused(w, () => A.connect(authority).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryNotAuthorized", [id, authority.address]);
-      await expect(A.connect(deptA).confirmGrant(id, r1, true, h("确认")))
+        .withArgs(id, r1, Grant.Evaluated, h("评估"), "", authority.address);
+      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r1, true, h("c"), ""), A, "AuthorizationRegistryNotAuthorized", [id, deptB.address]);
+      await expectRefused(w, () => A.connect(authority).confirmGrant(id, r1, true, h("c"), ""), A, "AuthorizationRegistryNotAuthorized", [id, authority.address]);
+      await expect(A.connect(deptA).confirmGrant(id, r1, true, h("确认"), ""))
         .to.emit(A, "GrantAdvanced")
-        .withArgs(id, r1, Grant.Confirmed, h("确认"), deptA.address);
+        .withArgs(id, r1, Grant.Confirmed, h("确认"), "", deptA.address);
       expect(await A.grantStatus(id, r1)).to.equal(Grant.Confirmed);
       expect(await A.grantStatus(id, r2)).to.equal(Grant.Requested);
     });
@@ -735,25 +735,25 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       const A = w.authorizations;
       const { authority, deptA, operatorA, agency } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1], callId });
-      await expectRefused(w, () => A.connect(operatorA).preReviewGrant(id, r1, true, h("p")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Requested]);
-      await expectRefused(w, () => A.connect(agency).evaluateGrant(id, r1, true, h("e")), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(99, r1, true, h("e")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("e")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.None]);
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await A.connect(authority).evaluateGrant(id, r1, true, h("e"));
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Evaluated]);
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, 99, true, h("c")), w.catalog, "ResourceCatalogUnknownResource", [99]);
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(99, r1, true, h("c")), A, "AuthorizationRegistryUnknownAuthorization", [99]);
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, ethers.ZeroHash), A, "AuthorizationRegistryZeroHash");
-      await A.connect(deptA).confirmGrant(id, r1, true, h("c"));
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c")), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Confirmed]);
+      await expectRefused(w, () => A.connect(operatorA).preReviewGrant(id, r1, true, h("p"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Requested]);
+      await expectRefused(w, () => A.connect(agency).evaluateGrant(id, r1, true, h("e"), ""), A, "HubConsumerUnauthorized", [agency.address, ROLE.DATA_AUTHORITY]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(99, r1, true, h("e"), ""), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("e"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.None]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, ethers.ZeroHash, ""), A, "AuthorizationRegistryZeroHash");
+      await A.connect(authority).evaluateGrant(id, r1, true, h("e"), "");
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Evaluated]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, 99, true, h("c"), ""), w.catalog, "ResourceCatalogUnknownResource", [99]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(99, r1, true, h("c"), ""), A, "AuthorizationRegistryUnknownAuthorization", [99]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, ethers.ZeroHash, ""), A, "AuthorizationRegistryZeroHash");
+      await A.connect(deptA).confirmGrant(id, r1, true, h("c"), "");
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(id, r1, true, h("c"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r1, Grant.Confirmed]);
       // once active, grants no longer move
       await approveAuthorization(w, id);
       const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);
       await activateAuthorization(w, id);
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e")), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r1, true, h("e"), ""), A, "AuthorizationRegistryWrongStatus", [id, AuthStatus.Active]);
     });
 
     it("C12 a partner's grant is pre-reviewed by its parent operator, then evaluated by the authority, then confirmed by the source department, in that order", async () => {
@@ -766,40 +766,42 @@ describe("foundation: AuthorizationRegistry, from call to activation", () => {
       await toNoticeOver(w, parent);
       await activateAuthorization(w, parent);
       const child = await applyFor(w, { parentId: parent, resourceIds: [r1, r2], termYears: 1 });
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(child, r1, true, h("评估")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.Requested]);
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(child, r1, true, h("确认")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.Requested]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(child, r1, true, h("评估"), ""), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.Requested]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(child, r1, true, h("确认"), ""), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.Requested]);
       for (const other of [operatorB, developerA, authority]) {
-        await expectRefused(w, () => A.connect(other).preReviewGrant(child, r1, true, h("预审")), A, "AuthorizationRegistryNotAuthorized", [child, other.address]);
+        await expectRefused(w, () => A.connect(other).preReviewGrant(child, r1, true, h("预审"), ""), A, "AuthorizationRegistryNotAuthorized", [child, other.address]);
       }
-      await expect(A.connect(operatorA).preReviewGrant(child, r1, true, h("运营单位预审")))
+      await expect(A.connect(operatorA).preReviewGrant(child, r1, true, h("运营单位预审"), ""))
         .to.emit(A, "GrantAdvanced")
-        .withArgs(child, r1, Grant.PreReviewed, h("运营单位预审"), operatorA.address);
-      await expectRefused(w, () => A.connect(operatorA).preReviewGrant(child, r1, true, h("预审")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.PreReviewed]);
-      await expectRefused(w, () => A.connect(deptA).confirmGrant(child, r1, true, h("确认")), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.PreReviewed]);
-      await expect(A.connect(authority).evaluateGrant(child, r1, true, h("评估")))
+        .withArgs(child, r1, Grant.PreReviewed, h("运营单位预审"), "", operatorA.address);
+      await expectRefused(w, () => A.connect(operatorA).preReviewGrant(child, r1, true, h("预审"), ""), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.PreReviewed]);
+      await expectRefused(w, () => A.connect(deptA).confirmGrant(child, r1, true, h("确认"), ""), A, "AuthorizationRegistryWrongGrantStatus", [child, r1, Grant.PreReviewed]);
+      await expect(A.connect(authority).evaluateGrant(child, r1, true, h("评估"), ""))
         .to.emit(A, "GrantAdvanced")
-        .withArgs(child, r1, Grant.Evaluated, h("评估"), authority.address);
-      await expect(A.connect(deptA).confirmGrant(child, r1, true, h("确认")))
+        .withArgs(child, r1, Grant.Evaluated, h("评估"), "", authority.address);
+      await expect(A.connect(deptA).confirmGrant(child, r1, true, h("确认"), ""))
         .to.emit(A, "GrantAdvanced")
-        .withArgs(child, r1, Grant.Confirmed, h("确认"), deptA.address);
+        .withArgs(child, r1, Grant.Confirmed, h("确认"), "", deptA.address);
       expect([await A.grantStatus(child, r1), await A.grantStatus(child, r2)]).to.deep.equal([BigInt(Grant.Confirmed), BigInt(Grant.Requested)]);
     });
 
-    it("C12 activation needs every grant confirmed: a refused grant stays refused and never counts", async () => {
+    it("C12 C21 activation needs every grant confirmed: a refused grant says why in public, stays refused and never counts", async () => {
       const w = await loadFixture(deployWorld);
       const { r1, r2, callId } = await withCall(w);
       const A = w.authorizations;
       const { authority, deptA, deptB } = w.signers;
       const id = await applyFor(w, { resourceIds: [r1, r2], callId });
       await approveAuthorization(w, id);
-      for (const r of [r1, r2]) await A.connect(authority).evaluateGrant(id, r, true, h("评估"));
-      await A.connect(deptA).confirmGrant(id, r1, true, h("确认"));
-      await expect(A.connect(deptB).confirmGrant(id, r2, false, h("不同意")))
+      for (const r of [r1, r2]) await A.connect(authority).evaluateGrant(id, r, true, h("评估"), "");
+      await A.connect(deptA).confirmGrant(id, r1, true, h("确认"), "");
+      // C21: a refusal says why, in public.
+      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r2, false, h("不同意"), ""), A, "PublicTextRequired");
+      await expect(A.connect(deptB).confirmGrant(id, r2, false, h("不同意"), STATEMENT))
         .to.emit(A, "GrantAdvanced")
-        .withArgs(id, r2, Grant.Refused, h("不同意"), deptB.address);
+        .withArgs(id, r2, Grant.Refused, h("不同意"), STATEMENT, deptB.address);
       expect([await A.grantStatus(id, r1), await A.grantStatus(id, r2)]).to.deep.equal([BigInt(Grant.Confirmed), BigInt(Grant.Refused)]);
-      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r2, true, h("改为同意")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
-      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("再评估")), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
+      await expectRefused(w, () => A.connect(deptB).confirmGrant(id, r2, true, h("改为同意"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
+      await expectRefused(w, () => A.connect(authority).evaluateGrant(id, r2, true, h("再评估"), ""), A, "AuthorizationRegistryWrongGrantStatus", [id, r2, Grant.Refused]);
       const noticeEnd = await noticeEndFrom(w);
       await A.connect(authority).startNotice(id, noticeEnd);
       await time.increaseTo(noticeEnd);

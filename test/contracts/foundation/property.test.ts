@@ -113,10 +113,10 @@ describe("foundation: lifecycle property", () => {
         async function grants(a: Action, id: bigint) {
           const auth = await A.authorization(id);
           for (const r of auth.resourceIds) {
-            if (auth.parentId !== 0n) await attempt(async () => A.connect(by(a, await parentSigner(id))).preReviewGrant(id, r, true, h("g1")));
-            await attempt(() => A.connect(by(a, s.authority)).evaluateGrant(id, r, true, h("g2")));
+            if (auth.parentId !== 0n) await attempt(async () => A.connect(by(a, await parentSigner(id))).preReviewGrant(id, r, true, h("g1"), ""));
+            await attempt(() => A.connect(by(a, s.authority)).evaluateGrant(id, r, true, h("g2"), ""));
             const dept = (await w.catalog.resource(r)).sourceDeptId;
-            await attempt(() => A.connect(by(a, signerOf(w, dept))).confirmGrant(id, r, a.flag || a.n % 5 !== 0, h("g3")));
+            await attempt(() => A.connect(by(a, signerOf(w, dept))).confirmGrant(id, r, a.flag || a.n % 5 !== 0, h("g3"), STATEMENT));
           }
         }
 
