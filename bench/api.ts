@@ -22,7 +22,7 @@
  *   BENCH_DIR=/tmp/idx npx ts-node --transpile-only bench/api.ts     # keep/reuse the synthetic indexes (BENCH_DIR/auths-N)
  *   BENCH_DIR=/tmp/idx AUTHS=250000 ROUNDS=0 …                       # only build (and keep) the index
  *   PROF=/tmp/prof ...                                               # --cpu-prof of our API process
- *   RECORD_CACHE_MB=512 ...                                          # the API's record cache budget (default 64)
+ *   RECORD_CACHE_MB=512 ...                                          # the API's record cache budget (default 128)
  *
  * A prepared index is only read (opened with the identity it holds, never rebuilt or written).
  * The synthetic index lives in the OS temp dir only while the bench runs (unless BENCH_DIR).
@@ -38,6 +38,7 @@ import { Level } from "level";
 import { id as keccak } from "ethers";
 import { loadProfile } from "../policy/profile";
 import { openStore, type BlockRef, type ChainIdentity } from "../ledger-service/src/store/db";
+import { DEFAULT_CACHE_MB } from "../ledger-service/src/store/cache";
 import type { ChainEvent, JsonValue } from "../ledger-service/src/store/types";
 import { createViews, viewIdentity } from "../ledger-service/src/views";
 import { SPACE, unpad } from "../ledger-service/src/views/util";
@@ -420,8 +421,8 @@ async function main(): Promise<void> {
 async function serve(opts: { dir: string; identity: ChainIdentity; nowBaseMs: number; rateLimit: boolean }): Promise<void> {
   const t0 = performance.now();
   const logger = pino({ level: "warn" });
-  // RECORD_CACHE_MB as the service reads it (runtime/config.ts; default 64).
-  const { store } = await openStore({ logger }, { dataDir: opts.dir, identity: opts.identity, cacheBytes: Number(process.env.RECORD_CACHE_MB ?? 64) * 1024 * 1024 });
+  // RECORD_CACHE_MB as the service reads it (runtime/config.ts; default DEFAULT_CACHE_MB).
+  const { store } = await openStore({ logger }, { dataDir: opts.dir, identity: opts.identity, cacheBytes: Number(process.env.RECORD_CACHE_MB ?? DEFAULT_CACHE_MB) * 1024 * 1024 });
   const started = Date.now();
   const metrics = createMetrics();
   const app = createApi(

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CACHE_MB } from "../store/cache";
 import { THREADABLE_VIEWS } from "../views/threadable";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
@@ -44,7 +45,7 @@ export const configSchema = z.object({
   RPC_TIMEOUT_MS: int("RPC_TIMEOUT_MS", 100, 600_000, 15_000),
   PORT: int("PORT", 0, 65535, 8080),
   /** Megabytes (of JSON) of index records the API keeps decoded in memory (store/cache.ts); 0 disables it. */
-  RECORD_CACHE_MB: int("RECORD_CACHE_MB", 0, 65_536, 64),
+  RECORD_CACHE_MB: int("RECORD_CACHE_MB", 0, 65_536, DEFAULT_CACHE_MB),
   /**
    * Views applied in a worker thread beside the others while indexing (store/view-worker.ts), as a
    * comma-separated list of view names (e.g. usage: about half the work of a chain of receipt

@@ -63,7 +63,7 @@ Options (flag | environment variable | default):
 
 Service settings (environment or config file): CONFIRMATIONS (embedded default 0, else 2),
 FINALITY_DEPTH, FINALIZED_TAG, POLL_INTERVAL_MS, MAX_BLOCK_RANGE, RPC_TIMEOUT_MS, ARTIFACTS_DIR,
-RECORD_CACHE_MB (64). Prometheus metrics at GET /metrics (README "Operators' metrics"): METRICS=off
+RECORD_CACHE_MB (128). Prometheus metrics at GET /metrics (README "Operators' metrics"): METRICS=off
 disables them, METRICS_PORT=N serves them alone on port N.
 
 Platform node (receipt intake; README "Platform nodes"): NODE_KEYSTORE + NODE_KEYSTORE_PASSWORD_FILE

@@ -12,7 +12,8 @@
  * Series over time (C21, the usage charts): uses and fees per product, scenario and operator (the
  * participant whose platform node anchored the batch: its receipts, and the fees of every use),
  * in China-day and China-month buckets, kept up to date here at event time so a chart is one
- * range read of its points. Every batch also records how many sequence numbers of its node are
+ * range read of its buckets (each bucket one record holding every id's point, as each China day
+ * is one record of every id's uses). Every batch also records how many sequence numbers of its node are
  * missing before it (`gapBefore`, C22: the contract refuses gaps, so a gap means the index missed
  * a batch), and an index in chain order lists the batches newest first.
  */

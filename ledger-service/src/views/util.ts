@@ -42,8 +42,8 @@ export const SPACE = {
   usage: "usage", // usage: `${node}` -> batches and receipts anchored by a platform node
   receiptBatch: "receipt-batch", // usage: `${node}:${sequence}`
   usageTotal: "usage-total", // usage: `${kind}:${id}` -> uses and fees of a product, scenario or resource
-  usageDay: "usage-day", // usage: `${day}:${kind}:${id}` -> the same per China day
-  usageSeries: "usage-series", // usage: `${by}:${bucket}:${id}:${start}` -> uses and fees of one bucket (seriesKey)
+  usageDay: "usage-day", // usage: `${day}` -> the same of every product, scenario and resource on one China day (UsageDayRecord)
+  usageSeries: "usage-series", // usage: `${by}:${bucket}:${start}` -> uses and fees of every id in one bucket (SeriesBucketRecord)
   batchOrder: "batch-order", // usage: `${block}:${logIndex}` -> the receipt-batch key, batches in chain order
   name: "name", // names: `${kind}:${id}` -> the display name a reference shows
   signer: "signer", // participants: `${address lowercase}` -> the participant whose signer key it is
