@@ -102,4 +102,64 @@ describe("ledger-service follower range size (scripted node)", function () {
     // with the sparse block before it, then alone); the size learned holds every other read under it.
     expect(rpc.reads.filter((n) => n > 100), JSON.stringify(rpc.reads)).to.deep.equal([1889, 111, 261, 260]);
   });
+
+  it("reports a range handed over unwritten (more to come) as indexed only once its write settles, and forgets undo records only after a written one", async function () {
+    const head = 120;
+    const rpc = scriptedRpc(head, 20, (n) => (n % 3 === 0 ? 2 : 0));
+    const calls: { type: string; last?: number; more?: boolean; indexedAtCall: number | undefined }[] = [];
+    let settlePrevious: (() => void) | undefined;
+    let done!: () => void;
+    const reachedHead = new Promise<void>((r) => (done = r));
+    const follower = createFollower(
+      { logger: pino({ level: "silent" }) },
+      {
+        rpc,
+        decoder,
+        startBlock: 0,
+        initial: { checkpoint: undefined, finalized: -1, recent: [] },
+        confirmations: 0,
+        finalityDepth: 20,
+        finalizedTag: "auto",
+        pollIntervalMs: 10,
+        maxRange: 8,
+        maxLogs: 100,
+        retryMinMs: 1,
+        async onEvent(e) {
+          const indexedAtCall = follower.status().indexedBlock;
+          if (e.type !== "block") {
+            calls.push({ type: e.type, indexedAtCall });
+            return;
+          }
+          const last = e.blocks[e.blocks.length - 1].number;
+          calls.push({ type: "block", last, more: e.more, indexedAtCall });
+          // The previous range's write ends only now, after this one was handed over.
+          settlePrevious?.();
+          settlePrevious = undefined;
+          if (last === head) done();
+          if (!e.more) return;
+          let settle!: () => void;
+          const durable = new Promise<void>((r) => (settle = r));
+          settlePrevious = settle;
+          return { durable };
+        },
+      },
+    );
+    const running = follower.run();
+    await reachedHead;
+    await follower.stop();
+    await running;
+
+    const blocks = calls.filter((c) => c.type === "block");
+    expect(blocks.length).to.be.greaterThan(10);
+    expect(blocks.filter((c) => c.more).length).to.equal(blocks.length - 1);
+    expect(blocks[blocks.length - 1]).to.include({ last: head, more: false });
+    // When range k is handed over, range k-1 is not written yet: indexedBlock is still range k-2's end.
+    expect(blocks[0].indexedAtCall).to.equal(undefined);
+    expect(blocks[1].indexedAtCall).to.equal(undefined);
+    for (let k = 2; k < blocks.length; k++) expect(blocks[k].indexedAtCall, `range ${k}`).to.equal(blocks[k - 2].last);
+    expect(follower.status().indexedBlock).to.equal(head);
+    // No finalize report follows a range that is not written yet; one follows the written last range.
+    const firstFinalize = calls.findIndex((c) => c.type === "finalize");
+    expect(firstFinalize).to.equal(calls.indexOf(blocks[blocks.length - 1]) + 1);
+  });
 });

@@ -114,3 +114,69 @@ describe("ledger-service store: one write per applied range", function () {
     }
   });
 });
+
+describe("ledger-service store: a range's views run while the previous range is written (overlap)", function () {
+  const identity = { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["mutating"] };
+  const logger = pino({ level: "silent" });
+
+  /** Holds every chained batch write until `release` (or fails it with `fail`). */
+  async function gateWrites() {
+    const probe = new Level<string, string>(tmpDir("store-probe"));
+    await probe.open();
+    const chained = Object.getPrototypeOf(probe.batch()) as Record<string, (...a: unknown[]) => Promise<void>>;
+    await probe.close();
+    const original = chained._write;
+    let open!: () => void;
+    let shut!: (err: Error) => void;
+    const gate = new Promise<void>((resolve, reject) => ((open = resolve), (shut = reject)));
+    gate.catch(() => undefined);
+    chained._write = async function (this: unknown, ...args: unknown[]) {
+      await gate;
+      return original.apply(this, args);
+    };
+    return { release: open, fail: shut, restore: () => void (chained._write = original) };
+  }
+
+  it("reads the values of the range being written from memory, shows neither range until each is written, and unwinds across them", async function () {
+    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-overlap"), identity });
+    const gate = await gateWrites();
+    try {
+      const first = await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 1, views: [mutating], overlap: true });
+      // Handed to LevelDB, not written: the index and its state do not show it yet.
+      expect(store.state().checkpoint).to.equal(undefined);
+      expect(await store.reader.get("record", "r")).to.equal(undefined);
+      const second = store.applyRange({ blocks: [block(2), block(3)], events: [event(2, "B"), event(3, "C")], finalized: 1, views: [mutating] });
+      await new Promise((resolve) => setImmediate(resolve)); // its views have run; its write waits for the first
+      expect(store.state().checkpoint).to.equal(undefined);
+      gate.release();
+      await first.durable;
+      await second;
+      expect(store.state().checkpoint?.number).to.equal(3);
+      // Block 2 read block 1's value while LevelDB was still writing it.
+      expect(await store.reader.get("record", "r")).to.deep.equal({ seen: ["A@1", "B@2", "C@3"] });
+      await store.unwindTo(block(1));
+      expect(await store.reader.get("record", "r")).to.deep.equal({ seen: ["A@1"] });
+    } finally {
+      gate.restore();
+      await store.close();
+    }
+  });
+
+  it("fails the next range with the write that failed, and keeps the index as it was", async function () {
+    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-overlap-fail"), identity });
+    await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 1, views: [mutating] });
+    const gate = await gateWrites();
+    try {
+      const first = await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 1, views: [mutating], overlap: true });
+      const second = store.applyRange({ blocks: [block(3)], events: [event(3, "C")], finalized: 1, views: [mutating] });
+      gate.fail(new Error("disk full"));
+      await first.durable.then(() => expect.fail("the write was failed"), (err: Error) => expect(err.message).to.equal("disk full"));
+      await second.then(() => expect.fail("the range after a failed write must fail"), (err: Error) => expect(err.message).to.equal("disk full"));
+      expect(store.state().checkpoint?.number).to.equal(1);
+      expect(await store.reader.get("record", "r")).to.deep.equal({ seen: ["A@1"] });
+    } finally {
+      gate.restore();
+      await store.close();
+    }
+  });
+});

@@ -218,7 +218,7 @@ describe("operators' metrics (/metrics)", function () {
     await rpc.eth_getLogs({ fromBlock: 1, toBlock: 2, address: [] }).then(() => expect.fail("no node there"), () => undefined);
     const block = { number: 10, hash: "0x" + "aa".repeat(32), parentHash: "0x" + "bb".repeat(32), timestamp: 1 };
     m.applied({ type: "reorg", ancestor: block, dropped: [], depth: 3 });
-    m.applied({ type: "block", blocks: [block], events: [], finalized: 0, rangeSize: 1 });
+    m.applied({ type: "block", blocks: [block], events: [], finalized: 0, rangeSize: 1, more: false });
     const text = await m.registry.metrics();
     expect(sample(text, "provenant_rpc_errors_total", { method: "eth_blockNumber", kind: "unavailable" })).to.equal(2);
     expect(sample(text, "provenant_rpc_errors_total", { method: "eth_getLogs", kind: "unavailable" })).to.equal(1);

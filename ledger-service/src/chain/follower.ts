@@ -28,6 +28,11 @@ export type FollowerEvent =
       finalized: number;
       /** The range size learned so far, kept with the index so a restart starts from it. */
       rangeSize: number;
+      /**
+       * Another range is already being read and follows at once: the handler may return before
+       * this one is written, with a `durable` promise (indexedBlock moves when it settles).
+       */
+      more: boolean;
     }
   | { type: "reorg"; ancestor: BlockRef; dropped: BlockRef[]; depth: number }
   | { type: "finalize"; block: number };
@@ -87,8 +92,12 @@ export interface FollowerArgs {
   /** Backoff bounds for retried faults. */
   retryMinMs?: number;
   retryMaxMs?: number;
-  /** Applies one report; the follower waits for it and retries it on retryable errors. */
-  onEvent(event: FollowerEvent): Promise<void>;
+  /**
+   * Applies one report; the follower waits for it and retries it on retryable errors. A range
+   * marked `more` may resolve before it is written, with `durable`: the follower reports it as
+   * indexed once that settles (a failed write fails the next report).
+   */
+  onEvent(event: FollowerEvent): Promise<void | { durable: Promise<void> }>;
 }
 
 export interface Follower {
@@ -154,10 +163,13 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     }
   }
 
-  async function emit(event: FollowerEvent): Promise<void> {
+  async function emit(event: FollowerEvent): Promise<void | { durable: Promise<void> }> {
     const t = performance.now();
-    await args.onEvent(event);
-    status.totals.applyMs += performance.now() - t;
+    try {
+      return await args.onEvent(event);
+    } finally {
+      status.totals.applyMs += performance.now() - t;
+    }
   }
 
   async function chainFinalized(head: RpcBlock): Promise<number> {
@@ -320,17 +332,28 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       next.catch(() => undefined); // observed when step() takes it, or dropped
       ahead = { from: to + 1, read: next };
     }
-    await emit({ type: "block", blocks, events, finalized, rangeSize });
+    const applied = await emit({ type: "block", blocks, events, finalized, rangeSize, more: ahead !== undefined });
     const last = blocks[blocks.length - 1];
     tip = last;
     recent.push(...blocks.filter((b) => b.number > finalized || b === last));
     localFinalized = Math.max(localFinalized, Math.min(finalized, last.number));
-    status.indexedBlock = last.number;
+    if (applied === undefined) status.indexedBlock = last.number;
+    else {
+      // Readable once written; the next report waits for that write (a reorg unwinds after it).
+      applied.durable.then(
+        () => {
+          if (tip !== undefined && tip.number >= last.number && (status.indexedBlock ?? -1) < last.number) status.indexedBlock = last.number;
+        },
+        () => undefined, // the next report fails with it
+      );
+    }
     status.totals.ranges++;
     status.totals.logs += logs.length;
     status.totals.events += events.length;
     log.debug({ fromBlock: from, toBlock: to, events: events.length }, "range applied");
-    await maybeFinalize(finalized);
+    // While ranges follow one another unwritten, forgetting undo records waits for the last of them
+    // (its write would wait for theirs).
+    if (applied === undefined) await maybeFinalize(finalized);
     return true;
   }
 

@@ -155,16 +155,20 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
   /** Resolves when a reindex has caught up (its follower is then stopped and the stores swapped). */
   let reindexCaughtUp: (() => void) | undefined;
 
-  async function apply(event: FollowerEvent): Promise<void> {
+  async function apply(event: FollowerEvent): Promise<void | { durable: Promise<void> }> {
     const s = store!;
+    let durable: Promise<void> | undefined;
     if (event.type === "block") {
+      // While catching up, the next range's views run as LevelDB writes this one.
       const stats: ApplyStats = await s.applyRange({
         blocks: event.blocks,
         events: event.events,
         finalized: event.finalized,
         views: args.views,
         rangeSize: event.rangeSize,
+        overlap: event.more,
       });
+      if (event.more) durable = stats.durable;
       timings.viewsMs += stats.viewsMs;
       timings.dbMs += stats.dbMs;
       timings.writes += stats.writes;
@@ -183,6 +187,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
         else caughtUp = true;
       }
     }
+    if (durable !== undefined) return { durable };
   }
 
   async function connect(): Promise<ChainIdentity> {

@@ -38,7 +38,17 @@ export interface RangeTx {
   tx: ViewTx;
   /** Called before the first event of each block: undo records are kept for it when `recordUndo`. */
   block(n: number, recordUndo: boolean): void;
-  /** The range's writes and undo records; previous values are read from the committed store. */
+  /** What the range wrote at a key: undefined when it did not, `{ value: undefined }` when it deleted it. */
+  written(space: string, key: string): { value: Json | undefined } | undefined;
+  /** The spaces the range wrote (known before its values are serialized). */
+  spaces(): string[];
+  /**
+   * Hands every write to `put`, value as JSON text (null: deleted), serialized one at a time so
+   * that each text can die young (a range's texts held together were most of the collector's
+   * work), and returns the undo records; previous values are read from the committed store first.
+   */
+  drain(put: (space: string, key: string, json: string | null) => void): Omit<RangeWrites, "writes">;
+  /** The range's writes as arrays (what the view worker sends back) and undo records. */
   finish(): RangeWrites;
 }
 
@@ -104,6 +114,18 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
     },
   };
 
+  const drain: RangeTx["drain"] = (put) => {
+    // Previous values that were in the store before this range.
+    for (const e of fromDb) {
+      const v = stored(e.space, e.key);
+      if (v !== undefined) e.previous = v;
+    }
+    for (const [name, m] of pending) {
+      for (const [key, value] of m) put(name, key, value === DELETED ? null : JSON.stringify(value));
+    }
+    return { undo: undoByBlock.filter(([, list]) => list.length > 0), undoCount };
+  };
+
   return {
     tx,
     block(n, undo) {
@@ -115,23 +137,21 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
         undoByBlock.push([n, entries]);
       }
     },
+    written(name, key) {
+      const v = pending.get(name)?.get(key);
+      return v === undefined ? undefined : { value: v === DELETED ? undefined : v };
+    },
+    spaces: () => [...pending.keys()],
+    drain,
     finish() {
-      // Previous values that were in the store before this range.
-      for (const e of fromDb) {
-        const v = stored(e.space, e.key);
-        if (v !== undefined) e.previous = v;
-      }
-      const writes: SpaceWrites[] = [];
-      for (const [name, m] of pending) {
-        const keys: string[] = [];
-        const values: (string | null)[] = [];
-        for (const [key, value] of m) {
-          keys.push(key);
-          values.push(value === DELETED ? null : JSON.stringify(value));
-        }
-        writes.push({ space: name, keys, values });
-      }
-      return { writes, undo: undoByBlock.filter(([, list]) => list.length > 0), undoCount };
+      const bySpace = new Map<string, SpaceWrites>();
+      const rest = drain((space, key, json) => {
+        let w = bySpace.get(space);
+        if (w === undefined) bySpace.set(space, (w = { space, keys: [], values: [] }));
+        w.keys.push(key);
+        w.values.push(json);
+      });
+      return { writes: [...bySpace.values()], ...rest };
     },
   };
 }
@@ -150,15 +170,16 @@ export class ViewFailure extends Error {
 
 /**
  * Applies a range's events, block by block, to the views `route` gives for each event name, in
- * one range transaction, and returns its writes. Views read synchronously, so the loop yields to
- * the event loop now and then (the follower reads the next range meanwhile). Throws ViewFailure.
+ * one range transaction, and returns it for the caller to drain or finish. Views read
+ * synchronously, so the loop yields to the event loop now and then (the follower reads the next
+ * range meanwhile). Throws ViewFailure.
  */
 export async function applyEvents(
   stored: (space: string, key: string) => Json | undefined,
   events: readonly ChainEvent[],
   finalized: number,
   route: (name: string) => readonly View[],
-): Promise<RangeWrites> {
+): Promise<RangeTx> {
   const rt = createRangeTx(stored);
   let current = -1;
   let yielded = performance.now();
@@ -180,5 +201,5 @@ export async function applyEvents(
       }
     }
   }
-  return rt.finish();
+  return rt;
 }

@@ -69,16 +69,18 @@ async function main(): Promise<void> {
       return text === undefined ? undefined : (JSON.parse(text) as JsonValue);
     };
     const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-    applyEvents(stored, msg.events, msg.finalized, (name) => route(views, name)).then(
-      (result) => port.postMessage({ type: "done", id: msg.id, result, spacesRead: [...spacesRead], viewsMs: performance.now() - started } satisfies ViewWorkerAnswer),
-      (err: unknown) =>
-        port.postMessage(
-          err instanceof ViewFailure
-            ? ({ type: "error", id: msg.id, view: err.view, event: err.index, message: message(err.cause) } satisfies ViewWorkerAnswer)
-            : // Not a view's error (reading the index, encoding the answer): the store applies the range itself.
-              ({ type: "failed", id: msg.id, message: message(err) } satisfies ViewWorkerAnswer),
-        ),
-    );
+    applyEvents(stored, msg.events, msg.finalized, (name) => route(views, name))
+      .then((rt) => rt.finish())
+      .then(
+        (result) => port.postMessage({ type: "done", id: msg.id, result, spacesRead: [...spacesRead], viewsMs: performance.now() - started } satisfies ViewWorkerAnswer),
+        (err: unknown) =>
+          port.postMessage(
+            err instanceof ViewFailure
+              ? ({ type: "error", id: msg.id, view: err.view, event: err.index, message: message(err.cause) } satisfies ViewWorkerAnswer)
+              : // Not a view's error (reading the index, encoding the answer): the store applies the range itself.
+                ({ type: "failed", id: msg.id, message: message(err) } satisfies ViewWorkerAnswer),
+          ),
+      );
   });
   port.postMessage({ type: "ready" } satisfies ViewWorkerAnswer);
 }
