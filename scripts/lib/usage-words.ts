@@ -51,3 +51,36 @@ export function decodeUsageWord(word: string): UsageEntry {
   return { kind, id: (w >> 184n) & UINT64_MAX, count: Number((w >> 152n) & 0xffff_ffffn), fee: w & FEE_MAX };
 }
 
+/** A usage entry with its id and fee as decimal strings (what the index stores). */
+export interface UsageEntryText {
+  kind: UsageKindName;
+  id: string;
+  count: number;
+  fee: string;
+}
+
+const WORD = /^0x[0-9a-fA-F]{64}$/;
+/** 19 zero hex digits: a fee below 2^52 (13 hex digits left), exact in a double. */
+const SMALL_FEE = "0".repeat(19);
+
+/**
+ * decodeUsageWord with the id and fee as decimal strings, for the index's hot path (a batch
+ * carries a word per product, scenario and resource it counted): the fields are cut from the hex
+ * text, and BigInt is used only for an id or fee too large for a double. Same answers and errors.
+ */
+export function decodeUsageWordText(word: string): UsageEntryText {
+  const kind = WORD.test(word) ? USAGE_KIND_NAMES[parseInt(word.slice(2, 4), 16) - 1] : undefined;
+  if (kind === undefined || word.slice(28, 34) !== "000000") {
+    // Not the canonical shape, an unknown kind or reserved bits: the reference decoder answers or throws.
+    const u = decodeUsageWord(word);
+    return { kind: u.kind, id: u.id.toString(), count: u.count, fee: u.fee.toString() };
+  }
+  const id = word.slice(4, 20);
+  const fee = word.slice(34);
+  return {
+    kind,
+    id: id.startsWith("000") ? String(parseInt(id, 16)) : BigInt(`0x${id}`).toString(),
+    count: parseInt(word.slice(20, 28), 16),
+    fee: fee.startsWith(SMALL_FEE) ? String(parseInt(fee.slice(19), 16)) : BigInt(`0x${fee}`).toString(),
+  };
+}

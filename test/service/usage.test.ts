@@ -10,6 +10,7 @@ import { createQueries } from "../../ledger-service/src/api/queries";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createViews } from "../../ledger-service/src/views";
 import { encodeUsageWord } from "../../scripts/lib/receipts";
+import { decodeUsageWord, decodeUsageWordText } from "../../scripts/lib/usage-words";
 import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
 
 describe("usage statistics from anchored receipt batches", () => {
@@ -120,5 +121,44 @@ describe("usage statistics from anchored receipt batches", () => {
   it("C22 records every batch in the anchoring node's timeline", async () => {
     const body = (await (await fetch(`${base}/timeline/participant/${P.operator}?limit=200`)).json()) as { items: { event: string }[] };
     expect(body.items.filter((e) => e.event === "BatchAnchored")).to.have.length(3);
+  });
+});
+
+describe("usage words read by the index (decodeUsageWordText)", () => {
+  it("C21 reads every id, count and fee as the reference decoder does, on both sides of the sizes a double holds exactly", () => {
+    const ids = [1n, 9n, (1n << 52n) - 1n, 1n << 52n, (1n << 53n) + 1n, (1n << 64n) - 1n];
+    const fees = [0n, 1n, 10n ** 15n, (1n << 52n) - 1n, 1n << 52n, (1n << 53n) + 1n, 10n ** 30n, (1n << 128n) - 1n];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const words: string[] = [];
+    for (const kind of ["Product", "Scenario", "Resource"] as const) {
+      for (const id of ids) for (const fee of fees) words.push(encodeUsageWord({ kind, id, count: 1 + (next() % 0xffff), fee }));
+      for (let i = 0; i < 300; i++) {
+        const id = BigInt(next()) * BigInt(next()) * BigInt(1 + (next() % 5000)) + 1n;
+        const fee = BigInt(next()) ** BigInt(1 + (next() % 4));
+        words.push(encodeUsageWord({ kind, id: id & ((1n << 64n) - 1n) || 1n, count: 1 + next(), fee: fee & ((1n << 128n) - 1n) }));
+      }
+    }
+    words.push(words[0].toUpperCase().replace("0X", "0x"));
+    for (const w of words) {
+      const ref = decodeUsageWord(w);
+      expect(decodeUsageWordText(w), w).to.deep.equal({ kind: ref.kind, id: ref.id.toString(), count: ref.count, fee: ref.fee.toString() });
+    }
+  });
+
+  it("C21 refuses what the reference decoder refuses, with its message", () => {
+    const good = encodeUsageWord({ kind: "Product", id: 5n, count: 3, fee: 300n });
+    const bad = [`0x04${good.slice(4)}`, `0x00${good.slice(4)}`, `${good.slice(0, 28)}000100${good.slice(34)}`];
+    for (const w of bad) {
+      const message = (() => {
+        try {
+          decodeUsageWord(w);
+        } catch (err) {
+          return (err as Error).message;
+        }
+        return expect.fail(`the reference decoder took ${w}`);
+      })();
+      expect(() => decodeUsageWordText(w), w).to.throw(RangeError, message);
+    }
   });
 });

@@ -17,7 +17,7 @@
  * missing before it (`gapBefore`, C22: the contract refuses gaps, so a gap means the index missed
  * a batch), and an index in chain order lists the batches newest first.
  */
-import { decodeUsageWord, type UsageKindName } from "../../../scripts/lib/usage-words";
+import { decodeUsageWordText, type UsageKindName } from "../../../scripts/lib/usage-words";
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
 import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
@@ -104,10 +104,30 @@ export const seriesBucketKey = (by: SeriesBy, bucket: SeriesBucket, start: numbe
  */
 export type UsageDayRecord = { day: string; entries: { [kindAndId: string]: [count: number, fee: string, batches: number] } };
 
+/**
+ * Keys made once and kept: a batch adds to some twenty records, and a key string made afresh is
+ * hashed again at every lookup of the range's transaction (a fifth of this view's time). Bounded
+ * by the ids and buckets a chain has; cleared past 100,000 entries.
+ */
+function keep<K, V>(cache: Map<K, V>, k: K, make: () => V): V {
+  let v = cache.get(k);
+  if (v === undefined) {
+    if (cache.size >= 100_000) cache.clear();
+    cache.set(k, (v = make()));
+  }
+  return v;
+}
+const bucketKeys = Object.fromEntries(
+  SERIES_BY.map((by) => [by, Object.fromEntries(SERIES_BUCKETS.map((b) => [b, new Map<number, string>()]))]),
+) as Record<SeriesBy, Record<SeriesBucket, Map<number, string>>>;
+/** Per usage kind and id: the key of its total and its key in a day record. */
+const entryKeys: Record<UsageKindName, Map<string, { total: string; day: string }>> = { Product: new Map(), Scenario: new Map(), Resource: new Map() };
+const entryKey = (e: UsageEntryRecord) => keep(entryKeys[e.kind], e.id, () => ({ total: `${e.kind}:${pad(e.id)}`, day: `${e.kind}:${e.id}` }));
+
 function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: number, fee: string): void {
   for (const bucket of SERIES_BUCKETS) {
     const start = bucketStart(bucket, at);
-    const key = seriesBucketKey(by, bucket, start);
+    const key = keep(bucketKeys[by][bucket], start, () => seriesBucketKey(by, bucket, start));
     // Changed in place (the store's transaction allows it): one record takes many points a range.
     const record = tx.get<SeriesBucketRecord>(SPACE.usageSeries, key) ?? { by, bucket, start, points: {} };
     const point = record.points[id];
@@ -121,7 +141,7 @@ function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: number
 }
 
 function addTotal(tx: ViewTx, e: UsageEntryRecord): void {
-  const key = `${e.kind}:${pad(e.id)}`;
+  const key = entryKey(e).total;
   const prev = tx.get<UsageTotal>(SPACE.usageTotal, key);
   if (prev) {
     prev.count += e.count;
@@ -132,7 +152,7 @@ function addTotal(tx: ViewTx, e: UsageEntryRecord): void {
 }
 
 function addDay(record: UsageDayRecord, e: UsageEntryRecord): void {
-  const key = `${e.kind}:${e.id}`;
+  const key = entryKey(e).day;
   const entry = record.entries[key];
   if (entry === undefined) record.entries[key] = [e.count, e.fee, 1];
   else {
@@ -164,10 +184,7 @@ export function createUsageView(): View {
       const a = e.args;
       const nodeId = idOf(a.nodeId);
       const words = Array.isArray(a.usage) ? (a.usage as string[]) : [];
-      const usage: UsageEntryRecord[] = words.map((w) => {
-        const u = decodeUsageWord(strOf(w));
-        return { kind: u.kind, id: u.id.toString(), count: u.count, fee: u.fee.toString() };
-      });
+      const usage: UsageEntryRecord[] = words.map((w) => decodeUsageWordText(strOf(w)));
       const lastAt = numOf(a.lastAt);
       const anchoredAfter = Math.max(0, e.timestamp - lastAt);
       const prev = tx.get<UsageRecord>(SPACE.usage, pad(nodeId));
