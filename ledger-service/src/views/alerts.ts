@@ -5,7 +5,8 @@
  * of them at the moment asked (expiry is a fact of time, evaluated when read).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { AUTH_STATUSES, TERMINAL_STATUSES, authorizationInForce, type AuthorizationRecord } from "./authorizations";
+import { AUTH_STATUSES, TERMINAL_STATUSES, authorizationInForce } from "./authorizations";
+import type { AuthorizationBrief } from "./briefs";
 import { parsePublicText, textsOf, type TextKind } from "./publicText";
 import { subjectsOf } from "./timeline";
 import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, type Anchor } from "./util";
@@ -52,13 +53,19 @@ const OPERATIONS: Record<string, { kind: string; id: string; auth: string }> = {
   "ProductRegistry.ProductListed": { kind: "product", id: "id", auth: "authorizationId" },
 };
 
+/**
+ * An authorization's brief (views/briefs.ts): what deciding whether it is in force needs, a tenth
+ * of the record's bytes (the record is read and parsed whole at every product event otherwise).
+ */
+const authorizationBriefOf = (tx: ViewTx, id: string) => tx.get<AuthorizationBrief>(SPACE.authorizationBrief, pad(id));
+
 /** The authorization and every ancestor in force at `at` (two tiers; bounded anyway). */
-async function chainInForce(tx: ViewTx, auth: AuthorizationRecord, at: number): Promise<boolean> {
-  let a: AuthorizationRecord | undefined = auth;
+async function chainInForce(tx: ViewTx, auth: AuthorizationBrief, at: number): Promise<boolean> {
+  let a: AuthorizationBrief | undefined = auth;
   for (let depth = 0; a && depth < 8; depth++) {
     if (!authorizationInForce(a, at)) return false;
     if (a.parentId === "0") return true;
-    a = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(a.parentId));
+    a = await authorizationBriefOf(tx, a.parentId);
   }
   return false;
 }
@@ -83,7 +90,7 @@ export function createAlertsView(): View {
         if (e.event === "AuthorizationActivated") {
           tx.put(SPACE.expiry, `${padTime(numOf(a.termEnd))}:${pad(idOf(a.id))}`, idOf(a.id));
         } else if (e.event === "AuthorizationStatusChanged" && TERMINAL_STATUSES.includes(AUTH_STATUSES[numOf(a.to)] ?? "")) {
-          const r = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(idOf(a.id)));
+          const r = await authorizationBriefOf(tx, idOf(a.id));
           if (r) tx.del(SPACE.expiry, `${padTime(r.termEnd)}:${pad(r.id)}`);
         }
         return;
@@ -96,7 +103,7 @@ export function createAlertsView(): View {
       if (!op) return;
       // Registering and listing products are operations a stopped authorization must not carry (C13, C24).
       const authId = idOf(a[op.auth]);
-      const auth = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(authId));
+      const auth = await authorizationBriefOf(tx, authId);
       if (!auth || (await chainInForce(tx, auth, e.timestamp))) return;
       const alert: OperationAlert = {
         kind: "operation-outside-authorization",
