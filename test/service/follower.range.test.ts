@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import pino from "pino";
-import { createFollower, type FollowerEvent } from "../../ledger-service/src/chain/follower";
+import { createFollower, type FollowerArgs, type FollowerEvent } from "../../ledger-service/src/chain/follower";
 import type { Decoder } from "../../ledger-service/src/chain/decoder";
 import type { Rpc, RpcBlock, RpcLog } from "../../ledger-service/src/chain/rpc";
 
@@ -45,6 +45,26 @@ const decoder: Decoder = {
   events: () => ["C.E"],
 };
 
+/** A follower of the scripted node from block 0 (no confirmations, 100 logs a range at most). */
+const scriptedFollower = (rpc: Rpc, maxRange: number, handler: Pick<FollowerArgs, "onEvent">) =>
+  createFollower(
+    { logger: pino({ level: "silent" }) },
+    {
+      rpc,
+      decoder,
+      startBlock: 0,
+      initial: { checkpoint: undefined, finalized: -1, recent: [] },
+      confirmations: 0,
+      finalityDepth: 20,
+      finalizedTag: "auto",
+      pollIntervalMs: 10,
+      maxRange,
+      maxLogs: 100,
+      retryMinMs: 1,
+      ...handler,
+    },
+  );
+
 describe("ledger-service follower range size (scripted node)", function () {
   it("indexes a dense chain in ranges of at most maxLogs logs (one block over the cap alone), every log once and in order, and never grows past the cap", async function () {
     const head = 240;
@@ -54,27 +74,13 @@ describe("ledger-service follower range size (scripted node)", function () {
     const ranges: { first: number; last: number; events: FollowerEvent & { type: "block" } }[] = [];
     let done!: () => void;
     const reachedHead = new Promise<void>((r) => (done = r));
-    const follower = createFollower(
-      { logger: pino({ level: "silent" }) },
-      {
-        rpc,
-        decoder,
-        startBlock: 0,
-        initial: { checkpoint: undefined, finalized: -1, recent: [] },
-        confirmations: 0,
-        finalityDepth: 20,
-        finalizedTag: "auto",
-        pollIntervalMs: 10,
-        maxRange: 1000,
-        maxLogs: 100,
-        retryMinMs: 1,
-        async onEvent(e) {
-          if (e.type !== "block") return;
-          ranges.push({ first: e.blocks[0].number, last: e.blocks[e.blocks.length - 1].number, events: e });
-          if (e.blocks[e.blocks.length - 1].number === head) done();
-        },
+    const follower = scriptedFollower(rpc, 1000, {
+      async onEvent(e) {
+        if (e.type !== "block") return;
+        ranges.push({ first: e.blocks[0].number, last: e.blocks[e.blocks.length - 1].number, events: e });
+        if (e.blocks[e.blocks.length - 1].number === head) done();
       },
-    );
+    });
     const running = follower.run();
     await reachedHead;
     await follower.stop();
@@ -110,40 +116,26 @@ describe("ledger-service follower range size (scripted node)", function () {
     let settlePrevious: (() => void) | undefined;
     let done!: () => void;
     const reachedHead = new Promise<void>((r) => (done = r));
-    const follower = createFollower(
-      { logger: pino({ level: "silent" }) },
-      {
-        rpc,
-        decoder,
-        startBlock: 0,
-        initial: { checkpoint: undefined, finalized: -1, recent: [] },
-        confirmations: 0,
-        finalityDepth: 20,
-        finalizedTag: "auto",
-        pollIntervalMs: 10,
-        maxRange: 8,
-        maxLogs: 100,
-        retryMinMs: 1,
-        async onEvent(e) {
-          const indexedAtCall = follower.status().indexedBlock;
-          if (e.type !== "block") {
-            calls.push({ type: e.type, indexedAtCall });
-            return;
-          }
-          const last = e.blocks[e.blocks.length - 1].number;
-          calls.push({ type: "block", last, more: e.more, indexedAtCall });
-          // The previous range's write ends only now, after this one was handed over.
-          settlePrevious?.();
-          settlePrevious = undefined;
-          if (last === head) done();
-          if (!e.more) return;
-          let settle!: () => void;
-          const durable = new Promise<void>((r) => (settle = r));
-          settlePrevious = settle;
-          return { durable };
-        },
+    const follower = scriptedFollower(rpc, 8, {
+      async onEvent(e) {
+        const indexedAtCall = follower.status().indexedBlock;
+        if (e.type !== "block") {
+          calls.push({ type: e.type, indexedAtCall });
+          return;
+        }
+        const last = e.blocks[e.blocks.length - 1].number;
+        calls.push({ type: "block", last, more: e.more, indexedAtCall });
+        // The previous range's write ends only now, after this one was handed over.
+        settlePrevious?.();
+        settlePrevious = undefined;
+        if (last === head) done();
+        if (!e.more) return;
+        let settle!: () => void;
+        const durable = new Promise<void>((r) => (settle = r));
+        settlePrevious = settle;
+        return { durable };
       },
-    );
+    });
     const running = follower.run();
     await reachedHead;
     await follower.stop();
