@@ -89,7 +89,7 @@ export const address = z
 const page = { limit, after };
 
 export const idParams = z.object({ id }).strict();
-export const clauseParams = z.object({ clause: z.string().regex(/^C(0[1-9]|[1-3][0-9])$/, "a clause id C01 … C39") }).strict();
+export const clauseParams = z.object({ clause: z.string().regex(/^C(0[1-9]|[1-3][0-9])$/, "a clause id: C and two digits, e.g. C04 (an id of that shape that names no rule is 404)") }).strict();
 export const timelineParams = z.object({ kind: z.enum(SUBJECT_KIND_NAMES), id }).strict();
 
 export const pageQuery = z.object(page).strict();
