@@ -52,12 +52,7 @@ export function decodeUsageWord(word: string): UsageEntry {
 }
 
 /** A usage entry with its id and fee as decimal strings (what the index stores). */
-export interface UsageEntryText {
-  kind: UsageKindName;
-  id: string;
-  count: number;
-  fee: string;
-}
+export type UsageEntryText = { kind: UsageKindName; id: string; count: number; fee: string };
 
 const WORD = /^0x[0-9a-fA-F]{64}$/;
 /** 19 zero hex digits: a fee below 2^52 (13 hex digits left), exact in a double. */

@@ -17,7 +17,7 @@
  * missing before it (`gapBefore`, C22: the contract refuses gaps, so a gap means the index missed
  * a batch), and an index in chain order lists the batches newest first.
  */
-import { decodeUsageWordText, type UsageKindName } from "../../../scripts/lib/usage-words";
+import { decodeUsageWordText, type UsageEntryText, type UsageKindName } from "../../../scripts/lib/usage-words";
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
 import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
@@ -37,7 +37,7 @@ export type UsageRecord = {
   lateBatches: number;
 };
 
-export type UsageEntryRecord = { kind: UsageKindName; id: string; count: number; fee: string };
+export type UsageEntryRecord = UsageEntryText;
 
 export type BatchRecord = {
   nodeId: string;
@@ -71,19 +71,27 @@ export type SeriesBy = (typeof SERIES_BY)[number];
 export const SERIES_BUCKETS = ["day", "month"] as const;
 export type SeriesBucket = (typeof SERIES_BUCKETS)[number];
 
+/**
+ * A value made once per `k` and kept (keys, month starts): a batch adds to some twenty records,
+ * and a key string made afresh is hashed again at every lookup of the range's transaction (a fifth
+ * of this view's time). Bounded by the ids and buckets a chain has; cleared past 100,000 entries.
+ */
+function keep<K, V>(cache: Map<K, V>, k: K, make: () => V): V {
+  let v = cache.get(k);
+  if (v === undefined) {
+    if (cache.size >= 100_000) cache.clear();
+    cache.set(k, (v = make()));
+  }
+  return v;
+}
+
 /** The start (seconds) of the China day or month holding `at`. */
 export function bucketStart(bucket: SeriesBucket, at: number): number {
   // Indexing asks this twice for every usage entry of every batch: the day by arithmetic (China has
   // no daylight saving), the month once per day seen.
   const dayStart = Math.floor((at + CHINA_OFFSET_SECONDS) / 86_400) * 86_400 - CHINA_OFFSET_SECONDS;
   if (bucket === "day") return dayStart;
-  let month = monthStarts.get(dayStart);
-  if (month === undefined) {
-    month = chinaDayStart(`${chinaDate(at).slice(0, 7)}-01`);
-    if (monthStarts.size >= 100_000) monthStarts.clear();
-    monthStarts.set(dayStart, month);
-  }
-  return month;
+  return keep(monthStarts, dayStart, () => chinaDayStart(`${chinaDate(at).slice(0, 7)}-01`));
 }
 const monthStarts = new Map<number, number>();
 
@@ -104,19 +112,6 @@ export const seriesBucketKey = (by: SeriesBy, bucket: SeriesBucket, start: numbe
  */
 export type UsageDayRecord = { day: string; entries: { [kindAndId: string]: [count: number, fee: string, batches: number] } };
 
-/**
- * Keys made once and kept: a batch adds to some twenty records, and a key string made afresh is
- * hashed again at every lookup of the range's transaction (a fifth of this view's time). Bounded
- * by the ids and buckets a chain has; cleared past 100,000 entries.
- */
-function keep<K, V>(cache: Map<K, V>, k: K, make: () => V): V {
-  let v = cache.get(k);
-  if (v === undefined) {
-    if (cache.size >= 100_000) cache.clear();
-    cache.set(k, (v = make()));
-  }
-  return v;
-}
 const bucketKeys = Object.fromEntries(
   SERIES_BY.map((by) => [by, Object.fromEntries(SERIES_BUCKETS.map((b) => [b, new Map<number, string>()]))]),
 ) as Record<SeriesBy, Record<SeriesBucket, Map<number, string>>>;
