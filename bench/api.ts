@@ -44,6 +44,7 @@ import { createViews, viewIdentity } from "../ledger-service/src/views";
 import { SPACE, unpad } from "../ledger-service/src/views/util";
 import { createApi } from "../ledger-service/src/api/server";
 import { createMetrics } from "../ledger-service/src/runtime/metrics";
+import { servingReader } from "../ledger-service/src/runtime/service";
 
 type AutocannonResult = {
   latency: { p50: number; p99: number; average: number };
@@ -428,7 +429,8 @@ async function serve(opts: { dir: string; identity: ChainIdentity; nowBaseMs: nu
   const app = createApi(
     { logger },
     {
-      reader: store.reader,
+      // The reader the service gives its API (runtime/service.ts), over the one store.
+      reader: servingReader(async () => store, () => store),
       health: () => ({}),
       hasRole: async () => false,
       rateLimit: opts.rateLimit ? undefined : false,

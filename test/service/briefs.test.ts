@@ -153,7 +153,7 @@ describe("briefs: the small projections the provenance graph and authorization l
       }
     }
     // Without text from the reader (a reader that has no getText), the decoded answer itself.
-    const plain = createQueries({ get: reader.get.bind(reader), range: reader.range.bind(reader) });
+    const plain = createQueries({ get: reader.get.bind(reader), range: reader.range.bind(reader), now: reader.now.bind(reader) });
     expect(await plain.authorizationJson("1", times.caseFiled)).to.deep.equal(await q.authorization("1", times.caseFiled));
     let missing: unknown;
     await q.authorizationJson("999", times.caseFiled).catch((e: unknown) => (missing = e));

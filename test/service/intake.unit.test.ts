@@ -36,6 +36,7 @@ function gatedReader(): { reader: ViewReader; hold(): { reached: Promise<void>; 
         return undefined;
       },
       range: () => ({ async *[Symbol.asyncIterator]() {} }),
+      now: async () => ({ get: () => undefined }),
     },
     hold() {
       let reached!: () => void;

@@ -276,6 +276,7 @@ describe("search: a name query's work is bounded by its rarest bigram, not by th
       const reader = ts.store.reader;
       const counting: typeof reader = {
         get: (space, key) => reader.get(space, key),
+        now: () => reader.now(),
         range: async function* (space, options) {
           for await (const entry of reader.range(space, options)) {
             yielded++;

@@ -264,6 +264,8 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       let swapped!: () => void;
       swapping = new Promise<void>((resolve) => (swapped = resolve));
       try {
+        // A read that took the index's `now()` before the swap began finishes within its task.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await serving.close();
         await store.close();
         await rm(config.DATA_DIR, { recursive: true, force: true });
@@ -302,22 +304,15 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
     });
   done.catch(() => undefined); // the caller observes it through `done` or health()
 
-  const reader: ViewReader = {
-    async get<T extends JsonValue>(space: string, key: string) {
+  // Reads wait until the index is open, and for the few milliseconds a reindex's swap takes.
+  const reader = servingReader(
+    async () => {
       await ready;
       if (swapping) await swapping;
-      return serving!.reader.get<T>(space, key);
+      return serving!;
     },
-    range<T extends JsonValue>(space: string, options?: RangeOptions): AsyncIterable<[string, T]> {
-      return {
-        async *[Symbol.asyncIterator]() {
-          await ready;
-          if (swapping) await swapping;
-          yield* serving!.reader.range<T>(space, options);
-        },
-      };
-    },
-  };
+    () => (swapping === undefined ? serving : undefined),
+  );
 
   /** Whether reads are complete and current (see IndexReadState). */
   function readState(): IndexReadState {
@@ -575,6 +570,33 @@ export async function startService(common: Common, opts: StartServiceOptions = {
       await node?.stop();
       await indexer.stop();
       provider.destroy();
+    },
+  };
+}
+
+/**
+ * The reader the API is given: `open` waits until a store serves (the index opened, no swap under
+ * way); `current` is the store serving right now, if any, for the reads that cannot wait (getText).
+ */
+export function servingReader(open: () => Promise<Store>, current: () => Store | undefined): ViewReader {
+  return {
+    async get<T extends JsonValue>(space: string, key: string) {
+      const s = current();
+      return s !== undefined ? s.reader.get<T>(space, key) : (await open()).reader.get<T>(space, key);
+    },
+    getText(space: string, key: string) {
+      return current()?.reader.getText?.(space, key);
+    },
+    async now() {
+      const s = current();
+      return s !== undefined ? s.reader.now() : (await open()).reader.now();
+    },
+    range<T extends JsonValue>(space: string, options?: RangeOptions): AsyncIterable<[string, T]> {
+      return {
+        async *[Symbol.asyncIterator]() {
+          yield* (await open()).reader.range<T>(space, options);
+        },
+      };
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
-import type { ChainEvent, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
+import type { ChainEvent, IndexNow, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
 import { applyEvents, ViewFailure, type RangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
 import { createRoutes } from "./routes";
@@ -223,13 +223,19 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   // A cold read blocks the event loop for one disk read.
   // Decoded records, invalidated key by key by applyRange and unwindTo (store/cache.ts).
   const cache = createRecordCache(args.cacheBytes ?? DEFAULT_CACHE_BYTES);
-  const reader: ViewReader = {
-    async get<T extends Json>(name: string, key: string) {
+  const indexNow: IndexNow = {
+    get<T extends Json>(name: string, key: string) {
       return cache.get(name, key, () => {
         const text = db.getSync<string, string>(space(name).prefix + key, { valueEncoding: "utf8" });
         return text === undefined ? undefined : { value: JSON.parse(text), bytes: text.length };
       }) as T | undefined;
     },
+  };
+  const reader: ViewReader = {
+    async get<T extends Json>(name: string, key: string) {
+      return indexNow.get<T>(name, key);
+    },
+    now: async () => indexNow,
     getText(name: string, key: string) {
       return db.getSync<string, string>(space(name).prefix + key, { valueEncoding: "utf8" });
     },

@@ -105,9 +105,9 @@ export function lastIndexAt(history: readonly { at: number }[], at: number): num
  * The anchor of the status in force at `at` (null before the first one): the brief's own for the
  * last status, else the full record's (`full`, read only then).
  */
-export async function statusAnchorAt(b: BriefBase, at: number, full: () => Promise<Historied | undefined>): Promise<Anchor | null> {
+export function statusAnchorAt(b: BriefBase, at: number, full: () => Historied | undefined): Anchor | null {
   const i = lastIndexAt(b.history, at);
   if (i < 0) return null;
   if (i === b.history.length - 1) return b.lastAnchor;
-  return (await full())?.history[i]?.anchor ?? null;
+  return full()?.history[i]?.anchor ?? null;
 }
