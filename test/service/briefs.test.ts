@@ -15,6 +15,8 @@ import { pad, type Anchor } from "../../ledger-service/src/views/util";
 import type { JsonValue, ViewReader } from "../../ledger-service/src/store/types";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { RawJson } from "../../ledger-service/src/api/respcache";
+import { servingReader } from "../../ledger-service/src/runtime/service";
+import type { Store } from "../../ledger-service/src/store/db";
 import { createChainBuilder, cst, h, openSeededStore, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
 
 type Historied = { history: { at: number; status: string; anchor: Anchor }[]; anchor: Anchor };
@@ -158,5 +160,26 @@ describe("briefs: the small projections the provenance graph and authorization l
     let missing: unknown;
     await q.authorizationJson("999", times.caseFiled).catch((e: unknown) => (missing = e));
     expect((missing as Error)?.name).to.equal("NotFoundError");
+  });
+
+  it("through the service's reader: reads asked before the index opens wait for it, then the answers are made from the stored text", async () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    let serving: Store | undefined;
+    const served = servingReader(
+      async () => {
+        await opened;
+        return ts.store;
+      },
+      () => serving,
+    );
+    const early = createQueries(served).provenance("2", times.caseFiled);
+    expect(served.getText?.(SPACE.authorization, pad("1")), "no text before the index serves").to.equal(undefined);
+    serving = ts.store;
+    open();
+    expect(await early).to.deep.equal(await createQueries(reader).provenance("2", times.caseFiled));
+    const raw = await createQueries(served).authorizationJson("1", times.caseFiled);
+    expect(raw, "made from the stored text").to.be.instanceOf(RawJson);
+    expect((raw as RawJson).text).to.equal(JSON.stringify(await createQueries(reader).authorization("1", times.caseFiled)));
   });
 });
