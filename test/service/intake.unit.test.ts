@@ -27,16 +27,19 @@ function gatedReader(): { reader: ViewReader; hold(): { reached: Promise<void>; 
   return {
     reader: {
       async get() {
+        return undefined;
+      },
+      range: () => ({ async *[Symbol.asyncIterator]() {} }),
+      // The checks take the index here (then read it synchronously): a held request waits here.
+      async now() {
         const g = gate;
         if (g) {
           gate = undefined;
           g.reached();
           await g.wait;
         }
-        return undefined;
+        return { get: () => undefined };
       },
-      range: () => ({ async *[Symbol.asyncIterator]() {} }),
-      now: async () => ({ get: () => undefined }),
     },
     hold() {
       let reached!: () => void;

@@ -11,10 +11,9 @@ import type { ProductRecord } from "../../ledger-service/src/views/products";
 import type { ScenarioRecord } from "../../ledger-service/src/views/scenarios";
 import type { ResourceRecord } from "../../ledger-service/src/views/resources";
 import { resourceProblemAt } from "../../ledger-service/src/views/resources";
-import { productProblemsAt, scenarioProblemsAt, type RecordReader } from "../../ledger-service/src/views/usability";
+import { productProblemsAt, recordsOf, scenarioProblemsAt, type RecordReader } from "../../ledger-service/src/views/usability";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { createUseChecker } from "../../ledger-service/src/node/checks";
-import { pad } from "../../ledger-service/src/views/util";
 import type { ViewReader } from "../../ledger-service/src/store/types";
 import { createChainBuilder, cst, h, openTestStore, resourceData, seedWorld, KEYS, P, type TestStore } from "./helpers/ledger";
 import { sampleReceipt } from "./helpers/receipts";
@@ -31,7 +30,6 @@ describe("usability follows resources and lineage (C10, C14, C36)", () => {
   before(async () => {
     ts = await openTestStore(createViews(loadProfile("huizhou")));
     reader = ts.store.reader;
-    read = (space, id) => reader.get(space, pad(id));
     const b = createChainBuilder();
     seedWorld(b);
     const changed = { ...resourceData("land parcels"), consent: 3 }; // ConsentBasis.Required
@@ -41,6 +39,7 @@ describe("usability follows resources and lineage (C10, C14, C36)", () => {
     ]);
     b.block(delisted, [{ contract: "ResourceCatalog", event: "ResourceDelisted", args: { id: "2", reasonHash: h("source retired"), by: KEYS.authority } }]);
     await ts.apply(b);
+    read = recordsOf(await reader.now());
   });
   after(async () => ts.close());
 

@@ -22,7 +22,7 @@ import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
 import { LATE_AFTER_SECONDS, type BatchRecord, dayTotals, type SeriesBucket, type SeriesBucketRecord, type SeriesBy, type UsageDayRecord, type UsageRecord, type UsageTotal } from "../views/usage";
-import { authorizationProblemAt, productProblemsAt, resourcesProblemAt, type RecordReader } from "../views/usability";
+import { authorizationProblemAt, productProblemsAt, recordsOf, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
 import { INVALID_TEXT_SPACE, type InvalidText } from "../views/alerts";
@@ -203,7 +203,8 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
   const participant = (id: string) => reader.get<ParticipantRecord>(SPACE.participant, pad(id));
   const authorization = (id: string) => reader.get<AuthorizationRecord>(SPACE.authorization, pad(id));
 
-  const record: RecordReader = (space, id) => reader.get(space, pad(id));
+  /** The records as they are now, for the usability cascades (read before the next await). */
+  const records = async (): Promise<RecordReader> => recordsOf(await reader.now());
 
   /** A record's public name: its `name`, else its public text's name (spec B), else null. */
   const publicName = (r: JsonValue | undefined): string | null => {
@@ -232,7 +233,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
   async function inForce(a: AuthorizationState, at: number): Promise<boolean> {
-    return (await authorizationProblemAt(record, a, at)) === null;
+    return authorizationProblemAt(await records(), a, at) === null;
   }
 
   /**
@@ -423,7 +424,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     return { root: `product:${root.id}`, at, nodes: [...nodes.values()], edges, truncated };
   }
 
-  const alertSources = createAlertSources(reader, { authorization, inForce, record, calendar });
+  const alertSources = createAlertSources(reader, { authorization, inForce, records, calendar });
 
   return {
     inForce,
@@ -500,7 +501,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     async product(id: string, at: number) {
       const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
       notYetAt("product", p, at);
-      const notUsableBecause = await productProblemsAt(record, p, at);
+      const notUsableBecause = productProblemsAt(await records(), p, at);
       // As for authorizations: `status` at `at`, `storedStatus` the last one stored.
       return { ...(await namedProduct(createNamer(reader), p)), storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
     },
@@ -804,7 +805,7 @@ export function deadlineView(d: DeadlineRecord, now: number) {
 
 function createAlertSources(
   reader: ViewReader,
-  q: { authorization(id: string): Promise<AuthorizationRecord | undefined>; inForce(a: AuthorizationRecord, at: number): Promise<boolean>; record: RecordReader; calendar: Calendar },
+  q: { authorization(id: string): Promise<AuthorizationRecord | undefined>; inForce(a: AuthorizationRecord, at: number): Promise<boolean>; records(): Promise<RecordReader>; calendar: Calendar },
 ) {
   const deadlineItem = (kind: AlertKind, d: DeadlineRecord, now: number, at: number): AlertItem => {
     const v = deadlineView(d, now);
@@ -906,7 +907,7 @@ function createAlertSources(
         // parent product has stopped (C10, C14, C36).
         if (!a || !(await q.inForce(a, now))) continue;
         const p = await reader.get<ProductRecord>(SPACE.product, key);
-        const reasons = p ? await productProblemsAt(q.record, p, now) : [];
+        const reasons = p ? productProblemsAt(await q.records(), p, now) : [];
         if (reasons.length === 0) continue;
         out.push({
           kind: "listed-not-usable", clause: "C10", at: now, subjectKind: "product", subjectId: productId,
@@ -925,7 +926,7 @@ function createAlertSources(
         if (++scanned > cap) break;
         const a = await q.authorization(id);
         if (!a || !(await q.inForce(a, now))) continue;
-        const reason = await resourcesProblemAt(q.record, a.resourceIds, now);
+        const reason = resourcesProblemAt(await q.records(), a.resourceIds, now);
         if (reason === null) continue;
         out.push({
           kind: "authorization-with-lost-resources", clause: "C10", at: now, subjectKind: "authorization", subjectId: a.id,

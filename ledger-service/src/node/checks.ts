@@ -9,7 +9,7 @@
  * batch (usage counts per scenario, product and resource) is public.
  */
 import type { Receipt } from "../../../scripts/lib/receipts";
-import type { ViewReader } from "../store/types";
+import type { IndexNow, ViewReader } from "../store/types";
 import { SPACE, pad } from "../views/util";
 import type { AuthorizationRecord } from "../views/authorizations";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
@@ -35,36 +35,38 @@ export type RuleName = keyof typeof RULES;
 
 export type UseChecker = (r: Receipt) => Promise<Flag[]>;
 
-/** A checker with a record cache for one request. */
+/**
+ * A checker with a record cache for one request. Each receipt is checked on the index as it is
+ * when its check starts, with synchronous reads (ViewReader.now).
+ */
 export function createUseChecker(reader: ViewReader): UseChecker {
-  const cache = new Map<string, Promise<unknown>>();
-  function read<T>(space: string, id: string): Promise<T | undefined> {
+  const cache = new Map<string, unknown>();
+  let index: IndexNow | undefined;
+  function read<T>(space: string, id: string): T | undefined {
     const key = `${space}/${id}`;
-    let p = cache.get(key) as Promise<T | undefined> | undefined;
-    if (!p) {
-      p = reader.get<never>(space, pad(id)) as Promise<T | undefined>;
-      cache.set(key, p);
-    }
-    return p;
+    if (cache.has(key)) return cache.get(key) as T | undefined;
+    const v = index!.get<never>(space, pad(id)) as T | undefined;
+    cache.set(key, v);
+    return v;
   }
-
-  const record: RecordReader = (space, id) => read(space, id);
+  const record: RecordReader = read;
 
   return async function check(r: Receipt): Promise<Flag[]> {
+    index = await reader.now();
     const flags: Flag[] = [];
     const flag = (rule: RuleName, message: string) => flags.push({ rule, clause: RULES[rule], message });
     const at = r.timestamp;
     const authId = r.authorizationId.toString();
     const scenarioId = r.scenarioId.toString();
 
-    const auth = await read<AuthorizationRecord>(SPACE.authorization, authId);
+    const auth = read<AuthorizationRecord>(SPACE.authorization, authId);
     if (!auth) flag("authorization-unknown", `authorization ${authId} is not on the chain`);
     else {
-      const why = await authorizationProblemAt(record, auth, at);
+      const why = authorizationProblemAt(record, auth, at);
       if (why !== null) flag("authorization-not-in-force", why);
     }
 
-    const scenario = await read<ScenarioRecord>(SPACE.scenario, scenarioId);
+    const scenario = read<ScenarioRecord>(SPACE.scenario, scenarioId);
     if (!scenario) flag("scenario-unknown", `scenario ${scenarioId} is not on the chain`);
     else {
       const status = scenarioStatusAt(scenario, at);
@@ -82,15 +84,15 @@ export function createUseChecker(reader: ViewReader): UseChecker {
     // directly. One that has left the catalog, lost its open or desensitized basis, needs consent
     // or holds no valid registration stops every use built on it (C10, C36).
     const used = new Set([...(scenario?.resourceIds ?? []), ...r.resourceIds.map(String)]);
-    const lost = await resourcesProblemAt(record, [...used], at);
+    const lost = resourcesProblemAt(record, [...used], at);
     if (lost !== null) flag("resource-not-authorizable", `${lost} at the time of use`);
 
     if (r.productId !== 0n) {
       const productId = r.productId.toString();
-      const product = await read<ProductRecord>(SPACE.product, productId);
+      const product = read<ProductRecord>(SPACE.product, productId);
       if (!product) flag("product-unknown", `product ${productId} is not on the chain`);
       else {
-        const reasons = await productProblemsAt(record, product, at);
+        const reasons = productProblemsAt(record, product, at);
         if (reasons.length > 0) flag("product-not-usable", `product ${productId} is not usable at the time of use: ${reasons.join("; ")}`);
         if (product.scenarioId !== scenarioId) flag("product-of-other-scenario", `product ${productId} serves scenario ${product.scenarioId}, not ${scenarioId}`);
         if (!product.chargingBases.includes(r.chargingBasis)) {
