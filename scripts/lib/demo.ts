@@ -14,7 +14,7 @@
  * The actors are anvil's well-known dev keys (mnemonic "test test … junk"): never use them on a
  * real chain. `DEMO_KEYS` lists which key holds which role.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   HDNodeWallet,

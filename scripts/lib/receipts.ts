@@ -35,7 +35,7 @@ import {
   type TypedDataField,
 } from "ethers";
 import { z } from "zod";
-import { UINT64_MAX, UsageKind, decodeUsageWord, encodeUsageWord, type UsageEntry, type UsageKindName } from "./usage-words";
+import { UINT64_MAX, encodeUsageWord, type UsageEntry, type UsageKindName } from "./usage-words";
 import { canonicalJson } from "../../policy/profile";
 import { ProvenantHub__factory, ReceiptAnchor__factory } from "../../typechain-types";
 import type { Deployment } from "./deploy";

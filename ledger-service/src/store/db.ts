@@ -10,7 +10,7 @@
  */
 import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
-import type { ChainEvent, IndexNow, JsonValue, RangeOptions, View, ViewReader, ViewTx } from "./types";
+import type { ChainEvent, IndexNow, JsonValue, RangeOptions, View, ViewReader } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
 import { applyEvents, ViewFailure, type RangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
 import { createRoutes } from "./routes";
