@@ -304,8 +304,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
    * each was a tenth of the request.
    */
   async function provenance(productId: string, at: number): Promise<ProvenanceGraph> {
-    const index = await reader.now();
-    const get = <T>(space: string, id: string): T | undefined => index.get(space, pad(id)) as unknown as T | undefined;
+    const get = recordsOf(await reader.now()) as <T>(space: string, id: string) => T | undefined;
     const root = get<ProductBrief>(SPACE.productBrief, productId);
     if (root === undefined) throw new NotFoundError(`product ${productId}`);
     notYetAt("product", root, at);

@@ -15,7 +15,7 @@ import { SPACE, pad } from "./util";
 
 /**
  * Reads one record by space and (unpadded) id, synchronously: a cascade reads a handful of records
- * (holder, ancestors, scenario, resources, parent products), and an each was most of its cost.
+ * (holder, ancestors, scenario, resources, parent products), and an await for each was most of its cost.
  */
 export type RecordReader = <T extends JsonValue>(space: string, id: string) => T | undefined;
 
