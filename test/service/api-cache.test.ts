@@ -13,7 +13,7 @@ import pino from "pino";
 import { openStore, type BlockRef } from "../../ledger-service/src/store/db";
 import type { ChainEvent, View } from "../../ledger-service/src/store/types";
 import { startService, type Service } from "../../ledger-service/src/runtime/service";
-import { createResponseCache, etagOf, noneMatch } from "../../ledger-service/src/api/respcache";
+import { SEEN_MAX, createResponseCache, etagOf, noneMatch } from "../../ledger-service/src/api/respcache";
 import { deployTestWorld, startAnvil, testCommon, tmpDir, waitFor, type Anvil, type TestWorld } from "./follower.helpers";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are compared whole
@@ -163,14 +163,39 @@ describe("api response cache: compression and conditional answers (unit)", () =>
 
   it("keeps an answer that read the time for its second only", async () => {
     const b0 = built;
+    // The doorkeeper holds an answer from its URL's second ask on (the next test).
     const a = JSON.parse((await raw("/timed/1")).body.toString());
     expect(JSON.parse((await raw("/timed/1")).body.toString())).to.deep.equal(a);
-    expect(built, "the second request of the same second is a hit").to.equal(b0 + 1);
+    expect(JSON.parse((await raw("/timed/1")).body.toString())).to.deep.equal(a);
+    expect(built, "the third request of the same second is a hit").to.equal(b0 + 2);
     second = 101;
     const b = JSON.parse((await raw("/timed/1")).body.toString());
-    expect(built).to.equal(b0 + 2);
+    expect(built, "a new second builds again").to.equal(b0 + 3);
+    await raw("/timed/1");
+    expect(built, "and holds it (the URL was asked before)").to.equal(b0 + 3);
     expect(a.at).to.equal(100);
     expect(b.at).to.equal(101);
+  });
+
+  it("holds an answer only from its URL's second ask on, and forgets the URLs asked once after SEEN_MAX others", async () => {
+    const b0 = built;
+    const e0 = cache.stats().entries;
+    await raw("/once");
+    expect(cache.stats().entries, "asked once: sent, not held").to.equal(e0);
+    await raw("/once");
+    expect(built).to.equal(b0 + 2);
+    expect(cache.stats().entries, "asked again: held").to.equal(e0 + 1);
+    await raw("/once");
+    expect(built, "held from the second ask: the third is a hit").to.equal(b0 + 2);
+    // A URL asked once, then SEEN_MAX other URLs: the doorkeeper forgot it, so its next ask is a first one again.
+    const c = createResponseCache({ version: () => "v" });
+    const ask = (url: string) => c.prepare({ url }, c.key(url, 1), false).held === true;
+    expect(ask("/a")).to.equal(false);
+    expect(ask("/a")).to.equal(true);
+    expect(ask("/b")).to.equal(false);
+    for (let i = 0; i < SEEN_MAX; i++) ask(`/x${i}`);
+    expect(ask("/b"), "forgotten after SEEN_MAX distinct URLs").to.equal(false);
+    expect(ask("/b")).to.equal(true);
   });
 
   it("reads If-None-Match as RFC 9110 says: a list, weak tags, *", () => {
