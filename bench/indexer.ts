@@ -17,8 +17,8 @@
  *   TAIL_BLOCKS=0        no empty blocks first (default 64: every event below anvil's finality)
  *
  * The chains are cached in BENCH_CACHE (default bench/.cache; see bench/lib/bench-chain.ts). The
- * index of the last round stays at `<chain dir>/index` for the API bench to serve (bench/api.ts;
- * /work/bench-notes.md); every other index directory is removed, and none is made in the OS temp dir.
+ * index of the last round stays at `<chain dir>/index` for the API bench to serve (bench/api.ts with
+ * SIZES=); every other index directory is removed, and none is made in the OS temp dir.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
