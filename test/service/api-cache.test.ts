@@ -198,6 +198,17 @@ describe("api response cache: compression and conditional answers (unit)", () =>
     expect(ask("/b")).to.equal(true);
   });
 
+  it("counts each held answer's key against the budget: small bodies under long URLs stay within it", () => {
+    const maxBytes = 64 * 1024;
+    const c = createResponseCache({ version: () => "v", maxBytes });
+    const urls = Array.from({ length: 2000 }, (_, i) => `/api/v1/search?q=${"x".repeat(280)}${i}`);
+    for (const url of urls) for (let ask = 0; ask < 2; ask++) c.prepare({}, c.key(url, 1), false);
+    const { entries, bytes } = c.stats();
+    expect(bytes).to.be.at.most(maxBytes);
+    expect(entries, "each entry costs at least its key").to.be.at.most(Math.floor(maxBytes / urls[0].length));
+    expect(entries, "and the cache is used").to.be.greaterThan(50);
+  });
+
   it("reads If-None-Match as RFC 9110 says: a list, weak tags, *", () => {
     expect(noneMatch(undefined, '"a"')).to.equal(false);
     expect(noneMatch('"a"', '"a"')).to.equal(true);

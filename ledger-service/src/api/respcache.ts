@@ -38,10 +38,15 @@ export interface Ready {
   br?: Buffer;
   /** Held by the cache (its compressed forms count against the budget). */
   held?: boolean;
+  /** What holding it costs beside the bodies: its key and map entry (counted against the budget). */
+  keyBytes?: number;
 }
 
 /** Where a request's answer is looked up and kept: the URL under the index version, and the second it was asked in. */
 export type CacheKey = { key: string; url: string; version: string; second: number };
+
+/** Bytes counted per held answer beside its body and key (the Ready object and the map entry). */
+const ENTRY_OVERHEAD = 160;
 
 /** How many distinct URLs asked once the doorkeeper remembers (then it forgets them all and starts again). */
 export const SEEN_MAX = 16_384;
@@ -122,12 +127,14 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
   const timed = new Map<string, Ready>();
   let version: string | undefined;
   let second = -1;
-  // URLs asked once since the doorkeeper last forgot (their answers are held when asked again).
+  // URLs asked once since the doorkeeper last forgot (their answers are held when asked again):
+  // at most SEEN_MAX, each one that answered 200, which the routes' strict query schemas keep to a
+  // few hundred bytes (a few MB in all).
   const seen = new Set<string>();
   let bytes = 0;
   let hits = 0;
   let misses = 0;
-  const size = (r: Ready) => r.bytes + (r.gzip?.length ?? 0) + (r.br?.length ?? 0);
+  const size = (r: Ready) => r.bytes + (r.keyBytes ?? 0) + (r.gzip?.length ?? 0) + (r.br?.length ?? 0);
   const clear = (m: Map<string, Ready>) => {
     for (const r of m.values()) {
       bytes -= size(r);
@@ -177,7 +184,9 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
       if (key !== null && ready.bytes <= maxBytes / 16 && opts.version?.() === key.version && key.version === version && (!isTimed || key.second === second) && secondAsk(key.url)) {
         (isTimed ? timed : stable).set(key.key, ready);
         ready.held = true;
-        bytes += ready.bytes;
+        // The key too: small bodies under long URLs (a cursor, a search) must not hold more than the budget says.
+        ready.keyBytes = key.key.length + ENTRY_OVERHEAD;
+        bytes += ready.bytes + ready.keyBytes;
         while (bytes > maxBytes) {
           const from = stable.size > 0 ? stable : timed;
           const oldest = from.keys().next().value;
