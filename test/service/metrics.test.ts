@@ -107,6 +107,31 @@ describe("operators' metrics (/metrics)", function () {
     expect(sample(after, "provenant_http_request_duration_seconds_sum", { method: "GET", route: "/api/v1/authorizations/:id", status: "200" })).to.be.greaterThan(0);
   });
 
+  it("counts the response cache's hits and misses as the requests made them, and what the record cache holds", async () => {
+    // A URL no other test asks (a fixed ?at= makes the answer independent of the second asked).
+    const url = `${base}/api/v1/products/${chain.summary.products.creditIndex}?at=${2_000_000_000 + process.pid}`;
+    const c = (text: string, name: string, cache: string) => sample(text, name, { cache }) ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      const before = await metrics();
+      for (let i = 0; i < 5; i++) expect((await fetch(url)).status).to.equal(200);
+      const after = await metrics();
+      // A block indexed between the requests starts the answers over: ask again (rare; the demo chain is idle here).
+      const indexed = (text: string) => sample(text, "provenant_index_indexed_block");
+      if (indexed(after) !== indexed(before) && attempt < 3) continue;
+      expect(indexed(after)).to.equal(indexed(before));
+      // First ask: a miss, not held (the doorkeeper); second: a miss, held; then three hits.
+      expect(c(after, "provenant_cache_misses_total", "response") - c(before, "provenant_cache_misses_total", "response")).to.equal(2);
+      expect(c(after, "provenant_cache_hits_total", "response") - c(before, "provenant_cache_hits_total", "response")).to.equal(3);
+      // The second build read the records the first one had read: record-cache hits.
+      expect(c(after, "provenant_cache_hits_total", "record") - c(before, "provenant_cache_hits_total", "record")).to.be.greaterThan(0);
+      expect(c(after, "provenant_cache_entries", "response")).to.be.at.least(1);
+      const recordBytes = c(after, "provenant_cache_bytes", "record");
+      expect(recordBytes).to.be.greaterThan(0);
+      expect(recordBytes).to.be.at.most(128 * 1024 * 1024);
+      break;
+    }
+  });
+
   it("is outside the public rate limit and counts the requests the limit refused", async () => {
     const limitedBefore = sample(await metrics(), "provenant_http_rate_limited_total") ?? 0;
     // Empty this client's bucket (capacity 120, 20 more a second) until the limit refuses.

@@ -15,7 +15,7 @@ import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
 import { createRoutes, type NodeRoutes, type RouteDef } from "./routes";
-import { createResponseCache, RawJson, type CacheKey } from "./respcache";
+import { createResponseCache, RawJson, type CacheKey, type ResponseCache } from "./respcache";
 import { searchRoutes } from "./search";
 
 /** A platform-node instance: receipt intake and reads (ledger-service/src/node). */
@@ -72,6 +72,8 @@ export interface ApiMetrics {
   middleware: express.RequestHandler;
   /** GET /metrics, outside the rate limit; absent when the metrics have their own port. */
   endpoint?: express.RequestHandler;
+  /** Hands the metrics the response cache's figures, read at each scrape. */
+  watchResponseCache?: (stats: () => ReturnType<ResponseCache["stats"]>) => void;
 }
 
 /** Routes answered from the index (not health, sign-in or the node's own store). */
@@ -115,6 +117,7 @@ export function createApi(common: ApiCommon, args: ApiArgs): Express {
   }
   // Ready-to-send answers of the public reads with ETag/304 and compression (api/respcache.ts).
   const responses = createResponseCache({ version: args.indexVersion });
+  args.metrics?.watchResponseCache?.(() => responses.stats());
 
   const api = express.Router({ strict: false, caseSensitive: true });
   // One bucket per client for the public routes and the explorer's pages alike.

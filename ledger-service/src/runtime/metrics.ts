@@ -26,6 +26,16 @@ export interface IndexerProgress {
   checkpoint: BlockRef | undefined;
   /** Whether reads are current (caught up since start, not diverged). */
   ready: boolean;
+  /** The index reader's record cache (undefined while no index is open). */
+  recordCache?: CacheStats;
+}
+
+/** A cache's figures as the metrics read them when scraped (both caches' `stats()`). */
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
 }
 
 /** What the metrics read from a platform node when scraped. */
@@ -44,6 +54,8 @@ export interface Metrics {
   watchIndexer(progress: () => IndexerProgress): void;
   /** Reads the node's progress at each scrape. */
   watchNode(progress: () => NodeProgress): void;
+  /** Reads the API's response cache at each scrape. */
+  watchResponseCache(stats: () => CacheStats): void;
   /** An applied report of the follower (events counted, reorg depth). */
   applied(event: FollowerEvent): void;
   /** A failed JSON-RPC call. */
@@ -70,6 +82,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   let indexer: (() => IndexerProgress) | undefined;
   let node: (() => NodeProgress) | undefined;
+  let responseCache: (() => CacheStats) | undefined;
   let server: http.Server | undefined;
 
   // ===== INDEX =====
@@ -178,6 +191,34 @@ export function createMetrics(): Metrics {
   // One labelled child per (method, route, status): the label lookup is a Map get per request.
   const children = new Map<string, ReturnType<typeof latency.labels>>();
 
+  // ===== CACHES =====
+  // The index reader's decoded records (RECORD_CACHE_MB) and the API's ready answers: what
+  // operators size RECORD_CACHE_MB by. Counts are read from the caches at each scrape.
+  const caches = (): [string, CacheStats | undefined][] => [
+    ["record", indexer?.().recordCache],
+    ["response", responseCache?.()],
+  ];
+  const cacheCounter = (name: string, help: string, field: "hits" | "misses") =>
+    new Counter({
+      name, help, labelNames: ["cache"] as const, registers: [registry],
+      collect() {
+        this.reset();
+        for (const [cache, s] of caches()) if (s !== undefined) this.inc({ cache }, s[field]);
+      },
+    });
+  const cacheGauge = (name: string, help: string, field: "entries" | "bytes") =>
+    new Gauge({
+      name, help, labelNames: ["cache"] as const, registers: [registry],
+      collect() {
+        this.reset();
+        for (const [cache, s] of caches()) if (s !== undefined) this.set({ cache }, s[field]);
+      },
+    });
+  cacheCounter("provenant_cache_hits_total", "Reads a cache answered (cache: record, the index reader's decoded records; response, the API's ready answers)", "hits");
+  cacheCounter("provenant_cache_misses_total", "Reads a cache could not answer (the record read from LevelDB, the answer built)", "misses");
+  cacheGauge("provenant_cache_entries", "Entries a cache holds", "entries");
+  cacheGauge("provenant_cache_bytes", "Bytes a cache holds against its budget (records: their JSON text and keys; answers: bodies, compressed forms and keys)", "bytes");
+
   // ===== NODE =====
   const ackLatency = new Histogram({
     name: "provenant_node_acknowledgement_seconds",
@@ -275,6 +316,9 @@ export function createMetrics(): Metrics {
     },
     watchNode(progress) {
       node = progress;
+    },
+    watchResponseCache(stats) {
+      responseCache = stats;
     },
     applied(event) {
       if (event.type === "block") events.inc(event.events.length);

@@ -372,7 +372,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       return store!.dump();
     },
     progress() {
-      return { follower: follower?.status(), checkpoint: store?.state().checkpoint, ready: readState().state === "current" };
+      return { follower: follower?.status(), checkpoint: store?.state().checkpoint, ready: readState().state === "current", recordCache: store?.cacheStats() };
     },
     version() {
       const s = serving;
@@ -531,7 +531,11 @@ export async function startService(common: Common, opts: StartServiceOptions = {
     node: n?.api,
     readState: () => indexer.readState(),
     indexVersion: () => indexer.version(),
-    metrics: metrics && { middleware: metrics.middleware, endpoint: common.config.METRICS_PORT === undefined ? metrics.endpoint : undefined },
+    metrics: metrics && {
+      middleware: metrics.middleware,
+      endpoint: common.config.METRICS_PORT === undefined ? metrics.endpoint : undefined,
+      watchResponseCache: (stats) => metrics.watchResponseCache(stats),
+    },
     annualDisclosureDue: deployment.profile.body.annualDisclosureDue,
   });
   let server: Server | undefined;

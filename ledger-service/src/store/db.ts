@@ -108,13 +108,15 @@ export interface Store {
   version(): number;
   /** The view worker's state ("off" without one); while not "ready" this thread applies every view. */
   viewWorker(): "off" | "starting" | "ready" | "failed";
+  /** The reader's record cache (store/cache.ts): entries, JSON bytes held, hits and misses since the store opened. */
+  cacheStats(): { entries: number; bytes: number; hits: number; misses: number };
   close(): Promise<void>;
 }
 
 export interface OpenStoreArgs {
   dataDir: string;
   identity: ChainIdentity;
-  /** Budget of the reader's record cache in bytes of JSON (default 64 MB; 0 disables it). */
+  /** Budget of the reader's record cache in bytes of JSON (default DEFAULT_CACHE_MB, 128 MB; 0 disables it). */
   cacheBytes?: number;
   /**
    * Views to apply in a worker thread beside the others (store/view-worker.ts), named as the index
@@ -534,6 +536,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       dump,
       version: () => cache.generation(),
       viewWorker: () => worker?.state() ?? "off",
+      cacheStats: () => cache.stats(),
       close: async () => {
         await settle().catch(() => undefined); // its failure was reported to the range's caller
         cache.clear();
