@@ -26,7 +26,7 @@ export interface IndexerProgress {
   checkpoint: BlockRef | undefined;
   /** Whether reads are current (caught up since start, not diverged). */
   ready: boolean;
-  /** The index reader's record cache (undefined while no index is open). */
+  /** The record cache of the index the API reads (during a reindex, the one still serving; undefined while none is open). */
   recordCache?: CacheStats;
 }
 

@@ -372,7 +372,7 @@ export async function startIndexer(common: Common, args: StartIndexerArgs): Prom
       return store!.dump();
     },
     progress() {
-      return { follower: follower?.status(), checkpoint: store?.state().checkpoint, ready: readState().state === "current", recordCache: store?.cacheStats() };
+      return { follower: follower?.status(), checkpoint: store?.state().checkpoint, ready: readState().state === "current", recordCache: serving?.cacheStats() };
     },
     version() {
       const s = serving;
