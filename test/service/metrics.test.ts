@@ -108,10 +108,10 @@ describe("operators' metrics (/metrics)", function () {
   });
 
   it("counts the response cache's hits and misses as the requests made them, and what the record cache holds", async () => {
-    // A URL no other test asks (a fixed ?at= makes the answer independent of the second asked).
-    const url = `${base}/api/v1/products/${chain.summary.products.creditIndex}?at=${2_000_000_000 + process.pid}`;
     const c = (text: string, name: string, cache: string) => sample(text, name, { cache }) ?? 0;
     for (let attempt = 0; ; attempt++) {
+      // A URL never asked before, by any test or attempt (a fixed ?at= makes the answer independent of the second asked).
+      const url = `${base}/api/v1/products/${chain.summary.products.creditIndex}?at=${2_000_000_000 + attempt}`;
       const before = await metrics();
       for (let i = 0; i < 5; i++) expect((await fetch(url)).status).to.equal(200);
       const after = await metrics();

@@ -15,7 +15,7 @@
  * reach the old generation, and the collector's work cost more than the hits saved. bench/api.ts,
  * holding every answer against the doorkeeper, interleaved runs: at 100k records authorization
  * 0.63-0.70x of the ceiling against 0.75-0.92x, provenance 0.58-0.66x against 0.71-0.75x, RSS
- * 1,085 against 772 MB; at 1M provenance 281 against 220 us of CPU per request, RSS 1.6-1.8
+ * 1,085 against 772 MB; at 1M provenance 244-319 against 207-247 us of CPU per request, RSS 1.6-1.8
  * against 1.4 GB.
  */
 import { createHash, hash as cryptoHash } from "node:crypto";
