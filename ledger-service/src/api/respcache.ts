@@ -21,6 +21,7 @@
 import { createHash, hash as cryptoHash } from "node:crypto";
 import type { Request, Response } from "express";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
+import type { CacheStats } from "../store/cache";
 
 /** An answer already serialized: sent as this JSON text instead of JSON.stringify of a value. */
 export class RawJson {
@@ -72,7 +73,7 @@ export interface ResponseCache {
   prepare(value: unknown, key: CacheKey | null, timed: boolean): Ready;
   /** Writes `ready` (200, or 304 when the request's If-None-Match names its ETag). */
   send(req: Request, res: Response, ready: Ready): void;
-  stats(): { entries: number; bytes: number; hits: number; misses: number };
+  stats(): CacheStats;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";

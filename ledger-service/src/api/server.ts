@@ -15,7 +15,8 @@ import { openApiDocument } from "./openapi";
 import { createQueries } from "./queries";
 import { createRateLimiter, type RateLimitOptions } from "./ratelimit";
 import { createRoutes, type NodeRoutes, type RouteDef } from "./routes";
-import { createResponseCache, RawJson, type CacheKey, type ResponseCache } from "./respcache";
+import { createResponseCache, RawJson, type CacheKey } from "./respcache";
+import type { CacheStats } from "../store/cache";
 import { searchRoutes } from "./search";
 
 /** A platform-node instance: receipt intake and reads (ledger-service/src/node). */
@@ -73,7 +74,7 @@ export interface ApiMetrics {
   /** GET /metrics, outside the rate limit; absent when the metrics have their own port. */
   endpoint?: express.RequestHandler;
   /** Hands the metrics the response cache's figures, read at each scrape. */
-  watchResponseCache?: (stats: () => ReturnType<ResponseCache["stats"]>) => void;
+  watchResponseCache?: (stats: () => CacheStats) => void;
 }
 
 /** Routes answered from the index (not health, sign-in or the node's own store). */

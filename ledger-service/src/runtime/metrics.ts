@@ -17,6 +17,7 @@ import type { NextFunction, Request, Response } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { FollowerEvent, FollowerStatus } from "../chain/follower";
 import type { BlockRef } from "../store/db";
+import type { CacheStats } from "../store/cache";
 import type { BatcherStatus } from "../node/batcher";
 
 /** What the metrics read from the indexer when scraped. */
@@ -28,14 +29,6 @@ export interface IndexerProgress {
   ready: boolean;
   /** The record cache of the index the API reads (during a reindex, the one still serving; undefined while none is open). */
   recordCache?: CacheStats;
-}
-
-/** A cache's figures as the metrics read them when scraped (both caches' `stats()`). */
-export interface CacheStats {
-  entries: number;
-  bytes: number;
-  hits: number;
-  misses: number;
 }
 
 /** What the metrics read from a platform node when scraped. */

@@ -9,6 +9,9 @@
  * first, and once full only one miss in 16 gets in (see `get`).
  */
 
+/** A cache's figures since it was made (the record cache's and the API's response cache's; /metrics shows them). */
+export type CacheStats = { entries: number; bytes: number; hits: number; misses: number };
+
 export interface RecordCache {
   /** The cached value of `key` in `space`, or `load()`'s (cached with the JSON length `load` reports). */
   get(space: string, key: string, load: () => { value: unknown; bytes: number } | undefined): unknown;
@@ -21,7 +24,7 @@ export interface RecordCache {
   bump(): void;
   /** Moved on by every bump and clear. */
   generation(): number;
-  stats(): { entries: number; bytes: number; hits: number; misses: number };
+  stats(): CacheStats;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
 import type { ChainEvent, IndexNow, JsonValue, RangeOptions, View, ViewReader } from "./types";
-import { createRecordCache, DEFAULT_CACHE_BYTES } from "./cache";
+import { createRecordCache, DEFAULT_CACHE_BYTES, type CacheStats } from "./cache";
 import { applyEvents, ViewFailure, type RangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
 import { createRoutes } from "./routes";
 import { startViewWorker, WorkerViewError, type ViewWorker } from "./worker";
@@ -109,7 +109,7 @@ export interface Store {
   /** The view worker's state ("off" without one); while not "ready" this thread applies every view. */
   viewWorker(): "off" | "starting" | "ready" | "failed";
   /** The reader's record cache (store/cache.ts): entries, JSON bytes held, hits and misses since the store opened. */
-  cacheStats(): { entries: number; bytes: number; hits: number; misses: number };
+  cacheStats(): CacheStats;
   close(): Promise<void>;
 }
 
