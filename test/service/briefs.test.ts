@@ -20,11 +20,15 @@ import type { Store } from "../../ledger-service/src/store/db";
 import { createChainBuilder, cst, h, openSeededStore, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
 
 type Historied = { history: { at: number; status: string; anchor: Anchor }[]; anchor: Anchor };
+/**
+ * The kinds with briefs: `brief`, the space of the briefs by record id; `linked`, the space of each
+ * authorization's list of the briefs of its records of that kind (ascending id).
+ */
 const KINDS = [
-  { kind: "authorization", space: SPACE.authorization, brief: SPACE.authorizationBrief, of: (r: unknown) => authorizationBrief(r as AuthorizationRecord) },
-  { kind: "agreement", space: SPACE.agreement, brief: SPACE.agreementBrief, of: (r: unknown) => agreementBrief(r as AgreementRecord) },
-  { kind: "scenario", space: SPACE.scenario, brief: SPACE.scenarioBrief, of: (r: unknown) => scenarioBrief(r as ScenarioRecord) },
-  { kind: "product", space: SPACE.product, brief: SPACE.productBrief, of: (r: unknown) => productBrief(r as ProductRecord) },
+  { kind: "authorization", space: SPACE.authorization, brief: SPACE.authorizationBrief, linked: null, of: (r: unknown) => authorizationBrief(r as AuthorizationRecord) },
+  { kind: "agreement", space: SPACE.agreement, brief: null, linked: SPACE.agreementsOfAuth, of: (r: unknown) => agreementBrief(r as AgreementRecord) },
+  { kind: "scenario", space: SPACE.scenario, brief: SPACE.scenarioBrief, linked: SPACE.scenariosOfAuth, of: (r: unknown) => scenarioBrief(r as ScenarioRecord) },
+  { kind: "product", space: SPACE.product, brief: SPACE.productBrief, linked: null, of: (r: unknown) => productBrief(r as ProductRecord) },
 ] as const;
 
 async function entries(reader: ViewReader, space: string): Promise<Map<string, JsonValue>> {
@@ -33,16 +37,37 @@ async function entries(reader: ViewReader, space: string): Promise<Map<string, J
   return out;
 }
 
-/** Every record of the four kinds has a brief equal to the one made from it now, and no brief is left without its record. */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+/**
+ * Every record of the four kinds has a brief equal to the one made from it now, in its space and
+ * in its authorization's list (every record of the kind under that authorization, by ascending
+ * id), and no brief is left without its record. Returns how many briefs it compared.
+ */
 async function expectBriefsMatchRecords(reader: ViewReader): Promise<number> {
   let n = 0;
   for (const k of KINDS) {
     const records = await entries(reader, k.space);
-    const briefs = await entries(reader, k.brief);
-    expect([...briefs.keys()], `${k.kind} briefs`).to.deep.equal([...records.keys()]);
-    for (const [key, r] of records) {
-      expect(JSON.parse(JSON.stringify(briefs.get(key))), `${k.kind} ${key}`).to.deep.equal(JSON.parse(JSON.stringify(k.of(r))));
-      n++;
+    if (k.brief !== null) {
+      const briefs = await entries(reader, k.brief);
+      expect([...briefs.keys()], `${k.kind} briefs`).to.deep.equal([...records.keys()]);
+      for (const [key, r] of records) {
+        expect(plain(briefs.get(key)), `${k.kind} ${key}`).to.deep.equal(plain(k.of(r)));
+        n++;
+      }
+    }
+    if (k.linked !== null) {
+      const want = new Map<string, unknown[]>();
+      for (const r of records.values()) {
+        const auth = pad((r as { authorizationId: string }).authorizationId);
+        want.set(auth, [...(want.get(auth) ?? []), plain(k.of(r))]);
+      }
+      const lists = await entries(reader, k.linked);
+      expect([...lists.keys()].sort(), `${k.kind} lists`).to.deep.equal([...want.keys()].sort());
+      for (const [auth, list] of want) {
+        expect(plain(lists.get(auth)), `${k.kind} briefs of authorization ${auth}`).to.deep.equal(list);
+        n += list.length;
+      }
     }
   }
   return n;

@@ -249,6 +249,11 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     return (await reader.get<string[]>(space, pad(id))) ?? [];
   }
 
+  /** The briefs a view keeps of the records linked to one record (ascending id, at most LINKS_CAP; views/util.ts putLinkedBrief): one point read. */
+  async function linkedBriefs<B>(space: string, id: string): Promise<readonly B[]> {
+    return ((await reader.get(space, pad(id))) ?? []) as unknown as readonly B[];
+  }
+
   /** An authorization's children, agreements and scenarios as its route lists them at `at`, from their briefs. */
   async function authorizationLists(id: string, at: number, n: Namer) {
     const children = [];
@@ -257,24 +262,18 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
     }
     const agreements = [];
-    for (const gid of await links(SPACE.agreementsOfAuth, id)) {
-      const g = await brief<AgreementBrief>(SPACE.agreementBrief, gid);
-      if (g) {
-        agreements.push({
-          id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
-          partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
-        });
-      }
+    for (const g of await linkedBriefs<AgreementBrief>(SPACE.agreementsOfAuth, id)) {
+      agreements.push({
+        id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
+        partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
+      });
     }
     const scenarios = [];
-    for (const sid of await links(SPACE.scenariosOfAuth, id)) {
-      const s = await brief<ScenarioBrief>(SPACE.scenarioBrief, sid);
-      if (s) {
-        scenarios.push({
-          id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
-          resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
-        });
-      }
+    for (const s of await linkedBriefs<ScenarioBrief>(SPACE.scenariosOfAuth, id)) {
+      scenarios.push({
+        id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
+        resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
+      });
     }
     return { children, agreements, scenarios };
   }
@@ -351,12 +350,10 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       return nid;
     };
     const addAgreements = (authId: string, authNode: string) => {
-      for (const agId of get<string[]>(SPACE.agreementsOfAuth, authId) ?? []) {
-        const g = get<AgreementBrief>(SPACE.agreementBrief, agId);
-        if (!g) continue;
-        const nid = `agreement:${agId}`;
-        const statusAnchor = statusAnchorAt(g, at, () => get<AgreementRecord>(SPACE.agreement, agId));
-        add({ id: nid, kind: "agreement", recordId: agId, label: g.label, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor });
+      for (const g of get<AgreementBrief[]>(SPACE.agreementsOfAuth, authId) ?? []) {
+        const nid = `agreement:${g.id}`;
+        const statusAnchor = statusAnchorAt(g, at, () => get<AgreementRecord>(SPACE.agreement, g.id));
+        add({ id: nid, kind: "agreement", recordId: g.id, label: g.label, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor });
         edge(authNode, nid, "governedBy");
       }
     };

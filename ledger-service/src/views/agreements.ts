@@ -3,9 +3,9 @@
  * signature, taking effect and filing (备案) with the authority (C05, C15, C16).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { agreementBrief, briefJson } from "./briefs";
+import { agreementBrief } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
-import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, putLinkedBrief, strOf, type Anchor } from "./util";
 
 export const AGREEMENT_KINDS = ["None", "OperationAuthorization", "DevelopmentService", "ScenarioProduct", "DevelopmentAuthorization"] as const;
 export const AGREEMENT_STATUSES = ["None", "Proposed", "Effective", "Filed", "Terminated"] as const;
@@ -49,7 +49,9 @@ export function agreementStatusAt(r: { history: readonly { at: number; status: s
 export function createAgreementsView(): View {
   return {
     name: "agreements",
-    version: 4, // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements; 4: briefs
+    // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements; 4: briefs;
+    // 5: the briefs in agreements-of-auth instead of their own space
+    version: 5,
     events: ["AgreementRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AgreementRegistry") return;
@@ -84,8 +86,7 @@ export function createAgreementsView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.agreement, pad(id), r);
-      tx.put(SPACE.agreementBrief, pad(id), briefJson(agreementBrief(r)));
-        await addLink(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), id);
+        await putLinkedBrief(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), agreementBrief(r));
         return;
       }
       const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));
@@ -130,7 +131,8 @@ export function createAgreementsView(): View {
           return;
       }
       tx.put(SPACE.agreement, pad(id), r);
-      tx.put(SPACE.agreementBrief, pad(id), briefJson(agreementBrief(r)));
+      // A signature leaves the brief as it was (no status, no history entry).
+      if (e.event !== "AgreementSigned") await putLinkedBrief(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), agreementBrief(r));
     },
   };
 }
