@@ -11,8 +11,8 @@ import { authorizationStatusAt, type AuthorizationRecord } from "../../ledger-se
 import { agreementBrief, authorizationBrief, productBrief, scenarioBrief } from "../../ledger-service/src/views/briefs";
 import { productStatusAt, type ProductRecord } from "../../ledger-service/src/views/products";
 import { scenarioStatusAt, type ScenarioRecord } from "../../ledger-service/src/views/scenarios";
-import { pad, type Anchor } from "../../ledger-service/src/views/util";
-import type { JsonValue, ViewReader } from "../../ledger-service/src/store/types";
+import { LINKS_CAP, pad, putLinkedBrief, type Anchor } from "../../ledger-service/src/views/util";
+import type { JsonValue, ViewReader, ViewTx } from "../../ledger-service/src/store/types";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { RawJson } from "../../ledger-service/src/api/respcache";
 import { servingReader } from "../../ledger-service/src/runtime/service";
@@ -125,6 +125,33 @@ describe("briefs: the small projections the provenance graph and authorization l
     expect(now).to.include.members(["authorization:1=Active", "authorization:2=Active", "product:2=Listed", "product:1=Listed", "agreement:1=Filed"]);
     // After the term: Expired, computed from the brief's termEnd.
     expect(await expectGraphFromRecords("1", times.termEnd + 1)).to.include("authorization:1=Expired");
+  });
+
+  it("keeps a list of briefs in ascending id order, one per id, the LINKS_CAP lowest, without changing the value it read", async () => {
+    const values = new Map<string, JsonValue>();
+    const tx: ViewTx = {
+      get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined,
+      put: (space, key, value) => void values.set(`${space}/${key}`, value),
+      del: (space, key) => void values.delete(`${space}/${key}`),
+    };
+    const list = () => (values.get("s/k") ?? []) as { id: string; v: number }[];
+    for (const id of ["10", "9", "100", "1"]) await putLinkedBrief(tx, "s", "k", { id, v: 1 });
+    expect(list().map((b) => b.id)).to.deep.equal(["1", "9", "10", "100"]);
+    const before = list();
+    await putLinkedBrief(tx, "s", "k", { id: "9", v: 2 });
+    expect(list()).to.deep.equal([{ id: "1", v: 1 }, { id: "9", v: 2 }, { id: "10", v: 1 }, { id: "100", v: 1 }]);
+    // The value read stays as it was: the store keeps it for the undo record of its block.
+    expect(before[1]).to.deep.equal({ id: "9", v: 1 });
+    expect(list()).to.not.equal(before);
+
+    values.set("s/k", Array.from({ length: LINKS_CAP }, (_, i) => ({ id: String(i + 1), v: 0 })));
+    await putLinkedBrief(tx, "s", "k", { id: String(LINKS_CAP + 1), v: 1 });
+    expect(list().length).to.equal(LINKS_CAP);
+    expect(list().at(-1)!.id, "a higher id than the cap keeps is not added").to.equal(String(LINKS_CAP));
+    await putLinkedBrief(tx, "s", "k", { id: String(LINKS_CAP), v: 3 });
+    expect(list().at(-1), "a listed id is still replaced at the cap").to.deep.equal({ id: String(LINKS_CAP), v: 3 });
+    await putLinkedBrief(tx, "s", "k", { id: "0", v: 1 });
+    expect([list().length, list()[0].id, list().at(-1)!.id], "a lower id takes the place of the highest").to.deep.equal([LINKS_CAP, "0", String(LINKS_CAP - 1)]);
   });
 
   it("follows a status change into the brief, and an unwind of it back out", async () => {
