@@ -1,9 +1,12 @@
 /**
  * Briefs: the part of an authorization, agreement, scenario or product record that a provenance
  * graph node and an authorization's lists of agreements, scenarios and children show (issue 13).
- * Each record view writes its record's brief beside the record, every time it writes the record,
+ * Each record view writes its record's brief whenever the record changes in a way the brief shows,
  * so a graph of some 30 records reads 30 values of a few hundred bytes instead of 30 records of
- * several KB each (their full histories with anchors, reviews, signatures, public texts).
+ * several KB each (their full histories with anchors, reviews, signatures, public texts). The
+ * briefs of authorizations, scenarios and products are kept by record id; those of agreements and
+ * scenarios also in their authorization's list (views/util.ts putLinkedBrief), the only place
+ * agreement briefs are kept.
  *
  * A brief keeps the status history without its anchors (`{at, status}`: enough for the
  * `*StatusAt` functions) and the anchor of the last status only (`lastAnchor`): a reader asking at
