@@ -244,32 +244,31 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     return { ...a, ...(await authorizationNames(n, a)), storedStatus: a.status, status: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
   }
 
-  /** The ids a view linked to one record (ascending, at most LINKS_CAP): one point read. */
-  async function links(space: string, id: string): Promise<readonly string[]> {
-    return (await reader.get<string[]>(space, pad(id))) ?? [];
-  }
-
-  /** The briefs a view keeps of the records linked to one record (ascending id, at most LINKS_CAP; views/util.ts putLinkedBrief): one point read. */
-  async function linkedBriefs<B>(space: string, id: string): Promise<readonly B[]> {
-    return ((await reader.get(space, pad(id))) ?? []) as unknown as readonly B[];
+  /**
+   * What a view linked to one record, ascending by id, at most LINKS_CAP, in one point read: the
+   * ids of an authorization's children (views/util.ts addLink), the briefs of its agreements and
+   * scenarios (putLinkedBrief).
+   */
+  async function linked<T = string>(space: string, id: string): Promise<readonly T[]> {
+    return ((await reader.get(space, pad(id))) ?? []) as unknown as readonly T[];
   }
 
   /** An authorization's children, agreements and scenarios as its route lists them at `at`, from their briefs. */
   async function authorizationLists(id: string, at: number, n: Namer) {
     const children = [];
-    for (const cid of await links(SPACE.authChildren, id)) {
+    for (const cid of await linked(SPACE.authChildren, id)) {
       const c = await brief<AuthorizationBrief>(SPACE.authorizationBrief, cid);
       if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
     }
     const agreements = [];
-    for (const g of await linkedBriefs<AgreementBrief>(SPACE.agreementsOfAuth, id)) {
+    for (const g of await linked<AgreementBrief>(SPACE.agreementsOfAuth, id)) {
       agreements.push({
         id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
         partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
       });
     }
     const scenarios = [];
-    for (const s of await linkedBriefs<ScenarioBrief>(SPACE.scenariosOfAuth, id)) {
+    for (const s of await linked<ScenarioBrief>(SPACE.scenariosOfAuth, id)) {
       scenarios.push({
         id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
         resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
