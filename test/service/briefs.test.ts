@@ -8,10 +8,10 @@ import { loadProfile } from "../../policy/profile";
 import { createViews, SPACE } from "../../ledger-service/src/views";
 import { agreementStatusAt, type AgreementRecord } from "../../ledger-service/src/views/agreements";
 import { authorizationStatusAt, type AuthorizationRecord } from "../../ledger-service/src/views/authorizations";
-import { agreementBrief, authorizationBrief, productBrief, scenarioBrief } from "../../ledger-service/src/views/briefs";
+import { agreementBrief, authorizationBrief, productBrief, putLink, scenarioBrief, withLink, type AuthorizationLinks } from "../../ledger-service/src/views/briefs";
 import { productStatusAt, type ProductRecord } from "../../ledger-service/src/views/products";
 import { scenarioStatusAt, type ScenarioRecord } from "../../ledger-service/src/views/scenarios";
-import { LINKS_CAP, pad, putLinkedBrief, type Anchor } from "../../ledger-service/src/views/util";
+import { LINKS_CAP, pad, type Anchor } from "../../ledger-service/src/views/util";
 import type { JsonValue, ViewReader, ViewTx } from "../../ledger-service/src/store/types";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { RawJson } from "../../ledger-service/src/api/respcache";
@@ -20,15 +20,10 @@ import type { Store } from "../../ledger-service/src/store/db";
 import { createChainBuilder, cst, h, openSeededStore, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
 
 type Historied = { history: { at: number; status: string; anchor: Anchor }[]; anchor: Anchor };
-/**
- * The kinds with briefs: `brief`, the space of the briefs by record id; `linked`, the space of each
- * authorization's list of the briefs of its records of that kind (ascending id).
- */
+/** The kinds with briefs of their own, by record id (agreements have theirs only in their authorization's brief). */
 const KINDS = [
-  { kind: "authorization", space: SPACE.authorization, brief: SPACE.authorizationBrief, linked: null, of: (r: unknown) => authorizationBrief(r as AuthorizationRecord) },
-  { kind: "agreement", space: SPACE.agreement, brief: null, linked: SPACE.agreementsOfAuth, of: (r: unknown) => agreementBrief(r as AgreementRecord) },
-  { kind: "scenario", space: SPACE.scenario, brief: SPACE.scenarioBrief, linked: SPACE.scenariosOfAuth, of: (r: unknown) => scenarioBrief(r as ScenarioRecord) },
-  { kind: "product", space: SPACE.product, brief: SPACE.productBrief, linked: null, of: (r: unknown) => productBrief(r as ProductRecord) },
+  { kind: "scenario", space: SPACE.scenario, brief: SPACE.scenarioBrief, of: (r: unknown) => scenarioBrief(r as ScenarioRecord) },
+  { kind: "product", space: SPACE.product, brief: SPACE.productBrief, of: (r: unknown) => productBrief(r as ProductRecord) },
 ] as const;
 
 async function entries(reader: ViewReader, space: string): Promise<Map<string, JsonValue>> {
@@ -40,37 +35,33 @@ async function entries(reader: ViewReader, space: string): Promise<Map<string, J
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
 /**
- * Every record of the four kinds has a brief equal to the one made from it now, in its space and
- * in its authorization's list (every record of the kind under that authorization, by ascending
- * id), and no brief is left without its record. Returns how many briefs it compared.
+ * Every authorization, scenario and product has a brief equal to the one made from its record
+ * now, and no brief is left without its record. An authorization's brief holds, as its links, its
+ * children's ids and the briefs of its agreements and scenarios, each list every such record by
+ * ascending id, made from the records too. Returns how many briefs it compared.
  */
 async function expectBriefsMatchRecords(reader: ViewReader): Promise<number> {
   let n = 0;
-  for (const k of KINDS) {
+  const authorizations = await entries(reader, SPACE.authorization);
+  const links = new Map<string, AuthorizationLinks>([...authorizations.keys()].map((k) => [k, { childIds: [], agreements: [], scenarios: [] }]));
+  const linksOf = (id: string) => links.get(pad(id))!;
+  // Ranges come in key order, that is by ascending id.
+  for (const r of authorizations.values() as Iterable<unknown> as Iterable<AuthorizationRecord>) if (r.parentId !== "0") linksOf(r.parentId).childIds.push(r.id);
+  for (const r of (await entries(reader, SPACE.agreement)).values() as Iterable<unknown> as Iterable<AgreementRecord>) linksOf(r.authorizationId).agreements.push(agreementBrief(r));
+  for (const r of (await entries(reader, SPACE.scenario)).values() as Iterable<unknown> as Iterable<ScenarioRecord>) linksOf(r.authorizationId).scenarios.push(scenarioBrief(r));
+  const kinds = [{ kind: "authorization", space: SPACE.authorization, brief: SPACE.authorizationBrief, of: (r: unknown) => authorizationBrief(r as AuthorizationRecord, linksOf((r as AuthorizationRecord).id)) }, ...KINDS];
+  for (const k of kinds) {
     const records = await entries(reader, k.space);
-    if (k.brief !== null) {
-      const briefs = await entries(reader, k.brief);
-      expect([...briefs.keys()], `${k.kind} briefs`).to.deep.equal([...records.keys()]);
-      for (const [key, r] of records) {
-        expect(plain(briefs.get(key)), `${k.kind} ${key}`).to.deep.equal(plain(k.of(r)));
-        n++;
-      }
-    }
-    if (k.linked !== null) {
-      const want = new Map<string, unknown[]>();
-      for (const r of records.values()) {
-        const auth = pad((r as { authorizationId: string }).authorizationId);
-        want.set(auth, [...(want.get(auth) ?? []), plain(k.of(r))]);
-      }
-      const lists = await entries(reader, k.linked);
-      expect([...lists.keys()].sort(), `${k.kind} lists`).to.deep.equal([...want.keys()].sort());
-      for (const [auth, list] of want) {
-        expect(plain(lists.get(auth)), `${k.kind} briefs of authorization ${auth}`).to.deep.equal(list);
-        n += list.length;
-      }
+    const briefs = await entries(reader, k.brief);
+    expect([...briefs.keys()], `${k.kind} briefs`).to.deep.equal([...records.keys()]);
+    for (const [key, r] of records) {
+      expect(plain(briefs.get(key)), `${k.kind} ${key}`).to.deep.equal(plain(k.of(r)));
+      n++;
     }
   }
-  return n;
+  const linked = [...links.values()].reduce((sum, l) => sum + l.childIds.length + l.agreements.length + l.scenarios.length, 0);
+  expect(linked, "the world links children, agreements and scenarios to authorizations").to.be.greaterThan(2);
+  return n + linked;
 }
 
 const lastAt = <T extends { at: number }>(history: T[], at: number): T | null => history.filter((x) => x.at <= at).at(-1) ?? null;
@@ -127,31 +118,79 @@ describe("briefs: the small projections the provenance graph and authorization l
     expect(await expectGraphFromRecords("1", times.termEnd + 1)).to.include("authorization:1=Expired");
   });
 
-  it("keeps a list of briefs in ascending id order, one per id, the LINKS_CAP lowest, without changing the value it read", async () => {
+  it("keeps each list of links in ascending id order, one per id, the LINKS_CAP lowest, as a new list", () => {
+    type B = { id: string; v: number };
+    const put = (list: readonly B[], id: string, v: number) => withLink(list, { id, v }, (b) => b.id);
+    let list: readonly B[] = [];
+    for (const id of ["10", "9", "100", "1"]) list = put(list, id, 1);
+    expect(list.map((b) => b.id)).to.deep.equal(["1", "9", "10", "100"]);
+    const before = list;
+    list = put(list, "9", 2);
+    expect(list).to.deep.equal([{ id: "1", v: 1 }, { id: "9", v: 2 }, { id: "10", v: 1 }, { id: "100", v: 1 }]);
+    // The list read stays as it was: the store keeps it for the undo record of its block.
+    expect(before[1]).to.deep.equal({ id: "9", v: 1 });
+    expect(list).to.not.equal(before);
+
+    const full: readonly B[] = Array.from({ length: LINKS_CAP }, (_, i) => ({ id: String(i + 1), v: 0 }));
+    expect(put(full, String(LINKS_CAP + 1), 1), "a higher id than the cap keeps is not added").to.equal(full);
+    const replaced = put(full, String(LINKS_CAP), 3);
+    expect([replaced.length, replaced.at(-1)], "a listed id is still replaced at the cap").to.deep.equal([LINKS_CAP, { id: String(LINKS_CAP), v: 3 }]);
+    const lower = put(full, "0", 1);
+    expect([lower.length, lower[0].id, lower.at(-1)!.id], "a lower id takes the place of the highest").to.deep.equal([LINKS_CAP, "0", String(LINKS_CAP - 1)]);
+    expect(withLink(["2", "10"], "3", (x) => x), "ids sort as numbers").to.deep.equal(["2", "3", "10"]);
+  });
+
+  it("puts a link into its authorization's brief as a new value, keeping the brief's own fields and the other lists, and nothing without a brief", () => {
     const values = new Map<string, JsonValue>();
     const tx: ViewTx = {
       get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined,
       put: (space, key, value) => void values.set(`${space}/${key}`, value),
       del: (space, key) => void values.delete(`${space}/${key}`),
     };
-    const list = () => (values.get("s/k") ?? []) as { id: string; v: number }[];
-    for (const id of ["10", "9", "100", "1"]) await putLinkedBrief(tx, "s", "k", { id, v: 1 });
-    expect(list().map((b) => b.id)).to.deep.equal(["1", "9", "10", "100"]);
-    const before = list();
-    await putLinkedBrief(tx, "s", "k", { id: "9", v: 2 });
-    expect(list()).to.deep.equal([{ id: "1", v: 1 }, { id: "9", v: 2 }, { id: "10", v: 1 }, { id: "100", v: 1 }]);
-    // The value read stays as it was: the store keeps it for the undo record of its block.
-    expect(before[1]).to.deep.equal({ id: "9", v: 1 });
-    expect(list()).to.not.equal(before);
+    const key = `${SPACE.authorizationBrief}/${pad("7")}`;
+    putLink(tx, "7", "childIds", "8");
+    expect(values.size, "no brief is made for an authorization without one").to.equal(0);
+    const own = { id: "7", label: "x", status: "Active", holderId: "3" };
+    values.set(key, { ...own, childIds: ["9"], agreements: [], scenarios: [{ id: "4", v: 1 }] } as unknown as JsonValue);
+    const before = values.get(key);
+    putLink(tx, "7", "childIds", "8");
+    putLink(tx, "7", "scenarios", { id: "2" } as never);
+    expect(values.get(key)).to.deep.equal({ ...own, childIds: ["8", "9"], agreements: [], scenarios: [{ id: "2" }, { id: "4", v: 1 }] });
+    expect(before, "the value read is left as it was, for its block's undo record").to.deep.equal({ ...own, childIds: ["9"], agreements: [], scenarios: [{ id: "4", v: 1 }] });
+  });
 
-    values.set("s/k", Array.from({ length: LINKS_CAP }, (_, i) => ({ id: String(i + 1), v: 0 })));
-    await putLinkedBrief(tx, "s", "k", { id: String(LINKS_CAP + 1), v: 1 });
-    expect(list().length).to.equal(LINKS_CAP);
-    expect(list().at(-1)!.id, "a higher id than the cap keeps is not added").to.equal(String(LINKS_CAP));
-    await putLinkedBrief(tx, "s", "k", { id: String(LINKS_CAP), v: 3 });
-    expect(list().at(-1), "a listed id is still replaced at the cap").to.deep.equal({ id: String(LINKS_CAP), v: 3 });
-    await putLinkedBrief(tx, "s", "k", { id: "0", v: 1 });
-    expect([list().length, list()[0].id, list().at(-1)!.id], "a lower id takes the place of the highest").to.deep.equal([LINKS_CAP, "0", String(LINKS_CAP - 1)]);
+  it("takes a graph's scenarios from their authorization's brief, and the same from their own briefs when it does not list them", async () => {
+    const reads = new Map<string, number>();
+    /** The reader, counting the walk's reads by space; `unlisted`: every authorization's brief without its scenarios (a list past LINKS_CAP). */
+    const counting = (unlisted: boolean): ViewReader => ({
+      ...reader,
+      get: reader.get.bind(reader),
+      range: reader.range.bind(reader),
+      now: async () => {
+        const now = await reader.now();
+        return {
+          get<T extends JsonValue>(space: string, key: string) {
+            reads.set(space, (reads.get(space) ?? 0) + 1);
+            const v = now.get<T>(space, key);
+            return (unlisted && space === SPACE.authorizationBrief && v !== undefined ? { ...(v as object), scenarios: [] } : v) as T | undefined;
+          },
+        };
+      },
+    });
+    const products: string[] = [];
+    for await (const [, p] of reader.range<ProductRecord>(SPACE.product)) products.push(p.id);
+    expect(products.length).to.be.greaterThan(1);
+    for (const id of products) {
+      for (const at of [times.caseFiled, times.termEnd + 1]) {
+        reads.clear();
+        const listed = await createQueries(counting(false)).provenance(id, at);
+        expect(listed.nodes.filter((n) => n.kind === "scenario").length, `product ${id}: a scenario node`).to.be.greaterThan(0);
+        expect(reads.get(SPACE.scenarioBrief) ?? 0, `product ${id}: no scenario brief read on its own`).to.equal(0);
+        reads.clear();
+        expect(await createQueries(counting(true)).provenance(id, at), `product ${id} at ${at}`).to.deep.equal(listed);
+        expect(reads.get(SPACE.scenarioBrief) ?? 0, `product ${id}: scenario briefs read by id`).to.be.greaterThan(0);
+      }
+    }
   });
 
   it("follows a status change into the brief, and an unwind of it back out", async () => {

@@ -4,7 +4,7 @@
  */
 import type { JsonValue, RangeOptions, ViewReader } from "../store/types";
 import type { AgreementRecord } from "../views/agreements";
-import { statusAnchorAt, type AgreementBrief, type AuthorizationBrief, type ProductBrief, type ScenarioBrief } from "../views/briefs";
+import { statusAnchorAt, type AuthorizationBrief, type AuthorizationLinks, type ProductBrief, type ScenarioBrief } from "../views/briefs";
 import { agreementStatusAt } from "../views/agreements";
 import { ALERT_SPACE, LISTED_SPACE, type OperationAlert } from "../views/alerts";
 import {
@@ -245,30 +245,24 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
   }
 
   /**
-   * What a view linked to one record, ascending by id, at most LINKS_CAP, in one point read: the
-   * ids of an authorization's children (views/util.ts addLink), the briefs of its agreements and
-   * scenarios (putLinkedBrief).
+   * An authorization's children, agreements and scenarios as its route lists them at `at`: the
+   * links its brief holds (views/briefs.ts; none when it has no brief), each child from its brief.
    */
-  async function linked<T = string>(space: string, id: string): Promise<readonly T[]> {
-    return ((await reader.get(space, pad(id))) ?? []) as unknown as readonly T[];
-  }
-
-  /** An authorization's children, agreements and scenarios as its route lists them at `at`, from their briefs. */
-  async function authorizationLists(id: string, at: number, n: Namer) {
+  async function authorizationLists(links: AuthorizationLinks | undefined, at: number, n: Namer) {
     const children = [];
-    for (const cid of await linked(SPACE.authChildren, id)) {
+    for (const cid of links?.childIds ?? []) {
       const c = await brief<AuthorizationBrief>(SPACE.authorizationBrief, cid);
       if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
     }
     const agreements = [];
-    for (const g of await linked<AgreementBrief>(SPACE.agreementsOfAuth, id)) {
+    for (const g of links?.agreements ?? []) {
       agreements.push({
         id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
         partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
       });
     }
     const scenarios = [];
-    for (const s of await linked<ScenarioBrief>(SPACE.scenariosOfAuth, id)) {
+    for (const s of links?.scenarios ?? []) {
       scenarios.push({
         id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
         resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
@@ -282,7 +276,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
     notYetAt("authorization", a, at);
     const n = createNamer(reader);
-    return { ...(await authorizationView(a, at, n)), ...(await authorizationLists(id, at, n)) };
+    return { ...(await authorizationView(a, at, n)), ...(await authorizationLists(await brief<AuthorizationBrief>(SPACE.authorizationBrief, id), at, n)) };
   }
 
   /**
@@ -348,8 +342,14 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       }
       return nid;
     };
-    const addAgreements = (authId: string, authNode: string) => {
-      for (const g of get<AgreementBrief[]>(SPACE.agreementsOfAuth, authId) ?? []) {
+    // An authorization's brief is read once a walk: its scenarios' briefs are in it (views/briefs.ts).
+    const authBriefs = new Map<string, AuthorizationBrief | undefined>();
+    const authBrief = (id: string): AuthorizationBrief | undefined => {
+      if (!authBriefs.has(id)) authBriefs.set(id, get<AuthorizationBrief>(SPACE.authorizationBrief, id));
+      return authBriefs.get(id);
+    };
+    const addAgreements = (a: AuthorizationBrief, authNode: string) => {
+      for (const g of a.agreements) {
         const nid = `agreement:${g.id}`;
         const statusAnchor = statusAnchorAt(g, at, () => get<AgreementRecord>(SPACE.agreement, g.id));
         add({ id: nid, kind: "agreement", recordId: g.id, label: g.label, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor });
@@ -359,13 +359,13 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     const addAuthorization = (id: string, depth: number): string | null => {
       const nid = `authorization:${id}`;
       if (nodes.has(nid)) return nid;
-      const a = get<AuthorizationBrief>(SPACE.authorizationBrief, id);
+      const a = authBrief(id);
       if (!a) return null;
       const statusAnchor = statusAnchorAt(a, at, () => get<AuthorizationRecord>(SPACE.authorization, id));
       if (!add({ id: nid, kind: "authorization", recordId: id, label: a.label, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor })) return nid;
       const holder = addParticipant(a.holderId);
       if (holder) edge(nid, holder, "heldBy");
-      addAgreements(id, nid);
+      addAgreements(a, nid);
       for (const res of a.resourceIds) {
         const r = addResource(res);
         if (r) edge(nid, r, "scopeIncludes");
@@ -376,10 +376,11 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       }
       return nid;
     };
-    const addScenario = (id: string): string | null => {
+    /** A product's scenario: its brief from the authorization's brief that lists it, else by its id (a list keeps at most LINKS_CAP). */
+    const addScenario = (id: string, authorizationId: string): string | null => {
       const nid = `scenario:${id}`;
       if (nodes.has(nid)) return nid;
-      const s = get<ScenarioBrief>(SPACE.scenarioBrief, id);
+      const s = authBrief(authorizationId)?.scenarios.find((x) => x.id === id) ?? get<ScenarioBrief>(SPACE.scenarioBrief, id);
       if (!s) return null;
       const statusAnchor = statusAnchorAt(s, at, () => get<ScenarioRecord>(SPACE.scenario, id));
       if (!add({ id: nid, kind: "scenario", recordId: id, label: s.label, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor })) return nid;
@@ -407,7 +408,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (parent) edge(nid, addProduct(parent, depth + 1), "derivedFromProduct");
         else if (nodes.has(known)) edge(nid, known, "derivedFromProduct");
       }
-      const sc = addScenario(p.scenarioId);
+      const sc = addScenario(p.scenarioId, p.authorizationId);
       if (sc) edge(nid, sc, "servesScenario");
       for (const res of p.resourceIds) {
         const r = addResource(res);
@@ -474,7 +475,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       if (text === undefined || b === undefined || i < 0 || !text.startsWith(head!, i) || !text.endsWith("}")) return authorizationAnswer(id, at);
       notYetAt("authorization", b, at);
       const n = createNamer(reader);
-      const added = JSON.stringify({ ...(await authorizationNames(n, b)), storedStatus: b.status, inForce: await inForce(b, at), at, ...(await authorizationLists(id, at, n)) });
+      const added = JSON.stringify({ ...(await authorizationNames(n, b)), storedStatus: b.status, inForce: await inForce(b, at), at, ...(await authorizationLists(b, at, n)) });
       return new RawJson(`${text.slice(0, i)},"status":${JSON.stringify(authorizationStatusAt(b, at))},${text.slice(i + head!.length, -1)},${added.slice(1)}`);
     },
 

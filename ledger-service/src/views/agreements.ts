@@ -3,9 +3,9 @@
  * signature, taking effect and filing (备案) with the authority (C05, C15, C16).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { agreementBrief } from "./briefs";
+import { agreementBrief, putLink } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
-import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, putLinkedBrief, strOf, type Anchor } from "./util";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, type Anchor } from "./util";
 
 export const AGREEMENT_KINDS = ["None", "OperationAuthorization", "DevelopmentService", "ScenarioProduct", "DevelopmentAuthorization"] as const;
 export const AGREEMENT_STATUSES = ["None", "Proposed", "Effective", "Filed", "Terminated"] as const;
@@ -50,8 +50,8 @@ export function createAgreementsView(): View {
   return {
     name: "agreements",
     // 2: agreements-of-auth id lists replace the agreement-by-auth keys; 3: public text and statements; 4: briefs;
-    // 5: the briefs in agreements-of-auth instead of their own space
-    version: 5,
+    // 5: the briefs in agreements-of-auth instead of their own space; 6: in their authorization's brief instead
+    version: 6,
     events: ["AgreementRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AgreementRegistry") return;
@@ -86,7 +86,7 @@ export function createAgreementsView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.agreement, pad(id), r);
-        await putLinkedBrief(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), agreementBrief(r));
+        putLink(tx, r.authorizationId, "agreements", agreementBrief(r));
         return;
       }
       const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));
@@ -132,7 +132,7 @@ export function createAgreementsView(): View {
       }
       tx.put(SPACE.agreement, pad(id), r);
       // A signature leaves the brief as it was (no status, no history entry).
-      if (e.event !== "AgreementSigned") await putLinkedBrief(tx, SPACE.agreementsOfAuth, pad(r.authorizationId), agreementBrief(r));
+      if (e.event !== "AgreementSigned") putLink(tx, r.authorizationId, "agreements", agreementBrief(r));
     },
   };
 }

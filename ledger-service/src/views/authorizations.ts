@@ -5,9 +5,9 @@
  * from stored fields (`authorizationStatusAt`): expiry is a fact of time, never a transaction.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
-import { authorizationBrief, briefJson } from "./briefs";
+import { authorizationBrief, briefJson, putLink, type AuthorizationBrief } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type Statement, type TitleText } from "./publicText";
-import { SPACE, addLink, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, objOf, pad, strOf, strsOf, type Anchor } from "./util";
 
 export const AUTH_STATUSES = [
   "None", "Applied", "PreReviewed", "ExpertReviewed", "Approved", "Rejected", "Noticed", "Active", "Suspended",
@@ -106,12 +106,16 @@ export function createAuthorizationsView(): View {
   const get = (tx: ViewTx, id: string) => tx.get<AuthorizationRecord>(SPACE.authorization, pad(id));
   const put = (tx: ViewTx, r: AuthorizationRecord) => {
     tx.put(SPACE.authorization, pad(r.id), r);
-    tx.put(SPACE.authorizationBrief, pad(r.id), briefJson(authorizationBrief(r)));
+    // The brief keeps the links other views wrote into it (views/briefs.ts).
+    const links = tx.get(SPACE.authorizationBrief, pad(r.id)) as unknown as AuthorizationBrief | undefined;
+    tx.put(SPACE.authorizationBrief, pad(r.id), briefJson(authorizationBrief(r, links)));
   };
 
   return {
     name: "authorizations",
-    version: 5, // 2: auth-children id lists; 3: public texts of calls, statements of decisions; 4: briefs; 5: statements of grant steps
+    // 2: auth-children id lists; 3: public texts of calls, statements of decisions; 4: briefs; 5: statements of grant steps;
+    // 6: child ids in the parent's brief
+    version: 6,
     events: ["AuthorizationRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "AuthorizationRegistry") return;
@@ -183,7 +187,7 @@ export function createAuthorizationsView(): View {
           tx.put(SPACE.authByHolder, `${pad(r.holderId)}:${pad(r.id)}`, r.id);
           if (r.parentId !== "0") {
             tx.put(SPACE.authByParent, `${pad(r.parentId)}:${pad(r.id)}`, r.id);
-            await addLink(tx, SPACE.authChildren, pad(r.parentId), r.id);
+            putLink(tx, r.parentId, "childIds", r.id);
           }
           return;
         }

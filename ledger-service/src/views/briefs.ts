@@ -4,9 +4,16 @@
  * Each record view writes its record's brief whenever the record changes in a way the brief shows,
  * so a graph of some 30 records reads 30 values of a few hundred bytes instead of 30 records of
  * several KB each (their full histories with anchors, reviews, signatures, public texts). The
- * briefs of authorizations, scenarios and products are kept by record id; those of agreements and
- * scenarios also in their authorization's list (views/util.ts putLinkedBrief), the only place
- * agreement briefs are kept.
+ * briefs of authorizations, scenarios and products are kept by record id.
+ *
+ * An authorization's brief also holds what links to it (`AuthorizationLinks`): its children's ids
+ * and the briefs of its agreements and scenarios, the only place agreement briefs are kept. Its
+ * route and a graph's authorization node then read one value where they read four (at a million
+ * records each LevelDB read costs some 5 µs: issue 13). It is the one value several views write:
+ * the authorizations view its own fields, keeping the lists as they are; the agreements and
+ * scenarios views, and the authorizations view for a child, one list each through `putLink`.
+ * They are all applied in the store's own thread, in one range transaction, so each reads what
+ * the others wrote before it (none of them may run in the view worker: views/threadable.ts).
  *
  * A brief keeps the status history without its anchors (`{at, status}`: enough for the
  * `*StatusAt` functions) and the anchor of the last status only (`lastAnchor`): a reader asking at
@@ -18,7 +25,8 @@ import type { AuthorizationRecord } from "./authorizations";
 import type { ProductRecord } from "./products";
 import type { Statement } from "./publicText";
 import type { ScenarioRecord } from "./scenarios";
-import type { Anchor } from "./util";
+import { LINKS_CAP, SPACE, pad, type Anchor } from "./util";
+import type { ViewTx } from "../store/types";
 
 /** What every brief holds: the record's id, label (as its provenance node shows it), anchor and status history. */
 type BriefBase = {
@@ -33,6 +41,16 @@ type BriefBase = {
   lastAnchor: Anchor | null;
 };
 
+/**
+ * What links to an authorization, ascending by id, at most LINKS_CAP each (the lowest ids): its
+ * children's ids, the briefs of its agreements and of its scenarios.
+ */
+export type AuthorizationLinks = {
+  childIds: string[];
+  agreements: AgreementBrief[];
+  scenarios: ScenarioBrief[];
+};
+
 export type AuthorizationBrief = BriefBase & {
   parentId: string;
   holderId: string;
@@ -41,7 +59,7 @@ export type AuthorizationBrief = BriefBase & {
   termStart: number;
   termEnd: number;
   resourceIds: string[];
-};
+} & AuthorizationLinks;
 export type AgreementBrief = BriefBase & {
   name: string | null;
   kind: string;
@@ -61,6 +79,8 @@ export type ScenarioBrief = BriefBase & {
 export type ProductBrief = BriefBase & {
   holderId: string;
   scenarioId: string;
+  /** Its scenario's authorization, whose brief lists the scenario's brief (a graph reads that one value for both). */
+  authorizationId: string;
   resourceIds: string[];
   parentProductIds: string[];
 };
@@ -78,8 +98,13 @@ function base(r: Historied & { id: string; status: string; anchor: Anchor }, lab
   };
 }
 
-export function authorizationBrief(r: AuthorizationRecord): AuthorizationBrief {
-  return { ...base(r, `${r.mode} tier ${r.tier}`), parentId: r.parentId, holderId: r.holderId, organizerId: r.organizerId, callId: r.callId, termStart: r.termStart, termEnd: r.termEnd, resourceIds: [...r.resourceIds] };
+/** The brief of an authorization record, with the links of its brief so far (`links`; none for a new one). */
+export function authorizationBrief(r: AuthorizationRecord, links?: AuthorizationLinks): AuthorizationBrief {
+  return {
+    ...base(r, `${r.mode} tier ${r.tier}`),
+    parentId: r.parentId, holderId: r.holderId, organizerId: r.organizerId, callId: r.callId, termStart: r.termStart, termEnd: r.termEnd, resourceIds: [...r.resourceIds],
+    childIds: links?.childIds ?? [], agreements: links?.agreements ?? [], scenarios: links?.scenarios ?? [],
+  };
 }
 export function agreementBrief(r: AgreementRecord): AgreementBrief {
   return {
@@ -91,7 +116,43 @@ export function scenarioBrief(r: ScenarioRecord): ScenarioBrief {
   return { ...base(r, r.name ?? r.purposeHash), name: r.name, statement: r.statement, authorizationId: r.authorizationId, purposeHash: r.purposeHash, resourceIds: [...r.resourceIds] };
 }
 export function productBrief(r: ProductRecord): ProductBrief {
-  return { ...base(r, r.name ?? `${r.kind} v${r.version}`), holderId: r.holderId, scenarioId: r.scenarioId, resourceIds: [...r.resourceIds], parentProductIds: [...r.parentProductIds] };
+  return { ...base(r, r.name ?? `${r.kind} v${r.version}`), holderId: r.holderId, scenarioId: r.scenarioId, authorizationId: r.authorizationId, resourceIds: [...r.resourceIds], parentProductIds: [...r.parentProductIds] };
+}
+
+/** Numeric order of canonical decimal ids. */
+const byId = (x: string, y: string): number => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+
+/**
+ * `list` with `item` in place of the one with its id, else added in ascending id order, keeping
+ * the LINKS_CAP lowest ids; `list` itself when that changes nothing. Always a new array otherwise:
+ * the list read may belong to the pending value of an earlier block, kept for its undo record.
+ */
+export function withLink<T>(list: readonly T[], item: T, idOf: (t: T) => string): readonly T[] {
+  const id = idOf(item);
+  const i = list.findIndex((x) => idOf(x) === id);
+  if (i >= 0) return list[i] === item ? list : list.map((x, k) => (k === i ? item : x));
+  if (list.length >= LINKS_CAP && byId(id, idOf(list[list.length - 1])) > 0) return list;
+  return [...list, item].sort((x, y) => byId(idOf(x), idOf(y))).slice(0, LINKS_CAP);
+}
+
+const linkIds: { [F in keyof AuthorizationLinks]: (x: AuthorizationLinks[F][number]) => string } = {
+  childIds: (x) => x,
+  agreements: (x) => x.id,
+  scenarios: (x) => x.id,
+};
+
+/**
+ * Puts a child's id, an agreement's brief or a scenario's brief into the links of its
+ * authorization's brief (in place of the one with its id). Nothing is written for an
+ * authorization without a brief (the contracts refuse links to an unknown one) or when the list
+ * keeps LINKS_CAP lower ids.
+ */
+export function putLink<F extends keyof AuthorizationLinks>(tx: ViewTx, authorizationId: string, field: F, item: AuthorizationLinks[F][number]): void {
+  const b = tx.get(SPACE.authorizationBrief, pad(authorizationId)) as unknown as AuthorizationBrief | undefined;
+  if (b === undefined) return;
+  const list = b[field] as readonly AuthorizationLinks[F][number][];
+  const next = withLink(list, item, linkIds[field]);
+  if (next !== list) tx.put(SPACE.authorizationBrief, pad(authorizationId), briefJson({ ...b, [field]: next }));
 }
 
 /** As a stored value (briefs are plain JSON). */

@@ -57,7 +57,7 @@ const bases = (mask: number): string[] => CHARGING_BASES.filter((_, i) => i > 0 
 export function createProductsView(): View {
   return {
     name: "products",
-    version: 3, // 2: public text, statements, human registration codes; 3: briefs
+    version: 4, // 2: public text, statements, human registration codes; 3: briefs; 4: the authorization in the brief
     events: ["ProductRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ProductRegistry") return;

@@ -3,9 +3,9 @@
  * minimal resources it needs (C14).
  */
 import type { ChainEvent, View, ViewTx } from "../store/types";
-import { scenarioBrief, briefJson } from "./briefs";
+import { scenarioBrief, briefJson, putLink } from "./briefs";
 import { nameOf, parsePublicText, statementOf, textArg, type ScenarioText, type Statement } from "./publicText";
-import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, pad, putLinkedBrief, strOf, type Anchor } from "./util";
+import { SPACE, anchorOf, boolOf, idOf, idsOf, numOf, pad, strOf, type Anchor } from "./util";
 
 export const SCENARIO_STATUSES = ["None", "Proposed", "Approved", "Rejected", "Retired"] as const;
 
@@ -39,19 +39,19 @@ export function scenarioStatusAt(r: { history: readonly { at: number; status: st
   return s;
 }
 
-/** A scenario's brief, by its id (a product's provenance reads it) and in its authorization's list. */
-async function putBriefs(tx: ViewTx, r: ScenarioRecord): Promise<void> {
+/** A scenario's brief, by its id (a product's provenance reads it) and in its authorization's brief. */
+function putBriefs(tx: ViewTx, r: ScenarioRecord): void {
   const b = scenarioBrief(r);
   tx.put(SPACE.scenarioBrief, pad(r.id), briefJson(b));
-  await putLinkedBrief(tx, SPACE.scenariosOfAuth, pad(r.authorizationId), b);
+  putLink(tx, r.authorizationId, "scenarios", b);
 }
 
 export function createScenariosView(): View {
   return {
     name: "scenarios",
     // 2: scenarios-of-auth id lists replace the scenario-by-auth keys; 3: public text and statements; 4: briefs;
-    // 5: the briefs in scenarios-of-auth too
-    version: 5,
+    // 5: the briefs in scenarios-of-auth too; 6: in their authorization's brief instead
+    version: 6,
     events: ["ScenarioRegistry.*"],
     async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
       if (e.contract !== "ScenarioRegistry") return;
@@ -80,7 +80,7 @@ export function createScenariosView(): View {
           anchor: anchorOf(e),
         };
         tx.put(SPACE.scenario, pad(id), r);
-        await putBriefs(tx, r);
+        putBriefs(tx, r);
         return;
       }
       const r = await tx.get<ScenarioRecord>(SPACE.scenario, pad(id));
@@ -114,7 +114,7 @@ export function createScenariosView(): View {
       }
       tx.put(SPACE.scenario, pad(id), r);
       // An opinion leaves the brief as it was (no status, no history entry).
-      if (e.event !== "ScenarioOpinionRecorded") await putBriefs(tx, r);
+      if (e.event !== "ScenarioOpinionRecorded") putBriefs(tx, r);
     },
   };
 }

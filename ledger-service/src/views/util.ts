@@ -3,24 +3,24 @@
  * encodes uints as decimal strings and uint8 enums as numbers, see store/types.ts), the on-chain
  * anchor of an event, and the space names every view and reader agrees on.
  */
-import type { ChainEvent, JsonValue, ViewTx } from "../store/types";
+import type { ChainEvent, JsonValue } from "../store/types";
 
-/** Sublevel names. Each space is written by exactly one view (named beside it). */
+/**
+ * Sublevel names. Each space is written by exactly one view (named beside it), but for the links
+ * in an authorization's brief (views/briefs.ts putLink).
+ */
 export const SPACE = {
   participant: "participant", // participants
   resource: "resource", // resources
   registration: "registration", // resources, products: `${subjectKind}:${appId}`
   call: "call", // authorizations
   authorization: "authorization", // authorizations
-  authorizationBrief: "authorization-brief", // authorizations: the record's brief (views/briefs.ts)
+  authorizationBrief: "authorization-brief", // authorizations: the record's brief (views/briefs.ts), with its links: child ids (authorizations), agreement briefs (agreements), scenario briefs (scenarios)
   authByHolder: "auth-by-holder", // authorizations: `${holder}:${id}`
   authByParent: "auth-by-parent", // authorizations: `${parent}:${id}`
-  authChildren: "auth-children", // authorizations: `${parent}` -> child ids (addLink)
   agreement: "agreement", // agreements
-  agreementsOfAuth: "agreements-of-auth", // agreements: `${auth}` -> the briefs of its agreements (putLinkedBrief)
   scenario: "scenario", // scenarios
   scenarioBrief: "scenario-brief", // scenarios: the record's brief (views/briefs.ts)
-  scenariosOfAuth: "scenarios-of-auth", // scenarios: `${auth}` -> the briefs of its scenarios (putLinkedBrief)
   product: "product", // products
   productBrief: "product-brief", // products: the record's brief (views/briefs.ts)
   productByHolder: "product-by-holder", // products: `${holder}:${id}`
@@ -62,39 +62,8 @@ export const padTime = (t: number): string => pad(Math.max(0, Math.floor(t)), TI
 export const padBlock = (b: number): string => pad(b, BLOCK_WIDTH);
 export const padLog = (i: number): string => pad(i, LOG_WIDTH);
 
-/** Most ids (or briefs) one link list keeps (a record's children, agreements or scenarios). */
+/** Most ids (or briefs) one link list keeps (an authorization's children, agreements or scenarios: views/briefs.ts). */
 export const LINKS_CAP = 1_000;
-
-/** Numeric order of canonical decimal ids. */
-const byId = (x: string, y: string): number => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
-
-/**
- * Adds `id` to the ascending id list stored at `key`, keeping the LINKS_CAP lowest ids: a reader
- * gets a record's links with one point read instead of a range scan. Links are never removed.
- */
-export async function addLink(tx: ViewTx, space: string, key: string, id: string): Promise<void> {
-  const list = (await tx.get<string[]>(space, key)) ?? [];
-  if (list.includes(id) || (list.length >= LINKS_CAP && byId(id, list[list.length - 1]) > 0)) return;
-  // A new array: the pending value may be the previous block's, kept for its undo record.
-  const next = [...list, id].sort(byId).slice(0, LINKS_CAP);
-  tx.put(space, key, next);
-}
-
-/**
- * Puts `brief` in the list of briefs stored at `key`, in place of the one with its id, else added in
- * ascending id order, keeping the LINKS_CAP lowest ids. A view that owns both a record's brief and
- * the list of the records linked to another (an authorization's agreements, its scenarios) writes
- * the brief there too, so the reader lists the linked records with one point read instead of one
- * per record (at a million records, each LevelDB read costs some 5 µs: issue 13).
- */
-export async function putLinkedBrief<B extends { id: string }>(tx: ViewTx, space: string, key: string, brief: B): Promise<void> {
-  const list = ((await tx.get(space, key)) ?? []) as unknown as readonly B[];
-  const i = list.findIndex((b) => b.id === brief.id);
-  if (i < 0 && list.length >= LINKS_CAP && byId(brief.id, list[list.length - 1].id) > 0) return;
-  // A new array: the pending value may be the previous block's, kept for its undo record.
-  const next = i >= 0 ? list.map((b, k) => (k === i ? brief : b)) : [...list, brief].sort((x, y) => byId(x.id, y.id)).slice(0, LINKS_CAP);
-  tx.put(space, key, next as unknown as JsonValue);
-}
 
 /** Strips the zero padding of an id key segment. */
 export const unpad = (s: string): string => s.replace(/^0+(?=\d)/, "");
