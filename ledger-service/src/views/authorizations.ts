@@ -104,8 +104,10 @@ export function authorizationInForce(a: AuthorizationState, at: number): boolean
 
 export function createAuthorizationsView(): View {
   const get = (tx: ViewTx, id: string) => tx.get<AuthorizationRecord>(SPACE.authorization, pad(id));
-  const put = (tx: ViewTx, r: AuthorizationRecord) => {
+  /** Puts the record, and its brief when `briefChanged` (a grant step, a review or an exit leave it as it was). */
+  const put = (tx: ViewTx, r: AuthorizationRecord, briefChanged: boolean) => {
     tx.put(SPACE.authorization, pad(r.id), r);
+    if (!briefChanged) return;
     // The brief keeps the links other views wrote into it (views/briefs.ts).
     const links = tx.get(SPACE.authorizationBrief, pad(r.id)) as unknown as AuthorizationBrief | undefined;
     tx.put(SPACE.authorizationBrief, pad(r.id), briefJson(authorizationBrief(r, links)));
@@ -183,7 +185,7 @@ export function createAuthorizationsView(): View {
             history: [{ at: e.timestamp, status: "Applied", reasonHash: null, emergency: false, statement: null, anchor: anchorOf(e) }],
             anchor: anchorOf(e),
           };
-          put(tx, r);
+          put(tx, r, true);
           tx.put(SPACE.authByHolder, `${pad(r.holderId)}:${pad(r.id)}`, r.id);
           if (r.parentId !== "0") {
             tx.put(SPACE.authByParent, `${pad(r.parentId)}:${pad(r.id)}`, r.id);
@@ -195,6 +197,8 @@ export function createAuthorizationsView(): View {
       const id = idOf(e.event === "GrantAdvanced" ? a.authorizationId : a.id);
       const r = await get(tx, id);
       if (!r) return;
+      // After the record is made, a brief's fields change only with a new status or term.
+      const briefBefore = [r.history.length, r.termStart, r.termEnd];
       const setStatus = (to: string, reasonHash: string | null, emergency: boolean) => {
         const d = statementOf(e, to);
         if (r.status === to) {
@@ -269,7 +273,7 @@ export function createAuthorizationsView(): View {
         default:
           return;
       }
-      put(tx, r);
+      put(tx, r, r.history.length !== briefBefore[0] || r.termStart !== briefBefore[1] || r.termEnd !== briefBefore[2]);
     },
   };
 }
