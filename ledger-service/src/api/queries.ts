@@ -23,7 +23,7 @@ import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
 import { timelineRange, type TimelineEntry } from "../views/timeline";
 import { LATE_AFTER_SECONDS, type BatchRecord, dayTotals, type SeriesBucket, type SeriesBucketRecord, type SeriesBy, type UsageDayRecord, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, recordsOf, resourcesProblemAt, type RecordReader } from "../views/usability";
-import { SPACE, pad, padTime, unpad, type Anchor } from "../views/util";
+import { SPACE, compareIds, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
 import { INVALID_TEXT_SPACE, type InvalidText } from "../views/alerts";
 import { NAMED_KINDS as NAMED_REF_KINDS, NAME_SPACE, nameKey, type NamedKind } from "../views/names";
@@ -626,7 +626,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
           list.push([b.start, uses, fee]);
         }
       }
-      const ids = [...points.keys()].sort((x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
+      const ids = [...points.keys()].sort(compareIds);
       const series: { id: string; name: string | null; nameEn: string | null; points: [number, number, string][] }[] = [];
       for (const id of ids) series.push({ id, ...(await seriesName(by, id)), points: points.get(id)!.reverse() });
       return { by, bucket, series, truncated };

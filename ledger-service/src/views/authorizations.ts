@@ -198,7 +198,7 @@ export function createAuthorizationsView(): View {
       const r = await get(tx, id);
       if (!r) return;
       // After the record is made, a brief's fields change only with a new status or term.
-      const briefBefore = [r.history.length, r.termStart, r.termEnd];
+      const [statusesBefore, termStartBefore, termEndBefore] = [r.history.length, r.termStart, r.termEnd];
       const setStatus = (to: string, reasonHash: string | null, emergency: boolean) => {
         const d = statementOf(e, to);
         if (r.status === to) {
@@ -273,7 +273,7 @@ export function createAuthorizationsView(): View {
         default:
           return;
       }
-      put(tx, r, r.history.length !== briefBefore[0] || r.termStart !== briefBefore[1] || r.termEnd !== briefBefore[2]);
+      put(tx, r, r.history.length !== statusesBefore || r.termStart !== termStartBefore || r.termEnd !== termEndBefore);
     },
   };
 }

@@ -25,7 +25,7 @@ import type { AuthorizationRecord } from "./authorizations";
 import type { ProductRecord } from "./products";
 import type { Statement } from "./publicText";
 import type { ScenarioRecord } from "./scenarios";
-import { LINKS_CAP, SPACE, pad, type Anchor } from "./util";
+import { LINKS_CAP, SPACE, compareIds, pad, type Anchor } from "./util";
 import type { ViewTx } from "../store/types";
 
 /** What every brief holds: the record's id, label (as its provenance node shows it), anchor and status history. */
@@ -119,9 +119,6 @@ export function productBrief(r: ProductRecord): ProductBrief {
   return { ...base(r, r.name ?? `${r.kind} v${r.version}`), holderId: r.holderId, scenarioId: r.scenarioId, authorizationId: r.authorizationId, resourceIds: [...r.resourceIds], parentProductIds: [...r.parentProductIds] };
 }
 
-/** Numeric order of canonical decimal ids. */
-const byId = (x: string, y: string): number => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
-
 /**
  * `list` with `item` in place of the one with its id, else added in ascending id order, keeping
  * the LINKS_CAP lowest ids; `list` itself when that changes nothing. Always a new array otherwise:
@@ -131,8 +128,8 @@ export function withLink<T>(list: readonly T[], item: T, idOf: (t: T) => string)
   const id = idOf(item);
   const i = list.findIndex((x) => idOf(x) === id);
   if (i >= 0) return list[i] === item ? list : list.map((x, k) => (k === i ? item : x));
-  if (list.length >= LINKS_CAP && byId(id, idOf(list[list.length - 1])) > 0) return list;
-  return [...list, item].sort((x, y) => byId(idOf(x), idOf(y))).slice(0, LINKS_CAP);
+  if (list.length >= LINKS_CAP && compareIds(id, idOf(list[list.length - 1])) > 0) return list;
+  return [...list, item].sort((x, y) => compareIds(idOf(x), idOf(y))).slice(0, LINKS_CAP);
 }
 
 const linkIds: { [F in keyof AuthorizationLinks]: (x: AuthorizationLinks[F][number]) => string } = {

@@ -20,7 +20,7 @@
 import { decodeUsageWordText, type UsageEntryText, type UsageKindName } from "../../../scripts/lib/usage-words";
 import type { ChainEvent, View, ViewTx } from "../store/types";
 import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
-import { SPACE, anchorOf, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
+import { SPACE, anchorOf, compareIds, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
 
 /** A batch anchored later than this after its last receipt is late. */
 export const LATE_AFTER_SECONDS = 86_400;
@@ -164,7 +164,7 @@ export function dayTotals(record: UsageDayRecord): UsageTotal[] {
     const colon = key.indexOf(":");
     out.push({ kind: key.slice(0, colon) as UsageKindName, id: key.slice(colon + 1), day: record.day, count, fee, batches });
   }
-  return out.sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : x.id.length - y.id.length || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
+  return out.sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : compareIds(x.id, y.id)));
 }
 
 export function createUsageView(): View {

@@ -65,6 +65,9 @@ export const padLog = (i: number): string => pad(i, LOG_WIDTH);
 /** Most ids (or briefs) one link list keeps (an authorization's children, agreements or scenarios: views/briefs.ts). */
 export const LINKS_CAP = 1_000;
 
+/** Numeric order of canonical decimal ids (shorter first, then by digits), without parsing them. */
+export const compareIds = (x: string, y: string): number => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+
 /** Strips the zero padding of an id key segment. */
 export const unpad = (s: string): string => s.replace(/^0+(?=\d)/, "");
 
