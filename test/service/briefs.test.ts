@@ -146,6 +146,7 @@ describe("briefs: the small projections the provenance graph and authorization l
       get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined,
       put: (space, key, value) => void values.set(`${space}/${key}`, value),
       del: (space, key) => void values.delete(`${space}/${key}`),
+      append: () => expect.fail("putLink appends nothing"),
     };
     const key = `${SPACE.authorizationBrief}/${pad("7")}`;
     putLink(tx, "7", "childIds", "8");

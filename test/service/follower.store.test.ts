@@ -5,8 +5,9 @@
 import { expect } from "chai";
 import pino from "pino";
 import { Level } from "level";
-import { openStore, type BlockRef } from "../../ledger-service/src/store/db";
-import type { ChainEvent, View } from "../../ledger-service/src/store/types";
+import { openStore, ViewError, type BlockRef } from "../../ledger-service/src/store/db";
+import { createRangeTx } from "../../ledger-service/src/store/rangetx";
+import type { ChainEvent, JsonValue, View, ViewReader } from "../../ledger-service/src/store/types";
 import { tmpDir } from "./follower.helpers";
 
 const block = (n: number): BlockRef => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}`, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}`, timestamp: 1_700_000_000 + n });
@@ -176,6 +177,92 @@ describe("ledger-service store: a range's views run while the previous range is 
       expect(await store.reader.get("record", "r")).to.deep.equal({ seen: ["A@1"] });
     } finally {
       gate.restore();
+      await store.close();
+    }
+  });
+});
+
+describe("ledger-service store: values appended by views (ViewTx.append)", function () {
+  const identity = { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["log"] };
+  const logger = pino({ level: "silent" });
+  /** Appends one entry per event to "log", and fails on an event named "Boom" after appending. */
+  const log: View = {
+    name: "log",
+    async apply(tx, e) {
+      tx.append("log", `${e.blockNumber}`, { event: e.event, block: e.blockNumber });
+      tx.put("count", "n", ((tx.get<number>("count", "n") ?? 0) + 1) as number);
+      if (e.event === "Boom") throw new Error("boom");
+    },
+  };
+  const logged = async (reader: { range: ViewReader["range"] }) => {
+    const out: [string, JsonValue][] = [];
+    for await (const kv of reader.range("log")) out.push(kv);
+    return out;
+  };
+
+  it("hands a value below the finalized block to the sink at once as JSON, and keeps one above it as put keeps it, with its undo record", function () {
+    const sunk: [string, string, string][] = [];
+    const rt = createRangeTx(() => undefined, { sink: (space, key, json) => void sunk.push([space, key, json]) });
+    rt.block(1, false);
+    rt.tx.append("log", "1", { a: 1 });
+    expect(sunk, "written at once, as JSON").to.deep.equal([["log", "1", '{"a":1}']]);
+    expect(rt.written("log", "1"), "not kept in the range").to.equal(undefined);
+    expect(rt.spaces(), "but named among the spaces the range wrote").to.deep.equal(["log"]);
+    rt.block(2, true);
+    rt.tx.append("log", "2", { a: 2 });
+    expect(sunk, "a block that can still be unwound keeps it with its undo record").to.have.length(1);
+    const result = rt.finish();
+    expect(result.writes).to.deep.equal([{ space: "log", keys: ["2"], values: ['{"a":2}'] }]);
+    expect(result.undo).to.deep.equal([[2, [{ space: "log", key: "2" }]]]);
+  });
+
+  it("refuses to read a space written with append, in the range and in any later one", function () {
+    const appendOnly = new Set<string>();
+    const rt = createRangeTx(() => undefined, { sink: () => undefined, appendOnly });
+    rt.block(1, false);
+    rt.tx.append("log", "1", { a: 1 });
+    expect(() => rt.tx.get("log", "1")).to.throw("space log is written with append");
+    const next = createRangeTx(() => undefined, { appendOnly });
+    expect(() => next.tx.get("log", "2")).to.throw("space log is written with append");
+    expect(next.tx.get("other", "1"), "other spaces read as before").to.equal(undefined);
+  });
+
+  it("writes nothing of a range a view fails in after appending, and the next range writes only its own", async function () {
+    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-fail"), identity });
+    try {
+      await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 5, views: [log] });
+      const failed = await store.applyRange({ blocks: [block(2), block(3)], events: [event(2, "B"), event(3, "Boom")], finalized: 5, views: [log] }).then(
+        () => expect.fail("the range must fail"),
+        (err: Error) => err,
+      );
+      expect(failed).to.be.instanceOf(ViewError);
+      expect(store.state().checkpoint?.number).to.equal(1);
+      expect(await logged(store.reader), "block 2's appended value was dropped with its range").to.deep.equal([["1", { event: "A", block: 1 }]]);
+      await store.applyRange({ blocks: [block(2)], events: [event(2, "C")], finalized: 5, views: [log] });
+      expect(await logged(store.reader)).to.deep.equal([
+        ["1", { event: "A", block: 1 }],
+        ["2", { event: "C", block: 2 }],
+      ]);
+      expect(await store.reader.get("count", "n")).to.equal(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("appends into the next range's batch while the previous one is written, and unwinds appended values above the finalized block", async function () {
+    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-overlap"), identity });
+    try {
+      const first = await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 2, views: [log], overlap: true });
+      const second = await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 2, views: [log], overlap: true });
+      await store.applyRange({ blocks: [block(3), block(4)], events: [event(3, "C"), event(4, "D")], finalized: 2, views: [log] });
+      await Promise.all([first.durable, second.durable]);
+      expect((await logged(store.reader)).map(([k]) => k)).to.deep.equal(["1", "2", "3", "4"]);
+      await store.unwindTo(block(3));
+      expect((await logged(store.reader)).map(([k]) => k), "block 4 (above the finalized 2) unwound").to.deep.equal(["1", "2", "3"]);
+      await store.unwindTo(block(2));
+      expect((await logged(store.reader)).map(([k]) => k)).to.deep.equal(["1", "2"]);
+      expect(await store.reader.get("count", "n")).to.equal(2);
+    } finally {
       await store.close();
     }
   });

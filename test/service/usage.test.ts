@@ -17,13 +17,15 @@ describe("usage statistics from anchored receipt batches", () => {
   let ts: TestStore;
   let server: Server;
   let base: string;
+  /** The usage words of a batch of n receipts. */
+  let usage: (n: number) => string[];
 
   before(async () => {
     ts = await openTestStore(createViews(loadProfile("huizhou")));
     const b = createChainBuilder();
     seedWorld(b);
     // Every receipt under scenario 1; 3/5 of them of product 1 (200 fen each), the rest direct uses of resource 2.
-    const usage = (n: number) => [
+    usage = (n: number) => [
       encodeUsageWord({ kind: "Product", id: 1n, count: (n * 3) / 5, fee: BigInt(((n * 3) / 5) * 200) }),
       encodeUsageWord({ kind: "Scenario", id: 1n, count: n, fee: BigInt(((n * 3) / 5) * 200) }),
       encodeUsageWord({ kind: "Resource", id: 2n, count: (n * 2) / 5, fee: 0n }),
@@ -119,8 +121,16 @@ describe("usage statistics from anchored receipt batches", () => {
   });
 
   it("C22 records every batch in the anchoring node's timeline", async () => {
-    const body = (await (await fetch(`${base}/timeline/participant/${P.operator}?limit=200`)).json()) as { items: { event: string }[] };
-    expect(body.items.filter((e) => e.event === "BatchAnchored")).to.have.length(3);
+    const body = (await (await fetch(`${base}/timeline/participant/${P.operator}?limit=200`)).json()) as {
+      items: { event: string; kind: string; id: string; name: string | null; args: { sequence: string; usage: string[] }; anchor?: unknown; timestamp: number }[];
+    };
+    const batches = body.items.filter((e) => e.event === "BatchAnchored");
+    // Kept as the key of the batch's record (views/timeline.ts) and read back from it with the words anchored.
+    expect(batches.map((e) => [e.kind, e.id, e.name, e.args.sequence, e.args.usage, e.timestamp])).to.deep.equal([
+      ["participant", P.operator, "惠州数据运营有限公司", "1", usage(500), cst("2026-06-01", 19)],
+      ["participant", P.operator, "惠州数据运营有限公司", "2", usage(250), cst("2026-06-02", 19)],
+      ["participant", P.operator, "惠州数据运营有限公司", "3", usage(50), cst("2026-06-06", 19)],
+    ]);
   });
 });
 

@@ -28,6 +28,10 @@ import {
 } from "../../scripts/lib/receipts";
 import { createDecoder, loadArtifactAbis } from "../../ledger-service/src/chain/decoder";
 import type { RpcLog } from "../../ledger-service/src/chain/rpc";
+import type { JsonValue, ViewTx } from "../../ledger-service/src/store/types";
+import { createTimelineView, readTimelineEntry, timelineEntry, timelineKey, type TimelineValue } from "../../ledger-service/src/views/timeline";
+import { createUsageView, receiptBatchKey, type BatchRecord } from "../../ledger-service/src/views/usage";
+import { SPACE } from "../../ledger-service/src/views/util";
 import { ROOT, deployTestWorld, freePort, startAnvil, tmpDir, type Anvil, type TestWorld } from "./follower.helpers";
 
 const CLI = path.join(ROOT, "bin/provenant");
@@ -317,6 +321,21 @@ describe("provenant verify-receipt against a real chain", function () {
       metadataHash: batch.metadataHash,
       anchoredBy: await nodeKey.getAddress(),
     });
+    expect(e.args.usage).to.deep.equal(batch.usage);
+
+    // C22: the timeline keeps the batch as the key of the usage view's record of it; read back,
+    // it is the entry the event itself makes, byte for byte (numbers as decimal strings, the
+    // usage words re-encoded from their entries).
+    const values = new Map<string, JsonValue>();
+    const set = (space: string, key: string, value: JsonValue) => void values.set(`${space}/${key}`, value);
+    const tx: ViewTx = { get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined, put: set, del: () => expect.fail("nothing is deleted"), append: set };
+    await createUsageView().apply(tx, e);
+    await createTimelineView().apply(tx, e);
+    const stored = values.get(`${SPACE.timeline}/${timelineKey("participant", nodeId.toString(), e.blockNumber, e.logIndex)}`) as TimelineValue;
+    expect(stored).to.deep.equal({ batch: receiptBatchKey(nodeId.toString(), "1") });
+    const entry = readTimelineEntry(stored, (key) => values.get(`${SPACE.receiptBatch}/${key}`) as BatchRecord | undefined);
+    expect(JSON.stringify(entry)).to.equal(JSON.stringify(timelineEntry(e)));
+    expect(readTimelineEntry(stored, () => undefined), "no entry without the batch's record").to.equal(undefined);
   });
 
   // Last: it unbinds the node key.

@@ -20,8 +20,8 @@ import { participantStatusAt, type ParticipantRecord } from "../views/participan
 import { productStatusAt, type ProductRecord } from "../views/products";
 import type { ResourceRecord } from "../views/resources";
 import { scenarioStatusAt, type ScenarioRecord } from "../views/scenarios";
-import { timelineRange, type TimelineEntry } from "../views/timeline";
-import { LATE_AFTER_SECONDS, type BatchRecord, dayTotals, type SeriesBucket, type SeriesBucketRecord, type SeriesBy, type UsageDayRecord, type UsageRecord, type UsageTotal } from "../views/usage";
+import { readTimelineEntry, timelineRange, type TimelineValue } from "../views/timeline";
+import { LATE_AFTER_SECONDS, type BatchRecord, dayTotals, receiptBatchKey, type SeriesBucket, type SeriesBucketRecord, type SeriesBy, type UsageDayRecord, type UsageRecord, type UsageTotal } from "../views/usage";
 import { authorizationProblemAt, productProblemsAt, recordsOf, resourcesProblemAt, type RecordReader } from "../views/usability";
 import { SPACE, compareIds, pad, padTime, unpad, type Anchor } from "../views/util";
 import { CALENDAR_SPACE, calendarDifferences, type ChainCalendarYear } from "../views/calendar";
@@ -506,7 +506,10 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const r = timelineRange(kind, id);
       const n = createNamer(reader);
       const named = new Set<string>(NAMED_REF_KINDS);
-      const result = await page<TimelineEntry, JsonValue>(SPACE.timeline, { ...args, prefix: r.gte }, async (v) => {
+      const result = await page<TimelineValue, JsonValue>(SPACE.timeline, { ...args, prefix: r.gte }, async (stored) => {
+        const index = await reader.now();
+        const v = readTimelineEntry(stored, (key) => index.get<BatchRecord>(SPACE.receiptBatch, key));
+        if (v === undefined) return undefined;
         const actor = await n.signer(v.actor);
         return {
           ...v,
@@ -657,7 +660,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
 
     async batch(nodeId: string, sequence: string) {
       // One anchored batch: what a receipt proof is checked against (the root, its transaction).
-      const b = await must<BatchRecord>(SPACE.receiptBatch, `${pad(nodeId)}:${pad(sequence)}`, `batch ${sequence} of node ${nodeId}`);
+      const b = await must<BatchRecord>(SPACE.receiptBatch, receiptBatchKey(nodeId, sequence), `batch ${sequence} of node ${nodeId}`);
       return { ...b, nodeName: (await participant(b.nodeId))?.name ?? null };
     },
 

@@ -13,7 +13,8 @@ import type { JsonValue, ViewReader } from "../store/types";
 import type { AuthorizationRecord } from "../views/authorizations";
 import type { ParticipantRecord } from "../views/participants";
 import { SEARCH_KINDS, SEARCH_SPACE, SEP, bigrams, normalizeText, textKey, type SearchKind, type SearchRef, type SearchText } from "../views/search";
-import type { TimelineEntry } from "../views/timeline";
+import { readTimelineEntry, type TimelineEntry, type TimelineValue } from "../views/timeline";
+import type { BatchRecord } from "../views/usage";
 import { TX_SPACE, txRange, type TxEventRef } from "../views/tx";
 import { SPACE, pad, unpad } from "../views/util";
 import { NotFoundError } from "./errors";
@@ -219,7 +220,7 @@ export function createSearchQueries(reader: ViewReader) {
       for await (const [key, v] of reader.range<TxEventRef>(TX_SPACE, { ...txRange(txHash), limit: TX_EVENTS_CAP })) {
         const logIndex = Number(key.slice(key.lastIndexOf(":") + 1));
         if ("timeline" in v) {
-          const t = await reader.get<TimelineEntry>(SPACE.timeline, v.timeline);
+          const t = await timelineEntry(v.timeline);
           if (!t) continue;
           [blockNumber, timestamp] = [t.blockNumber, t.timestamp];
           events.push({ logIndex, contract: t.contract, event: t.event, args: t.args, record: { kind: t.kind, id: t.id } });
@@ -237,8 +238,15 @@ export function createSearchQueries(reader: ViewReader) {
   async function txName(hash: string): Promise<string | null> {
     const v = await firstTxEvent(hash);
     if (!v) return null;
-    if ("timeline" in v) return (await reader.get<TimelineEntry>(SPACE.timeline, v.timeline))?.event ?? null;
+    if ("timeline" in v) return (await timelineEntry(v.timeline))?.event ?? null;
     return v.event;
+  }
+
+  /** The timeline entry stored under `key` (a batch's read back from its record). */
+  async function timelineEntry(key: string): Promise<TimelineEntry | undefined> {
+    const index = await reader.now();
+    const v = index.get<TimelineValue>(SPACE.timeline, key);
+    return v === undefined ? undefined : readTimelineEntry(v, (k) => index.get<BatchRecord>(SPACE.receiptBatch, k));
   }
 }
 

@@ -12,7 +12,7 @@ import { Level, type BatchOperation } from "level";
 import type { Logger } from "pino";
 import type { ChainEvent, IndexNow, JsonValue, RangeOptions, View, ViewReader } from "./types";
 import { createRecordCache, DEFAULT_CACHE_BYTES, type CacheStats } from "./cache";
-import { applyEvents, ViewFailure, type RangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
+import { applyEvents, ViewFailure, type AppendSink, type RangeTx, type RangeWrites, type UndoEntry } from "./rangetx";
 import { createRoutes } from "./routes";
 import { startViewWorker, WorkerViewError, type ViewWorker } from "./worker";
 import type { PolicyProfile } from "../../../policy/profile";
@@ -262,11 +262,15 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
    * every operation and resolves its encodings one by one: ~5 us of main-thread CPU per operation
    * against ~1 us (200k puts, measured here), and a range writes tens of thousands. Keys are
    * already prefixed with their sublevel and values already JSON text; no hooks or events are used
-   * here. One native batch serves every range, cleared before and after each: its memory is freed
-   * only when V8 collects its small JS handle, which it does not hurry to do, so a batch per range
-   * held every range's bytes (3.6 GB of RSS at 1M events).
+   * here. Two native batches serve every range in turn (one filled while the other is written,
+   * see `overlap`), each cleared before and after its range: a batch's memory is freed only when
+   * V8 collects its small JS handle, which it does not hurry to do, so a batch per range held
+   * every range's bytes (3.6 GB of RSS at 1M events). A range's batch is opened before its views
+   * run: the values they append (ViewTx.append) go into it as they are made.
    */
-  let native: NativeBatch | undefined;
+  const natives: NativeBatch[] = [];
+  /** The native batch LevelDB is writing, if any. */
+  let busy: NativeBatch | undefined;
   const rangeBatch = (): RawBatch => {
     if (db.status !== "open") throw new Error(`index store is ${db.status}`);
     const make = (db as unknown as { _chainedBatch?: () => NativeBatch })._chainedBatch;
@@ -278,16 +282,20 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
         write: () => db.batch<string, string>(ops, { keyEncoding: "utf8", valueEncoding: "utf8" }),
       };
     }
-    const b = (native ??= make.call(db));
+    let b = natives.find((n) => n !== busy);
+    if (b === undefined) natives.push((b = make.call(db)));
     b._clear(); // what a range that failed before its write left
+    const batch = b;
     return {
-      put: (key, value) => b._put(key, value),
-      del: (key) => b._del(key),
+      put: (key, value) => batch._put(key, value),
+      del: (key) => batch._del(key),
       write: async () => {
+        busy = batch;
         try {
-          await b._write({});
+          await batch._write({});
         } finally {
-          b._clear();
+          batch._clear();
+          if (busy === batch) busy = undefined;
         }
       },
     };
@@ -328,10 +336,13 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
     return local;
   };
 
-  /** `views` applied in this thread to the range's events, in a transaction of their own. */
-  async function applyHere(a: ApplyRangeArgs, views: readonly View[]): Promise<RangeTx> {
+  /** The spaces views of this thread write with `append` (RangeTxOptions.appendOnly). */
+  const appendOnly = new Set<string>();
+
+  /** `views` applied in this thread to the range's events, in a transaction of their own; appended values go to `sink`. */
+  async function applyHere(a: ApplyRangeArgs, views: readonly View[], sink: AppendSink): Promise<RangeTx> {
     try {
-      return await applyEvents(committed, a.events, a.finalized, (name) => route(views, name));
+      return await applyEvents(committed, a.events, a.finalized, (name) => route(views, name), { sink, appendOnly });
     } catch (err) {
       if (err instanceof ViewFailure) throw new ViewError(err.view, a.events[err.index], err.cause);
       throw err;
@@ -358,16 +369,30 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
   }
 
   async function applyRangeNow(a: ApplyRangeArgs, w: ViewWorker | undefined, started: number): Promise<ApplyStats> {
+    // One batch on the root db with the sublevel prefixes applied and the values as JSON (what the
+    // sublevels would write): appended values go in while the views run, the others once they
+    // are done (RangeTx.drain), then the undo records, block refs and checkpoint.
+    const batch = rangeBatch();
+    let writes = 0;
+    const keysBySpace = new Map<string, { prefix: string; keys: string[] }>();
+    const put = (name: string, key: string, json: string | null) => {
+      let s = keysBySpace.get(name);
+      if (s === undefined) keysBySpace.set(name, (s = { prefix: space(name).prefix, keys: [] }));
+      s.keys.push(key);
+      writes++;
+      if (json === null) batch.del(s.prefix + key);
+      else batch.put(s.prefix + key, json);
+    };
     const remote = w?.apply(a.events, a.finalized, a.views);
     remote?.catch(() => undefined); // observed below, or dropped when a view here fails first
-    const here = [await applyHere(a, w === undefined ? a.views : localViews(a.views, w))];
+    const here = [await applyHere(a, w === undefined ? a.views : localViews(a.views, w), put)];
     let far: { result: RangeWrites; spacesRead: string[] } | undefined;
     try {
       far = await remote;
     } catch (err) {
       if (err instanceof WorkerViewError) throw new ViewError(err.view, err.event, err);
       // The worker itself failed (it is then out of service): its views are applied here instead.
-      here.push(await applyHere(a, a.views.filter((v) => w!.owns(v.name))));
+      here.push(await applyHere(a, a.views.filter((v) => w!.owns(v.name)), put));
     }
     const viewsDone = performance.now();
     if (far !== undefined) {
@@ -380,22 +405,11 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
       if (shared.length > 0) throw new Error(`views of the worker and of the main thread both wrote ${shared.join(", ")} in the same range`);
     }
 
-    // One batch on the root db with the sublevel prefixes applied and the values as JSON (what the
-    // sublevels would write). This thread's values are serialized straight into it. The previous
-    // range's write must end first (its batch is the one this range fills; its failure fails this one).
+    // This thread's other values are serialized straight into the batch. The previous range's
+    // write must end first (its values are read from its range transaction until then, and its
+    // failure fails this range).
     await settle();
     writing = undefined; // written: reads go to the index again
-    const batch = rangeBatch();
-    let writes = 0;
-    const keysBySpace = new Map<string, { prefix: string; keys: string[] }>();
-    const put = (name: string, key: string, json: string | null) => {
-      let s = keysBySpace.get(name);
-      if (s === undefined) keysBySpace.set(name, (s = { prefix: space(name).prefix, keys: [] }));
-      s.keys.push(key);
-      writes++;
-      if (json === null) batch.del(s.prefix + key);
-      else batch.put(s.prefix + key, json);
-    };
     const undos = here.map((rt) => rt.drain(put));
     if (far !== undefined) {
       for (const { space: name, keys, values } of far.result.writes) for (let i = 0; i < keys.length; i++) put(name, keys[i], values[i]);

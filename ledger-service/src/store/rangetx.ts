@@ -31,6 +31,23 @@ export interface RangeWrites {
   undoCount: number;
 }
 
+/**
+ * Where a range's appended values go as soon as they are made (ViewTx.append): the store's
+ * LevelDB batch for the range, as JSON text. The view worker has none (its writes go back to the
+ * store as arrays).
+ */
+export type AppendSink = (space: string, key: string, json: string) => void;
+
+export interface RangeTxOptions {
+  sink?: AppendSink;
+  /**
+   * The spaces written with `append`, kept by the caller across ranges (the store, the worker):
+   * `get` refuses them, since a value handed to the batch at once cannot be read back from the
+   * range, nor from the index while the batch is being written.
+   */
+  appendOnly?: Set<string>;
+}
+
 const DELETED = Symbol("deleted");
 type Pending = Json | typeof DELETED;
 
@@ -53,8 +70,12 @@ export interface RangeTx {
 }
 
 /** `stored(space, key)`: the committed value (a synchronous LevelDB read). */
-export function createRangeTx(stored: (space: string, key: string) => Json | undefined): RangeTx {
+export function createRangeTx(stored: (space: string, key: string) => Json | undefined, opts: RangeTxOptions = {}): RangeTx {
   const pending = new Map<string, Map<string, Pending>>();
+  const { sink } = opts;
+  const appendOnly = opts.appendOnly ?? new Set<string>();
+  /** Spaces whose values went to the sink in this range. */
+  const sunk = new Set<string>();
   const undoByBlock: [number, UndoEntry[]][] = [];
   /** Entries whose previous value is the stored one (no earlier write in this range). */
   const fromDb: UndoEntry[] = [];
@@ -91,6 +112,7 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
   };
   const tx: ViewTx = {
     get<T extends Json>(name: string, key: string): T | undefined {
+      if (appendOnly.has(name)) throw new Error(`space ${name} is written with append: no view may read it`);
       const v = pending.get(name)?.get(key);
       if (v === DELETED) return undefined;
       if (v !== undefined) {
@@ -111,6 +133,15 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
       const m = pendingOf(name);
       remember(name, key, m);
       m.set(key, DELETED);
+    },
+    append(name, key, value) {
+      appendOnly.add(name);
+      if (sink === undefined || recordUndo) {
+        tx.put(name, key, value);
+        return;
+      }
+      sunk.add(name);
+      sink(name, key, JSON.stringify(value));
     },
   };
 
@@ -141,7 +172,7 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
       const v = pending.get(name)?.get(key);
       return v === undefined ? undefined : { value: v === DELETED ? undefined : v };
     },
-    spaces: () => [...pending.keys()],
+    spaces: () => [...new Set([...pending.keys(), ...sunk])],
     drain,
     finish() {
       const bySpace = new Map<string, SpaceWrites>();
@@ -179,8 +210,9 @@ export async function applyEvents(
   events: readonly ChainEvent[],
   finalized: number,
   route: (name: string) => readonly View[],
+  opts: RangeTxOptions = {},
 ): Promise<RangeTx> {
-  const rt = createRangeTx(stored);
+  const rt = createRangeTx(stored, opts);
   let current = -1;
   let yielded = performance.now();
   for (let i = 0; i < events.length; i++) {

@@ -37,6 +37,14 @@ export interface ViewTx {
   get<T extends JsonValue>(space: string, key: string): T | undefined;
   put(space: string, key: string, value: JsonValue): void;
   del(space: string, key: string): void;
+  /**
+   * Writes a value that no view reads back: a log kept for readers (timeline entries, evidence
+   * pointers, receipt batches), each key written once. Below the finalized block it is serialized
+   * at once into the range's LevelDB batch instead of waiting in memory for the range's end (a
+   * range's values held together were most of the collector's work while catching up); above it,
+   * it is kept as `put` keeps it, with its undo record. `get` refuses a space written so.
+   */
+  append(space: string, key: string, value: JsonValue): void;
 }
 
 /** A projection: pure (view state, event) -> writes. */

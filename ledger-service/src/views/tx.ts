@@ -36,7 +36,7 @@ export function createTxView(): View {
       const value: TxEventRef = primary
         ? { timeline: timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex) }
         : { contract: e.contract, event: e.event, blockNumber: e.blockNumber, timestamp: e.timestamp, args: namedArgs(e) };
-      tx.put(TX_SPACE, txEventKey(e.txHash, e.logIndex), value);
+      tx.append(TX_SPACE, txEventKey(e.txHash, e.logIndex), value);
     },
   };
 }

@@ -58,6 +58,9 @@ export type BatchRecord = {
   anchor: Anchor;
 };
 
+/** Key of a batch's record: its node, then its sequence number. */
+export const receiptBatchKey = (nodeId: string, sequence: string): string => `${pad(nodeId)}:${pad(sequence)}`;
+
 /** Uses and fees of one product, scenario or resource, in total or on one day. */
 export type UsageTotal = { kind: UsageKindName; id: string; day: string | null; count: number; fee: string; batches: number };
 
@@ -201,9 +204,9 @@ export function createUsageView(): View {
         usage,
         anchor: anchorOf(e),
       };
-      const batchKey = `${pad(nodeId)}:${pad(batch.sequence)}`;
-      tx.put(SPACE.receiptBatch, batchKey, batch);
-      tx.put(SPACE.batchOrder, `${padBlock(e.blockNumber)}:${padLog(e.logIndex)}`, batchKey);
+      const batchKey = receiptBatchKey(nodeId, batch.sequence);
+      tx.append(SPACE.receiptBatch, batchKey, batch);
+      tx.append(SPACE.batchOrder, `${padBlock(e.blockNumber)}:${padLog(e.logIndex)}`, batchKey);
       const fees = usage.filter((u) => u.kind === "Scenario").reduce((s, u) => add(s, u.fee), "0");
       const next: UsageRecord = prev
         ? {
