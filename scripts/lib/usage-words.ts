@@ -54,28 +54,71 @@ export function decodeUsageWord(word: string): UsageEntry {
 /** A usage entry with its id and fee as decimal strings (what the index stores). */
 export type UsageEntryText = { kind: UsageKindName; id: string; count: number; fee: string };
 
-const WORD = /^0x[0-9a-fA-F]{64}$/;
-/** 19 zero hex digits: a fee below 2^52 (13 hex digits left), exact in a double. */
-const SMALL_FEE = "0".repeat(19);
+/** The value of each hex digit by its char code (-1: not a hex digit). */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) NIBBLE[65 + i] = NIBBLE[97 + i] = 10 + i;
 
 /**
  * decodeUsageWord with the id and fee as decimal strings, for the index's hot path (a batch
- * carries a word per product, scenario and resource it counted): the fields are cut from the hex
- * text, and BigInt is used only for an id or fee too large for a double. Same answers and errors.
+ * carries a word per product, scenario and resource it counted; ~17 a batch on the 1M bench
+ * chain). One pass over the word's 64 hex digits, field by field, with no substrings: ~100 ns a
+ * word against ~250 with a regular expression and slices. The id and the fee are summed in
+ * doubles, exact up to 2^53; BigInt reads one only beyond that. Same answers and errors as
+ * decodeUsageWord (tested against it).
  */
 export function decodeUsageWordText(word: string): UsageEntryText {
-  const kind = WORD.test(word) ? USAGE_KIND_NAMES[parseInt(word.slice(2, 4), 16) - 1] : undefined;
-  if (kind === undefined || word.slice(28, 34) !== "000000") {
-    // Not the canonical shape, an unknown kind or reserved bits: the reference decoder answers or throws.
-    const u = decodeUsageWord(word);
-    return { kind: u.kind, id: u.id.toString(), count: u.count, fee: u.fee.toString() };
+  // The canonical shape: "0x" and 64 hex digits. Anything else goes to the reference decoder.
+  if (word.length !== 66 || word.charCodeAt(0) !== 48 || word.charCodeAt(1) !== 120) return reference(word);
+  // `bad` turns negative on a character that is not a hex digit; `codes` keeps every bit of
+  // every char code, so that one beyond ASCII (looked up by its low 7 bits) is refused too.
+  let bad = 0;
+  let codes = 0;
+  let c = 0;
+  let n = 0;
+  let kind = 0;
+  for (let i = 2; i < 4; i++) {
+    codes |= c = word.charCodeAt(i);
+    bad |= n = NIBBLE[c & 127];
+    kind = kind * 16 + n;
   }
-  const id = word.slice(4, 20);
-  const fee = word.slice(34);
+  let id = 0;
+  for (let i = 4; i < 20; i++) {
+    codes |= c = word.charCodeAt(i);
+    bad |= n = NIBBLE[c & 127];
+    id = id * 16 + n;
+  }
+  let count = 0;
+  for (let i = 20; i < 28; i++) {
+    codes |= c = word.charCodeAt(i);
+    bad |= n = NIBBLE[c & 127];
+    count = count * 16 + n;
+  }
+  let reserved = 0;
+  for (let i = 28; i < 34; i++) {
+    codes |= c = word.charCodeAt(i);
+    bad |= n = NIBBLE[c & 127];
+    reserved |= n;
+  }
+  let fee = 0;
+  for (let i = 34; i < 66; i++) {
+    codes |= c = word.charCodeAt(i);
+    bad |= n = NIBBLE[c & 127];
+    fee = fee * 16 + n;
+  }
+  const name = USAGE_KIND_NAMES[kind - 1];
+  // Not hex, reserved bits set or an unknown kind: the reference decoder says why.
+  if (bad < 0 || codes > 127 || reserved !== 0 || name === undefined) return reference(word);
   return {
-    kind,
-    id: id.startsWith("000") ? String(parseInt(id, 16)) : BigInt(`0x${id}`).toString(),
-    count: parseInt(word.slice(20, 28), 16),
-    fee: fee.startsWith(SMALL_FEE) ? String(parseInt(fee.slice(19), 16)) : BigInt(`0x${fee}`).toString(),
+    kind: name,
+    id: id <= Number.MAX_SAFE_INTEGER ? String(id) : BigInt(`0x${word.slice(4, 20)}`).toString(),
+    count,
+    fee: fee <= Number.MAX_SAFE_INTEGER ? String(fee) : BigInt(`0x${word.slice(34)}`).toString(),
   };
+}
+
+/** decodeUsageWord's answer as text, or its error. */
+function reference(word: string): UsageEntryText {
+  const u = decodeUsageWord(word);
+  return { kind: u.kind, id: u.id.toString(), count: u.count, fee: u.fee.toString() };
 }

@@ -136,8 +136,8 @@ describe("usage statistics from anchored receipt batches", () => {
 
 describe("usage words read by the index (decodeUsageWordText)", () => {
   it("C21 reads every id, count and fee as the reference decoder does, on both sides of the sizes a double holds exactly", () => {
-    const ids = [1n, 9n, (1n << 52n) - 1n, 1n << 52n, (1n << 53n) + 1n, (1n << 64n) - 1n];
-    const fees = [0n, 1n, 10n ** 15n, (1n << 52n) - 1n, 1n << 52n, (1n << 53n) + 1n, 10n ** 30n, (1n << 128n) - 1n];
+    const ids = [1n, 9n, (1n << 52n) - 1n, 1n << 52n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, (1n << 64n) - 1n];
+    const fees = [0n, 1n, 10n ** 15n, (1n << 52n) - 1n, 1n << 52n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, 10n ** 30n, (1n << 128n) - 1n];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     const words: string[] = [];
@@ -156,19 +156,28 @@ describe("usage words read by the index (decodeUsageWordText)", () => {
     }
   });
 
-  it("C21 refuses what the reference decoder refuses, with its message", () => {
+  it("C21 refuses what the reference decoder refuses, with its error and message", () => {
     const good = encodeUsageWord({ kind: "Product", id: 5n, count: 3, fee: 300n });
-    const bad = [`0x04${good.slice(4)}`, `0x00${good.slice(4)}`, `${good.slice(0, 28)}000100${good.slice(34)}`];
+    const at = (i: number, ch: string) => `${good.slice(0, i)}${ch}${good.slice(i + 1)}`;
+    const bad = [
+      `0x04${good.slice(4)}`, // unknown kind
+      `0x00${good.slice(4)}`,
+      `${good.slice(0, 28)}000100${good.slice(34)}`, // reserved bits
+      // Not a hex digit, in each field: kind, id, count, reserved, fee.
+      ...[3, 10, 25, 30, 65].map((i) => at(i, "g")),
+      // Beyond ASCII, with the low 7 bits of a hex digit ("İ" is U+0130: 0x30 is "0").
+      ...[12, 40].map((i) => at(i, "\u0130")),
+    ];
     for (const w of bad) {
-      const message = (() => {
+      const want = (() => {
         try {
           decodeUsageWord(w);
         } catch (err) {
-          return (err as Error).message;
+          return err as Error;
         }
         return expect.fail(`the reference decoder took ${w}`);
       })();
-      expect(() => decodeUsageWordText(w), w).to.throw(RangeError, message);
+      expect(() => decodeUsageWordText(w), w).to.throw(want.constructor as ErrorConstructor, want.message);
     }
   });
 });
