@@ -32,7 +32,9 @@ export interface ViewTx {
   /**
    * Reads through the pending writes of this transaction, synchronously (a LevelDB point read
    * costs a few microseconds; views may still `await` it). The value returned may be changed in
-   * place and put back.
+   * place and put back; once put, it may still be changed in place until its block ends (the
+   * store serializes it when the range ends, and took its undo record at the block's first read
+   * or put of it).
    */
   get<T extends JsonValue>(space: string, key: string): T | undefined;
   put(space: string, key: string, value: JsonValue): void;

@@ -18,7 +18,7 @@
  * a batch), and an index in chain order lists the batches newest first.
  */
 import { decodeUsageWordText, type UsageEntryText, type UsageKindName } from "../../../scripts/lib/usage-words";
-import type { ChainEvent, View, ViewTx } from "../store/types";
+import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
 import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
 import { SPACE, anchorOf, compareIds, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
 
@@ -122,31 +122,51 @@ const bucketKeys = Object.fromEntries(
 const entryKeys: Record<UsageKindName, Map<string, { total: string; day: string }>> = { Product: new Map(), Scenario: new Map(), Resource: new Map() };
 const entryKey = (e: UsageEntryRecord) => keep(entryKeys[e.kind], e.id, () => ({ total: `${e.kind}:${pad(e.id)}`, day: `${e.kind}:${e.id}` }));
 
-function addPoint(tx: ViewTx, by: SeriesBy, id: string, at: number, uses: number, fee: string): void {
+/**
+ * The records the batches of one block add to (totals, day records, series buckets), each read
+ * and put once per block and range transaction, then changed in place: a batch adds to some
+ * twenty records, mostly those the batch before it added to, and a read and a put through the
+ * range's transaction cost some five Map operations. ViewTx allows it: a value put may be
+ * changed in place until its block ends. A new transaction or block starts afresh.
+ */
+type Held = { tx: ViewTx; block: number; totals: Map<string, UsageTotal>; days: Map<string, UsageDayRecord>; series: Map<string, SeriesBucketRecord> };
+let held: Held | undefined;
+
+function heldFor(tx: ViewTx, block: number): Held {
+  if (held === undefined || held.tx !== tx || held.block !== block) held = { tx, block, totals: new Map(), days: new Map(), series: new Map() };
+  return held;
+}
+
+/** The record at `key`: from `records`, else read (or made) and put once, and kept there. */
+function take<T extends JsonValue>(tx: ViewTx, records: Map<string, T>, space: string, key: string, make: () => T): T {
+  let r = records.get(key);
+  if (r === undefined) {
+    r = tx.get<T>(space, key) ?? make();
+    tx.put(space, key, r);
+    records.set(key, r);
+  }
+  return r;
+}
+
+function addPoint(tx: ViewTx, h: Held, by: SeriesBy, id: string, at: number, uses: number, fee: string): void {
   for (const bucket of SERIES_BUCKETS) {
     const start = bucketStart(bucket, at);
     const key = keep(bucketKeys[by][bucket], start, () => seriesBucketKey(by, bucket, start));
-    // Changed in place (the store's transaction allows it): one record takes many points a range.
-    const record = tx.get<SeriesBucketRecord>(SPACE.usageSeries, key) ?? { by, bucket, start, points: {} };
+    const record = take<SeriesBucketRecord>(tx, h.series, SPACE.usageSeries, key, () => ({ by, bucket, start, points: {} }));
     const point = record.points[id];
     if (point === undefined) record.points[id] = [uses, fee];
     else {
       point[0] += uses;
       if (fee !== "0") point[1] = add(point[1], fee);
     }
-    tx.put(SPACE.usageSeries, key, record);
   }
 }
 
-function addTotal(tx: ViewTx, e: UsageEntryRecord): void {
-  const key = entryKey(e).total;
-  const prev = tx.get<UsageTotal>(SPACE.usageTotal, key);
-  if (prev) {
-    prev.count += e.count;
-    if (e.fee !== "0") prev.fee = add(prev.fee, e.fee);
-    prev.batches += 1;
-  }
-  tx.put(SPACE.usageTotal, key, prev ?? { kind: e.kind, id: e.id, day: null, count: e.count, fee: e.fee, batches: 1 });
+function addTotal(tx: ViewTx, h: Held, e: UsageEntryRecord): void {
+  const total = take<UsageTotal>(tx, h.totals, SPACE.usageTotal, entryKey(e).total, () => ({ kind: e.kind, id: e.id, day: null, count: 0, fee: "0", batches: 0 }));
+  total.count += e.count;
+  if (e.fee !== "0") total.fee = add(total.fee, e.fee);
+  total.batches += 1;
 }
 
 function addDay(record: UsageDayRecord, e: UsageEntryRecord): void {
@@ -221,16 +241,16 @@ export function createUsageView(): View {
           }
         : { nodeId, batches: 1, receipts: batch.receiptCount, fees, firstAt: batch.firstAt, lastAt: batch.lastAt, lastSequence: batch.sequence, lateBatches: batch.late ? 1 : 0 };
       tx.put(SPACE.usage, pad(nodeId), next);
+      const h = heldFor(tx, e.blockNumber);
       const day = chinaDate(batch.firstAt);
-      const dayRecord = tx.get<UsageDayRecord>(SPACE.usageDay, day) ?? { day, entries: {} };
+      const dayRecord = take<UsageDayRecord>(tx, h.days, SPACE.usageDay, day, () => ({ day, entries: {} }));
       for (const u of usage) {
-        addTotal(tx, u);
+        addTotal(tx, h, u);
         addDay(dayRecord, u);
-        if (u.kind === "Product") addPoint(tx, "product", u.id, batch.firstAt, u.count, u.fee);
-        if (u.kind === "Scenario") addPoint(tx, "scenario", u.id, batch.firstAt, u.count, u.fee);
+        if (u.kind === "Product") addPoint(tx, h, "product", u.id, batch.firstAt, u.count, u.fee);
+        if (u.kind === "Scenario") addPoint(tx, h, "scenario", u.id, batch.firstAt, u.count, u.fee);
       }
-      tx.put(SPACE.usageDay, day, dayRecord);
-      addPoint(tx, "operator", nodeId, batch.firstAt, batch.receiptCount, fees);
+      addPoint(tx, h, "operator", nodeId, batch.firstAt, batch.receiptCount, fees);
     },
   };
 }
