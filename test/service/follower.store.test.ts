@@ -216,15 +216,53 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
     expect(result.undo).to.deep.equal([[2, [{ space: "log", key: "2" }]]]);
   });
 
-  it("refuses to read a space written with append, in the range and in any later one", function () {
+  it("refuses to read a space written with append or to write it otherwise, and to append to a space the range wrote otherwise", function () {
     const appendOnly = new Set<string>();
     const rt = createRangeTx(() => undefined, { sink: () => undefined, appendOnly });
     rt.block(1, false);
     rt.tx.append("log", "1", { a: 1 });
     expect(() => rt.tx.get("log", "1")).to.throw("space log is written with append");
-    const next = createRangeTx(() => undefined, { appendOnly });
-    expect(() => next.tx.get("log", "2")).to.throw("space log is written with append");
-    expect(next.tx.get("other", "1"), "other spaces read as before").to.equal(undefined);
+    // A put kept until the range's end would land in the batch after the appended value.
+    expect(() => rt.tx.put("log", "1", { a: 2 })).to.throw("space log is written with append");
+    expect(() => rt.tx.del("log", "1")).to.throw("space log is written with append");
+    rt.tx.put("other", "1", 1);
+    expect(() => rt.tx.append("other", "2", 2)).to.throw("space other is written with put or del");
+    expect(rt.finish().writes, "nothing refused was kept").to.deep.equal([{ space: "other", keys: ["1"], values: ["1"] }]);
+  });
+
+  it("refuses, in a later range, a view that reads a space appended to before (a ViewError, nothing written)", async function () {
+    const reader: View = {
+      name: "reader",
+      async apply(tx) {
+        tx.get("log", "1");
+      },
+    };
+    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-read"), identity: { ...identity, views: ["log", "reader"] } });
+    try {
+      await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 5, views: [log] });
+      // Only the reader in this range: nothing appends to "log" before it reads.
+      const err = await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 5, views: [reader] }).then(
+        () => expect.fail("the range must fail"),
+        (e: Error) => e,
+      );
+      expect(err).to.be.instanceOf(ViewError);
+      expect(err.message).to.contain("space log is written with append");
+      expect(store.state().checkpoint?.number).to.equal(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("shows an appended value to the API's reader once written, though the reader had asked for it before (the record cache forgets the key)", async function () {
+    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-cache"), identity });
+    try {
+      await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 5, views: [log] });
+      expect(await store.reader.get("log", "2"), "absent, and cached as absent").to.equal(undefined);
+      await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 5, views: [log] });
+      expect(await store.reader.get("log", "2")).to.deep.equal({ event: "B", block: 2 });
+    } finally {
+      await store.close();
+    }
   });
 
   it("writes nothing of a range a view fails in after appending, and the next range writes only its own", async function () {

@@ -9,6 +9,9 @@ import { loadProfile } from "../../policy/profile";
 import { createQueries } from "../../ledger-service/src/api/queries";
 import { createApi } from "../../ledger-service/src/api/server";
 import { createViews } from "../../ledger-service/src/views";
+import { createUsageView } from "../../ledger-service/src/views/usage";
+import { SPACE } from "../../ledger-service/src/views/util";
+import type { ChainEvent, JsonValue, ViewTx } from "../../ledger-service/src/store/types";
 import { encodeUsageWord } from "../../scripts/lib/receipts";
 import { decodeUsageWord, decodeUsageWordText } from "../../scripts/lib/usage-words";
 import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
@@ -19,6 +22,8 @@ describe("usage statistics from anchored receipt batches", () => {
   let base: string;
   /** The usage words of a batch of n receipts. */
   let usage: (n: number) => string[];
+  /** The BatchAnchored events applied, in chain order. */
+  let batchEvents: ChainEvent[];
 
   before(async () => {
     ts = await openTestStore(createViews(loadProfile("huizhou")));
@@ -39,10 +44,12 @@ describe("usage statistics from anchored receipt batches", () => {
         anchoredBy: KEYS.operator, usage: usage(receiptCount),
       },
     });
-    b.block(cst("2026-06-01", 19), [batch(1, 500, "2026-06-01")]);
-    b.block(cst("2026-06-02", 19), [batch(2, 250, "2026-06-02")]);
-    // Anchored three days after its receipts: a late batch.
-    b.block(cst("2026-06-06", 19), [batch(3, 50, "2026-06-03")]);
+    batchEvents = [
+      ...b.block(cst("2026-06-01", 19), [batch(1, 500, "2026-06-01")]),
+      ...b.block(cst("2026-06-02", 19), [batch(2, 250, "2026-06-02")]),
+      // Anchored three days after its receipts: a late batch.
+      ...b.block(cst("2026-06-06", 19), [batch(3, 50, "2026-06-03")]),
+    ];
     await ts.apply(b);
     const app = createApi({ logger: silentLogger }, { reader: ts.store.reader, health: () => ({}), hasRole: async () => false, rateLimit: false });
     server = await new Promise<Server>((resolve) => {
@@ -121,16 +128,48 @@ describe("usage statistics from anchored receipt batches", () => {
   });
 
   it("C22 records every batch in the anchoring node's timeline", async () => {
-    const body = (await (await fetch(`${base}/timeline/participant/${P.operator}?limit=200`)).json()) as {
-      items: { event: string; kind: string; id: string; name: string | null; args: { sequence: string; usage: string[] }; anchor?: unknown; timestamp: number }[];
-    };
+    type Item = { event: string; kind: string; id: string; name: string | null; args: { sequence: string; usage: string[] }; timestamp: number } & Record<string, JsonValue>;
+    const body = (await (await fetch(`${base}/timeline/participant/${P.operator}?limit=200`)).json()) as { items: Item[] };
     const batches = body.items.filter((e) => e.event === "BatchAnchored");
+    const where = (e: Record<string, JsonValue>) => [e.contract, e.blockNumber, e.blockHash, e.txHash, e.logIndex, e.timestamp];
+    expect(batches.map((e) => [...where(e), e.related, e.actor])).to.deep.equal(batchEvents.map((e) => [...where(e as unknown as Record<string, JsonValue>), [], null]));
     // Kept as the key of the batch's record (views/timeline.ts) and read back from it with the words anchored.
     expect(batches.map((e) => [e.kind, e.id, e.name, e.args.sequence, e.args.usage, e.timestamp])).to.deep.equal([
       ["participant", P.operator, "惠州数据运营有限公司", "1", usage(500), cst("2026-06-01", 19)],
       ["participant", P.operator, "惠州数据运营有限公司", "2", usage(250), cst("2026-06-02", 19)],
       ["participant", P.operator, "惠州数据运营有限公司", "3", usage(50), cst("2026-06-06", 19)],
     ]);
+  });
+});
+
+describe("usage view: the records a block's batches add to", () => {
+  /** A range transaction as a plain map (what the view sees of the store's). */
+  const memoryTx = () => {
+    const values = new Map<string, JsonValue>();
+    const set = (space: string, key: string, value: JsonValue) => void values.set(`${space}/${key}`, value);
+    const tx: ViewTx = { get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined, put: set, del: (space, key) => void values.delete(`${space}/${key}`), append: set };
+    return { tx, values };
+  };
+  const anchored = (sequence: number, block: number): ChainEvent => ({
+    contract: "ReceiptAnchor", event: "BatchAnchored", blockNumber: block, blockHash: h(`block ${block}`), timestamp: cst("2026-06-01", 20), txHash: h(`tx ${sequence}`), logIndex: sequence,
+    args: {
+      nodeId: P.operator, sequence: String(sequence), root: h(`root ${sequence}`), receiptCount: "2", firstAt: String(cst("2026-06-01", 8)), lastAt: String(cst("2026-06-01", 9)),
+      metadataHash: h(`meta ${sequence}`), anchoredBy: KEYS.operator, usage: [encodeUsageWord({ kind: "Product", id: 1n, count: 2, fee: 300n }), encodeUsageWord({ kind: "Scenario", id: 1n, count: 2, fee: 300n })],
+    },
+  });
+
+  it("C21 are kept per range transaction: a second transaction at the same block (another store, a range retried) gets its own", async () => {
+    const view = createUsageView();
+    const first = memoryTx();
+    const second = memoryTx();
+    await view.apply(first.tx, anchored(1, 7));
+    await view.apply(first.tx, anchored(2, 7));
+    await view.apply(second.tx, anchored(1, 7));
+    const total = (m: Map<string, JsonValue>) => m.get(`${SPACE.usageTotal}/Product:${"1".padStart(20, "0")}`);
+    expect(total(first.values)).to.deep.equal({ kind: "Product", id: "1", day: null, count: 4, fee: "600", batches: 2 });
+    expect(total(second.values)).to.deep.equal({ kind: "Product", id: "1", day: null, count: 2, fee: "300", batches: 1 });
+    const day = (m: Map<string, JsonValue>) => m.get(`${SPACE.usageDay}/2026-06-01`);
+    expect(day(second.values)).to.deep.equal({ day: "2026-06-01", entries: { "Product:1": [2, "300", 1], "Scenario:1": [2, "300", 1] } });
   });
 });
 

@@ -66,7 +66,8 @@ export interface ApplyRangeArgs {
    * next range's views run while LevelDB writes this one (catch-up: 10-15% of the time was this
    * wait). `ApplyStats.durable` settles when the writes are readable; until then `state()` and the
    * reader show the index without this range, and the next range's views read its values from
-   * memory. Without it, applyRange resolves when the range is written.
+   * memory (all but the appended ones, which no view reads). Without it, applyRange resolves when
+   * the range is written.
    */
   overlap?: boolean;
 }
@@ -263,7 +264,7 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
    * against ~1 us (200k puts, measured here), and a range writes tens of thousands. Keys are
    * already prefixed with their sublevel and values already JSON text; no hooks or events are used
    * here. Two native batches serve every range in turn (one filled while the other is written,
-   * see `overlap`), each cleared before and after its range: a batch's memory is freed only when
+   * see `overlap`), each cleared when a range takes it and after its write: a batch's memory is freed only when
    * V8 collects its small JS handle, which it does not hurry to do, so a batch per range held
    * every range's bytes (3.6 GB of RSS at 1M events). A range's batch is opened before its views
    * run: the values they append (ViewTx.append) go into it as they are made.

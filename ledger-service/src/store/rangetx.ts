@@ -41,9 +41,10 @@ export type AppendSink = (space: string, key: string, json: string) => void;
 export interface RangeTxOptions {
   sink?: AppendSink;
   /**
-   * The spaces written with `append`, kept by the caller across ranges (the store, the worker):
-   * `get` refuses them, since a value handed to the batch at once cannot be read back from the
-   * range, nor from the index while the batch is being written.
+   * The spaces written with `append`, kept by the caller across ranges (the store, the view
+   * worker): `get`, `put` and `del` refuse them, since a value handed to the batch at once cannot
+   * be read back from the range, nor from the index while the batch is being written, and a put
+   * drained at the range's end would land after an appended value of the same key.
    */
   appendOnly?: Set<string>;
 }
@@ -60,9 +61,10 @@ export interface RangeTx {
   /** The spaces the range wrote (known before its values are serialized). */
   spaces(): string[];
   /**
-   * Hands every write to `put`, value as JSON text (null: deleted), serialized one at a time so
-   * that each text can die young (a range's texts held together were most of the collector's
-   * work), and returns the undo records; previous values are read from the committed store first.
+   * Hands every write not already handed to the sink to `put`, value as JSON text (null:
+   * deleted), serialized one at a time so that each text can die young (a range's texts held
+   * together were most of the collector's work), and returns the undo records; previous values
+   * are read from the committed store first.
    */
   drain(put: (space: string, key: string, json: string | null) => void): Omit<RangeWrites, "writes">;
   /** The range's writes as arrays (what the view worker sends back) and undo records. */
@@ -110,9 +112,18 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
     entries.push(entry);
     undoCount++;
   };
+  const refuseAppended = (name: string) => {
+    if (appendOnly.has(name)) throw new Error(`space ${name} is written with append: no view may read it or write it otherwise`);
+  };
+  /** A write kept in the range (with its undo record when the block keeps them). */
+  const keep = (name: string, key: string, value: Pending) => {
+    const m = pendingOf(name);
+    remember(name, key, m);
+    m.set(key, value);
+  };
   const tx: ViewTx = {
     get<T extends Json>(name: string, key: string): T | undefined {
-      if (appendOnly.has(name)) throw new Error(`space ${name} is written with append: no view may read it`);
+      refuseAppended(name);
       const v = pending.get(name)?.get(key);
       if (v === DELETED) return undefined;
       if (v !== undefined) {
@@ -125,19 +136,21 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
       return stored(name, key) as T | undefined;
     },
     put(name, key, value) {
-      const m = pendingOf(name);
-      remember(name, key, m);
-      m.set(key, value);
+      refuseAppended(name);
+      keep(name, key, value);
     },
     del(name, key) {
-      const m = pendingOf(name);
-      remember(name, key, m);
-      m.set(key, DELETED);
+      refuseAppended(name);
+      keep(name, key, DELETED);
     },
     append(name, key, value) {
-      appendOnly.add(name);
+      if (!appendOnly.has(name)) {
+        // Written otherwise in this range: those writes would be drained after the appended ones.
+        if (pending.has(name)) throw new Error(`space ${name} is written with put or del: it cannot also be appended to`);
+        appendOnly.add(name);
+      }
       if (sink === undefined || recordUndo) {
-        tx.put(name, key, value);
+        keep(name, key, value);
         return;
       }
       sunk.add(name);

@@ -44,7 +44,8 @@ export interface ViewTx {
    * pointers, receipt batches), each key written once. Below the finalized block it is serialized
    * at once into the range's LevelDB batch instead of waiting in memory for the range's end (a
    * range's values held together were most of the collector's work while catching up); above it,
-   * it is kept as `put` keeps it, with its undo record. `get` refuses a space written so.
+   * and in the view worker, it is kept as `put` keeps it, with its undo record. A space written
+   * so is written only so: `get`, `put` and `del` refuse it.
    */
   append(space: string, key: string, value: JsonValue): void;
 }

@@ -4,8 +4,9 @@
  * in a thread of its own, beside the views the store applies in the main thread. It reads the
  * committed index through its own handle on the same LevelDB (opened with `multithreading`) and
  * never writes: it answers each range with its writes as JSON text and its undo records, which the
- * store commits with everything else in the range's one batch (store/db.ts). The worker keeps no
- * state between ranges, so an unwind or a restart needs nothing from it.
+ * store commits with everything else in the range's one batch (store/db.ts). The worker keeps
+ * nothing of one range for the next (only the names of the spaces its views append to), so an
+ * unwind or a restart needs nothing from it.
  *
  * A view run here must read only spaces that the views of the main thread do not write (their
  * writes of the same range are not visible here): the store checks that, range by range, from
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   };
 
   const route = createRoutes();
+  /** The spaces the worker's views append to (RangeTxOptions.appendOnly): no view of it may read them. */
+  const appendOnly = new Set<string>();
   port.on("message", (msg: ViewWorkerRequest) => {
     if (msg.type === "close") {
       void db.close().finally(() => port.close());
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
       return text === undefined ? undefined : (JSON.parse(text) as JsonValue);
     };
     const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-    applyEvents(stored, msg.events, msg.finalized, (name) => route(views, name))
+    applyEvents(stored, msg.events, msg.finalized, (name) => route(views, name), { appendOnly })
       .then((rt) => rt.finish())
       .then(
         (result) => port.postMessage({ type: "done", id: msg.id, result, spacesRead: [...spacesRead], viewsMs: performance.now() - started } satisfies ViewWorkerAnswer),

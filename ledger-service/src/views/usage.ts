@@ -129,12 +129,14 @@ const entryKey = (e: UsageEntryRecord) => keep(entryKeys[e.kind], e.id, () => ({
  * range's transaction cost some five Map operations. ViewTx allows it: a value put may be
  * changed in place until its block ends. A new transaction or block starts afresh.
  */
-type Held = { tx: ViewTx; block: number; totals: Map<string, UsageTotal>; days: Map<string, UsageDayRecord>; series: Map<string, SeriesBucketRecord> };
-let held: Held | undefined;
+type Held = { block: number; totals: Map<string, UsageTotal>; days: Map<string, UsageDayRecord>; series: Map<string, SeriesBucketRecord> };
+/** Per range transaction (gone with it: a range retried after a failure has a new one). */
+const held = new WeakMap<ViewTx, Held>();
 
 function heldFor(tx: ViewTx, block: number): Held {
-  if (held === undefined || held.tx !== tx || held.block !== block) held = { tx, block, totals: new Map(), days: new Map(), series: new Map() };
-  return held;
+  let h = held.get(tx);
+  if (h === undefined || h.block !== block) held.set(tx, (h = { block, totals: new Map(), days: new Map(), series: new Map() }));
+  return h;
 }
 
 /** The record at `key`: from `records`, else read (or made) and put once, and kept there. */
