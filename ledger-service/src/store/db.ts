@@ -264,10 +264,10 @@ export async function openStore(common: { logger: Logger }, args: OpenStoreArgs)
    * against ~1 us (200k puts, measured here), and a range writes tens of thousands. Keys are
    * already prefixed with their sublevel and values already JSON text; no hooks or events are used
    * here. Two native batches serve every range in turn (one filled while the other is written,
-   * see `overlap`), each cleared when a range takes it and after its write: a batch's memory is freed only when
-   * V8 collects its small JS handle, which it does not hurry to do, so a batch per range held
-   * every range's bytes (3.6 GB of RSS at 1M events). A range's batch is opened before its views
-   * run: the values they append (ViewTx.append) go into it as they are made.
+   * see `overlap`), each cleared when a range takes it and after its write: a batch's memory is
+   * freed only when V8 collects its small JS handle, which it does not hurry to do, so a batch per
+   * range held every range's bytes (3.6 GB of RSS at 1M events). A range's batch is opened before
+   * its views run: the values they append (ViewTx.append) go into it as they are made.
    */
   const natives: NativeBatch[] = [];
   /** The native batch LevelDB is writing, if any. */

@@ -4,7 +4,9 @@
  * only there; the other records it names are listed as `related` links. Keyed
  * `${kind}:${id}:${block}:${logIndex}` so a range lists one record's history oldest first, each
  * entry with its on-chain anchor, actor and decoded fields, enum fields (statuses, stages, kinds,
- * outcomes) by name.
+ * outcomes) by name. A receipt batch's entry is stored as the key of the usage view's record of
+ * it and rebuilt from that record when read (`readTimelineEntry`). Entries are appended
+ * (ViewTx.append): no view reads them.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
 import { SPACE, actorOf, idOf, numOf, objOf, pad, padBlock, padLog } from "./util";

@@ -5,7 +5,8 @@
  *
  *   tx-event   `${txHash}:${padLog(logIndex)}` -> where the event is kept:
  *              { timeline: <timeline key> } for an event with a primary subject (the timeline
- *              view holds its anchor, actor and decoded args: stored once, read by both), else
+ *              view holds its anchor, actor and decoded args: stored once, read by both
+ *              through `readTimelineEntry`), else
  *              the event itself { contract, event, blockNumber, timestamp, args } (hub,
  *              role and calendar events belong to no record).
  *

@@ -16,6 +16,9 @@
  * is one record of every id's uses). Every batch also records how many sequence numbers of its node are
  * missing before it (`gapBefore`, C22: the contract refuses gaps, so a gap means the index missed
  * a batch), and an index in chain order lists the batches newest first.
+ *
+ * A batch's record holds every field of its BatchAnchored event: the timeline keeps the batch as
+ * the record's key and rebuilds the event's entry from it (views/timeline.ts `readTimelineEntry`).
  */
 import { decodeUsageWordText, type UsageEntryText, type UsageKindName } from "../../../scripts/lib/usage-words";
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
