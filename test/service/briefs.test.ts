@@ -17,7 +17,7 @@ import { createQueries } from "../../ledger-service/src/api/queries";
 import { RawJson } from "../../ledger-service/src/api/respcache";
 import { servingReader } from "../../ledger-service/src/runtime/service";
 import type { Store } from "../../ledger-service/src/store/db";
-import { createChainBuilder, cst, h, openSeededStore, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, h, memoryTx, openSeededStore, openTestStore, P, seedWorld, type TestStore } from "./helpers/ledger";
 
 type Historied = { history: { at: number; status: string; anchor: Anchor }[]; anchor: Anchor };
 /** The kinds with briefs of their own, by record id (agreements have theirs only in their authorization's brief). */
@@ -141,13 +141,9 @@ describe("briefs: the small projections the provenance graph and authorization l
   });
 
   it("puts a link into its authorization's brief as a new value, keeping the brief's own fields and the other lists, and nothing without a brief", () => {
-    const values = new Map<string, JsonValue>();
-    const tx: ViewTx = {
-      get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined,
-      put: (space, key, value) => void values.set(`${space}/${key}`, value),
-      del: (space, key) => void values.delete(`${space}/${key}`),
-      append: () => expect.fail("putLink appends nothing"),
-    };
+    const memory = memoryTx();
+    const values = memory.values;
+    const tx: ViewTx = { ...memory.tx, append: () => expect.fail("putLink appends nothing") };
     const key = `${SPACE.authorizationBrief}/${pad("7")}`;
     putLink(tx, "7", "childIds", "8");
     expect(values.size, "no brief is made for an authorization without one").to.equal(0);

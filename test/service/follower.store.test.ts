@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import pino from "pino";
 import { Level } from "level";
-import { openStore, ViewError, type BlockRef } from "../../ledger-service/src/store/db";
+import { openStore, ViewError, type BlockRef, type Store } from "../../ledger-service/src/store/db";
 import { createRangeTx } from "../../ledger-service/src/store/rangetx";
 import type { ChainEvent, JsonValue, View, ViewReader } from "../../ledger-service/src/store/types";
 import { tmpDir } from "./follower.helpers";
@@ -199,6 +199,15 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
     for await (const kv of reader.range("log")) out.push(kv);
     return out;
   };
+  /** Runs `test` on a store of its own in a fresh directory, closed after it. */
+  const withStore = async (name: string, views: string[], test: (store: Store) => Promise<void>) => {
+    const { store } = await openStore({ logger }, { dataDir: tmpDir(name), identity: { ...identity, views } });
+    try {
+      await test(store);
+    } finally {
+      await store.close();
+    }
+  };
 
   it("hands a value below the finalized block to the sink at once as JSON, and keeps one above it as put keeps it, with its undo record", function () {
     const sunk: [string, string, string][] = [];
@@ -237,8 +246,7 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
         tx.get("log", "1");
       },
     };
-    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-read"), identity: { ...identity, views: ["log", "reader"] } });
-    try {
+    await withStore("store-append-read", ["log", "reader"], async (store) => {
       await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 5, views: [log] });
       // Only the reader in this range: nothing appends to "log" before it reads.
       const err = await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 5, views: [reader] }).then(
@@ -248,26 +256,20 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
       expect(err).to.be.instanceOf(ViewError);
       expect(err.message).to.contain("space log is written with append");
       expect(store.state().checkpoint?.number).to.equal(1);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("shows an appended value to the API's reader once written, though the reader had asked for it before (the record cache forgets the key)", async function () {
-    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-cache"), identity });
-    try {
+    await withStore("store-append-cache", ["log"], async (store) => {
       await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 5, views: [log] });
       expect(await store.reader.get("log", "2"), "absent, and cached as absent").to.equal(undefined);
       await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 5, views: [log] });
       expect(await store.reader.get("log", "2")).to.deep.equal({ event: "B", block: 2 });
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("writes nothing of a range a view fails in after appending, and the next range writes only its own", async function () {
-    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-fail"), identity });
-    try {
+    await withStore("store-append-fail", ["log"], async (store) => {
       await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 5, views: [log] });
       const failed = await store.applyRange({ blocks: [block(2), block(3)], events: [event(2, "B"), event(3, "Boom")], finalized: 5, views: [log] }).then(
         () => expect.fail("the range must fail"),
@@ -282,14 +284,11 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
         ["2", { event: "C", block: 2 }],
       ]);
       expect(await store.reader.get("count", "n")).to.equal(2);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("appends into the next range's batch while the previous one is written, and unwinds appended values above the finalized block", async function () {
-    const { store } = await openStore({ logger }, { dataDir: tmpDir("store-append-overlap"), identity });
-    try {
+    await withStore("store-append-overlap", ["log"], async (store) => {
       const first = await store.applyRange({ blocks: [block(1)], events: [event(1, "A")], finalized: 2, views: [log], overlap: true });
       const second = await store.applyRange({ blocks: [block(2)], events: [event(2, "B")], finalized: 2, views: [log], overlap: true });
       await store.applyRange({ blocks: [block(3), block(4)], events: [event(3, "C"), event(4, "D")], finalized: 2, views: [log] });
@@ -300,8 +299,6 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
       await store.unwindTo(block(2));
       expect((await logged(store.reader)).map(([k]) => k)).to.deep.equal(["1", "2"]);
       expect(await store.reader.get("count", "n")).to.equal(2);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

@@ -11,10 +11,10 @@ import { createApi } from "../../ledger-service/src/api/server";
 import { createViews } from "../../ledger-service/src/views";
 import { createUsageView } from "../../ledger-service/src/views/usage";
 import { SPACE } from "../../ledger-service/src/views/util";
-import type { ChainEvent, JsonValue, ViewTx } from "../../ledger-service/src/store/types";
+import type { ChainEvent, JsonValue } from "../../ledger-service/src/store/types";
 import { encodeUsageWord } from "../../scripts/lib/receipts";
 import { decodeUsageWord, decodeUsageWordText } from "../../scripts/lib/usage-words";
-import { createChainBuilder, cst, h, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
+import { createChainBuilder, cst, h, memoryTx, openTestStore, seedWorld, silentLogger, KEYS, P, type TestStore } from "./helpers/ledger";
 
 describe("usage statistics from anchored receipt batches", () => {
   let ts: TestStore;
@@ -143,13 +143,6 @@ describe("usage statistics from anchored receipt batches", () => {
 });
 
 describe("usage view: the records a block's batches add to", () => {
-  /** A range transaction as a plain map (what the view sees of the store's). */
-  const memoryTx = () => {
-    const values = new Map<string, JsonValue>();
-    const set = (space: string, key: string, value: JsonValue) => void values.set(`${space}/${key}`, value);
-    const tx: ViewTx = { get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined, put: set, del: (space, key) => void values.delete(`${space}/${key}`), append: set };
-    return { tx, values };
-  };
   const anchored = (sequence: number, block: number): ChainEvent => ({
     contract: "ReceiptAnchor", event: "BatchAnchored", blockNumber: block, blockHash: h(`block ${block}`), timestamp: cst("2026-06-01", 20), txHash: h(`tx ${sequence}`), logIndex: sequence,
     args: {

@@ -28,11 +28,12 @@ import {
 } from "../../scripts/lib/receipts";
 import { createDecoder, loadArtifactAbis } from "../../ledger-service/src/chain/decoder";
 import type { RpcLog } from "../../ledger-service/src/chain/rpc";
-import type { JsonValue, ViewTx } from "../../ledger-service/src/store/types";
+import type { ViewTx } from "../../ledger-service/src/store/types";
 import { createTimelineView, readTimelineEntry, timelineEntry, timelineKey, type TimelineValue } from "../../ledger-service/src/views/timeline";
 import { createUsageView, receiptBatchKey, type BatchRecord } from "../../ledger-service/src/views/usage";
 import { SPACE } from "../../ledger-service/src/views/util";
 import { ROOT, deployTestWorld, freePort, startAnvil, tmpDir, type Anvil, type TestWorld } from "./follower.helpers";
+import { memoryTx } from "./helpers/ledger";
 
 const CLI = path.join(ROOT, "bin/provenant");
 
@@ -326,9 +327,9 @@ describe("provenant verify-receipt against a real chain", function () {
     // C22: the timeline keeps the batch as the key of the usage view's record of it; read back,
     // it is the entry the event itself makes, byte for byte (numbers as decimal strings, the
     // usage words re-encoded from their entries).
-    const values = new Map<string, JsonValue>();
-    const set = (space: string, key: string, value: JsonValue) => void values.set(`${space}/${key}`, value);
-    const tx: ViewTx = { get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined, put: set, del: () => expect.fail("nothing is deleted"), append: set };
+    const memory = memoryTx();
+    const values = memory.values;
+    const tx: ViewTx = { ...memory.tx, del: () => expect.fail("nothing is deleted") };
     await createUsageView().apply(tx, e);
     await createTimelineView().apply(tx, e);
     const stored = values.get(`${SPACE.timeline}/${timelineKey("participant", nodeId.toString(), e.blockNumber, e.logIndex)}`) as TimelineValue;

@@ -10,7 +10,7 @@ import path from "node:path";
 import pino from "pino";
 import { id as keccak, Wallet } from "ethers";
 import { openStore, type BlockRef, type Store } from "../../../ledger-service/src/store/db";
-import type { ChainEvent, JsonValue, View } from "../../../ledger-service/src/store/types";
+import type { ChainEvent, JsonValue, View, ViewTx } from "../../../ledger-service/src/store/types";
 import { chinaDayStart } from "../../../ledger-service/src/calendar";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -51,6 +51,22 @@ export function createChainBuilder(startBlock = 1) {
       return out;
     },
   };
+}
+
+/**
+ * A view transaction over a plain Map keyed `${space}/${key}` (what a view sees of the store's,
+ * without undo records or a batch): for testing one view's writes without a store.
+ */
+export function memoryTx(): { tx: ViewTx; values: Map<string, JsonValue> } {
+  const values = new Map<string, JsonValue>();
+  const set = (space: string, key: string, value: JsonValue) => void values.set(`${space}/${key}`, value);
+  const tx: ViewTx = {
+    get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined,
+    put: set,
+    del: (space, key) => void values.delete(`${space}/${key}`),
+    append: set,
+  };
+  return { tx, values };
 }
 
 export type TestStore = { store: Store; apply(b: ReturnType<typeof createChainBuilder>): Promise<void>; close(): Promise<void> };
