@@ -240,7 +240,8 @@ export async function applyEvents(
     }
     for (const view of route(`${event.contract}.${event.event}`)) {
       try {
-        await view.apply(rt.tx, event);
+        const pending = view.apply(rt.tx, event);
+        if (pending !== undefined) await pending;
       } catch (err) {
         throw new ViewFailure(view.name, i, err);
       }

@@ -64,7 +64,13 @@ export interface View {
    * worker (store/view-worker.ts) gets only these sent to it.
    */
   events?: readonly string[];
-  apply(tx: ViewTx, event: ChainEvent): Promise<void>;
+  /**
+   * Applies one event. Views read synchronously, so they return nothing; a returned promise is
+   * still awaited (the store applies events one at a time either way). Every view of this
+   * service is synchronous: an await per view and event cost a microtask turn and a promise each
+   * (the 100k bench chain goes through ~500k applies).
+   */
+  apply(tx: ViewTx, event: ChainEvent): void | Promise<void>;
 }
 
 export interface RangeOptions {

@@ -53,7 +53,7 @@ export function createAgreementsView(): View {
     // 5: the briefs in agreements-of-auth instead of their own space; 6: in their authorization's brief instead
     version: 6,
     events: ["AgreementRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "AgreementRegistry") return;
       const a = e.args;
       const id = idOf(a.agreementId);
@@ -89,7 +89,7 @@ export function createAgreementsView(): View {
         putLink(tx, r.authorizationId, "agreements", agreementBrief(r));
         return;
       }
-      const r = await tx.get<AgreementRecord>(SPACE.agreement, pad(id));
+      const r = tx.get<AgreementRecord>(SPACE.agreement, pad(id));
       if (!r) return;
       const setStatus = (s: string) => {
         const d = statementOf(e, s);

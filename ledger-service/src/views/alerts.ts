@@ -60,12 +60,12 @@ const OPERATIONS: Record<string, { kind: string; id: string; auth: string }> = {
 const authorizationBriefOf = (tx: ViewTx, id: string) => tx.get<AuthorizationBrief>(SPACE.authorizationBrief, pad(id));
 
 /** The authorization and every ancestor in force at `at` (two tiers; bounded anyway). */
-async function chainInForce(tx: ViewTx, auth: AuthorizationBrief, at: number): Promise<boolean> {
+function chainInForce(tx: ViewTx, auth: AuthorizationBrief, at: number): boolean {
   let a: AuthorizationBrief | undefined = auth;
   for (let depth = 0; a && depth < 8; depth++) {
     if (!authorizationInForce(a, at)) return false;
     if (a.parentId === "0") return true;
-    a = await authorizationBriefOf(tx, a.parentId);
+    a = authorizationBriefOf(tx, a.parentId);
   }
   return false;
 }
@@ -74,7 +74,7 @@ export function createAlertsView(): View {
   return {
     name: "alerts",
     version: 3, // 2: invalid public texts; 3: reports are no operations
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       const a = e.args;
       for (const t of textsOf(e)) {
         const error = parsePublicText(t.kind, t.raw).publicTextError;
@@ -90,7 +90,7 @@ export function createAlertsView(): View {
         if (e.event === "AuthorizationActivated") {
           tx.put(SPACE.expiry, `${padTime(numOf(a.termEnd))}:${pad(idOf(a.id))}`, idOf(a.id));
         } else if (e.event === "AuthorizationStatusChanged" && TERMINAL_STATUSES.includes(AUTH_STATUSES[numOf(a.to)] ?? "")) {
-          const r = await authorizationBriefOf(tx, idOf(a.id));
+          const r = authorizationBriefOf(tx, idOf(a.id));
           if (r) tx.del(SPACE.expiry, `${padTime(r.termEnd)}:${pad(r.id)}`);
         }
         return;
@@ -103,8 +103,8 @@ export function createAlertsView(): View {
       if (!op) return;
       // Registering and listing products are operations a stopped authorization must not carry (C13, C24).
       const authId = idOf(a[op.auth]);
-      const auth = await authorizationBriefOf(tx, authId);
-      if (!auth || (await chainInForce(tx, auth, e.timestamp))) return;
+      const auth = authorizationBriefOf(tx, authId);
+      if (!auth || (chainInForce(tx, auth, e.timestamp))) return;
       const alert: OperationAlert = {
         kind: "operation-outside-authorization",
         at: e.timestamp,

@@ -119,7 +119,7 @@ export function createAuthorizationsView(): View {
     // 6: child ids in the parent's brief
     version: 6,
     events: ["AuthorizationRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "AuthorizationRegistry") return;
       const a = e.args;
       switch (e.event) {
@@ -143,7 +143,7 @@ export function createAuthorizationsView(): View {
           return;
         }
         case "CallClosed": {
-          const c = await tx.get<CallRecord>(SPACE.call, pad(idOf(a.callId)));
+          const c = tx.get<CallRecord>(SPACE.call, pad(idOf(a.callId)));
           if (!c) return;
           c.closed = true;
           c.resultHash = strOf(a.resultHash);
@@ -195,7 +195,7 @@ export function createAuthorizationsView(): View {
         }
       }
       const id = idOf(e.event === "GrantAdvanced" ? a.authorizationId : a.id);
-      const r = await get(tx, id);
+      const r = get(tx, id);
       if (!r) return;
       // After the record is made, a brief's fields change only with a new status or term.
       const [statusesBefore, termStartBefore, termEndBefore] = [r.history.length, r.termStart, r.termEnd];

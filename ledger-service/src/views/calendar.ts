@@ -15,7 +15,7 @@ export function createCalendarView(): View {
   return {
     name: "calendar",
     events: ["WorkingDayCalendar.CalendarYearSet"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "WorkingDayCalendar" || e.event !== "CalendarYearSet") return;
       const a = e.args;
       const list = (v: unknown): number[] => (Array.isArray(v) ? v.map((x) => numOf(x as string | number)) : []);

@@ -83,13 +83,13 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
 
   const get = (tx: ViewTx, key: string) => tx.get<DeadlineRecord>(SPACE.deadline, key);
 
-  async function open(
+  function open(
     tx: ViewTx,
     e: ChainEvent,
     d: { clause: string; name: string; subjectKind: string; subjectId: string; startedAt: number; workingDays?: number; dueAt?: number; note?: string },
-  ): Promise<string> {
+  ): string {
     const key = deadlineKey(d.subjectKind, d.subjectId, d.clause, d.name);
-    if (await get(tx, key)) return key;
+    if (get(tx, key)) return key;
     let dueAt: number;
     let provisional = false;
     if (d.workingDays !== undefined) {
@@ -125,8 +125,8 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
   }
 
   /** Marks an open deadline met (or late); `cancel` closes it as no longer required. */
-  async function close(tx: ViewTx, e: ChainEvent, key: string, at: number, cancel = false): Promise<void> {
-    const rec = await get(tx, key);
+  function close(tx: ViewTx, e: ChainEvent, key: string, at: number, cancel = false): void {
+    const rec = get(tx, key);
     if (!rec || rec.status !== "open") return;
     tx.del(SPACE.deadlineOpen, `${padTime(rec.dueAt)}:${key}`);
     rec.status = cancel ? "closed" : at < rec.dueAt ? "met" : "late";
@@ -169,16 +169,16 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
   const authStateKey = (id: string) => `auth:${pad(id)}`;
   const getAuth = (tx: ViewTx, id: string) => tx.get<AuthState>(SPACE.deadlineState, authStateKey(id));
 
-  async function track(tx: ViewTx, authId: string, key: string): Promise<void> {
-    const s = await getAuth(tx, authId);
+  function track(tx: ViewTx, authId: string, key: string): void {
+    const s = getAuth(tx, authId);
     if (!s) return;
     if (!s.open.includes(key)) s.open.push(key);
     tx.put(SPACE.deadlineState, authStateKey(authId), s);
   }
 
-  async function openReports(tx: ViewTx, e: ChainEvent, authId: string, kind: string, cadence: "monthly" | "quarterly" | "annual", from: number, to: number) {
+  function openReports(tx: ViewTx, e: ChainEvent, authId: string, kind: string, cadence: "monthly" | "quarterly" | "annual", from: number, to: number) {
     for (const [period, , end] of reportPeriods(cadence, from, to)) {
-      const key = await open(tx, e, {
+      const key = open(tx, e, {
         clause: "C28",
         name: `${kind}-${period}`,
         subjectKind: "authorization",
@@ -187,17 +187,17 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
         workingDays: REPORT_DUE_WORKING_DAYS,
         note: `${kind} report for period ${period}`,
       });
-      await track(tx, authId, key);
+      track(tx, authId, key);
     }
   }
 
-  async function openDisclosures(tx: ViewTx, e: ChainEvent, participantId: string, from: number, to: number) {
+  function openDisclosures(tx: ViewTx, e: ChainEvent, participantId: string, from: number, to: number) {
     const [mm, dd] = profile.annualDisclosureDue.split("-");
     const first = Number(chinaDate(from).slice(0, 4));
     const last = Number(chinaDate(to - 1).slice(0, 4));
     for (let y = first; y <= last && y < first + 10; y++) {
       const due = dueOnWorkingDay(`${y + 1}-${mm}-${dd}`);
-      await open(tx, e, {
+      open(tx, e, {
         clause: "C37",
         name: `disclosure-${y}`,
         subjectKind: "participant",
@@ -220,7 +220,7 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
 
   const grantKey = (authId: string, res: string, step: string) => deadlineKey("authorization", authId, "C12", `grant-${pad(res)}-${step}`);
 
-  async function onAuthorization(tx: ViewTx, e: ChainEvent): Promise<void> {
+  function onAuthorization(tx: ViewTx, e: ChainEvent): void {
     const a = e.args;
     switch (e.event) {
       case "AuthorizationApplied": {
@@ -230,7 +230,7 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
         tx.put(SPACE.deadlineState, authStateKey(id), s);
         for (const res of idsOf(objOf(a.request).resourceIds)) {
           const step = tier === 1 ? "evaluate" : "prereview";
-          const key = await open(tx, e, {
+          const key = open(tx, e, {
             clause: "C12",
             name: `grant-${pad(res)}-${step}`,
             subjectKind: "authorization",
@@ -239,7 +239,7 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
             workingDays: tier === 1 ? dl.authorityEvaluationWorkingDays : dl.operatorPreReviewWorkingDays,
             note: `resource ${res}: ${tier === 1 ? "authority evaluation" : "operator pre-review"}`,
           });
-          await track(tx, id, key);
+          track(tx, id, key);
         }
         return;
       }
@@ -247,18 +247,18 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
         const id = idOf(a.authorizationId);
         const res = idOf(a.resourceId);
         const status = ["None", "Requested", "PreReviewed", "Evaluated", "Confirmed", "Refused"][numOf(a.status)];
-        const next = async (step: string, wd: number, what: string) =>
-          track(tx, id, await open(tx, e, { clause: "C12", name: `grant-${pad(res)}-${step}`, subjectKind: "authorization", subjectId: id, startedAt: e.timestamp, workingDays: wd, note: `resource ${res}: ${what}` }));
+        const next = (step: string, wd: number, what: string) =>
+          track(tx, id, open(tx, e, { clause: "C12", name: `grant-${pad(res)}-${step}`, subjectKind: "authorization", subjectId: id, startedAt: e.timestamp, workingDays: wd, note: `resource ${res}: ${what}` }));
         if (status === "PreReviewed") {
-          await close(tx, e, grantKey(id, res, "prereview"), e.timestamp);
-          await next("evaluate", dl.authorityEvaluationWorkingDays, "authority evaluation");
+          close(tx, e, grantKey(id, res, "prereview"), e.timestamp);
+          next("evaluate", dl.authorityEvaluationWorkingDays, "authority evaluation");
         } else if (status === "Evaluated") {
-          await close(tx, e, grantKey(id, res, "evaluate"), e.timestamp);
-          await next("confirm", dl.sourceConfirmationWorkingDays, "source department confirmation");
+          close(tx, e, grantKey(id, res, "evaluate"), e.timestamp);
+          next("confirm", dl.sourceConfirmationWorkingDays, "source department confirmation");
         } else if (status === "Confirmed") {
-          await close(tx, e, grantKey(id, res, "confirm"), e.timestamp);
+          close(tx, e, grantKey(id, res, "confirm"), e.timestamp);
         } else if (status === "Refused") {
-          for (const step of ["prereview", "evaluate", "confirm"]) await close(tx, e, grantKey(id, res, step), e.timestamp);
+          for (const step of ["prereview", "evaluate", "confirm"]) close(tx, e, grantKey(id, res, step), e.timestamp);
         }
         return;
       }
@@ -283,9 +283,9 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
       }
       case "AuthorizationActivated": {
         const id = idOf(a.id);
-        const s = await getAuth(tx, id);
+        const s = getAuth(tx, id);
         if (!s) return;
-        const notice = await get(tx, deadlineKey("authorization", id, "C04", "notice"));
+        const notice = get(tx, deadlineKey("authorization", id, "C04", "notice"));
         if (notice && e.timestamp < notice.dueAt) {
           check(tx, e, {
             clause: "C04", name: "activation", subjectKind: "authorization", subjectId: id, type: "minimum",
@@ -297,17 +297,17 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
         const to = numOf(a.termEnd);
         const r = profile.reporting;
         if (s.tier === 1) {
-          if (r.operation) await openReports(tx, e, id, "QuarterlyOperation", r.operation, from, to);
-          if (r.annualReport) await openReports(tx, e, id, "AnnualReport", "annual", from, to);
-          await openDisclosures(tx, e, s.holderId, from, to);
+          if (r.operation) openReports(tx, e, id, "QuarterlyOperation", r.operation, from, to);
+          if (r.annualReport) openReports(tx, e, id, "AnnualReport", "annual", from, to);
+          openDisclosures(tx, e, s.holderId, from, to);
           // The organizer discloses only when it is the implementing agency (C37; the chain's
           // anchorDisclosure accepts an agency or an operator): an authority or a source
           // department organizing a domain call owes no such disclosure.
-          const organizer = s.organizerId !== "0" ? await tx.get<ParticipantRecord>(SPACE.participant, pad(s.organizerId)) : undefined;
-          if (organizer?.kind === "ImplementingAgency") await openDisclosures(tx, e, s.organizerId, from, to);
+          const organizer = s.organizerId !== "0" ? tx.get<ParticipantRecord>(SPACE.participant, pad(s.organizerId)) : undefined;
+          if (organizer?.kind === "ImplementingAgency") openDisclosures(tx, e, s.organizerId, from, to);
         } else if (r.partnerSupervision && s.parentId !== "0") {
           // The operator supervises its partners (001 第二十八条) while it has one.
-          await openReports(tx, e, s.parentId, "MonthlyPartnerSupervision", r.partnerSupervision, from, to);
+          openReports(tx, e, s.parentId, "MonthlyPartnerSupervision", r.partnerSupervision, from, to);
         }
         return;
       }
@@ -315,14 +315,14 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
         const to = AUTH_STATUSES[numOf(a.to)] ?? "";
         if (!TERMINAL_STATUSES.includes(to)) return;
         const id = idOf(a.id);
-        const s = await getAuth(tx, id);
+        const s = getAuth(tx, id);
         if (!s) return;
         // Steps that can no longer happen, and reports for periods not yet over, are no longer due.
         for (const key of s.open) {
-          const rec = await get(tx, key);
+          const rec = get(tx, key);
           if (!rec || rec.status !== "open") continue;
           if (rec.clause === "C28" && rec.startedAt < e.timestamp) continue;
-          await close(tx, e, key, e.timestamp, true);
+          close(tx, e, key, e.timestamp, true);
         }
         s.open = [];
         tx.put(SPACE.deadlineState, authStateKey(id), s);
@@ -331,38 +331,38 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
     }
   }
 
-  async function onCatalog(tx: ViewTx, e: ChainEvent): Promise<void> {
+  function onCatalog(tx: ViewTx, e: ChainEvent): void {
     const id = idOf(e.args.id);
     const changeKey = `resource-change:${pad(id)}`;
     switch (e.event) {
       case "ResourceProposed":
-        await open(tx, e, { clause: "C11", name: "entry-approval", subjectKind: "resource", subjectId: id, startedAt: e.timestamp, workingDays: dl.catalogApprovalWorkingDays, note: "catalog entry approval" });
+        open(tx, e, { clause: "C11", name: "entry-approval", subjectKind: "resource", subjectId: id, startedAt: e.timestamp, workingDays: dl.catalogApprovalWorkingDays, note: "catalog entry approval" });
         return;
       case "ResourceReviewed":
-        await close(tx, e, deadlineKey("resource", id, "C11", "entry-approval"), e.timestamp);
+        close(tx, e, deadlineKey("resource", id, "C11", "entry-approval"), e.timestamp);
         return;
       case "ResourceChangeProposed": {
-        const st = (await tx.get<{ seq: number }>(SPACE.deadlineState, changeKey)) ?? { seq: 0 };
+        const st = (tx.get<{ seq: number }>(SPACE.deadlineState, changeKey)) ?? { seq: 0 };
         st.seq += 1;
         tx.put(SPACE.deadlineState, changeKey, st);
-        await open(tx, e, { clause: "C11", name: `change-${pad(st.seq, 4)}-approval`, subjectKind: "resource", subjectId: id, startedAt: e.timestamp, workingDays: dl.catalogApprovalWorkingDays, note: `catalog change ${st.seq} approval` });
+        open(tx, e, { clause: "C11", name: `change-${pad(st.seq, 4)}-approval`, subjectKind: "resource", subjectId: id, startedAt: e.timestamp, workingDays: dl.catalogApprovalWorkingDays, note: `catalog change ${st.seq} approval` });
         return;
       }
       case "ResourceChangeReviewed": {
-        const st = await tx.get<{ seq: number }>(SPACE.deadlineState, changeKey);
-        if (st) await close(tx, e, deadlineKey("resource", id, "C11", `change-${pad(st.seq, 4)}-approval`), e.timestamp);
+        const st = tx.get<{ seq: number }>(SPACE.deadlineState, changeKey);
+        if (st) close(tx, e, deadlineKey("resource", id, "C11", `change-${pad(st.seq, 4)}-approval`), e.timestamp);
         return;
       }
     }
   }
 
-  async function onOversight(tx: ViewTx, e: ChainEvent): Promise<void> {
+  function onOversight(tx: ViewTx, e: ChainEvent): void {
     const a = e.args;
     switch (e.event) {
       case "CaseFiled": {
         const kind = CASE_KINDS[numOf(objOf(a.request).kind)];
         const clause = kind === "QualityFeedback" ? "C26" : "C27";
-        await open(tx, e, {
+        open(tx, e, {
           clause, name: "answer", subjectKind: "case", subjectId: idOf(a.caseId), startedAt: numOf(a.filedAt) || e.timestamp,
           workingDays: numOf(a.replyWorkingDays) || dl.objectionReplyWorkingDays, note: `${kind} answer by the source department`,
         });
@@ -371,11 +371,11 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
       case "CaseAnswered": {
         const id = idOf(a.caseId);
         const clause = CASE_KINDS[numOf(a.kind)] === "QualityFeedback" ? "C26" : "C27";
-        await close(tx, e, deadlineKey("case", id, clause, "answer"), numOf(a.answeredAt) || e.timestamp);
+        close(tx, e, deadlineKey("case", id, clause, "answer"), numOf(a.answeredAt) || e.timestamp);
         return;
       }
       case "ShareRequested":
-        await open(tx, e, {
+        open(tx, e, {
           clause: "C32", name: "reply", subjectKind: "share", subjectId: idOf(a.requestId), startedAt: numOf(a.requestedAt) || e.timestamp,
           workingDays: numOf(a.replyWorkingDays) || dl.conditionalShareReplyWorkingDays, note: "conditional sharing: reply",
         });
@@ -383,9 +383,9 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
       case "ShareReplied": {
         const id = idOf(a.requestId);
         const at = numOf(a.repliedAt) || e.timestamp;
-        await close(tx, e, deadlineKey("share", id, "C32", "reply"), at);
+        close(tx, e, deadlineKey("share", id, "C32", "reply"), at);
         if (boolOf(a.granted)) {
-          await open(tx, e, {
+          open(tx, e, {
             clause: "C32", name: "execute", subjectKind: "share", subjectId: id, startedAt: at,
             workingDays: numOf(a.executeWorkingDays) || dl.conditionalShareExecuteWorkingDays, note: "conditional sharing: carry out",
           });
@@ -399,15 +399,15 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
         return;
       }
       case "ShareExecuted":
-        await close(tx, e, deadlineKey("share", idOf(a.requestId), "C32", "execute"), numOf(a.executedAt) || e.timestamp);
+        close(tx, e, deadlineKey("share", idOf(a.requestId), "C32", "execute"), numOf(a.executedAt) || e.timestamp);
         return;
       case "ReportFiled": {
         const kind = REPORT_KINDS[numOf(a.kind)] ?? String(a.kind);
-        await close(tx, e, deadlineKey("authorization", idOf(a.authorizationId), "C28", `${kind}-${numOf(a.period)}`), numOf(a.filedAt) || e.timestamp);
+        close(tx, e, deadlineKey("authorization", idOf(a.authorizationId), "C28", `${kind}-${numOf(a.period)}`), numOf(a.filedAt) || e.timestamp);
         return;
       }
       case "DisclosureAnchored":
-        await close(tx, e, deadlineKey("participant", idOf(a.participantId), "C37", `disclosure-${numOf(a.year)}`), numOf(a.anchoredAt) || e.timestamp);
+        close(tx, e, deadlineKey("participant", idOf(a.participantId), "C37", `disclosure-${numOf(a.year)}`), numOf(a.anchoredAt) || e.timestamp);
         return;
     }
   }
@@ -416,10 +416,10 @@ export function createDeadlinesView(profile: PolicyProfile, calendar: Calendar):
     name: "deadlines",
     version: 3, // 2: provisional years count the statutory holidays; a due date on a rest day moves to the next working day. 3: only an implementing agency organizing a call owes a disclosure
     events: ["AuthorizationRegistry.*", "ResourceCatalog.*", "OversightRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
-      if (e.contract === "AuthorizationRegistry") await onAuthorization(tx, e);
-      else if (e.contract === "ResourceCatalog") await onCatalog(tx, e);
-      else if (e.contract === "OversightRegistry") await onOversight(tx, e);
+    apply(tx: ViewTx, e: ChainEvent): void {
+      if (e.contract === "AuthorizationRegistry") onAuthorization(tx, e);
+      else if (e.contract === "ResourceCatalog") onCatalog(tx, e);
+      else if (e.contract === "OversightRegistry") onOversight(tx, e);
     },
   };
 }

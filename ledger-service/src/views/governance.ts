@@ -54,7 +54,7 @@ export function createGovernanceView(): View {
   return {
     name: "governance",
     events: ["ProvenantHub.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ProvenantHub") return;
       const a = e.args;
       switch (e.event) {

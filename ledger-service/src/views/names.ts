@@ -34,16 +34,16 @@ export function createNamesView(): View {
     name: "names",
     version: 1,
     events: Object.keys(NAMING),
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       const n = NAMING[`${e.contract}.${e.event}`];
       if (!n) return;
       const id = idOf(e.args[n.idArg]);
       let name: string | null = null;
       if (n.kind === "authorization") {
-        const a = await tx.get<AuthorizationRecord>(SPACE.authorization, pad(id));
-        name = a ? ((await tx.get<ParticipantRecord>(SPACE.participant, pad(a.holderId)))?.name ?? null) : null;
+        const a = tx.get<AuthorizationRecord>(SPACE.authorization, pad(id));
+        name = a ? ((tx.get<ParticipantRecord>(SPACE.participant, pad(a.holderId)))?.name ?? null) : null;
       } else {
-        name = (await tx.get<{ name: string | null }>(n.space, pad(id)))?.name ?? null;
+        name = (tx.get<{ name: string | null }>(n.space, pad(id)))?.name ?? null;
       }
       const key = nameKey(n.kind, id);
       if (name === null) tx.del(NAME_SPACE, key);

@@ -111,7 +111,7 @@ export function createOversightView(): View {
     name: "oversight",
     version: 2, // 2: the statement of a share reply
     events: ["OversightRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "OversightRegistry") return;
       const a = e.args;
       switch (e.event) {
@@ -141,7 +141,7 @@ export function createOversightView(): View {
         }
         case "FeedbackForwarded":
         case "CaseAnswered": {
-          const r = await tx.get<CaseRecord>(SPACE.oversightCase, pad(idOf(a.caseId)));
+          const r = tx.get<CaseRecord>(SPACE.oversightCase, pad(idOf(a.caseId)));
           if (!r) return;
           if (e.event === "FeedbackForwarded") {
             r.level = numOf(a.level);
@@ -180,7 +180,7 @@ export function createOversightView(): View {
         }
         case "ShareReplied":
         case "ShareExecuted": {
-          const r = await tx.get<ShareRecord>(SPACE.share, pad(idOf(a.requestId)));
+          const r = tx.get<ShareRecord>(SPACE.share, pad(idOf(a.requestId)));
           if (!r) return;
           if (e.event === "ShareReplied") {
             const granted = boolOf(a.granted);
@@ -236,7 +236,7 @@ export function createOversightView(): View {
           const participantId = idOf(a.participantId);
           const year = numOf(a.year);
           const key = `${pad(participantId)}:${pad(year, 4)}`;
-          const prev = await tx.get<DisclosureRecord>(SPACE.disclosure, key);
+          const prev = tx.get<DisclosureRecord>(SPACE.disclosure, key);
           const version = numOf(a.version);
           const v = { version, documentHash: strOf(a.documentHash), anchoredAt: numOf(a.anchoredAt) || e.timestamp, anchor: anchorOf(e) };
           const r: DisclosureRecord = {

@@ -49,7 +49,7 @@ export function createParticipantsView(): View {
     name: "participants",
     version: 2, // 2: public profiles, the signer index
     events: ["ParticipantRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ParticipantRegistry") return;
       const a = e.args;
       const id = idOf(a.id);
@@ -73,7 +73,7 @@ export function createParticipantsView(): View {
         });
         return;
       }
-      const p = await get(tx, id);
+      const p = get(tx, id);
       if (!p) return;
       switch (e.event) {
         case "SignerAdded":
@@ -82,7 +82,7 @@ export function createParticipantsView(): View {
           break;
         case "SignerRemoved":
           p.signers = p.signers.filter((s) => s.toLowerCase() !== strOf(a.signer).toLowerCase());
-          if ((await tx.get<string>(SPACE.signer, strOf(a.signer).toLowerCase())) === id) tx.del(SPACE.signer, strOf(a.signer).toLowerCase());
+          if ((tx.get<string>(SPACE.signer, strOf(a.signer).toLowerCase())) === id) tx.del(SPACE.signer, strOf(a.signer).toLowerCase());
           break;
         case "QualificationAttested":
           p.qualifications.push({

@@ -59,7 +59,7 @@ export function createProductsView(): View {
     name: "products",
     version: 4, // 2: public text, statements, human registration codes; 3: briefs; 4: the authorization in the brief
     events: ["ProductRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ProductRegistry") return;
       const a = e.args;
       const id = idOf(isRegistrationEvent(e) ? a.subjectId : a.id);
@@ -101,7 +101,7 @@ export function createProductsView(): View {
         for (const p of r.parentProductIds) tx.put(SPACE.productByParent, `${pad(p)}:${pad(id)}`, id);
         return;
       }
-      const r = await tx.get<ProductRecord>(SPACE.product, pad(id));
+      const r = tx.get<ProductRecord>(SPACE.product, pad(id));
       if (!r) return;
       const setStatus = (s: string) => {
         if (s === r.status) return;
@@ -135,7 +135,7 @@ export function createProductsView(): View {
           break;
         default: {
           if (!isRegistrationEvent(e)) return;
-          const next = await applyRegistration(tx, "product", e, r.registration);
+          const next = applyRegistration(tx, "product", e, r.registration);
           if (!next) return;
           r.registration = next;
         }

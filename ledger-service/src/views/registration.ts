@@ -48,12 +48,12 @@ export const isRegistrationEvent = (e: ChainEvent): boolean =>
  * Applies one registration event: writes the application, and returns the subject's new
  * holding (or undefined when the subject's record does not change).
  */
-export async function applyRegistration(
+export function applyRegistration(
   tx: ViewTx,
   subjectKind: string,
   e: ChainEvent,
   holding: RegistrationHolding,
-): Promise<RegistrationHolding | undefined> {
+): RegistrationHolding | undefined {
   const a = e.args;
   const appId = idOf(a.applicationId);
   const key = `${subjectKind}:${pad(appId)}`;
@@ -72,7 +72,7 @@ export async function applyRegistration(
     tx.put(SPACE.registration, key, app);
     return { ...holding, pendingApplication: appId };
   }
-  const app = await tx.get<RegistrationApplication>(SPACE.registration, key);
+  const app = tx.get<RegistrationApplication>(SPACE.registration, key);
   if (!app) return undefined;
   if (e.event === "RegistrationAdvanced") {
     app.step = REGISTRATION_STEPS[numOf(a.step)] ?? String(a.step);

@@ -69,7 +69,7 @@ export function createResourcesView(): View {
     name: "resources",
     version: 3, // 2: history entries carry the data a review put in force; 3: public text, statements, human registration codes
     events: ["ResourceCatalog.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ResourceCatalog") return;
       const a = e.args;
       const id = idOf(isRegistrationEvent(e) ? a.subjectId : a.id);
@@ -97,7 +97,7 @@ export function createResourcesView(): View {
         tx.put(SPACE.resource, pad(id), r);
         return;
       }
-      const r = await tx.get<ResourceRecord>(SPACE.resource, pad(id));
+      const r = tx.get<ResourceRecord>(SPACE.resource, pad(id));
       if (!r) return;
       let approved: boolean | null = null;
       let changed: ResourceData | null = null;
@@ -139,7 +139,7 @@ export function createResourcesView(): View {
           break;
         default: {
           if (!isRegistrationEvent(e)) return;
-          const next = await applyRegistration(tx, "resource", e, r.registration);
+          const next = applyRegistration(tx, "resource", e, r.registration);
           if (!next) return;
           r.registration = next;
           tx.put(SPACE.resource, pad(id), r);

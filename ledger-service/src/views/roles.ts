@@ -17,7 +17,7 @@ export function createRolesView(): View {
   return {
     name: "roles",
     events: ["ProvenantHub.RoleGranted", "ProvenantHub.RoleRevoked"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ProvenantHub") return;
       if (e.event !== "RoleGranted" && e.event !== "RoleRevoked") return;
       const role = strOf(e.args.role);

@@ -53,7 +53,7 @@ export function createScenariosView(): View {
     // 5: the briefs in scenarios-of-auth too; 6: in their authorization's brief instead
     version: 6,
     events: ["ScenarioRegistry.*"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ScenarioRegistry") return;
       const a = e.args;
       const id = idOf(a.id);
@@ -83,7 +83,7 @@ export function createScenariosView(): View {
         putBriefs(tx, r);
         return;
       }
-      const r = await tx.get<ScenarioRecord>(SPACE.scenario, pad(id));
+      const r = tx.get<ScenarioRecord>(SPACE.scenario, pad(id));
       if (!r) return;
       /** The status just set, with the decision's statement. */
       const decide = () => {

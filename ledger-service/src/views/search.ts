@@ -96,14 +96,14 @@ const TEXT_EVENTS: Record<string, [NamedKind, string]> = {
   "AgreementRegistry.AgreementProposed": ["agreement", "agreementId"],
 };
 
-async function addRef(tx: ViewTx, key: string, ref: SearchRef): Promise<void> {
-  const list = (await tx.get<SearchRef[]>(SEARCH_SPACE.key, key)) ?? [];
+function addRef(tx: ViewTx, key: string, ref: SearchRef): void {
+  const list = (tx.get<SearchRef[]>(SEARCH_SPACE.key, key)) ?? [];
   if (list.some((r) => r.kind === ref.kind && r.id === ref.id)) return;
   tx.put(SEARCH_SPACE.key, key, [...list, ref]);
 }
 
-async function removeRef(tx: ViewTx, key: string, ref: SearchRef): Promise<void> {
-  const list = (await tx.get<SearchRef[]>(SEARCH_SPACE.key, key)) ?? [];
+function removeRef(tx: ViewTx, key: string, ref: SearchRef): void {
+  const list = (tx.get<SearchRef[]>(SEARCH_SPACE.key, key)) ?? [];
   const next = list.filter((r) => !(r.kind === ref.kind && r.id === ref.id));
   if (next.length === list.length) return;
   if (next.length === 0) tx.del(SEARCH_SPACE.key, key);
@@ -113,26 +113,26 @@ async function removeRef(tx: ViewTx, key: string, ref: SearchRef): Promise<void>
 const gramsOf = (texts: readonly string[]): Set<string> => new Set(texts.flatMap((t) => bigrams(t)));
 
 /** Sets a record's names: the postings of grams it lost are removed, those it gained added. */
-async function setNames(tx: ViewTx, ref: SearchRef, names: { name: string; nameEn: string | null } | null): Promise<void> {
+function setNames(tx: ViewTx, ref: SearchRef, names: { name: string; nameEn: string | null } | null): void {
   const key = textKey(ref);
-  const before = await tx.get<SearchText>(SEARCH_SPACE.text, key);
+  const before = tx.get<SearchText>(SEARCH_SPACE.text, key);
   const texts = names ? [...new Set([names.name, names.nameEn].filter((t): t is string => t !== null).map(normalizeText).filter((t) => t !== ""))] : [];
   const old = gramsOf(before?.texts ?? []);
   const now = gramsOf(texts);
-  const bump = async (gram: string, by: number) => {
-    const n = ((await tx.get<number>(SEARCH_SPACE.gramCount, gram)) ?? 0) + by;
+  const bump = (gram: string, by: number) => {
+    const n = ((tx.get<number>(SEARCH_SPACE.gramCount, gram)) ?? 0) + by;
     if (n > 0) tx.put(SEARCH_SPACE.gramCount, gram, n);
     else tx.del(SEARCH_SPACE.gramCount, gram);
   };
   for (const g of old) {
     if (now.has(g)) continue;
     tx.del(SEARCH_SPACE.gram, postingKey(g, ref));
-    await bump(g, -1);
+    bump(g, -1);
   }
   for (const g of now) {
     if (old.has(g)) continue;
     tx.put(SEARCH_SPACE.gram, postingKey(g, ref), 1);
-    await bump(g, 1);
+    bump(g, 1);
   }
   if (names && texts.length > 0) tx.put(SEARCH_SPACE.text, key, { name: names.name, nameEn: names.nameEn, texts });
   else if (before) tx.del(SEARCH_SPACE.text, key);
@@ -143,20 +143,20 @@ export function createSearchView(): View {
     name: "search",
     version: 2,
     events: ["ParticipantRegistry.*", "ResourceCatalog.RegistrationIssued", "ProductRegistry.RegistrationIssued", ...Object.keys(TEXT_EVENTS)],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       const a = e.args;
       if (e.contract === "ParticipantRegistry") {
         const ref: SearchRef = { kind: "participant", id: idOf(a.id) };
         if (e.event === "ParticipantRegistered") {
           const name = strOf(a.name);
-          await setNames(tx, ref, name.trim() === "" ? null : { name, nameEn: null });
+          setNames(tx, ref, name.trim() === "" ? null : { name, nameEn: null });
           const credit = normalizeText(strOf(a.creditCode)).toUpperCase();
-          if (credit !== "") await addRef(tx, `credit:${credit}`, ref);
-          for (const s of strsOf(a.signers)) await addRef(tx, `addr:${s.toLowerCase()}`, ref);
+          if (credit !== "") addRef(tx, `credit:${credit}`, ref);
+          for (const s of strsOf(a.signers)) addRef(tx, `addr:${s.toLowerCase()}`, ref);
         } else if (e.event === "SignerAdded") {
-          await addRef(tx, `addr:${strOf(a.signer).toLowerCase()}`, ref);
+          addRef(tx, `addr:${strOf(a.signer).toLowerCase()}`, ref);
         } else if (e.event === "SignerRemoved") {
-          await removeRef(tx, `addr:${strOf(a.signer).toLowerCase()}`, ref);
+          removeRef(tx, `addr:${strOf(a.signer).toLowerCase()}`, ref);
         }
         return;
       }
@@ -164,9 +164,9 @@ export function createSearchView(): View {
         const ref: SearchRef = { kind: e.contract === "ResourceCatalog" ? "resource" : "product", id: idOf(a.subjectId) };
         const hex = strOf(a.code).toLowerCase();
         if (!/^0x[0-9a-f]{64}$/.test(hex) || /^0x0+$/.test(hex)) return;
-        await addRef(tx, `code:${hex}`, ref);
+        addRef(tx, `code:${hex}`, ref);
         const human = codeString(hex);
-        if (human) await addRef(tx, `code:${human}`, ref);
+        if (human) addRef(tx, `code:${human}`, ref);
         return;
       }
       const where = TEXT_EVENTS[`${e.contract}.${e.event}`];
@@ -175,7 +175,7 @@ export function createSearchView(): View {
       const raw = a.publicText ?? objOf(a.request).publicText;
       // Until the contracts carry public texts (spec-12 part A) these events have none: no name.
       if (raw === undefined) return;
-      await setNames(tx, { kind: where[0], id: idOf(a[where[1]]) }, namesOfPublicText(where[0], raw));
+      setNames(tx, { kind: where[0], id: idOf(a[where[1]]) }, namesOfPublicText(where[0], raw));
     },
   };
 }

@@ -145,14 +145,19 @@ export type TimelineEntry = {
 
 /**
  * Every (kind, id) an event is about or references, the primary subject first. Several views ask
- * it of the same event (timeline, tx, alerts): worked out once per event object. Read-only.
+ * it of the same event one after another (timeline, tx, alerts: the store applies every view to
+ * an event before the next event), so the last event's answer is kept. A WeakMap entry per event
+ * kept them all, and every entry was work for the young-generation collector. Read-only.
  */
 export function subjectsOf(e: ChainEvent): readonly (readonly [SubjectKind, string])[] {
-  let out = subjectsByEvent.get(e);
-  if (out === undefined) subjectsByEvent.set(e, (out = findSubjects(e)));
-  return out;
+  if (e !== lastEvent) {
+    lastSubjects = findSubjects(e);
+    lastEvent = e;
+  }
+  return lastSubjects;
 }
-const subjectsByEvent = new WeakMap<ChainEvent, readonly (readonly [SubjectKind, string])[]>();
+let lastEvent: ChainEvent | undefined;
+let lastSubjects: readonly (readonly [SubjectKind, string])[] = [];
 
 function findSubjects(e: ChainEvent): [SubjectKind, string][] {
   const out: [SubjectKind, string][] = [];
@@ -274,7 +279,7 @@ export function createTimelineView(): View {
     // 2: an event only in its primary subject's timeline, the others as related links; enums by
     // name; 3: statements; 4: a batch's entry as the key of its record
     version: 4,
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       const [primary] = subjectsOf(e);
       if (!primary) return;
       const key = timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex);

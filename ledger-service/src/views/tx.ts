@@ -32,7 +32,7 @@ export function createTxView(): View {
   return {
     name: "tx",
     version: 1,
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       const [primary] = subjectsOf(e);
       const value: TxEventRef = primary
         ? { timeline: timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex) }

@@ -202,7 +202,7 @@ export function createUsageView(): View {
     // gapBefore, batches in chain order; 4: one record per day and per series bucket
     version: 4,
     events: ["ReceiptAnchor.BatchAnchored"],
-    async apply(tx: ViewTx, e: ChainEvent): Promise<void> {
+    apply(tx: ViewTx, e: ChainEvent): void {
       if (e.contract !== "ReceiptAnchor" || e.event !== "BatchAnchored") return;
       const a = e.args;
       const nodeId = idOf(a.nodeId);
