@@ -161,31 +161,39 @@ let lastSubjects: readonly (readonly [SubjectKind, string])[] = [];
 
 function findSubjects(e: ChainEvent): [SubjectKind, string][] {
   const out: [SubjectKind, string][] = [];
-  const seen = new Set<string>();
-  const add = (kind: SubjectKind | undefined, v: JsonValue | undefined) => {
-    if (!kind) return;
-    for (const x of Array.isArray(v) ? v : [v]) {
-      const id = idOf(x);
-      if (id === "0" || seen.has(`${kind}:${id}`)) continue;
-      seen.add(`${kind}:${id}`);
-      out.push([kind, id]);
-    }
-  };
   const own = OWN_KIND[e.contract];
-  const visit = (args: { [k: string]: JsonValue }, depth: number) => {
-    for (const [name, v] of Object.entries(args)) {
-      if (name === "id") add(own, v);
-      else if (name === "subjectId") {
-        const sk = e.contract === "OversightRegistry" ? SUBJECT_KINDS[numOf(args.subjectKind)] : own;
-        add(sk === "None" ? undefined : (sk as SubjectKind | undefined), v);
-      } else if (REF_KIND[name]) add(REF_KIND[name], v);
-      else if (depth === 0 && v !== null && typeof v === "object" && !Array.isArray(v)) visit(objOf(v), 1);
-    }
-  };
   // The event's own subject first: `id`, or the first reference in declaration order.
-  if (e.args.id !== undefined) add(own, e.args.id);
-  visit(e.args, 0);
+  if (e.args.id !== undefined) addSubject(out, own, e.args.id);
+  visitArgs(out, e, own, e.args, 0);
   return out;
+}
+
+// findSubjects runs once per event (a hundred thousand batches and more while catching up): plain
+// loops, no closures, entry arrays or key strings made per event.
+
+function visitArgs(out: [SubjectKind, string][], e: ChainEvent, own: SubjectKind | undefined, args: { [k: string]: JsonValue }, depth: number): void {
+  for (const name in args) {
+    const v = args[name];
+    if (name === "id") addSubject(out, own, v);
+    else if (name === "subjectId") {
+      const sk = e.contract === "OversightRegistry" ? SUBJECT_KINDS[numOf(args.subjectKind)] : own;
+      addSubject(out, sk === "None" ? undefined : (sk as SubjectKind | undefined), v);
+    } else if (REF_KIND[name]) addSubject(out, REF_KIND[name], v);
+    else if (depth === 0 && v !== null && typeof v === "object" && !Array.isArray(v)) visitArgs(out, e, own, objOf(v), 1);
+  }
+}
+
+/** Adds (kind, id) of `v` (an id, or a list of ids) unless it is 0 or already there. */
+function addSubject(out: [SubjectKind, string][], kind: SubjectKind | undefined, v: JsonValue | undefined): void {
+  if (!kind) return;
+  if (!Array.isArray(v)) return addOne(out, kind, idOf(v));
+  for (const x of v) addOne(out, kind, idOf(x));
+}
+
+function addOne(out: [SubjectKind, string][], kind: SubjectKind, id: string): void {
+  if (id === "0") return;
+  for (const [k, i] of out) if (k === kind && i === id) return;
+  out.push([kind, id]);
 }
 
 export const timelineKey = (kind: string, id: string, block: number, logIndex: number): string =>

@@ -78,16 +78,15 @@ export const SERIES_BUCKETS = ["day", "month"] as const;
 export type SeriesBucket = (typeof SERIES_BUCKETS)[number];
 
 /**
- * A value made once per `k` and kept (keys, month starts): a batch adds to some twenty records,
- * and a key string made afresh is hashed again at every lookup of the range's transaction (a fifth
- * of this view's time). Bounded by the ids and buckets a chain has; cleared past 100,000 entries.
+ * Keeps a value made once per `k` (keys, month starts) and returns it: a batch adds to some twenty
+ * records, and a key string made afresh is hashed again at every lookup of the range's transaction
+ * (a fifth of this view's time). Callers look in the cache first and make the value only when it
+ * is missing (no closure per lookup: this runs for every usage word). Bounded by the ids and
+ * buckets a chain has; cleared past 100,000 entries.
  */
-function keep<K, V>(cache: Map<K, V>, k: K, make: () => V): V {
-  let v = cache.get(k);
-  if (v === undefined) {
-    if (cache.size >= 100_000) cache.clear();
-    cache.set(k, (v = make()));
-  }
+function keep<K, V>(cache: Map<K, V>, k: K, v: V): V {
+  if (cache.size >= 100_000) cache.clear();
+  cache.set(k, v);
   return v;
 }
 
@@ -97,7 +96,8 @@ export function bucketStart(bucket: SeriesBucket, at: number): number {
   // no daylight saving), the month once per day seen.
   const dayStart = Math.floor((at + CHINA_OFFSET_SECONDS) / 86_400) * 86_400 - CHINA_OFFSET_SECONDS;
   if (bucket === "day") return dayStart;
-  return keep(monthStarts, dayStart, () => chinaDayStart(`${chinaDate(at).slice(0, 7)}-01`));
+  const month = monthStarts.get(dayStart);
+  return month ?? keep(monthStarts, dayStart, chinaDayStart(`${chinaDate(at).slice(0, 7)}-01`));
 }
 const monthStarts = new Map<number, number>();
 
@@ -123,7 +123,7 @@ const bucketKeys = Object.fromEntries(
 ) as Record<SeriesBy, Record<SeriesBucket, Map<number, string>>>;
 /** Per usage kind and id: the key of its total and its key in a day record. */
 const entryKeys: Record<UsageKindName, Map<string, { total: string; day: string }>> = { Product: new Map(), Scenario: new Map(), Resource: new Map() };
-const entryKey = (e: UsageEntryRecord) => keep(entryKeys[e.kind], e.id, () => ({ total: `${e.kind}:${pad(e.id)}`, day: `${e.kind}:${e.id}` }));
+const entryKey = (e: UsageEntryRecord) => entryKeys[e.kind].get(e.id) ?? keep(entryKeys[e.kind], e.id, { total: `${e.kind}:${pad(e.id)}`, day: `${e.kind}:${e.id}` });
 
 /**
  * The records the batches of one block add to (totals, day records, series buckets), each read
@@ -142,22 +142,27 @@ function heldFor(tx: ViewTx, block: number): Held {
   return h;
 }
 
-/** The record at `key`: from `records`, else read (or made) and put once, and kept there. */
-function take<T extends JsonValue>(tx: ViewTx, records: Map<string, T>, space: string, key: string, make: () => T): T {
-  let r = records.get(key);
-  if (r === undefined) {
-    r = tx.get<T>(space, key) ?? make();
-    tx.put(space, key, r);
-    records.set(key, r);
-  }
+/** The record at `key`: from `records`, else read and put once, and kept there; undefined when there is none yet. */
+function take<T extends JsonValue>(tx: ViewTx, records: Map<string, T>, space: string, key: string): T | undefined {
+  const r = records.get(key);
+  if (r !== undefined) return r;
+  const stored = tx.get<T>(space, key);
+  return stored === undefined ? undefined : hold(tx, records, space, key, stored);
+}
+
+/** Puts `r` at `key` (once per block: it is then changed in place) and keeps it in `records`. */
+function hold<T extends JsonValue>(tx: ViewTx, records: Map<string, T>, space: string, key: string, r: T): T {
+  tx.put(space, key, r);
+  records.set(key, r);
   return r;
 }
 
 function addPoint(tx: ViewTx, h: Held, by: SeriesBy, id: string, at: number, uses: number, fee: string): void {
   for (const bucket of SERIES_BUCKETS) {
     const start = bucketStart(bucket, at);
-    const key = keep(bucketKeys[by][bucket], start, () => seriesBucketKey(by, bucket, start));
-    const record = take<SeriesBucketRecord>(tx, h.series, SPACE.usageSeries, key, () => ({ by, bucket, start, points: {} }));
+    const keys = bucketKeys[by][bucket];
+    const key = keys.get(start) ?? keep(keys, start, seriesBucketKey(by, bucket, start));
+    const record = take(tx, h.series, SPACE.usageSeries, key) ?? hold<SeriesBucketRecord>(tx, h.series, SPACE.usageSeries, key, { by, bucket, start, points: {} });
     const point = record.points[id];
     if (point === undefined) record.points[id] = [uses, fee];
     else {
@@ -168,7 +173,8 @@ function addPoint(tx: ViewTx, h: Held, by: SeriesBy, id: string, at: number, use
 }
 
 function addTotal(tx: ViewTx, h: Held, e: UsageEntryRecord): void {
-  const total = take<UsageTotal>(tx, h.totals, SPACE.usageTotal, entryKey(e).total, () => ({ kind: e.kind, id: e.id, day: null, count: 0, fee: "0", batches: 0 }));
+  const key = entryKey(e).total;
+  const total = take(tx, h.totals, SPACE.usageTotal, key) ?? hold<UsageTotal>(tx, h.totals, SPACE.usageTotal, key, { kind: e.kind, id: e.id, day: null, count: 0, fee: "0", batches: 0 });
   total.count += e.count;
   if (e.fee !== "0") total.fee = add(total.fee, e.fee);
   total.batches += 1;
@@ -248,7 +254,7 @@ export function createUsageView(): View {
       tx.put(SPACE.usage, pad(nodeId), next);
       const h = heldFor(tx, e.blockNumber);
       const day = chinaDate(batch.firstAt);
-      const dayRecord = take<UsageDayRecord>(tx, h.days, SPACE.usageDay, day, () => ({ day, entries: {} }));
+      const dayRecord = take(tx, h.days, SPACE.usageDay, day) ?? hold<UsageDayRecord>(tx, h.days, SPACE.usageDay, day, { day, entries: {} });
       for (const u of usage) {
         addTotal(tx, h, u);
         addDay(dayRecord, u);
