@@ -45,6 +45,7 @@ import { SPACE, unpad } from "../ledger-service/src/views/util";
 import { createApi } from "../ledger-service/src/api/server";
 import { createMetrics } from "../ledger-service/src/runtime/metrics";
 import { servingReader } from "../ledger-service/src/runtime/service";
+import { median } from "./lib/median";
 
 type AutocannonResult = {
   latency: { p50: number; p99: number; average: number };
@@ -69,7 +70,6 @@ const h = (s: string) => keccak(s);
 const ZERO = "0x" + "0".repeat(64);
 const by = "0x" + "11".repeat(20);
 const load1 = () => os.loadavg()[0].toFixed(2);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (x: number) => `${x.toFixed(2)}×`;
 
 function eventsOf(i: number, at: number): { contract: string; event: string; args: { [k: string]: JsonValue } }[] {

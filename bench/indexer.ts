@@ -26,6 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { benchChain } from "./lib/bench-chain";
 import { ROOT } from "../test/service/follower.helpers";
+import { median } from "./lib/median";
 
 const SIZES = (process.env.SIZES ?? process.env.RECORDS ?? "100000").split(",").map((s) => Number(s.trim()));
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -82,7 +83,6 @@ function child(env: Record<string, string>): Promise<ChildResult & { spawnMs: nu
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (events: number, ms: number) => (events / ms) * 1000;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(8);
 
