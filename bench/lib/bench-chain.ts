@@ -7,6 +7,7 @@
  *   <BENCH_CACHE>/chain-<records>-<key>/state.json        anvil --load-state file
  *   <BENCH_CACHE>/chain-<records>-<key>/deployment.json   the deployment (DEPLOYMENT_FILE)
  *   <BENCH_CACHE>/chain-<records>-<key>/stats.json        what the generator made
+ *   <BENCH_CACHE>/chain-<records>-<key>/events.jsonl      its decoded ranges (bench/apply-events.ts)
  *
  * Sizes (RECORDS, about that many events): 10k, 100k are generated through transactions
  * (bench/lib/chain.ts); the 1M chain is generated the same way when RECORDS_MODE=tx, else by the
