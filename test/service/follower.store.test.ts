@@ -53,6 +53,50 @@ describe("ledger-service store", function () {
   });
 });
 
+describe("ledger-service store: synchronous and asynchronous views", function () {
+  /** Adds `${tag}:${event}` to one list, the order the store applied them in. */
+  const noting = (tx: Parameters<View["apply"]>[0], note: string) => {
+    const r = tx.get<{ order: string[] }>("order", "r") ?? { order: [] };
+    r.order.push(note);
+    tx.put("order", "r", r);
+  };
+  const later: View = {
+    name: "later",
+    async apply(tx, e) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      noting(tx, `later:${e.event}`);
+    },
+  };
+  const now: View = { name: "now", apply: (tx, e) => noting(tx, `now:${e.event}`) };
+  const boom: View = {
+    name: "boom",
+    apply() {
+      throw new Error("boom");
+    },
+  };
+
+  it("awaits a view's promise before the next view and event, and reports a view that throws synchronously as a ViewError, writing nothing of its range", async function () {
+    const { store } = await openStore(
+      { logger: pino({ level: "silent" }) },
+      { dataDir: tmpDir("store-sync"), identity: { chainId: 1, startBlock: 1, startBlockHash: "0x", contracts: [], views: ["later", "now", "boom"] } },
+    );
+    try {
+      await store.applyRange({ blocks: [block(1)], events: [event(1, "A"), { ...event(1, "B"), logIndex: 1 }], finalized: 1, views: [later, now] });
+      expect(await store.reader.get("order", "r")).to.deep.equal({ order: ["later:A", "now:A", "later:B", "now:B"] });
+      const err = await store.applyRange({ blocks: [block(2)], events: [event(2, "C")], finalized: 2, views: [now, boom] }).then(
+        () => expect.fail("the range must fail"),
+        (e: Error) => e,
+      );
+      expect(err).to.be.instanceOf(ViewError);
+      expect((err as ViewError).view).to.equal("boom");
+      expect(store.state().checkpoint?.number).to.equal(1);
+      expect(await store.reader.get("order", "r"), "the sync view's write in the failed range is dropped").to.deep.equal({ order: ["later:A", "now:A", "later:B", "now:B"] });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("ledger-service store: one write per applied range", function () {
   it("writes a range's views, undo records, block refs, checkpoint and range size in one LevelDB batch, and keeps the range size", async function () {
     const dir = tmpDir("store-atomic");
