@@ -28,9 +28,9 @@ import {
 } from "../../scripts/lib/receipts";
 import { createDecoder, loadArtifactAbis } from "../../ledger-service/src/chain/decoder";
 import type { RpcLog } from "../../ledger-service/src/chain/rpc";
-import type { ViewTx } from "../../ledger-service/src/store/types";
+import type { JsonValue, ViewTx } from "../../ledger-service/src/store/types";
 import { createTimelineView, readTimelineEntry, timelineEntry, timelineKey, type TimelineValue } from "../../ledger-service/src/views/timeline";
-import { createUsageView, receiptBatchKey, type BatchRecord } from "../../ledger-service/src/views/usage";
+import { createUsageView, receiptBatchKey } from "../../ledger-service/src/views/usage";
 import { SPACE } from "../../ledger-service/src/views/util";
 import { ROOT, deployTestWorld, freePort, startAnvil, tmpDir, type Anvil, type TestWorld } from "./follower.helpers";
 import { memoryTx } from "./helpers/ledger";
@@ -334,9 +334,9 @@ describe("provenant verify-receipt against a real chain", function () {
     await createTimelineView().apply(tx, e);
     const stored = values.get(`${SPACE.timeline}/${timelineKey("participant", nodeId.toString(), e.blockNumber, e.logIndex)}`) as TimelineValue;
     expect(stored).to.deep.equal({ batch: receiptBatchKey(nodeId.toString(), "1") });
-    const entry = readTimelineEntry(stored, (key) => values.get(`${SPACE.receiptBatch}/${key}`) as BatchRecord | undefined);
+    const entry = readTimelineEntry(stored, { get: <T extends JsonValue>(space: string, key: string) => values.get(`${space}/${key}`) as T | undefined });
     expect(JSON.stringify(entry)).to.equal(JSON.stringify(timelineEntry(e)));
-    expect(readTimelineEntry(stored, () => undefined), "no entry without the batch's record").to.equal(undefined);
+    expect(readTimelineEntry(stored, { get: () => undefined }), "no entry without the batch's record").to.equal(undefined);
   });
 
   // Last: it unbinds the node key.

@@ -508,7 +508,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const named = new Set<string>(NAMED_REF_KINDS);
       const result = await page<TimelineValue, JsonValue>(SPACE.timeline, { ...args, prefix: r.gte }, async (stored) => {
         const index = await reader.now();
-        const v = readTimelineEntry(stored, (key) => index.get<BatchRecord>(SPACE.receiptBatch, key));
+        const v = readTimelineEntry(stored, index);
         if (v === undefined) return undefined;
         const actor = await n.signer(v.actor);
         return {

@@ -14,7 +14,6 @@ import type { AuthorizationRecord } from "../views/authorizations";
 import type { ParticipantRecord } from "../views/participants";
 import { SEARCH_KINDS, SEARCH_SPACE, SEP, bigrams, normalizeText, textKey, type SearchKind, type SearchRef, type SearchText } from "../views/search";
 import { readTimelineEntry, type TimelineEntry, type TimelineValue } from "../views/timeline";
-import type { BatchRecord } from "../views/usage";
 import { TX_SPACE, txRange, type TxEventRef } from "../views/tx";
 import { SPACE, pad, unpad } from "../views/util";
 import { NotFoundError } from "./errors";
@@ -246,7 +245,7 @@ export function createSearchQueries(reader: ViewReader) {
   async function timelineEntry(key: string): Promise<TimelineEntry | undefined> {
     const index = await reader.now();
     const v = index.get<TimelineValue>(SPACE.timeline, key);
-    return v === undefined ? undefined : readTimelineEntry(v, (k) => index.get<BatchRecord>(SPACE.receiptBatch, k));
+    return v === undefined ? undefined : readTimelineEntry(v, index);
   }
 }
 

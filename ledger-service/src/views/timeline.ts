@@ -8,7 +8,7 @@
  * it and rebuilt from that record when read (`readTimelineEntry`). Entries are appended
  * (ViewTx.append): no view reads them.
  */
-import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
+import type { ChainEvent, IndexNow, JsonValue, View, ViewTx } from "../store/types";
 import { SPACE, actorOf, idOf, numOf, objOf, pad, padBlock, padLog } from "./util";
 import { AGREEMENT_KINDS, AGREEMENT_STATUSES } from "./agreements";
 import { AUTH_STATUSES, GRANT_STATUSES, MODES, STAGES } from "./authorizations";
@@ -249,11 +249,11 @@ const isBatchAnchored = (e: ChainEvent) => e.event === "BatchAnchored" && e.cont
  * The entry a stored timeline value stands for: a batch's reference read back from its record, the
  * same entry its event made (the node as subject, the event's arguments as decoded: numbers as
  * decimal strings, the usage words re-encoded from their entries, which the chain keeps canonical).
- * Undefined when the batch's record is missing.
+ * Undefined when the batch's record is missing from `index`.
  */
-export function readTimelineEntry(v: TimelineValue, batch: (key: string) => BatchRecord | undefined): TimelineEntry | undefined {
+export function readTimelineEntry(v: TimelineValue, index: IndexNow): TimelineEntry | undefined {
   if (!("batch" in v)) return v;
-  const b = batch(v.batch);
+  const b = index.get<BatchRecord>(SPACE.receiptBatch, v.batch);
   if (b === undefined) return undefined;
   return {
     kind: "participant",
