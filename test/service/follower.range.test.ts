@@ -4,39 +4,50 @@
  */
 import { expect } from "chai";
 import pino from "pino";
-import { createFollower, type FollowerArgs, type FollowerEvent } from "../../ledger-service/src/chain/follower";
+import { createFollower, type FollowerArgs, type FollowerEvent, type FollowerStatus } from "../../ledger-service/src/chain/follower";
 import type { Decoder } from "../../ledger-service/src/chain/decoder";
 import type { Rpc, RpcBlock, RpcLog } from "../../ledger-service/src/chain/rpc";
 
 const hash = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
 const header = (n: number): RpcBlock => ({ number: n, hash: hash(n), parentHash: hash(n - 1), timestamp: 1_700_000_000 + n });
 
-/** A fixed chain: `logsIn(n)` logs in block n, blocks 0..head. */
-function scriptedRpc(head: number, finalizedLag: number, logsIn: (n: number) => number): Rpc & { reads: number[] } {
+type ScriptedRpc = Rpc & { reads: number[]; headerReads: number[]; head: number };
+
+/**
+ * A fixed chain: `logsIn(n)` logs in block n, blocks 0..head (`head` may be moved back by the test:
+ * the node then answers as if its chain were that short). With `timestamps`, each log carries its
+ * block's time, as geth 1.16+ and anvil answer; `tamper` may change a log as served.
+ */
+function scriptedRpc(head: number, finalizedLag: number, logsIn: (n: number) => number, opts: { timestamps?: boolean; tamper?: (l: RpcLog) => RpcLog } = {}): ScriptedRpc {
   const logs: RpcLog[] = [];
   for (let n = 0; n <= head; n++) {
     for (let i = 0; i < logsIn(n); i++) {
-      logs.push({ address: "0xc0ffee", topics: ["0x01"], data: "0x", blockNumber: n, blockHash: hash(n), transactionHash: hash(1_000_000 + n), logIndex: i, removed: false });
+      const l: RpcLog = { address: "0xc0ffee", topics: ["0x01"], data: "0x", blockNumber: n, blockHash: hash(n), transactionHash: hash(1_000_000 + n), logIndex: i, removed: false };
+      if (opts.timestamps) l.blockTimestamp = header(n).timestamp;
+      logs.push(opts.tamper ? opts.tamper(l) : l);
     }
   }
   const byTag = (tag: number | string): RpcBlock | null => {
-    const n = tag === "latest" ? head : tag === "finalized" ? head - finalizedLag : Number(tag);
-    return n >= 0 && n <= head ? header(n) : null;
+    const n = tag === "latest" ? rpc.head : tag === "finalized" ? rpc.head - finalizedLag : Number(tag);
+    if (typeof tag === "number") rpc.headerReads.push(tag);
+    return n >= 0 && n <= rpc.head ? header(n) : null;
   };
   const rpc = {
     url: "scripted",
+    head,
     reads: [] as number[],
+    headerReads: [] as number[],
     eth_chainId: async () => 31337,
-    eth_blockNumber: async () => head,
+    eth_blockNumber: async () => rpc.head,
     eth_getBlockByNumber: async (tag: number | string) => byTag(tag),
     eth_getBlockByNumberBatch: async (numbers: number[]) => numbers.map(byTag),
     eth_getLogs: async (f: { fromBlock: number; toBlock: number }) => {
-      const found = logs.filter((l) => l.blockNumber >= f.fromBlock && l.blockNumber <= f.toBlock);
+      const found = logs.filter((l) => l.blockNumber >= f.fromBlock && l.blockNumber <= Math.min(f.toBlock, rpc.head));
       rpc.reads.push(found.length);
       return found;
     },
   };
-  return rpc as unknown as Rpc & { reads: number[] };
+  return rpc as unknown as ScriptedRpc;
 }
 
 const decoder: Decoder = {
@@ -153,5 +164,114 @@ describe("ledger-service follower range size (scripted node)", function () {
     // No finalize report follows a range that is not written yet; one follows the written last range.
     const firstFinalize = calls.findIndex((c) => c.type === "finalize");
     expect(firstFinalize).to.equal(calls.indexOf(blocks[blocks.length - 1]) + 1);
+  });
+});
+
+type BlockReport = FollowerEvent & { type: "block" };
+
+/** Follows `rpc` from block 0 until `until` holds, then stops; the ranges applied and the last status. */
+async function follow(rpc: Rpc, maxRange: number, until: (ranges: BlockReport[], status: FollowerStatus) => boolean) {
+  const ranges: BlockReport[] = [];
+  const follower = scriptedFollower(rpc, maxRange, {
+    async onEvent(e) {
+      if (e.type === "block") ranges.push(e);
+    },
+  });
+  const running = follower.run();
+  const deadline = Date.now() + 10_000;
+  while (!until(ranges, follower.status())) {
+    if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(follower.status())}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await follower.stop();
+  await running;
+  return { ranges, status: follower.status() };
+}
+
+const lastBlock = (ranges: BlockReport[]) => ranges.at(-1)?.blocks.at(-1)?.number;
+const eventsOf = (ranges: BlockReport[]) => ranges.flatMap((r) => r.events.map((e) => `${e.blockNumber}:${e.logIndex}@${e.timestamp}`));
+
+describe("ledger-service follower: final blocks read by their logs' times (scripted node)", function () {
+  // Blocks 0..240, final up to 220; a log in most blocks, two in every fifth.
+  const head = 240;
+  const logsIn = (n: number): number => (n % 5 === 0 ? 2 : n % 3 === 0 ? 0 : 1);
+
+  it("reads only the ends' headers of a final range whose logs carry their block's time, and applies the same events with the same times", async function () {
+    const timed = scriptedRpc(head, 20, logsIn, { timestamps: true });
+    const plain = scriptedRpc(head, 20, logsIn);
+    const a = await follow(timed, 64, (r) => lastBlock(r) === head);
+    const b = await follow(plain, 64, (r) => lastBlock(r) === head);
+    expect(eventsOf(a.ranges)).to.deep.equal(eventsOf(b.ranges));
+    expect(eventsOf(a.ranges).length).to.equal(Array.from({ length: head + 1 }, (_, n) => logsIn(n)).reduce((x, y) => x + y, 0));
+    // Final blocks (<= 220): without times, a header per block with logs; with them, the ends of each read.
+    const finalBlocksWithLogs = Array.from({ length: 221 }, (_, n) => n).filter((n) => logsIn(n) > 0).length;
+    const finalHeaders = (rpc: ScriptedRpc) => rpc.headerReads.filter((n) => n <= 220).length;
+    expect(finalHeaders(plain)).to.be.at.least(finalBlocksWithLogs);
+    const finalRanges = a.ranges.filter((r) => r.blocks.at(-1)!.number <= 220);
+    expect(finalRanges.length).to.be.greaterThan(3);
+    expect(finalHeaders(timed)).to.be.at.most(2 * finalRanges.length);
+    // A final range hands over only its ends: the first links to the tip, the last is the new tip.
+    for (const r of finalRanges) expect(r.blocks.length, `range ${r.blocks[0].number}`).to.be.at.most(2);
+  });
+
+  it("reads the header of a block whose logs carry no time, and takes the time from it", async function () {
+    // Block 52's logs come without a time (a node mixing answers, or a proxy dropping the field).
+    const rpc = scriptedRpc(head, 20, logsIn, { timestamps: true, tamper: (l) => (l.blockNumber === 52 ? { ...l, blockTimestamp: undefined } : l) });
+    const { ranges } = await follow(rpc, 64, (r) => lastBlock(r) === head);
+    expect(rpc.headerReads).to.include(52);
+    const e = ranges.flatMap((r) => r.events).find((x) => x.blockNumber === 52);
+    expect(e?.timestamp).to.equal(header(52).timestamp);
+  });
+
+  const refusals: [string, (l: RpcLog) => RpcLog, RegExp][] = [
+    ["two logs of one block disagree on its time", (l) => (l.blockNumber === 10 && l.logIndex === 1 ? { ...l, blockTimestamp: l.blockTimestamp! + 1 } : l), /logs 0 and 1 of block 10 disagree on its hash or time/],
+    ["two logs of one block disagree on its hash", (l) => (l.blockNumber === 10 && l.logIndex === 1 ? { ...l, blockHash: hash(999) } : l), /logs 0 and 1 of block 10 disagree on its hash or time/],
+    ["a log's time lies outside its range's ends", (l) => (l.blockNumber === 7 ? { ...l, blockTimestamp: header(400).timestamp } : l), /block 7 carries blockTimestamp 1700000400, outside its range's 1700000000\.\.1700000015/],
+    ["a log at a range's end carries another time than its header", (l) => (l.blockNumber === 0 && l.logIndex === 0 ? { ...l, blockTimestamp: 1 } : l), /log 0 of block 0 carries blockTimestamp 1, the block's is 1700000000/],
+  ];
+  for (const [what, tamper, message] of refusals) {
+    it(`refuses a final range where ${what}: nothing of it is applied, and the fault is retried`, async function () {
+      const rpc = scriptedRpc(head, 20, logsIn, { timestamps: true, tamper });
+      const { ranges, status } = await follow(rpc, 64, (_, s) => s.consecutiveErrors >= 2);
+      // The first range (blocks 0..15) holds the fault: nothing is applied.
+      expect(ranges).to.deep.equal([]);
+      expect(status.indexedBlock).to.equal(undefined);
+      expect(status.lastError?.kind).to.equal("inconsistent");
+      expect(status.lastError?.message).to.match(message);
+    });
+  }
+
+  it("drops a range read ahead when the new head no longer reaches it, and reads it again up to the new head", async function () {
+    const rpc = scriptedRpc(head, 20, logsIn, { timestamps: true });
+    // Once the first range's logs are served, the node's chain is 40 blocks long: the range then
+    // read ahead for 16..47 (final by the first read's head) is beyond it.
+    const served = rpc.eth_getLogs;
+    rpc.eth_getLogs = async (f) => {
+      const logs = await served(f);
+      if (rpc.reads.length === 1) rpc.head = 40;
+      return logs;
+    };
+    const ranges: BlockReport[] = [];
+    let done!: () => void;
+    const reached = new Promise<void>((r) => (done = r));
+    const follower = scriptedFollower(rpc, 64, {
+      async onEvent(e) {
+        if (e.type !== "block") return;
+        ranges.push(e);
+        if (e.blocks.at(-1)!.number === 40) done();
+      },
+    });
+    const running = follower.run();
+    await reached;
+    await follower.stop();
+    await running;
+    expect(ranges.map((r) => [r.blocks[0].number, r.blocks.at(-1)!.number])).to.deep.equal([
+      [0, 15],
+      [16, 40],
+    ]);
+    // Above the new finalized block (20) every header is read and linked.
+    expect(ranges[1].blocks.map((b) => b.number)).to.deep.equal(Array.from({ length: 25 }, (_, i) => 16 + i));
+    const expected = Array.from({ length: 41 }, (_, n) => n).flatMap((n) => Array.from({ length: logsIn(n) }, (_, i) => `${n}:${i}@${header(n).timestamp}`));
+    expect(eventsOf(ranges)).to.deep.equal(expected);
   });
 });

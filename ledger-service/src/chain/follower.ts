@@ -1,7 +1,7 @@
 /**
  * The block follower. Reads logs of the deployment's contracts in block ranges behind a
- * confirmation depth, checks every answer against the block headers, and reports outward with a
- * tagged union:
+ * confirmation depth, checks every answer against the block headers (of final blocks, the range's
+ * ends and the time each log carries of its block), and reports outward with a tagged union:
  *   block     a range of blocks to apply (headers + decoded events), in chain order
  *   reorg     the chain no longer extends our tip: unwind to `ancestor`, then ranges follow again
  *   finalize  blocks up to `block` can no longer be reorganized (undo records may go)
@@ -9,7 +9,8 @@
  * position is always the store's. RPC faults are retried with backoff; a range is never skipped.
  * While one range is applied, the next one is already read (one range ahead, never more): the
  * node works on the other core meanwhile. A range read ahead is used only if it starts right
- * after the new tip, and it is checked against the tip like any other read.
+ * after the new tip, and it is checked against the tip like any other read. Its requests are
+ * made together (see read()), so that they are answered while the thread applies.
  */
 import type { Logger } from "pino";
 import type { BlockRef, IndexState } from "../store/db";
@@ -172,29 +173,57 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     }
   }
 
-  async function chainFinalized(head: RpcBlock): Promise<number> {
-    if (finalizedTagWorks) {
-      try {
-        const f = await timed(() => args.rpc.eth_getBlockByNumber("finalized"));
-        if (f !== null) return Math.min(f.number, head.number);
-      } catch (err) {
-        if (!(err instanceof RpcError) || err.kind !== "remote") throw err;
-      }
-      log.info("node offers no finalized tag: using head minus finalityDepth");
-      finalizedTagWorks = false;
+  /** The node's finalized block by its tag; undefined when the tag is off or the node offers none. */
+  async function finalizedByTag(): Promise<number | undefined> {
+    if (!finalizedTagWorks) return undefined;
+    try {
+      const f = await timed(() => args.rpc.eth_getBlockByNumber("finalized"));
+      if (f !== null) return f.number;
+    } catch (err) {
+      if (!(err instanceof RpcError) || err.kind !== "remote") throw err;
     }
-    return Math.max(-1, head.number - args.finalityDepth);
+    if (finalizedTagWorks) log.info("node offers no finalized tag: using head minus finalityDepth");
+    finalizedTagWorks = false;
+    return undefined;
   }
 
   type Read =
     | { type: "idle"; finalized: number }
-    | { type: "range"; from: number; to: number; target: number; finalized: number; logs: RpcLog[]; headers: RpcBlock[] };
+    | {
+        type: "range";
+        from: number;
+        to: number;
+        target: number;
+        finalized: number;
+        /** Every block of the range is final: only its two ends' headers were read (and those of logs without a time). */
+        sparse: boolean;
+        logs: RpcLog[];
+        headers: RpcBlock[];
+      };
 
-  /** Reads the range starting at `from` (or finds there is none yet), checked in itself. */
+  /**
+   * Reads the range starting at `from` (or finds there is none yet), checked in itself.
+   *
+   * Blocks the last read found final are asked for at once: the head, the finalized block, the
+   * range's logs and its two ends' headers, as four requests in flight together. A range read ahead
+   * is thus answered while the current one is applied (its views hold the thread for their whole
+   * range, so a read made of requests in turn would wait for each). The guess is kept only if the
+   * new head still makes it final and in reach; otherwise its logs are dropped and read again.
+   */
   async function read(from: number): Promise<Read> {
-    const head = await timed(() => args.rpc.eth_getBlockByNumber("latest"));
+    let guess: { to: number; logs: Promise<RpcLog[]>; ends: Promise<RpcBlock[]> } | undefined;
+    if (status.chainHead !== undefined && status.chainFinalized !== undefined) {
+      const to = Math.min(status.chainHead - args.confirmations, status.chainFinalized, from + rangeSize - 1);
+      if (to >= from) {
+        guess = { to, logs: getLogs(from, to), ends: getHeaders(to > from ? [from, to] : [from]) };
+        // Observed below, or dropped when the head says otherwise (no unhandled rejection meanwhile).
+        guess.logs.catch(() => undefined);
+        guess.ends.catch(() => undefined);
+      }
+    }
+    const [head, tagged] = await Promise.all([timed(() => args.rpc.eth_getBlockByNumber("latest")), finalizedByTag()]);
     if (head === null) throw new RpcError("malformed", "eth_getBlockByNumber", "no latest block");
-    const finalized = await chainFinalized(head);
+    const finalized = tagged !== undefined ? Math.min(tagged, head.number) : Math.max(-1, head.number - args.finalityDepth);
     status.chainHead = head.number;
     status.chainHeadTime = head.timestamp;
     status.chainFinalized = finalized;
@@ -207,34 +236,42 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     }
     const target = head.number - args.confirmations;
     if (target < from) return { type: "idle", finalized };
+    if (guess !== undefined && guess.to <= target && guess.to <= finalized) {
+      const [logs, ends] = await Promise.all([guess.logs, guess.ends]);
+      return { type: "range", from, to: guess.to, target, finalized, sparse: true, logs, headers: await withUntimedHeaders(logs, ends) };
+    }
     const to = Math.min(target, from + rangeSize - 1);
-    const sparse = to <= finalized;
-
-    let logs: RpcLog[];
-    let headers: RpcBlock[];
-    if (sparse) {
-      // Final blocks cannot change: read the logs, then only the headers we need.
-      logs = await getLogs(from, to);
-      const numbers = new Set<number>([from, to]);
-      for (const l of logs) numbers.add(l.blockNumber);
-      headers = await getHeaders([...numbers].sort((a, b) => a - b));
-    } else {
-      // Near the head: link every header, read the logs, then check the range's end did not move.
-      const numbers: number[] = [];
-      for (let n = from; n <= to; n++) numbers.push(n);
-      headers = await getHeaders(numbers);
-      for (let i = 1; i < headers.length; i++) {
-        if (headers[i].parentHash !== headers[i - 1].hash) {
-          throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${headers[i].number} does not link to ${headers[i - 1].number} (chain moving)`);
-        }
-      }
-      logs = await getLogs(from, to);
-      const end = await timed(() => args.rpc.eth_getBlockByNumber(to));
-      if (end === null || end.hash !== headers[headers.length - 1].hash) {
-        throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${to} changed while its logs were read`);
+    if (to <= finalized) {
+      // Final blocks cannot change: the logs and the ends' headers, then only the headers logs need.
+      const [logs, ends] = await Promise.all([getLogs(from, to), getHeaders(to > from ? [from, to] : [from])]);
+      return { type: "range", from, to, target, finalized, sparse: true, logs, headers: await withUntimedHeaders(logs, ends) };
+    }
+    // Near the head: link every header, read the logs, then check the range's end did not move.
+    const numbers: number[] = [];
+    for (let n = from; n <= to; n++) numbers.push(n);
+    const headers = await getHeaders(numbers);
+    for (let i = 1; i < headers.length; i++) {
+      if (headers[i].parentHash !== headers[i - 1].hash) {
+        throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${headers[i].number} does not link to ${headers[i - 1].number} (chain moving)`);
       }
     }
-    return { type: "range", from, to, target, finalized, logs, headers };
+    const logs = await getLogs(from, to);
+    const end = await timed(() => args.rpc.eth_getBlockByNumber(to));
+    if (end === null || end.hash !== headers[headers.length - 1].hash) {
+      throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${to} changed while its logs were read`);
+    }
+    return { type: "range", from, to, target, finalized, sparse: false, logs, headers };
+  }
+
+  /** The ends' headers, and those of blocks whose logs do not carry their block's time, ascending. */
+  async function withUntimedHeaders(logs: RpcLog[], ends: RpcBlock[]): Promise<RpcBlock[]> {
+    const have = new Set<number>();
+    for (const h of ends) have.add(h.number);
+    const wanted = new Set<number>();
+    for (const l of logs) if (l.blockTimestamp === undefined && !have.has(l.blockNumber)) wanted.add(l.blockNumber);
+    if (wanted.size === 0) return ends;
+    const more = await getHeaders([...wanted]);
+    return [...ends, ...more].sort((a, b) => a.number - b.number);
   }
 
   /** One unit of work; false when there was nothing to do. */
@@ -280,9 +317,11 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
         while (cut < logs.length && logs[cut].blockNumber === logs[cut - 1].blockNumber) cut++;
       }
       if (cut < logs.length) {
-        to = logs[cut - 1].blockNumber; // its header was read in both modes
+        to = logs[cut - 1].blockNumber;
         logs = logs.slice(0, cut);
         headers = headers.filter((h) => h.number <= to);
+        // The new end's header: read already near the head, read now for final blocks.
+        if (headers[headers.length - 1].number !== to) headers.push(...(await getHeaders([to])));
       }
     }
     status.phase = target - from > rangeSize ? "syncing" : "live";
@@ -294,22 +333,44 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     const t = performance.now();
     const byNumber = new Map<number, RpcBlock>();
     for (const h of headers) byNumber.set(h.number, h);
+    // Final blocks inside a range have no header read when their logs carry its time: the logs of
+    // one such block must agree on its hash and time, and the time lie between the range's ends'.
+    const untimed = r.sparse ? new Map<number, RpcLog>() : undefined;
+    const earliest = headers[0].timestamp;
+    const latest = headers[headers.length - 1].timestamp;
     const events: ChainEvent[] = [];
     let ordered = true;
     for (let i = 0; i < logs.length; i++) {
       const l = logs[i];
       const h = byNumber.get(l.blockNumber);
-      if (h === undefined || l.blockHash !== h.hash || l.removed) {
-        throw new RpcError(
-          "inconsistent",
-          "eth_getLogs",
-          `log ${l.logIndex} of block ${l.blockNumber} carries blockHash ${l.blockHash}, the block is ${h?.hash ?? "unknown"}`,
-        );
+      let timestamp: number;
+      if (h !== undefined) {
+        if (l.blockHash !== h.hash || l.removed) {
+          throw new RpcError("inconsistent", "eth_getLogs", `log ${l.logIndex} of block ${l.blockNumber} carries blockHash ${l.blockHash}, the block is ${h.hash}`);
+        }
+        if (l.blockTimestamp !== undefined && l.blockTimestamp !== h.timestamp) {
+          throw new RpcError("inconsistent", "eth_getLogs", `log ${l.logIndex} of block ${l.blockNumber} carries blockTimestamp ${l.blockTimestamp}, the block's is ${h.timestamp}`);
+        }
+        timestamp = h.timestamp;
+      } else {
+        const first = untimed?.get(l.blockNumber);
+        if (untimed === undefined || l.blockTimestamp === undefined || l.removed) {
+          throw new RpcError("inconsistent", "eth_getLogs", `log ${l.logIndex} of block ${l.blockNumber}: a block whose header was not read`);
+        }
+        if (first === undefined) {
+          if (l.blockTimestamp < earliest || l.blockTimestamp > latest) {
+            throw new RpcError("inconsistent", "eth_getLogs", `log ${l.logIndex} of block ${l.blockNumber} carries blockTimestamp ${l.blockTimestamp}, outside its range's ${earliest}..${latest}`);
+          }
+          untimed.set(l.blockNumber, l);
+        } else if (first.blockHash !== l.blockHash || first.blockTimestamp !== l.blockTimestamp) {
+          throw new RpcError("inconsistent", "eth_getLogs", `logs ${first.logIndex} and ${l.logIndex} of block ${l.blockNumber} disagree on its hash or time`);
+        }
+        timestamp = l.blockTimestamp;
       }
       if (i > 0 && (l.blockNumber < logs[i - 1].blockNumber || (l.blockNumber === logs[i - 1].blockNumber && l.logIndex <= logs[i - 1].logIndex))) {
         ordered = false;
       }
-      const event = args.decoder.decode(l, h.timestamp);
+      const event = args.decoder.decode(l, timestamp);
       if (event !== undefined) events.push(event);
     }
     if (!ordered) events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);

@@ -27,6 +27,11 @@ export interface RpcLog {
   transactionHash: string;
   logIndex: number;
   removed: boolean;
+  /**
+   * Seconds since the epoch: the time of the log's block, when the node tells it with the log
+   * (geth 1.16 and later, anvil, reth); undefined when it does not.
+   */
+  blockTimestamp?: number;
 }
 
 export interface GetLogsFilter {
@@ -311,6 +316,7 @@ function rpcLog(value: unknown, filter: GetLogsFilter, seen: LogFieldCache): Rpc
     transactionHash: seen.hash(l.transactionHash, "log.transactionHash"),
     logIndex: quantity(method, l.logIndex, "log.logIndex"),
     removed: l.removed === true,
+    blockTimestamp: l.blockTimestamp === undefined || l.blockTimestamp === null ? undefined : seen.quantity(l.blockTimestamp, "log.blockTimestamp"),
   };
   if (out.blockNumber < filter.fromBlock || out.blockNumber > filter.toBlock) {
     throw new RpcError("inconsistent", method, `log in block ${out.blockNumber} outside ${filter.fromBlock}..${filter.toBlock}`);
