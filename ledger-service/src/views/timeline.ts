@@ -18,7 +18,7 @@ import { PRODUCT_KINDS, PRODUCT_STATUSES } from "./products";
 import { REGISTRATION_KINDS, REGISTRATION_STEPS } from "./registration";
 import { SCENARIO_STATUSES } from "./scenarios";
 import { parsePublicText, textArg, type StatementText } from "./publicText";
-import { receiptBatchKey, type BatchRecord } from "./usage";
+import { batchKeyOf, type BatchRecord } from "./usage";
 import { encodeUsageWord } from "../../../scripts/lib/usage-words";
 
 export const SUBJECT_KIND_NAMES = [
@@ -199,6 +199,21 @@ function addOne(out: [SubjectKind, string][], kind: SubjectKind, id: string): vo
 export const timelineKey = (kind: string, id: string, block: number, logIndex: number): string =>
   `${kind}:${pad(id)}:${padBlock(block)}:${padLog(logIndex)}`;
 
+/**
+ * The timeline key of an event under its primary subject (undefined: the event has none). The
+ * timeline and tx views both ask it of every event, one after the other: the last event's is kept.
+ */
+export function primaryTimelineKey(e: ChainEvent): string | undefined {
+  if (e !== keyEvent) {
+    const [primary] = subjectsOf(e);
+    lastKey = primary ? timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex) : undefined;
+    keyEvent = e;
+  }
+  return lastKey;
+}
+let keyEvent: ChainEvent | undefined;
+let lastKey: string | undefined;
+
 /** Range bounds of one subject's timeline. */
 export const timelineRange = (kind: string, id: string): { gte: string; lt: string } => ({
   gte: `${kind}:${pad(id)}:`,
@@ -288,10 +303,9 @@ export function createTimelineView(): View {
     // name; 3: statements; 4: a batch's entry as the key of its record
     version: 4,
     apply(tx: ViewTx, e: ChainEvent): void {
-      const [primary] = subjectsOf(e);
-      if (!primary) return;
-      const key = timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex);
-      if (isBatchAnchored(e)) tx.append(SPACE.timeline, key, { batch: receiptBatchKey(idOf(e.args.nodeId), idOf(e.args.sequence)) } satisfies BatchTimelineRef);
+      const key = primaryTimelineKey(e);
+      if (key === undefined) return;
+      if (isBatchAnchored(e)) tx.append(SPACE.timeline, key, { batch: batchKeyOf(e) } satisfies BatchTimelineRef);
       else tx.append(SPACE.timeline, key, timelineEntry(e)!);
     },
   };

@@ -14,7 +14,7 @@
  * both together.
  */
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
-import { namedArgs, subjectsOf, timelineKey } from "./timeline";
+import { namedArgs, primaryTimelineKey } from "./timeline";
 import { padLog } from "./util";
 
 export const TX_SPACE = "tx-event";
@@ -33,9 +33,9 @@ export function createTxView(): View {
     name: "tx",
     version: 1,
     apply(tx: ViewTx, e: ChainEvent): void {
-      const [primary] = subjectsOf(e);
-      const value: TxEventRef = primary
-        ? { timeline: timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex) }
+      const key = primaryTimelineKey(e);
+      const value: TxEventRef = key !== undefined
+        ? { timeline: key }
         : { contract: e.contract, event: e.event, blockNumber: e.blockNumber, timestamp: e.timestamp, args: namedArgs(e) };
       tx.append(TX_SPACE, txEventKey(e.txHash, e.logIndex), value);
     },

@@ -64,11 +64,35 @@ export type BatchRecord = {
 /** Key of a batch's record: its node, then its sequence number. */
 export const receiptBatchKey = (nodeId: string, sequence: string): string => `${pad(nodeId)}:${pad(sequence)}`;
 
+/**
+ * The key of a BatchAnchored event's record. The usage and timeline views both ask it of the
+ * event, one after the other: the last event's is kept.
+ */
+export function batchKeyOf(e: ChainEvent): string {
+  if (e !== batchKeyEvent) {
+    batchKeyText = receiptBatchKey(idOf(e.args.nodeId), idOf(e.args.sequence));
+    batchKeyEvent = e;
+  }
+  return batchKeyText;
+}
+let batchKeyEvent: ChainEvent | undefined;
+let batchKeyText = "";
+
 /** Uses and fees of one product, scenario or resource, in total or on one day. */
 export type UsageTotal = { kind: UsageKindName; id: string; day: string | null; count: number; fee: string; batches: number };
 
 /** Sum of two decimal fee strings: in doubles while both are below 10^15 (exact), else BigInt. */
 const add = (a: string, b: string): string => (a.length < 16 && b.length < 16 ? String(Number(a) + Number(b)) : (BigInt(a) + BigInt(b)).toString());
+
+/**
+ * Sequence numbers missing between a node's last batch and this one (0: none). In doubles while
+ * both have at most 15 digits (exact), else BigInt.
+ */
+function gapBetween(last: string, sequence: string): number {
+  if (last.length < 16 && sequence.length < 16) return Math.max(0, Number(sequence) - Number(last) - 1);
+  const missing = BigInt(sequence) - BigInt(last) - 1n;
+  return missing > 0n ? Number(missing) : 0;
+}
 
 /** What a usage series is kept per: product, scenario, or the operator whose node anchored. */
 export const SERIES_BY = ["product", "scenario", "operator"] as const;
@@ -123,6 +147,8 @@ const bucketKeys = Object.fromEntries(
 ) as Record<SeriesBy, Record<SeriesBucket, Map<number, string>>>;
 /** Per usage kind and id: the key of its total and its key in a day record. */
 const entryKeys: Record<UsageKindName, Map<string, { total: string; day: string }>> = { Product: new Map(), Scenario: new Map(), Resource: new Map() };
+/** Per node id: the key of its usage record. */
+const nodeKeys = new Map<string, string>();
 const entryKey = (e: UsageEntryRecord) => entryKeys[e.kind].get(e.id) ?? keep(entryKeys[e.kind], e.id, { total: `${e.kind}:${pad(e.id)}`, day: `${e.kind}:${e.id}` });
 
 /**
@@ -132,13 +158,13 @@ const entryKey = (e: UsageEntryRecord) => entryKeys[e.kind].get(e.id) ?? keep(en
  * range's transaction cost some five Map operations. ViewTx allows it: a value put may be
  * changed in place until its block ends. A new transaction or block starts afresh.
  */
-type Held = { block: number; totals: Map<string, UsageTotal>; days: Map<string, UsageDayRecord>; series: Map<string, SeriesBucketRecord> };
+type Held = { block: number; nodes: Map<string, UsageRecord>; totals: Map<string, UsageTotal>; days: Map<string, UsageDayRecord>; series: Map<string, SeriesBucketRecord> };
 /** Per range transaction (gone with it: a range retried after a failure has a new one). */
 const held = new WeakMap<ViewTx, Held>();
 
 function heldFor(tx: ViewTx, block: number): Held {
   let h = held.get(tx);
-  if (h === undefined || h.block !== block) held.set(tx, (h = { block, totals: new Map(), days: new Map(), series: new Map() }));
+  if (h === undefined || h.block !== block) held.set(tx, (h = { block, nodes: new Map(), totals: new Map(), days: new Map(), series: new Map() }));
   return h;
 }
 
@@ -213,12 +239,20 @@ export function createUsageView(): View {
       const a = e.args;
       const nodeId = idOf(a.nodeId);
       const words = Array.isArray(a.usage) ? (a.usage as string[]) : [];
-      const usage: UsageEntryRecord[] = words.map((w) => decodeUsageWordText(strOf(w)));
+      const usage = new Array<UsageEntryRecord>(words.length);
+      /** The fees of the batch: its scenario entries' (every receipt has one scenario). */
+      let fees = "0";
+      for (let i = 0; i < words.length; i++) {
+        const u = decodeUsageWordText(strOf(words[i]));
+        usage[i] = u;
+        if (u.kind === "Scenario") fees = add(fees, u.fee);
+      }
       const lastAt = numOf(a.lastAt);
       const anchoredAfter = Math.max(0, e.timestamp - lastAt);
-      const prev = tx.get<UsageRecord>(SPACE.usage, pad(nodeId));
+      const h = heldFor(tx, e.blockNumber);
+      const nodeKey = nodeKeys.get(nodeId) ?? keep(nodeKeys, nodeId, pad(nodeId));
+      const prev = take(tx, h.nodes, SPACE.usage, nodeKey);
       const sequence = idOf(a.sequence);
-      const missing = BigInt(sequence) - BigInt(prev?.lastSequence ?? "0") - 1n;
       const batch: BatchRecord = {
         nodeId,
         sequence,
@@ -231,28 +265,33 @@ export function createUsageView(): View {
         anchoredAt: e.timestamp,
         anchoredAfter,
         late: anchoredAfter > LATE_AFTER_SECONDS,
-        gapBefore: missing > 0n ? Number(missing) : 0,
+        gapBefore: gapBetween(prev?.lastSequence ?? "0", sequence),
         usage,
         anchor: anchorOf(e),
       };
-      const batchKey = receiptBatchKey(nodeId, batch.sequence);
+      const batchKey = batchKeyOf(e);
       tx.append(SPACE.receiptBatch, batchKey, batch);
       tx.append(SPACE.batchOrder, `${padBlock(e.blockNumber)}:${padLog(e.logIndex)}`, batchKey);
-      const fees = usage.filter((u) => u.kind === "Scenario").reduce((s, u) => add(s, u.fee), "0");
-      const next: UsageRecord = prev
-        ? {
-            nodeId,
-            batches: prev.batches + 1,
-            receipts: prev.receipts + batch.receiptCount,
-            fees: add(prev.fees ?? "0", fees),
-            firstAt: Math.min(prev.firstAt, batch.firstAt),
-            lastAt: Math.max(prev.lastAt, batch.lastAt),
-            lastSequence: batch.sequence,
-            lateBatches: (prev.lateBatches ?? 0) + (batch.late ? 1 : 0),
-          }
-        : { nodeId, batches: 1, receipts: batch.receiptCount, fees, firstAt: batch.firstAt, lastAt: batch.lastAt, lastSequence: batch.sequence, lateBatches: batch.late ? 1 : 0 };
-      tx.put(SPACE.usage, pad(nodeId), next);
-      const h = heldFor(tx, e.blockNumber);
+      if (prev === undefined) {
+        hold<UsageRecord>(tx, h.nodes, SPACE.usage, nodeKey, {
+          nodeId,
+          batches: 1,
+          receipts: batch.receiptCount,
+          fees,
+          firstAt: batch.firstAt,
+          lastAt: batch.lastAt,
+          lastSequence: batch.sequence,
+          lateBatches: batch.late ? 1 : 0,
+        });
+      } else {
+        prev.batches += 1;
+        prev.receipts += batch.receiptCount;
+        prev.fees = add(prev.fees, fees);
+        prev.firstAt = Math.min(prev.firstAt, batch.firstAt);
+        prev.lastAt = Math.max(prev.lastAt, batch.lastAt);
+        prev.lastSequence = batch.sequence;
+        prev.lateBatches += batch.late ? 1 : 0;
+      }
       const day = chinaDate(batch.firstAt);
       const dayRecord = take(tx, h.days, SPACE.usageDay, day) ?? hold<UsageDayRecord>(tx, h.days, SPACE.usageDay, day, { day, entries: {} });
       for (const u of usage) {

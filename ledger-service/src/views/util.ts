@@ -59,8 +59,22 @@ export function pad(value: string | number | bigint, width: number = ID_WIDTH): 
   return s.padStart(width, "0");
 }
 export const padTime = (t: number): string => pad(Math.max(0, Math.floor(t)), TIME_WIDTH);
-export const padBlock = (b: number): string => pad(b, BLOCK_WIDTH);
-export const padLog = (i: number): string => pad(i, LOG_WIDTH);
+/** A block number padded; the events of a block come one after another, so the last one is kept. */
+export function padBlock(b: number): string {
+  if (b !== paddedBlock) {
+    paddedBlockText = pad(b, BLOCK_WIDTH);
+    paddedBlock = b;
+  }
+  return paddedBlockText;
+}
+let paddedBlock = Number.NaN;
+let paddedBlockText = "";
+/** A log index padded; the first few thousand are made once (every event's keys hold one). */
+export function padLog(i: number): string {
+  if (!(i >= 0 && i < PADDED_LOGS.length && Number.isInteger(i))) return pad(i, LOG_WIDTH);
+  return (PADDED_LOGS[i] ??= pad(i, LOG_WIDTH));
+}
+const PADDED_LOGS = new Array<string | undefined>(4096);
 
 /** Most ids (or briefs) one link list keeps (an authorization's children, agreements or scenarios: views/briefs.ts). */
 export const LINKS_CAP = 1_000;
