@@ -1,6 +1,8 @@
 /**
  * The follower's range size against dense blocks, without a node: a scripted RPC serves a chain
  * whose log density jumps, and the ranges the follower applies are checked by their contents.
+ * Then its reads of final blocks whose logs carry their block's time: which headers it asks, and
+ * the answers it refuses.
  */
 import { expect } from "chai";
 import pino from "pino";
