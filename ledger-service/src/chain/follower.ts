@@ -211,11 +211,11 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
    * new head still makes it final and in reach; otherwise its logs are dropped and read again.
    */
   async function read(from: number): Promise<Read> {
-    let guess: { to: number; logs: Promise<RpcLog[]>; ends: Promise<RpcBlock[]> } | undefined;
+    let guess: FinalRead | undefined;
     if (status.chainHead !== undefined && status.chainFinalized !== undefined) {
       const to = Math.min(status.chainHead - args.confirmations, status.chainFinalized, from + rangeSize - 1);
       if (to >= from) {
-        guess = { to, logs: getLogs(from, to), ends: getHeaders(to > from ? [from, to] : [from]) };
+        guess = readFinal(from, to);
         // Observed below, or dropped when the head says otherwise (no unhandled rejection meanwhile).
         guess.logs.catch(() => undefined);
         guess.ends.catch(() => undefined);
@@ -236,15 +236,12 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     }
     const target = head.number - args.confirmations;
     if (target < from) return { type: "idle", finalized };
-    if (guess !== undefined && guess.to <= target && guess.to <= finalized) {
-      const [logs, ends] = await Promise.all([guess.logs, guess.ends]);
-      return { type: "range", from, to: guess.to, target, finalized, sparse: true, logs, headers: await withUntimedHeaders(logs, ends) };
-    }
     const to = Math.min(target, from + rangeSize - 1);
-    if (to <= finalized) {
+    const final = guess !== undefined && guess.to <= target && guess.to <= finalized ? guess : to <= finalized ? readFinal(from, to) : undefined;
+    if (final !== undefined) {
       // Final blocks cannot change: the logs and the ends' headers, then only the headers logs need.
-      const [logs, ends] = await Promise.all([getLogs(from, to), getHeaders(to > from ? [from, to] : [from])]);
-      return { type: "range", from, to, target, finalized, sparse: true, logs, headers: await withUntimedHeaders(logs, ends) };
+      const [logs, ends] = await Promise.all([final.logs, final.ends]);
+      return { type: "range", from, to: final.to, target, finalized, sparse: true, logs, headers: await withUntimedHeaders(logs, ends) };
     }
     // Near the head: link every header, read the logs, then check the range's end did not move.
     const numbers: number[] = [];
@@ -261,6 +258,13 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       throw new RpcError("inconsistent", "eth_getBlockByNumber", `block ${to} changed while its logs were read`);
     }
     return { type: "range", from, to, target, finalized, sparse: false, logs, headers };
+  }
+
+  type FinalRead = { to: number; logs: Promise<RpcLog[]>; ends: Promise<RpcBlock[]> };
+
+  /** Asks for the logs of final blocks `from`..`to` and the headers of the two ends, together. */
+  function readFinal(from: number, to: number): FinalRead {
+    return { to, logs: getLogs(from, to), ends: getHeaders(to > from ? [from, to] : [from]) };
   }
 
   /** The ends' headers, and those of blocks whose logs do not carry their block's time, ascending. */

@@ -9,7 +9,7 @@
  * (ViewTx.append): no view reads them.
  */
 import type { ChainEvent, IndexNow, JsonValue, View, ViewTx } from "../store/types";
-import { SPACE, actorOf, idOf, numOf, objOf, pad, padBlock, padLog } from "./util";
+import { SPACE, actorOf, idOf, numOf, objOf, ofLastEvent, pad, padBlock, padLog } from "./util";
 import { AGREEMENT_KINDS, AGREEMENT_STATUSES } from "./agreements";
 import { AUTH_STATUSES, GRANT_STATUSES, MODES, STAGES } from "./authorizations";
 import { CASE_KINDS, CASE_OUTCOMES, EVALUATION_OUTCOMES, REPORT_KINDS, SUBJECT_KINDS } from "./oversight";
@@ -144,20 +144,11 @@ export type TimelineEntry = {
 };
 
 /**
- * Every (kind, id) an event is about or references, the primary subject first. Several views ask
- * it of the same event one after another (timeline, tx, alerts: the store applies every view to
- * an event before the next event), so the last event's answer is kept. A WeakMap entry per event
- * kept them all, and every entry was work for the young-generation collector. Read-only.
+ * Every (kind, id) an event is about or references, the primary subject first. The timeline, tx
+ * and alerts views ask it of the same event one after another: the last event's answer is kept.
+ * Read-only.
  */
-export function subjectsOf(e: ChainEvent): readonly (readonly [SubjectKind, string])[] {
-  if (e !== lastEvent) {
-    lastSubjects = findSubjects(e);
-    lastEvent = e;
-  }
-  return lastSubjects;
-}
-let lastEvent: ChainEvent | undefined;
-let lastSubjects: readonly (readonly [SubjectKind, string])[] = [];
+export const subjectsOf: (e: ChainEvent) => readonly (readonly [SubjectKind, string])[] = ofLastEvent(findSubjects);
 
 function findSubjects(e: ChainEvent): [SubjectKind, string][] {
   const out: [SubjectKind, string][] = [];
@@ -203,16 +194,10 @@ export const timelineKey = (kind: string, id: string, block: number, logIndex: n
  * The timeline key of an event under its primary subject (undefined: the event has none). The
  * timeline and tx views both ask it of every event, one after the other: the last event's is kept.
  */
-export function primaryTimelineKey(e: ChainEvent): string | undefined {
-  if (e !== keyEvent) {
-    const [primary] = subjectsOf(e);
-    lastKey = primary ? timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex) : undefined;
-    keyEvent = e;
-  }
-  return lastKey;
-}
-let keyEvent: ChainEvent | undefined;
-let lastKey: string | undefined;
+export const primaryTimelineKey = ofLastEvent((e): string | undefined => {
+  const [primary] = subjectsOf(e);
+  return primary ? timelineKey(primary[0], primary[1], e.blockNumber, e.logIndex) : undefined;
+});
 
 /** Range bounds of one subject's timeline. */
 export const timelineRange = (kind: string, id: string): { gte: string; lt: string } => ({

@@ -23,7 +23,7 @@
 import { decodeUsageWordText, type UsageEntryText, type UsageKindName } from "../../../scripts/lib/usage-words";
 import type { ChainEvent, JsonValue, View, ViewTx } from "../store/types";
 import { CHINA_OFFSET_SECONDS, chinaDate, chinaDayStart } from "../calendar";
-import { SPACE, anchorOf, compareIds, idOf, numOf, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
+import { SPACE, anchorOf, compareIds, idOf, numOf, ofLastEvent, pad, padBlock, padLog, padTime, strOf, type Anchor } from "./util";
 
 /** A batch anchored later than this after its last receipt is late. */
 export const LATE_AFTER_SECONDS = 86_400;
@@ -68,15 +68,7 @@ export const receiptBatchKey = (nodeId: string, sequence: string): string => `${
  * The key of a BatchAnchored event's record. The usage and timeline views both ask it of the
  * event, one after the other: the last event's is kept.
  */
-export function batchKeyOf(e: ChainEvent): string {
-  if (e !== batchKeyEvent) {
-    batchKeyText = receiptBatchKey(idOf(e.args.nodeId), idOf(e.args.sequence));
-    batchKeyEvent = e;
-  }
-  return batchKeyText;
-}
-let batchKeyEvent: ChainEvent | undefined;
-let batchKeyText = "";
+export const batchKeyOf = ofLastEvent((e): string => receiptBatchKey(idOf(e.args.nodeId), idOf(e.args.sequence)));
 
 /** Uses and fees of one product, scenario or resource, in total or on one day. */
 export type UsageTotal = { kind: UsageKindName; id: string; day: string | null; count: number; fee: string; batches: number };

@@ -53,6 +53,24 @@ export const TIME_WIDTH = 12; // seconds until year 33658
 const BLOCK_WIDTH = 12;
 const LOG_WIDTH = 6;
 
+/**
+ * `f` of the last event it was asked of. The store applies every view to an event before the next
+ * event, and several views ask the same things of it (its subjects, its timeline key, its batch's
+ * key): this keeps the last answer, where a WeakMap entry per event was work for the
+ * young-generation collector.
+ */
+export function ofLastEvent<T>(f: (e: ChainEvent) => T): (e: ChainEvent) => T {
+  let last: ChainEvent | undefined;
+  let answer!: T;
+  return (e) => {
+    if (e !== last) {
+      answer = f(e);
+      last = e;
+    }
+    return answer;
+  };
+}
+
 /** Zero-padded decimal so keys sort numerically. */
 export function pad(value: string | number | bigint, width: number = ID_WIDTH): string {
   const s = typeof value === "string" ? value : value.toString();
