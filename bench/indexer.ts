@@ -134,7 +134,7 @@ async function benchSize(records: number): Promise<SizeSummary> {
     const wall = last!.ms;
     const pct = (ms: number) => `${((ms / wall) * 100).toFixed(0)}%`.padStart(4);
     console.log(`last indexer round: ${last!.events} events, ${t.logs} logs, ${t.ranges} ranges, node cpu ${(last!.cpuMs! / 1000).toFixed(1)} s (${Math.round((last!.events / last!.cpuMs!) * 1000)} events per cpu-second)`);
-    console.log(`  rpc wait ${pct(t.rpcWaitMs)}  decode ${pct(t.decodeMs)}  views ${pct(t.viewsMs)}  db batch ${pct(t.dbMs)}   ${t.writes} view writes, ${t.undoEntries} undo entries`);
+    console.log(`  rpc wait ${pct(t.rpcWaitMs)}  decode ${pct(t.decodeMs)}  views ${pct(t.viewsMs)}  db batch ${pct(t.dbMs)}  gc pauses ${pct(t.gcMs)}   ${t.writes} view writes, ${t.undoEntries} undo entries`);
     console.log(`median ratio ${median(ratiosIn).toFixed(2)} in-process, ${median(ratiosSpawn).toFixed(2)} from spawn (target >= 0.40); index kept at ${indexDir}`);
     return {
       records,

@@ -14,6 +14,7 @@
  */
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
+import { PerformanceObserver } from "node:perf_hooks";
 import path from "node:path";
 import pino from "pino";
 import { createRpc } from "../../ledger-service/src/chain/rpc";
@@ -93,6 +94,13 @@ async function index(): Promise<void> {
   const rpc = createRpc({ logger }, { url: config.RPC_URL, timeoutMs: 60_000 });
   const head = await rpc.eth_blockNumber();
   const profiler = process.env.CPU_PROFILE ? await startProfiler() : undefined;
+  // Time the main thread spent in the collector's pauses (scavenges and the final pauses of
+  // major collections), from the start of the indexer to caught up.
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ["gc"] });
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const indexer = await startIndexer({ config, logger }, { views, deployment });
@@ -104,7 +112,8 @@ async function index(): Promise<void> {
   }
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
-  const t = indexer.timings();
+  gc.disconnect();
+  const t = { ...indexer.timings(), gcMs };
   console.log(`RESULT ${JSON.stringify({ mode, events: t.events, ms, sinceSpawnMs: Date.now() - spawnedAt, cpuMs: (cpu.user + cpu.system) / 1000, timings: t })}`);
   await indexer.stop();
   if (profiler) await profiler.stop(process.env.CPU_PROFILE!);
