@@ -204,11 +204,12 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   /**
    * Reads the range starting at `from` (or finds there is none yet), checked in itself.
    *
-   * Blocks the last read found final are asked for at once: the head, the finalized block, the
-   * range's logs and its two ends' headers, as four requests in flight together. A range read ahead
-   * is thus answered while the current one is applied (its views hold the thread for their whole
-   * range, so a read made of requests in turn would wait for each). The guess is kept only if the
-   * new head still makes it final and in reach; otherwise its logs are dropped and read again.
+   * Blocks the last read found final are asked for at once: the head, the finalized block (when the
+   * node has the tag), the range's logs and its two ends' headers (one batch), all in flight
+   * together. A range read ahead is thus answered while the current one is applied (its views hold
+   * the thread for their whole range, so a read made of requests in turn would wait for each). The
+   * guess is kept only if the new head still makes it final and in reach; otherwise its logs are
+   * dropped and read again.
    */
   async function read(from: number): Promise<Read> {
     let guess: FinalRead | undefined;
