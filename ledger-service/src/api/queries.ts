@@ -2,7 +2,7 @@
  * Read-side queries over the views: what the routes return. Pure reads through a ViewReader;
  * unknown ids raise NotFoundError. Times are chain seconds.
  */
-import type { JsonValue, RangeOptions, ViewReader } from "../store/types";
+import type { IndexNow, JsonValue, RangeOptions, ViewReader } from "../store/types";
 import type { AgreementRecord } from "../views/agreements";
 import { statusAnchorAt, type AuthorizationBrief, type AuthorizationLinks, type ProductBrief, type ScenarioBrief } from "../views/briefs";
 import { agreementStatusAt } from "../views/agreements";
@@ -92,6 +92,28 @@ export function createNamer(reader: ViewReader) {
 }
 export type Namer = ReturnType<typeof createNamer>;
 
+/**
+ * `createNamer`'s names read synchronously from the index at one moment (ViewReader.now), for an
+ * answer made without an await: each name was an await, and an authorization's answer awaited
+ * some fifteen of them (issue 13).
+ */
+export function namesAt(index: IndexNow) {
+  const memo = new Map<string, string | null>();
+  const name = (kind: NamedKind, id: string): string | null => {
+    if (id === "0" || id === "") return null;
+    const key = nameKey(kind, id);
+    let v = memo.get(key);
+    if (v === undefined) {
+      v = index.get<string>(NAME_SPACE, key) ?? null;
+      memo.set(key, v);
+    }
+    return v;
+  };
+  const refs = (kind: NamedKind, ids: readonly string[]): NamedRef[] => ids.map((id) => ({ id, name: name(kind, id) }));
+  return { name, refs };
+}
+export type Names = ReturnType<typeof namesAt>;
+
 /** A resource with the name of its source department. */
 async function namedResource(n: Namer, r: ResourceRecord) {
   return { ...r, sourceDeptName: await n.name("participant", r.sourceDeptId) };
@@ -133,13 +155,13 @@ async function namedProduct(n: Namer, p: ProductRecord) {
   };
 }
 /** The names an authorization references: holder, organizer, parent (its holder's), call, resources. */
-async function authorizationNames(n: Namer, a: Pick<AuthorizationRecord, "holderId" | "organizerId" | "parentId" | "callId" | "resourceIds">) {
+function authorizationNames(n: Names, a: Pick<AuthorizationRecord, "holderId" | "organizerId" | "parentId" | "callId" | "resourceIds">) {
   return {
-    holderName: await n.name("participant", a.holderId),
-    organizerName: await n.name("participant", a.organizerId),
-    parentName: await n.name("authorization", a.parentId),
-    callName: await n.name("call", a.callId),
-    resources: await n.refs("resource", a.resourceIds),
+    holderName: n.name("participant", a.holderId),
+    organizerName: n.name("participant", a.organizerId),
+    parentName: n.name("authorization", a.parentId),
+    callName: n.name("call", a.callId),
+    resources: n.refs("resource", a.resourceIds),
   };
 }
 
@@ -225,12 +247,6 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     return { name: publicName(r), nameEn: publicNameEn(r) };
   };
 
-  /**
-   * The brief of a record (views/briefs.ts) by its brief space and unpadded id: what a graph node
-   * or a list entry shows, a few hundred bytes instead of the whole record.
-   */
-  const brief = <T>(space: string, id: string): Promise<T | undefined> => reader.get(space, pad(id)) as Promise<unknown> as Promise<T | undefined>;
-
   /** In force at `at`: its own record, its holder active, and every ancestor in force. */
   async function inForce(a: AuthorizationState, at: number): Promise<boolean> {
     return authorizationProblemAt(await records(), a, at) === null;
@@ -240,43 +256,49 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
    * An authorization as the routes give it: `status` is its effective status at `at` (Expired
    * once its term is over, with no transaction), `storedStatus` the last status an event stored.
    */
-  async function authorizationView(a: AuthorizationRecord, at: number, n: Namer) {
-    return { ...a, ...(await authorizationNames(n, a)), storedStatus: a.status, status: authorizationStatusAt(a, at), inForce: await inForce(a, at), at };
+  function authorizationView(a: AuthorizationRecord, at: number, read: RecordReader, n: Names) {
+    return { ...a, ...authorizationNames(n, a), storedStatus: a.status, status: authorizationStatusAt(a, at), inForce: authorizationProblemAt(read, a, at) === null, at };
   }
 
   /**
    * An authorization's children, agreements and scenarios as its route lists them at `at`: the
    * links its brief holds (views/briefs.ts; none when it has no brief), each child from its brief.
    */
-  async function authorizationLists(links: AuthorizationLinks | undefined, at: number, n: Namer) {
+  function authorizationLists(links: AuthorizationLinks | undefined, at: number, read: RecordReader, n: Names) {
     const children = [];
     for (const cid of links?.childIds ?? []) {
-      const c = await brief<AuthorizationBrief>(SPACE.authorizationBrief, cid);
-      if (c) children.push({ id: c.id, holderId: c.holderId, holderName: await n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: await inForce(c, at), termStart: c.termStart, termEnd: c.termEnd });
+      const c = read<AuthorizationBrief>(SPACE.authorizationBrief, cid);
+      if (c) children.push({ id: c.id, holderId: c.holderId, holderName: n.name("participant", c.holderId), status: authorizationStatusAt(c, at), inForce: authorizationProblemAt(read, c, at) === null, termStart: c.termStart, termEnd: c.termEnd });
     }
     const agreements = [];
     for (const g of links?.agreements ?? []) {
       agreements.push({
         id: g.id, name: g.name, kind: g.kind, status: agreementStatusAt(g, at), statement: g.statement, termStart: g.termStart, termEnd: g.termEnd,
-        partyIds: g.partyIds, parties: await n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
+        partyIds: g.partyIds, parties: n.refs("participant", g.partyIds), termsDigest: g.termsDigest, anchor: g.anchor,
       });
     }
     const scenarios = [];
     for (const s of links?.scenarios ?? []) {
       scenarios.push({
         id: s.id, name: s.name, status: scenarioStatusAt(s, at), statement: s.statement, purposeHash: s.purposeHash,
-        resourceIds: s.resourceIds, resources: await n.refs("resource", s.resourceIds), anchor: s.anchor,
+        resourceIds: s.resourceIds, resources: n.refs("resource", s.resourceIds), anchor: s.anchor,
       });
     }
     return { children, agreements, scenarios };
   }
 
-  /** One authorization as its route gives it: the record at `at` with its names, children, agreements and scenarios. */
+  /**
+   * One authorization as its route gives it: the record at `at` with its names, children,
+   * agreements and scenarios, all read from the index at one moment without an await.
+   */
   async function authorizationAnswer(id: string, at: number) {
-    const a = await must<AuthorizationRecord>(SPACE.authorization, pad(id), `authorization ${id}`);
+    const index = await reader.now();
+    const read = recordsOf(index);
+    const a = read<AuthorizationRecord>(SPACE.authorization, id);
+    if (a === undefined) throw new NotFoundError(`authorization ${id}`);
     notYetAt("authorization", a, at);
-    const n = createNamer(reader);
-    return { ...(await authorizationView(a, at, n)), ...(await authorizationLists(await brief<AuthorizationBrief>(SPACE.authorizationBrief, id), at, n)) };
+    const n = namesAt(index);
+    return { ...authorizationView(a, at, read, n), ...authorizationLists(read<AuthorizationBrief>(SPACE.authorizationBrief, id), at, read, n) };
   }
 
   /**
@@ -442,7 +464,9 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       args: PageArgs,
       now: number,
     ) {
-      const n = createNamer(reader);
+      // Names memoized for the page, while the index it reads stays the same (a reindex swaps it).
+      let names: { index: IndexNow; n: Names } | undefined;
+      const namesOf = (index: IndexNow): Names => (names?.index === index ? names.n : (names = { index, n: namesAt(index) }).n);
       const index = f.holder !== undefined ? { space: SPACE.authByHolder, prefix: `${pad(f.holder)}:` } : f.parent !== undefined ? { space: SPACE.authByParent, prefix: `${pad(f.parent)}:` } : null;
       const pick = async (a: AuthorizationRecord | undefined) => {
         if (!a) return undefined;
@@ -450,8 +474,10 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (f.holder !== undefined && a.holderId !== f.holder) return undefined;
         if (f.mode !== undefined && a.mode !== f.mode) return undefined;
         if (f.status !== undefined && authorizationStatusAt(a, now) !== f.status) return undefined;
-        if (f.activeAt !== undefined && !(await inForce(a, f.activeAt))) return undefined;
-        return authorizationView(a, f.activeAt ?? now, n);
+        const current = await reader.now();
+        const read = recordsOf(current);
+        if (f.activeAt !== undefined && authorizationProblemAt(read, a, f.activeAt) !== null) return undefined;
+        return authorizationView(a, f.activeAt ?? now, read, namesOf(current));
       };
       if (index) return page<string, Awaited<ReturnType<typeof pick>>>(index.space, { ...args, prefix: index.prefix }, async (id) => pick(await authorization(id)));
       return page<AuthorizationRecord, Awaited<ReturnType<typeof pick>>>(SPACE.authorization, args, (a) => pick(a));
@@ -468,14 +494,16 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
      * reader cannot give text) it is made the ordinary way.
      */
     async authorizationJson(id: string, at: number): Promise<RawJson | Awaited<ReturnType<typeof authorizationAnswer>>> {
+      const index = await reader.now();
       const text = reader.getText?.(SPACE.authorization, pad(id));
-      const b = text === undefined ? undefined : await brief<AuthorizationBrief>(SPACE.authorizationBrief, id);
+      const read = recordsOf(index);
+      const b = text === undefined ? undefined : read<AuthorizationBrief>(SPACE.authorizationBrief, id);
       const head = b && `,"status":${JSON.stringify(b.status)},`;
       const i = head ? text!.indexOf(',"status":') : -1;
       if (text === undefined || b === undefined || i < 0 || !text.startsWith(head!, i) || !text.endsWith("}")) return authorizationAnswer(id, at);
       notYetAt("authorization", b, at);
-      const n = createNamer(reader);
-      const added = JSON.stringify({ ...(await authorizationNames(n, b)), storedStatus: b.status, inForce: await inForce(b, at), at, ...(await authorizationLists(b, at, n)) });
+      const n = namesAt(index);
+      const added = JSON.stringify({ ...authorizationNames(n, b), storedStatus: b.status, inForce: authorizationProblemAt(read, b, at) === null, at, ...authorizationLists(b, at, read, n) });
       return new RawJson(`${text.slice(0, i)},"status":${JSON.stringify(authorizationStatusAt(b, at))},${text.slice(i + head!.length, -1)},${added.slice(1)}`);
     },
 
