@@ -2,7 +2,7 @@
  * The views' own cost, without RPC, decoding or the follower: a bench chain's decoded ranges,
  * captured once, applied in-process to a fresh store with every view, as the follower hands them
  * while catching up (`overlap` on, every block final). What `bench/indexer.ts` cannot show apart
- * from the reads: used to decide the changes to the views and the store (README "Indexer").
+ * from the reads: used to decide the changes to the views and the store (docs/PERFORMANCE.md, "Indexer").
  *
  *   1. capture (when `<chain dir>/events.jsonl` is missing): the indexer with no views over the
  *      cached bench chain of RECORDS (bench/lib/bench-chain.ts), one line per range as applied

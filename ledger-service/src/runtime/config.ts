@@ -50,7 +50,7 @@ export const configSchema = z.object({
    * Views applied in a worker thread beside the others while indexing (store/view-worker.ts), as a
    * comma-separated list of view names (e.g. usage: about half the work of a chain of receipt
    * batches); "none" (the default): all in the main thread. On the bench's 2 cores, shared with the
-   * chain node, the worker did not make catch-up faster (README "Indexer").
+   * chain node, the worker did not make catch-up faster (docs/PERFORMANCE.md, "Indexer").
    */
   VIEW_WORKER: z
     .string()

@@ -29,7 +29,7 @@ export interface RecordCache {
 
 /**
  * Default budget in megabytes of records as JSON text (about three times that as objects): 128,
- * the size at which the briefs of a 100k-record index fit (README "Performance": with 64 the
+ * the size at which the briefs of a 100k-record index fit (docs/PERFORMANCE.md, "API": with 64 the
  * provenance graph's reads missed the cache and it served 0.54-0.58 of its ceiling, with 128
  * 0.62-0.63, at the same RSS).
  */
