@@ -467,7 +467,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       // Names memoized for the page, while the index it reads stays the same (a reindex swaps it).
       let names: { index: IndexNow; n: Names } | undefined;
       const namesOf = (index: IndexNow): Names => (names?.index === index ? names.n : (names = { index, n: namesAt(index) }).n);
-      const index = f.holder !== undefined ? { space: SPACE.authByHolder, prefix: `${pad(f.holder)}:` } : f.parent !== undefined ? { space: SPACE.authByParent, prefix: `${pad(f.parent)}:` } : null;
+      const keyed = f.holder !== undefined ? { space: SPACE.authByHolder, prefix: `${pad(f.holder)}:` } : f.parent !== undefined ? { space: SPACE.authByParent, prefix: `${pad(f.parent)}:` } : null;
       const pick = async (a: AuthorizationRecord | undefined) => {
         if (!a) return undefined;
         if (f.parent !== undefined && a.parentId !== f.parent) return undefined;
@@ -479,7 +479,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (f.activeAt !== undefined && authorizationProblemAt(read, a, f.activeAt) !== null) return undefined;
         return authorizationView(a, f.activeAt ?? now, read, namesOf(current));
       };
-      if (index) return page<string, Awaited<ReturnType<typeof pick>>>(index.space, { ...args, prefix: index.prefix }, async (id) => pick(await authorization(id)));
+      if (keyed) return page<string, Awaited<ReturnType<typeof pick>>>(keyed.space, { ...args, prefix: keyed.prefix }, async (id) => pick(await authorization(id)));
       return page<AuthorizationRecord, Awaited<ReturnType<typeof pick>>>(SPACE.authorization, args, (a) => pick(a));
     },
 
