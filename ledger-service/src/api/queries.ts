@@ -65,37 +65,10 @@ function lastAt<T extends { at: number }>(history: T[], at: number): T | null {
 export type NamedRef = { id: string; name: string | null };
 
 /**
- * Display names for one answer (C21): each distinct (kind, id) is one point read of the names
- * index (views/names.ts), memoized for the answer, so a list page of 100 records reads each
- * holder, scenario or resource it names once. "0" (no record) has no name.
- */
-export function createNamer(reader: ViewReader) {
-  const memo = new Map<string, Promise<string | null>>();
-  const name = (kind: NamedKind, id: string): Promise<string | null> => {
-    if (id === "0" || id === "") return Promise.resolve(null);
-    const key = nameKey(kind, id);
-    let v = memo.get(key);
-    if (!v) {
-      v = reader.get<string>(NAME_SPACE, key).then((n) => n ?? null);
-      memo.set(key, v);
-    }
-    return v;
-  };
-  const refs = (kind: NamedKind, ids: readonly string[]): Promise<NamedRef[]> => Promise.all(ids.map(async (id) => ({ id, name: await name(kind, id) })));
-  /** The participant whose signer key `address` is (null: none, e.g. an expert's or the hub admin's key). */
-  const signer = async (address: string | null): Promise<NamedRef | null> => {
-    if (address === null) return null;
-    const id = await reader.get<string>(SPACE.signer, address.toLowerCase());
-    return id === undefined ? null : { id, name: await name("participant", id) };
-  };
-  return { name, refs, signer };
-}
-export type Namer = ReturnType<typeof createNamer>;
-
-/**
- * `createNamer`'s names read synchronously from the index at one moment (ViewReader.now), for an
- * answer made without an await: each name was an await, and an authorization's answer awaited
- * some fifteen of them (issue 13).
+ * Display names for one answer (C21), read synchronously from the index at one moment
+ * (ViewReader.now): each distinct (kind, id) is one point read of the names index
+ * (views/names.ts), memoized for the answer, so a list page of 100 records reads each holder,
+ * scenario or resource it names once. "0" (no record) has no name.
  */
 export function namesAt(index: IndexNow) {
   const memo = new Map<string, string | null>();
@@ -110,9 +83,36 @@ export function namesAt(index: IndexNow) {
     return v;
   };
   const refs = (kind: NamedKind, ids: readonly string[]): NamedRef[] => ids.map((id) => ({ id, name: name(kind, id) }));
-  return { name, refs };
+  /** The participant whose signer key `address` is (null: none, e.g. an expert's or the hub admin's key). */
+  const signer = (address: string | null): NamedRef | null => {
+    if (address === null) return null;
+    const id = index.get<string>(SPACE.signer, address.toLowerCase());
+    return id === undefined ? null : { id, name: name("participant", id) };
+  };
+  return { name, refs, signer };
 }
 export type Names = ReturnType<typeof namesAt>;
+
+/**
+ * `namesAt` for an answer made across awaits (a list page read from a range): each call takes the
+ * index as it is then (a reindex swaps it), and the names stay memoized while it is the same one.
+ * `at()` gives them for a synchronous stretch of the answer.
+ */
+export function createNamer(reader: ViewReader) {
+  let names: { index: IndexNow; n: Names } | undefined;
+  const at = async (): Promise<Names> => {
+    const index = await reader.now();
+    if (names?.index !== index) names = { index, n: namesAt(index) };
+    return names.n;
+  };
+  return {
+    at,
+    name: async (kind: NamedKind, id: string) => (await at()).name(kind, id),
+    refs: async (kind: NamedKind, ids: readonly string[]) => (await at()).refs(kind, ids),
+    signer: async (address: string | null) => (await at()).signer(address),
+  };
+}
+export type Namer = ReturnType<typeof createNamer>;
 
 /** A resource with the name of its source department. */
 async function namedResource(n: Namer, r: ResourceRecord) {
@@ -464,9 +464,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       args: PageArgs,
       now: number,
     ) {
-      // Names memoized for the page, while the index it reads stays the same (a reindex swaps it).
-      let names: { index: IndexNow; n: Names } | undefined;
-      const namesOf = (index: IndexNow): Names => (names?.index === index ? names.n : (names = { index, n: namesAt(index) }).n);
+      const n = createNamer(reader);
       const keyed = f.holder !== undefined ? { space: SPACE.authByHolder, prefix: `${pad(f.holder)}:` } : f.parent !== undefined ? { space: SPACE.authByParent, prefix: `${pad(f.parent)}:` } : null;
       const pick = async (a: AuthorizationRecord | undefined) => {
         if (!a) return undefined;
@@ -474,10 +472,9 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         if (f.holder !== undefined && a.holderId !== f.holder) return undefined;
         if (f.mode !== undefined && a.mode !== f.mode) return undefined;
         if (f.status !== undefined && authorizationStatusAt(a, now) !== f.status) return undefined;
-        const current = await reader.now();
-        const read = recordsOf(current);
+        const read = recordsOf(await reader.now());
         if (f.activeAt !== undefined && authorizationProblemAt(read, a, f.activeAt) !== null) return undefined;
-        return authorizationView(a, f.activeAt ?? now, read, namesOf(current));
+        return authorizationView(a, f.activeAt ?? now, read, await n.at());
       };
       if (keyed) return page<string, Awaited<ReturnType<typeof pick>>>(keyed.space, { ...args, prefix: keyed.prefix }, async (id) => pick(await authorization(id)));
       return page<AuthorizationRecord, Awaited<ReturnType<typeof pick>>>(SPACE.authorization, args, (a) => pick(a));
