@@ -62,14 +62,19 @@ async function getLogsAlone(): Promise<void> {
   const started = performance.now();
   const head = await rpc.eth_blockNumber();
   let range = 16;
+  let growNext = false;
   let logs = 0;
   for (let from = deployment.startBlock; from <= head; ) {
     const to = Math.min(head, from + range - 1);
     const got = await rpc.eth_getLogs({ fromBlock: from, toBlock: to, address });
     logs += got.length;
-    // The follower's adaptation (ledger-service/src/chain/follower.ts): a few thousand logs a range.
+    // The follower's adaptation (ledger-service/src/chain/follower.ts): a few thousand logs a range,
+    // grown on every second range that leaves room.
     if (got.length > 20_000) range = Math.max(1, Math.floor(range / 2));
-    else if (got.length < 5_000) range = Math.min(config.MAX_BLOCK_RANGE, range * 2);
+    else if (got.length < 5_000) {
+      if (growNext) range = Math.min(config.MAX_BLOCK_RANGE, range * 2);
+      growNext = !growNext;
+    }
     from = to + 1;
   }
   const ms = performance.now() - started;

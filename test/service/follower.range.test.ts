@@ -106,9 +106,11 @@ describe("ledger-service follower range size (scripted node)", function () {
     expect(seen).to.deep.equal(expected);
     for (let i = 1; i < ranges.length; i++) expect(ranges[i].first, `range ${i}`).to.equal(ranges[i - 1].last + 1);
 
-    // Only the one block over the cap is applied above it, alone.
-    const over = ranges.filter((r) => r.events.events.length > 100).map((r) => ({ blocks: [...new Set(r.events.events.map((e) => e.blockNumber))], last: r.last, events: r.events.events.length }));
-    expect(over).to.deep.equal([{ blocks: [170], last: 170, events: 260 }]);
+    // Only the one block over the cap is applied above it, alone: with the empty blocks after it at
+    // most (the next logs are in block 175).
+    const over = ranges.filter((r) => r.events.events.length > 100).map((r) => ({ blocks: [...new Set(r.events.events.map((e) => e.blockNumber))], events: r.events.events.length }));
+    expect(over).to.deep.equal([{ blocks: [170], events: 260 }]);
+    expect(ranges.find((r) => r.events.events.length > 100)!.last).to.be.within(170, 174);
     // The dense part is applied in full ranges: whole blocks of 37 logs, at most two a range.
     const dense = ranges.filter((r) => r.first >= 61 && r.last <= 160);
     expect(dense.length).to.be.greaterThan(30);
@@ -117,9 +119,22 @@ describe("ledger-service follower range size (scripted node)", function () {
     // The learned size stored with each range never lets twice the range pass the cap in the dense part.
     for (const r of dense) expect(r.events.rangeSize, `range ${r.first}-${r.last}`).to.be.at.most(2);
     // The node is asked for more than the cap only where density jumps: once into the dense part
-    // (the range grown over the sparse start), once more while the size settles, and block 170 (read
-    // with the sparse block before it, then alone); the size learned holds every other read under it.
-    expect(rpc.reads.filter((n) => n > 100), JSON.stringify(rpc.reads)).to.deep.equal([1889, 111, 261, 260]);
+    // (the range grown over the sparse start), once more while the size settles, and block 170
+    // (alone); the size learned holds every other read under it.
+    expect(rpc.reads.filter((n) => n > 100), JSON.stringify(rpc.reads)).to.deep.equal([115, 999, 260]);
+  });
+
+  it("grows the range on every second range that leaves room, so that the range read ahead is as large as the one in hand every other time, up to maxRange", async function () {
+    // One log every fourth block: no range comes near the cap of 100 logs.
+    const head = 500;
+    const rpc = scriptedRpc(head, 20, (n) => (n % 4 === 0 ? 1 : 0), { timestamps: true });
+    const { ranges } = await follow(rpc, 64, (rs) => lastBlock(rs) === head);
+    const spans = ranges.map((r) => r.blocks.at(-1)!.number - r.blocks[0].number + 1);
+    // From the default 16 blocks: 16, 16, 32, 32, 64 (maxRange) and 64 from there on, every block once.
+    expect(spans.slice(0, 6)).to.deep.equal([16, 16, 32, 32, 64, 64]);
+    expect(ranges.map((r) => r.rangeSize).slice(0, 6)).to.deep.equal([16, 32, 32, 64, 64, 64]);
+    expect(spans.reduce((a, b) => a + b, 0)).to.equal(head + 1);
+    expect(Math.max(...spans)).to.equal(64);
   });
 
   it("reports a range handed over unwritten (more to come) as indexed only once its write settles, and forgets undo records only after a written one", async function () {
@@ -245,12 +260,12 @@ describe("ledger-service follower: final blocks read by their logs' times (scrip
 
   it("drops a range read ahead when the new head no longer reaches it, and reads it again up to the new head", async function () {
     const rpc = scriptedRpc(head, 20, logsIn, { timestamps: true });
-    // Once the first range's logs are served, the node's chain is 40 blocks long: the range then
-    // read ahead for 16..47 (final by the first read's head) is beyond it.
+    // Once the first range's logs are served, the node's chain is 28 blocks long: the range then
+    // read ahead for 16..31 (final by the first read's head) is beyond it.
     const served = rpc.eth_getLogs;
     rpc.eth_getLogs = async (f) => {
       const logs = await served(f);
-      if (rpc.reads.length === 1) rpc.head = 40;
+      if (rpc.reads.length === 1) rpc.head = 28;
       return logs;
     };
     const ranges: BlockReport[] = [];
@@ -260,7 +275,7 @@ describe("ledger-service follower: final blocks read by their logs' times (scrip
       async onEvent(e) {
         if (e.type !== "block") return;
         ranges.push(e);
-        if (e.blocks.at(-1)!.number === 40) done();
+        if (e.blocks.at(-1)!.number === 28) done();
       },
     });
     const running = follower.run();
@@ -269,11 +284,11 @@ describe("ledger-service follower: final blocks read by their logs' times (scrip
     await running;
     expect(ranges.map((r) => [r.blocks[0].number, r.blocks.at(-1)!.number])).to.deep.equal([
       [0, 15],
-      [16, 40],
+      [16, 28],
     ]);
-    // Above the new finalized block (20) every header is read and linked.
-    expect(ranges[1].blocks.map((b) => b.number)).to.deep.equal(Array.from({ length: 25 }, (_, i) => 16 + i));
-    const expected = Array.from({ length: 41 }, (_, n) => n).flatMap((n) => Array.from({ length: logsIn(n) }, (_, i) => `${n}:${i}@${header(n).timestamp}`));
+    // Above the new finalized block (8) every header is read and linked.
+    expect(ranges[1].blocks.map((b) => b.number)).to.deep.equal(Array.from({ length: 13 }, (_, i) => 16 + i));
+    const expected = Array.from({ length: 29 }, (_, n) => n).flatMap((n) => Array.from({ length: logsIn(n) }, (_, i) => `${n}:${i}@${header(n).timestamp}`));
     expect(eventsOf(ranges)).to.deep.equal(expected);
   });
 });
