@@ -3,7 +3,7 @@
  * city's year through the real contracts), at one or more sizes.
  *
  * Each round runs, interleaved and each in a fresh child process (bench/lib/index-child.ts):
- *   1. eth_getLogs alone over the whole chain (the service's RPC client, the follower's range sizes)
+ *   1. eth_getLogs alone over the whole chain (the service's RPC client, ranges grown as the follower's)
  *   2. the indexer with VIEWS (default all: the service's real views) from an empty index
  * and prints, with the load average beside them, both rates and their ratio timed in-process
  * (from startIndexer to caught up) and from process spawn (spawn to caught up: module loading,

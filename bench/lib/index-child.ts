@@ -3,7 +3,10 @@
  * spawn as well as in-process, and so that its peak RSS is its own.
  *
  *   MODE=getlogs   eth_getLogs alone over the whole chain (the service's RPC client: the same JSON
- *                  parsing and validation), ranges sized as the follower sizes them; nothing else.
+ *                  parsing and validation), ranges grown as the follower grows them (from 16 blocks,
+ *                  doubled on every second small answer); it halves its range only above 20,000
+ *                  logs where the follower cuts ranges at 10,000, so its ranges are never smaller.
+ *                  Nothing else.
  *   MODE=index     the indexer (ledger-service/src/runtime/service.ts startIndexer) with VIEWS
  *                  (all: the service's views; test: one put per event; none: decode only) into
  *                  DATA_DIR, until it has caught up with the head.
@@ -68,8 +71,8 @@ async function getLogsAlone(): Promise<void> {
     const to = Math.min(head, from + range - 1);
     const got = await rpc.eth_getLogs({ fromBlock: from, toBlock: to, address });
     logs += got.length;
-    // The follower's adaptation (ledger-service/src/chain/follower.ts): a few thousand logs a range,
-    // grown on every second range that leaves room.
+    // Grown as the follower grows its range (ledger-service/src/chain/follower.ts): doubled on every
+    // second answer of under 5,000 logs. Halved only above 20,000, where the follower cuts at 10,000.
     if (got.length > 20_000) range = Math.max(1, Math.floor(range / 2));
     else if (got.length < 5_000) {
       if (growNext) range = Math.min(config.MAX_BLOCK_RANGE, range * 2);

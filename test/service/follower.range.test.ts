@@ -106,11 +106,10 @@ describe("ledger-service follower range size (scripted node)", function () {
     expect(seen).to.deep.equal(expected);
     for (let i = 1; i < ranges.length; i++) expect(ranges[i].first, `range ${i}`).to.equal(ranges[i - 1].last + 1);
 
-    // Only the one block over the cap is applied above it, alone: with the empty blocks after it at
-    // most (the next logs are in block 175).
-    const over = ranges.filter((r) => r.events.events.length > 100).map((r) => ({ blocks: [...new Set(r.events.events.map((e) => e.blockNumber))], events: r.events.events.length }));
-    expect(over).to.deep.equal([{ blocks: [170], events: 260 }]);
-    expect(ranges.find((r) => r.events.events.length > 100)!.last).to.be.within(170, 174);
+    // Only the one block over the cap is applied above it, alone: its range holds no other block
+    // with logs (169, 171 and 172 are empty).
+    const over = ranges.filter((r) => r.events.events.length > 100).map((r) => ({ first: r.first, last: r.last, blocks: [...new Set(r.events.events.map((e) => e.blockNumber))], events: r.events.events.length }));
+    expect(over).to.deep.equal([{ first: 169, last: 172, blocks: [170], events: 260 }]);
     // The dense part is applied in full ranges: whole blocks of 37 logs, at most two a range.
     const dense = ranges.filter((r) => r.first >= 61 && r.last <= 160);
     expect(dense.length).to.be.greaterThan(30);
@@ -133,8 +132,34 @@ describe("ledger-service follower range size (scripted node)", function () {
     // From the default 16 blocks: 16, 16, 32, 32, 64 (maxRange) and 64 from there on, every block once.
     expect(spans.slice(0, 6)).to.deep.equal([16, 16, 32, 32, 64, 64]);
     expect(ranges.map((r) => r.rangeSize).slice(0, 6)).to.deep.equal([16, 32, 32, 64, 64, 64]);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i].blocks[0].number, `range ${i}`).to.equal(ranges[i - 1].blocks.at(-1)!.number + 1);
     expect(spans.reduce((a, b) => a + b, 0)).to.equal(head + 1);
     expect(Math.max(...spans)).to.equal(64);
+  });
+
+  it("after a shrink, holds one range before it grows again", async function () {
+    // One log a block, and 150 in block 70: the range 64..95, grown after a range that held, is cut
+    // before block 70, which is then applied alone; from block 71 the range grows again from 1.
+    const head = 200;
+    const rpc = scriptedRpc(head, 20, (n) => (n === 70 ? 150 : 1), { timestamps: true });
+    const { ranges } = await follow(rpc, 64, (rs) => (lastBlock(rs) ?? 0) >= 100);
+    const spans = ranges.map((r) => [r.blocks[0].number, r.blocks.at(-1)!.number]);
+    expect(spans.slice(0, 5)).to.deep.equal([
+      [0, 15],
+      [16, 31],
+      [32, 63],
+      [64, 69],
+      [70, 70],
+    ]);
+    // Sizes 1, 1, 2, 2, 4, 4: the range after the shrink holds, as the first range of a start does.
+    expect(spans.slice(5, 11)).to.deep.equal([
+      [71, 71],
+      [72, 72],
+      [73, 74],
+      [75, 76],
+      [77, 80],
+      [81, 84],
+    ]);
   });
 
   it("reports a range handed over unwritten (more to come) as indexed only once its write settles, and forgets undo records only after a written one", async function () {
@@ -286,6 +311,10 @@ describe("ledger-service follower: final blocks read by their logs' times (scrip
       [0, 15],
       [16, 28],
     ]);
+    // Three reads of logs: 0..15, the range read ahead (16..31, its end's header asked too; the node
+    // answers up to its new head), dropped, and 16..28.
+    expect(rpc.reads).to.deep.equal([16, 11, 11]);
+    expect(rpc.headerReads).to.include(31);
     // Above the new finalized block (8) every header is read and linked.
     expect(ranges[1].blocks.map((b) => b.number)).to.deep.equal(Array.from({ length: 13 }, (_, i) => 16 + i));
     const expected = Array.from({ length: 29 }, (_, n) => n).flatMap((n) => Array.from({ length: logsIn(n) }, (_, i) => `${n}:${i}@${header(n).timestamp}`));

@@ -121,7 +121,10 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   let finalizedTagWorks = args.finalizedTag === "auto";
   // Start where the last run left off, or small, and let the log counts of ranges adapt it (see step()).
   let rangeSize = Math.max(1, Math.min(args.maxRange, args.initial.rangeSize ?? 16));
-  /** The range may grow at the next range that leaves room: it grows on every second one (see step()). */
+  /**
+   * The range may grow at the next range that leaves room: it grows on every second one, and after
+   * any shrink one range holds first (see step()).
+   */
   let growNext = false;
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -393,10 +396,12 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     // to the blocks that fit when a read brought more; grow only while twice the range would still fit,
     // and then on every second such range: the range read ahead below is then, every other time, as
     // large as the one being applied instead of twice as large, and a catch-up holds less at once
-    // while it starts (the 10k-event bench chain caught up ~8% faster, with ~8% less peak RSS; see
+    // while it starts (the 10k-event bench chain caught up ~8% faster, with ~7% less peak RSS; see
     // docs/PERFORMANCE.md). The caps are reached in twice as many ranges: a handful more.
-    if (r.logs.length > maxLogs) rangeSize = Math.max(1, Math.min(rangeSize, to - from + 1, Math.floor((span * maxLogs) / r.logs.length)));
-    else if (r.logs.length * 2 <= maxLogs && to - from + 1 >= rangeSize) {
+    if (r.logs.length > maxLogs) {
+      rangeSize = Math.max(1, Math.min(rangeSize, to - from + 1, Math.floor((span * maxLogs) / r.logs.length)));
+      growNext = false;
+    } else if (r.logs.length * 2 <= maxLogs && to - from + 1 >= rangeSize) {
       if (growNext) rangeSize = Math.min(args.maxRange, rangeSize * 2);
       growNext = !growNext;
     }
@@ -439,6 +444,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       // Too many results, a timeout, a limit of the provider: read a smaller range next time.
       if (to > from) {
         rangeSize = Math.max(1, Math.floor((to - from + 1) / 2));
+        growNext = false;
         status.rangeSize = rangeSize;
       }
       throw err;
