@@ -72,9 +72,12 @@ async function getLogsAlone(): Promise<void> {
     const got = await rpc.eth_getLogs({ fromBlock: from, toBlock: to, address });
     logs += got.length;
     // Grown as the follower grows its range (ledger-service/src/chain/follower.ts): doubled on every
-    // second answer of under 5,000 logs. Halved only above 20,000, where the follower cuts at 10,000.
-    if (got.length > 20_000) range = Math.max(1, Math.floor(range / 2));
-    else if (got.length < 5_000) {
+    // second answer of under 5,000 logs, one range held after a shrink. Halved only above 20,000,
+    // where the follower cuts at 10,000.
+    if (got.length > 20_000) {
+      range = Math.max(1, Math.floor(range / 2));
+      growNext = false;
+    } else if (got.length < 5_000) {
       if (growNext) range = Math.min(config.MAX_BLOCK_RANGE, range * 2);
       growNext = !growNext;
     }
