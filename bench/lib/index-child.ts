@@ -20,6 +20,7 @@ import { Session } from "node:inspector";
 import { PerformanceObserver } from "node:perf_hooks";
 import path from "node:path";
 import pino from "pino";
+import { everySecondGrowth } from "../../ledger-service/src/chain/follower";
 import { createRpc } from "../../ledger-service/src/chain/rpc";
 import { loadConfig } from "../../ledger-service/src/runtime/config";
 import { loadDeployment } from "../../ledger-service/src/runtime/deployment";
@@ -65,7 +66,7 @@ async function getLogsAlone(): Promise<void> {
   const started = performance.now();
   const head = await rpc.eth_blockNumber();
   let range = 16;
-  let growNext = false;
+  const growth = everySecondGrowth();
   let logs = 0;
   for (let from = deployment.startBlock; from <= head; ) {
     const to = Math.min(head, from + range - 1);
@@ -76,10 +77,9 @@ async function getLogsAlone(): Promise<void> {
     // where the follower cuts at 10,000.
     if (got.length > 20_000) {
       range = Math.max(1, Math.floor(range / 2));
-      growNext = false;
+      growth.reset();
     } else if (got.length < 5_000) {
-      if (growNext) range = Math.min(config.MAX_BLOCK_RANGE, range * 2);
-      growNext = !growNext;
+      range = growth.next(range, config.MAX_BLOCK_RANGE);
     }
     from = to + 1;
   }

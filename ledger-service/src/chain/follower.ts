@@ -108,6 +108,26 @@ export interface Follower {
   status(): FollowerStatus;
 }
 
+/**
+ * How a range size grows while reads leave room: doubled on every second such range, the first one
+ * after a start or a `reset` (any shrink) holding. Shared with the bench's eth_getLogs ceiling
+ * (bench/lib/index-child.ts), which sizes its ranges the same way.
+ */
+export function everySecondGrowth() {
+  let growNext = false;
+  return {
+    /** The size for the next range, `size` doubled (at most `max`) on every second call. */
+    next(size: number, max: number): number {
+      const grown = growNext ? Math.min(max, size * 2) : size;
+      growNext = !growNext;
+      return grown;
+    },
+    reset(): void {
+      growNext = false;
+    },
+  };
+}
+
 export function createFollower(common: { logger: Logger }, args: FollowerArgs): Follower {
   const log = common.logger.child({ module: "follower" });
   const retryMinMs = args.retryMinMs ?? 250;
@@ -121,11 +141,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
   let finalizedTagWorks = args.finalizedTag === "auto";
   // Start where the last run left off, or small, and let the log counts of ranges adapt it (see step()).
   let rangeSize = Math.max(1, Math.min(args.maxRange, args.initial.rangeSize ?? 16));
-  /**
-   * The range may grow at the next range that leaves room: it grows on every second one, and after
-   * any shrink one range holds first (see step()).
-   */
-  let growNext = false;
+  const growth = everySecondGrowth();
   let stopped = false;
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -400,10 +416,9 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
     // docs/PERFORMANCE.md). The caps are reached in twice as many ranges: a handful more.
     if (r.logs.length > maxLogs) {
       rangeSize = Math.max(1, Math.min(rangeSize, to - from + 1, Math.floor((span * maxLogs) / r.logs.length)));
-      growNext = false;
+      growth.reset();
     } else if (r.logs.length * 2 <= maxLogs && to - from + 1 >= rangeSize) {
-      if (growNext) rangeSize = Math.min(args.maxRange, rangeSize * 2);
-      growNext = !growNext;
+      rangeSize = growth.next(rangeSize, args.maxRange);
     }
     status.rangeSize = rangeSize;
     if (to < target && !stopped) {
@@ -444,7 +459,7 @@ export function createFollower(common: { logger: Logger }, args: FollowerArgs): 
       // Too many results, a timeout, a limit of the provider: read a smaller range next time.
       if (to > from) {
         rangeSize = Math.max(1, Math.floor((to - from + 1) / 2));
-        growNext = false;
+        growth.reset();
         status.rangeSize = rangeSize;
       }
       throw err;
