@@ -51,9 +51,14 @@ export type ProvNode = {
 export type ProvEdge = { from: string; to: string; relation: string };
 export type ProvenanceGraph = { root: string; at: number; nodes: ProvNode[]; edges: ProvEdge[]; truncated: boolean };
 
-/** Limits of one provenance walk (hostile lineage cannot make a request unbounded). */
-const MAX_NODES = 2_000;
-const MAX_DEPTH = 32;
+/**
+ * Limits of one provenance walk (hostile lineage cannot make a request unbounded): at most `nodes`
+ * nodes, and parent products and parent authorizations followed `depth` levels down. A graph cut
+ * short by either says so (`truncated`).
+ */
+export const PROVENANCE_LIMITS = { nodes: 2_000, depth: 32 } as const;
+const MAX_NODES = PROVENANCE_LIMITS.nodes;
+const MAX_DEPTH = PROVENANCE_LIMITS.depth;
 
 function lastAt<T extends { at: number }>(history: T[], at: number): T | null {
   let out: T | null = null;
@@ -322,46 +327,54 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     const root = get<ProductBrief>(SPACE.productBrief, productId);
     if (root === undefined) throw new NotFoundError(`product ${productId}`);
     notYetAt("product", root, at);
-    const nodes = new Map<string, ProvNode>();
-    const edges: ProvEdge[] = [];
-    const edgeSet = new Set<string>();
-    let truncated = false;
-    const edge = (from: string, to: string, relation: string) => {
-      const k = `${from}>${to}>${relation}`;
-      if (!edgeSet.has(k)) {
-        edgeSet.add(k);
-        edges.push({ from, to, relation });
-      }
+    // The nodes in the order they were added, and per kind the node id of each record id: a
+    // record's node id ("kind:id") is made once, when it is added (made afresh for every lookup,
+    // it was a fifth of a graph's work at a million records, with the edges' keys below).
+    const nodes: ProvNode[] = [];
+    const known: Record<ProvNode["kind"], Map<string, string>> = {
+      product: new Map(), scenario: new Map(), authorization: new Map(), agreement: new Map(), resource: new Map(), participant: new Map(),
     };
-    const add = (n: ProvNode): boolean => {
-      if (nodes.has(n.id)) return false;
-      if (nodes.size >= MAX_NODES) {
-        truncated = true;
-        return false;
-      }
-      nodes.set(n.id, n);
-      return true;
+    const edges: ProvEdge[] = [];
+    let truncated = false;
+    // A node's edges are drawn once, when it is added (each addX returns early for a record already
+    // in the graph), and each list is walked without its repeated ids (the contracts keep the lists
+    // strictly ascending; an index holding a repeated id still draws one edge): no edge twice.
+    const edge = (from: string, to: string, relation: string) => {
+      edges.push({ from, to, relation });
+    };
+    const repeated = (list: readonly string[], i: number) => i > 0 && list.indexOf(list[i]) < i;
+    /** Whether another node fits (MAX_NODES); when none does, the graph is truncated. */
+    const room = (): boolean => {
+      if (nodes.length < MAX_NODES) return true;
+      truncated = true;
+      return false;
+    };
+    /**
+     * Adds the node of a record and returns its id. Each addX below returns null for a record
+     * that is unknown or that no longer fits, so no edge leads to a node the graph lacks.
+     */
+    const add = (n: ProvNode): string => {
+      known[n.kind].set(n.recordId, n.id);
+      nodes.push(n);
+      return n.id;
     };
 
-    // Each addX returns early for a record already in the graph: it was read and walked once.
     const addParticipant = (id: string): string | null => {
-      const nid = `participant:${id}`;
-      if (nodes.has(nid)) return nid;
+      const seen = known.participant.get(id);
+      if (seen !== undefined) return seen;
       const p = get<ParticipantRecord>(SPACE.participant, id);
-      if (!p) return null;
-      add({ id: nid, kind: "participant", recordId: id, label: p.name, status: participantStatusAt(p, at), anchor: p.anchor, statusAnchor: null });
-      return nid;
+      if (!p || !room()) return null;
+      return add({ id: `participant:${id}`, kind: "participant", recordId: id, label: p.name, status: participantStatusAt(p, at), anchor: p.anchor, statusAnchor: null });
     };
     const addResource = (id: string): string | null => {
-      const nid = `resource:${id}`;
-      if (nodes.has(nid)) return nid;
+      const seen = known.resource.get(id);
+      if (seen !== undefined) return seen;
       const r = get<ResourceRecord>(SPACE.resource, id);
-      if (!r) return null;
+      if (!r || !room()) return null;
       const h = lastAt(r.history, at);
-      if (add({ id: nid, kind: "resource", recordId: id, label: r.name ?? r.data.catalogKey, status: h?.status ?? "None", anchor: r.anchor, statusAnchor: h?.anchor ?? null })) {
-        const dept = addParticipant(r.sourceDeptId);
-        if (dept) edge(nid, dept, "sourcedFrom");
-      }
+      const nid = add({ id: `resource:${id}`, kind: "resource", recordId: id, label: r.name ?? r.data.catalogKey, status: h?.status ?? "None", anchor: r.anchor, statusAnchor: h?.anchor ?? null });
+      const dept = addParticipant(r.sourceDeptId);
+      if (dept) edge(nid, dept, "sourcedFrom");
       return nid;
     };
     // An authorization's brief is read once a walk: its scenarios' briefs are in it (views/briefs.ts).
@@ -372,24 +385,29 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     };
     const addAgreements = (a: AuthorizationBrief, authNode: string) => {
       for (const g of a.agreements) {
-        const nid = `agreement:${g.id}`;
+        const seen = known.agreement.get(g.id);
+        if (seen !== undefined) {
+          edge(authNode, seen, "governedBy");
+          continue;
+        }
+        if (!room()) return;
         const statusAnchor = statusAnchorAt(g, at, () => get<AgreementRecord>(SPACE.agreement, g.id));
-        add({ id: nid, kind: "agreement", recordId: g.id, label: g.label, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor });
-        edge(authNode, nid, "governedBy");
+        edge(authNode, add({ id: `agreement:${g.id}`, kind: "agreement", recordId: g.id, label: g.label, status: agreementStatusAt(g, at), anchor: g.anchor, statusAnchor }), "governedBy");
       }
     };
     const addAuthorization = (id: string, depth: number): string | null => {
-      const nid = `authorization:${id}`;
-      if (nodes.has(nid)) return nid;
+      const seen = known.authorization.get(id);
+      if (seen !== undefined) return seen;
       const a = authBrief(id);
-      if (!a) return null;
+      if (!a || !room()) return null;
       const statusAnchor = statusAnchorAt(a, at, () => get<AuthorizationRecord>(SPACE.authorization, id));
-      if (!add({ id: nid, kind: "authorization", recordId: id, label: a.label, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor })) return nid;
+      const nid = add({ id: `authorization:${id}`, kind: "authorization", recordId: id, label: a.label, status: authorizationStatusAt(a, at), anchor: a.anchor, statusAnchor });
       const holder = addParticipant(a.holderId);
       if (holder) edge(nid, holder, "heldBy");
       addAgreements(a, nid);
-      for (const res of a.resourceIds) {
-        const r = addResource(res);
+      for (let i = 0; i < a.resourceIds.length; i++) {
+        if (repeated(a.resourceIds, i)) continue;
+        const r = addResource(a.resourceIds[i]);
         if (r) edge(nid, r, "scopeIncludes");
       }
       if (a.parentId !== "0" && depth < MAX_DEPTH) {
@@ -400,46 +418,55 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     };
     /** A product's scenario: its brief from the authorization's brief that lists it, else by its id (a list keeps at most LINKS_CAP). */
     const addScenario = (id: string, authorizationId: string): string | null => {
-      const nid = `scenario:${id}`;
-      if (nodes.has(nid)) return nid;
+      const seen = known.scenario.get(id);
+      if (seen !== undefined) return seen;
       const s = authBrief(authorizationId)?.scenarios.find((x) => x.id === id) ?? get<ScenarioBrief>(SPACE.scenarioBrief, id);
-      if (!s) return null;
+      if (!s || !room()) return null;
       const statusAnchor = statusAnchorAt(s, at, () => get<ScenarioRecord>(SPACE.scenario, id));
-      if (!add({ id: nid, kind: "scenario", recordId: id, label: s.label, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor })) return nid;
+      const nid = add({ id: `scenario:${id}`, kind: "scenario", recordId: id, label: s.label, status: scenarioStatusAt(s, at), anchor: s.anchor, statusAnchor });
       const auth = addAuthorization(s.authorizationId, 0);
       if (auth) edge(nid, auth, "underAuthorization");
-      for (const res of s.resourceIds) {
-        const r = addResource(res);
+      for (let i = 0; i < s.resourceIds.length; i++) {
+        if (repeated(s.resourceIds, i)) continue;
+        const r = addResource(s.resourceIds[i]);
         if (r) edge(nid, r, "uses");
       }
       return nid;
     };
-    const addProduct = (p: ProductBrief, depth: number): string => {
-      const nid = `product:${p.id}`;
+    /** Adds a product not yet in the graph (`p`: its brief) with its lineage. */
+    const addProduct = (p: ProductBrief, depth: number): string | null => {
+      if (!room()) return null;
       const statusAnchor = statusAnchorAt(p, at, () => get<ProductRecord>(SPACE.product, p.id));
-      if (!add({ id: nid, kind: "product", recordId: p.id, label: p.label, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor })) return nid;
+      const nid = add({ id: `product:${p.id}`, kind: "product", recordId: p.id, label: p.label, status: productStatusAt(p, at), anchor: p.anchor, statusAnchor });
       const holder = addParticipant(p.holderId);
       if (holder) edge(nid, holder, "heldBy");
-      for (const parentId of p.parentProductIds) {
+      for (let i = 0; i < p.parentProductIds.length; i++) {
         if (depth >= MAX_DEPTH) {
           truncated = true;
           break;
         }
-        const known = `product:${parentId}`;
-        const parent = nodes.has(known) ? undefined : get<ProductBrief>(SPACE.productBrief, parentId);
-        if (parent) edge(nid, addProduct(parent, depth + 1), "derivedFromProduct");
-        else if (nodes.has(known)) edge(nid, known, "derivedFromProduct");
+        const parentId = p.parentProductIds[i];
+        if (repeated(p.parentProductIds, i)) continue;
+        const seen = known.product.get(parentId);
+        if (seen !== undefined) {
+          edge(nid, seen, "derivedFromProduct");
+          continue;
+        }
+        const parent = get<ProductBrief>(SPACE.productBrief, parentId);
+        const pn = parent && addProduct(parent, depth + 1);
+        if (pn) edge(nid, pn, "derivedFromProduct");
       }
       const sc = addScenario(p.scenarioId, p.authorizationId);
       if (sc) edge(nid, sc, "servesScenario");
-      for (const res of p.resourceIds) {
-        const r = addResource(res);
+      for (let i = 0; i < p.resourceIds.length; i++) {
+        if (repeated(p.resourceIds, i)) continue;
+        const r = addResource(p.resourceIds[i]);
         if (r) edge(nid, r, "derivedFromResource");
       }
       return nid;
     };
     addProduct(root, 0);
-    return { root: `product:${root.id}`, at, nodes: [...nodes.values()], edges, truncated };
+    return { root: `product:${root.id}`, at, nodes, edges, truncated };
   }
 
   const alertSources = createAlertSources(reader, { authorization, inForce, records, calendar });
