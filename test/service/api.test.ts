@@ -11,6 +11,9 @@ import { loadProfile } from "../../policy/profile";
 import { createApi, type ApiArgs } from "../../ledger-service/src/api/server";
 import { REGULATOR_ROLE } from "../../ledger-service/src/api/auth";
 import { createViews } from "../../ledger-service/src/views";
+import { createQueries } from "../../ledger-service/src/api/queries";
+import { NAME_SPACE } from "../../ledger-service/src/views/names";
+import type { IndexNow, ViewReader } from "../../ledger-service/src/store/types";
 import { createChainBuilder, cst, GOV, openTestStore, P, seedGovernance, seedWorld, silentLogger, TEXTS, type TestStore } from "./helpers/ledger";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
@@ -275,6 +278,33 @@ describe("api: public, disclosure and regulator routes", () => {
     expect(then.nodes.find((n: Json) => n.id === "product:1").status).to.equal("Listed");
     expectError(await get("/products/9/provenance"), 404);
     expectError(await get("/products/2/provenance?format=xml"), 400);
+  });
+
+  it("answers a record and the names beside it from one moment of the index", async () => {
+    // A reader whose index moves on after the first read: every later moment names every record
+    // "renamed later". An answer made of one moment shows the names of that first one.
+    const real: ViewReader = ts.store.reader;
+    const first = await real.now();
+    const later: IndexNow = { get: <T,>(space: string, key: string) => (space === NAME_SPACE ? ("renamed later" as T) : first.get(space, key) as T | undefined) };
+    const oneMoment = () => {
+      let reads = 0;
+      return createQueries({ ...real, now: async () => (++reads === 1 ? first : later) });
+    };
+    const plain = createQueries(real);
+    const at = nowMs / 1000;
+    const names = (x: Json) => JSON.stringify(x).match(/"(?:[a-zA-Z]+Name|name)":(?:null|"[^"]*")/g) ?? [];
+    const answers: [string, (q: ReturnType<typeof createQueries>) => Promise<unknown>][] = [
+      ["product", (q) => q.product("2", at)],
+      ["scenario", (q) => q.scenario("1")],
+      ["agreement", (q) => q.agreement("1")],
+      ["resource", (q) => q.resource("1")],
+      ["call", (q) => q.call("1")],
+    ];
+    for (const [what, ask] of answers) {
+      const expected = names(await ask(plain));
+      expect(expected.filter((x) => !x.endsWith(":null")).length, `${what} names something`).to.be.greaterThan(0);
+      expect(names(await ask(oneMoment())), what).to.deep.equal(expected);
+    }
   });
 
   it("exports provenance as W3C PROV-JSON", async () => {

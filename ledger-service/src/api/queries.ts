@@ -120,43 +120,43 @@ export function createNamer(reader: ViewReader) {
 export type Namer = ReturnType<typeof createNamer>;
 
 /** A resource with the name of its source department. */
-async function namedResource(n: Namer, r: ResourceRecord) {
-  return { ...r, sourceDeptName: await n.name("participant", r.sourceDeptId) };
+function namedResource(n: Names, r: ResourceRecord) {
+  return { ...r, sourceDeptName: n.name("participant", r.sourceDeptId) };
 }
 /** A call with the names of its organizer and the holders it selected. */
-async function namedCall(n: Namer, c: CallRecord) {
-  return { ...c, organizerName: await n.name("participant", c.organizerId), selectedHolders: await n.refs("participant", c.selectedHolderIds) };
+function namedCall(n: Names, c: CallRecord) {
+  return { ...c, organizerName: n.name("participant", c.organizerId), selectedHolders: n.refs("participant", c.selectedHolderIds) };
 }
 /** A scenario with the names of its holder, its authorization (its holder's) and its resources. */
-async function namedScenario(n: Namer, s: ScenarioRecord) {
+function namedScenario(n: Names, s: ScenarioRecord) {
   return {
     ...s,
-    holderName: await n.name("participant", s.holderId),
-    authorizationName: await n.name("authorization", s.authorizationId),
-    resources: await n.refs("resource", s.resourceIds),
+    holderName: n.name("participant", s.holderId),
+    authorizationName: n.name("authorization", s.authorizationId),
+    resources: n.refs("resource", s.resourceIds),
   };
 }
 /** An agreement with the names of its proposer, authorization, scenario, parties and signing parties. */
-async function namedAgreement(n: Namer, g: AgreementRecord) {
+function namedAgreement(n: Names, g: AgreementRecord) {
   return {
     ...g,
-    proposerName: await n.name("participant", g.proposerId),
-    authorizationName: await n.name("authorization", g.authorizationId),
-    scenarioName: await n.name("scenario", g.scenarioId),
-    parties: await n.refs("participant", g.partyIds),
-    signatures: await Promise.all(g.signatures.map(async (x) => ({ ...x, partyName: await n.name("participant", x.partyId) }))),
+    proposerName: n.name("participant", g.proposerId),
+    authorizationName: n.name("authorization", g.authorizationId),
+    scenarioName: n.name("scenario", g.scenarioId),
+    parties: n.refs("participant", g.partyIds),
+    signatures: g.signatures.map((x) => ({ ...x, partyName: n.name("participant", x.partyId) })),
   };
 }
 /** A product with the names of its holder, scenario, authorization, previous version, resources and parent products. */
-async function namedProduct(n: Namer, p: ProductRecord) {
+function namedProduct(n: Names, p: ProductRecord) {
   return {
     ...p,
-    holderName: await n.name("participant", p.holderId),
-    scenarioName: await n.name("scenario", p.scenarioId),
-    authorizationName: await n.name("authorization", p.authorizationId),
-    previousVersionName: await n.name("product", p.previousVersionId),
-    resources: await n.refs("resource", p.resourceIds),
-    parents: await n.refs("product", p.parentProductIds),
+    holderName: n.name("participant", p.holderId),
+    scenarioName: n.name("scenario", p.scenarioId),
+    authorizationName: n.name("authorization", p.authorizationId),
+    previousVersionName: n.name("product", p.previousVersionId),
+    resources: n.refs("resource", p.resourceIds),
+    parents: n.refs("product", p.parentProductIds),
   };
 }
 /** The names an authorization references: holder, organizer, parent (its holder's), call, resources. */
@@ -225,6 +225,19 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     }
     void last;
     return { items, next: null };
+  }
+
+  /**
+   * One record by space and (unpadded) id with the index it was read from: its reader and names
+   * answer from the same moment, so a record and the names beside it never come from two
+   * versions of the index (a block applied between two awaits). 404 when there is none.
+   */
+  async function recordAt<T extends JsonValue>(space: string, id: string, what: string) {
+    const index = await reader.now();
+    const read = recordsOf(index);
+    const record = read<T>(space, id);
+    if (record === undefined) throw new NotFoundError(what);
+    return { record, read, names: namesAt(index) };
   }
 
   const participant = (id: string) => reader.get<ParticipantRecord>(SPACE.participant, pad(id));
@@ -478,13 +491,19 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     participant: (id: string) => must<ParticipantRecord>(SPACE.participant, pad(id), `participant ${id}`),
     participants: (args: PageArgs) => page<ParticipantRecord, ParticipantRecord>(SPACE.participant, args, (v) => v),
 
-    resource: async (id: string) => namedResource(createNamer(reader), await must<ResourceRecord>(SPACE.resource, pad(id), `resource ${id}`)),
+    resource: async (id: string) => {
+      const { record, names } = await recordAt<ResourceRecord>(SPACE.resource, id, `resource ${id}`);
+      return namedResource(names, record);
+    },
     resources: (args: PageArgs) => {
       const n = createNamer(reader);
-      return page<ResourceRecord, Awaited<ReturnType<typeof namedResource>>>(SPACE.resource, args, (v) => namedResource(n, v));
+      return page<ResourceRecord, ReturnType<typeof namedResource>>(SPACE.resource, args, async (v) => namedResource(await n.at(), v));
     },
 
-    call: async (id: string) => namedCall(createNamer(reader), await must<CallRecord>(SPACE.call, pad(id), `call ${id}`)),
+    call: async (id: string) => {
+      const { record, names } = await recordAt<CallRecord>(SPACE.call, id, `call ${id}`);
+      return namedCall(names, record);
+    },
 
     async authorizations(
       f: { status?: string; holder?: string; mode?: string; activeAt?: number; parent?: string },
@@ -531,13 +550,19 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       return new RawJson(`${text.slice(0, i)},"status":${JSON.stringify(authorizationStatusAt(b, at))},${text.slice(i + head!.length, -1)},${added.slice(1)}`);
     },
 
-    scenario: async (id: string) => namedScenario(createNamer(reader), await must<ScenarioRecord>(SPACE.scenario, pad(id), `scenario ${id}`)),
-    agreement: async (id: string) => namedAgreement(createNamer(reader), await must<AgreementRecord>(SPACE.agreement, pad(id), `agreement ${id}`)),
+    scenario: async (id: string) => {
+      const { record, names } = await recordAt<ScenarioRecord>(SPACE.scenario, id, `scenario ${id}`);
+      return namedScenario(names, record);
+    },
+    agreement: async (id: string) => {
+      const { record, names } = await recordAt<AgreementRecord>(SPACE.agreement, id, `agreement ${id}`);
+      return namedAgreement(names, record);
+    },
 
     async products(f: { holder?: string; status?: string }, args: PageArgs) {
       const n = createNamer(reader);
-      const pick = async (p: ProductRecord | undefined) => (p && (f.status === undefined || p.status === f.status) ? namedProduct(n, p) : undefined);
-      type Named = Awaited<ReturnType<typeof namedProduct>>;
+      const pick = async (p: ProductRecord | undefined) => (p && (f.status === undefined || p.status === f.status) ? namedProduct(await n.at(), p) : undefined);
+      type Named = ReturnType<typeof namedProduct>;
       if (f.holder !== undefined) {
         return page<string, Named>(SPACE.productByHolder, { ...args, prefix: `${pad(f.holder)}:` }, async (id) =>
           pick(await reader.get<ProductRecord>(SPACE.product, pad(id))),
@@ -547,11 +572,11 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     },
 
     async product(id: string, at: number) {
-      const p = await must<ProductRecord>(SPACE.product, pad(id), `product ${id}`);
+      const { record: p, read, names } = await recordAt<ProductRecord>(SPACE.product, id, `product ${id}`);
       notYetAt("product", p, at);
-      const notUsableBecause = productProblemsAt(await records(), p, at);
+      const notUsableBecause = productProblemsAt(read, p, at);
       // As for authorizations: `status` at `at`, `storedStatus` the last one stored.
-      return { ...(await namedProduct(createNamer(reader), p)), storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
+      return { ...namedProduct(names, p), storedStatus: p.status, status: productStatusAt(p, at), usable: notUsableBecause.length === 0, notUsableBecause, at };
     },
 
     async timeline(kind: string, id: string, args: PageArgs) {
