@@ -341,8 +341,8 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     if (root === undefined) throw new NotFoundError(`product ${productId}`);
     notYetAt("product", root, at);
     // The nodes in the order they were added, and per kind the node id of each record id: a
-    // record's node id ("kind:id") is made once, when it is added (made afresh for every lookup,
-    // it was a fifth of a graph's work at a million records, with the edges' keys below).
+    // record's node id ("kind:id") is made once, when it is added. Made afresh for every lookup,
+    // those ids and the edges' keys (below) were a fifth of a graph's work with its records cached.
     const nodes: ProvNode[] = [];
     const known: Record<ProvNode["kind"], Map<string, string>> = {
       product: new Map(), scenario: new Map(), authorization: new Map(), agreement: new Map(), resource: new Map(), participant: new Map(),
