@@ -88,11 +88,14 @@ describe("provenance: the walk's limits", () => {
     expect(g.nodes.length).to.equal(PROVENANCE_LIMITS.nodes);
     expect(g.truncated).to.equal(true);
     expectWellFormed(g);
-    // The product's own node and its holder come first; resources fill the rest in list order.
+    // The product's own node and its holder come first, then its scenario's few records; its own
+    // resources fill the rest in list order, each with its edge, and the rest are left out.
     expect(g.nodes.slice(0, 2).map((n) => n.id)).to.deep.equal(["product:900", `participant:${P.operator}`]);
+    const wideNodes = g.nodes.filter((n) => n.kind === "resource" && Number(n.recordId) >= 1000).map((n) => n.id);
+    expect(g.nodes.length - wideNodes.length).to.be.lessThan(20);
+    expect(wideNodes).to.deep.equal(Array.from({ length: wideNodes.length }, (_, k) => `resource:${1000 + k}`));
     const derived = g.edges.filter((e) => e.from === "product:900" && e.relation === "derivedFromResource").map((e) => e.to);
-    expect(derived.length).to.be.greaterThan(PROVENANCE_LIMITS.nodes - 20);
-    expect(derived[0]).to.equal("resource:1000");
+    expect(derived).to.deep.equal(wideNodes);
   });
 
   it("draws one edge per link when a list repeats an id", async () => {

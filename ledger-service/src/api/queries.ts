@@ -232,7 +232,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
    * answer from the same moment, so a record and the names beside it never come from two
    * versions of the index (a block applied between two awaits). 404 when there is none.
    */
-  async function recordAt<T extends JsonValue>(space: string, id: string, what: string) {
+  async function recordWithNames<T extends JsonValue>(space: string, id: string, what: string) {
     const index = await reader.now();
     const read = recordsOf(index);
     const record = read<T>(space, id);
@@ -492,7 +492,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     participants: (args: PageArgs) => page<ParticipantRecord, ParticipantRecord>(SPACE.participant, args, (v) => v),
 
     resource: async (id: string) => {
-      const { record, names } = await recordAt<ResourceRecord>(SPACE.resource, id, `resource ${id}`);
+      const { record, names } = await recordWithNames<ResourceRecord>(SPACE.resource, id, `resource ${id}`);
       return namedResource(names, record);
     },
     resources: (args: PageArgs) => {
@@ -501,7 +501,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     },
 
     call: async (id: string) => {
-      const { record, names } = await recordAt<CallRecord>(SPACE.call, id, `call ${id}`);
+      const { record, names } = await recordWithNames<CallRecord>(SPACE.call, id, `call ${id}`);
       return namedCall(names, record);
     },
 
@@ -551,11 +551,11 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     },
 
     scenario: async (id: string) => {
-      const { record, names } = await recordAt<ScenarioRecord>(SPACE.scenario, id, `scenario ${id}`);
+      const { record, names } = await recordWithNames<ScenarioRecord>(SPACE.scenario, id, `scenario ${id}`);
       return namedScenario(names, record);
     },
     agreement: async (id: string) => {
-      const { record, names } = await recordAt<AgreementRecord>(SPACE.agreement, id, `agreement ${id}`);
+      const { record, names } = await recordWithNames<AgreementRecord>(SPACE.agreement, id, `agreement ${id}`);
       return namedAgreement(names, record);
     },
 
@@ -572,7 +572,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
     },
 
     async product(id: string, at: number) {
-      const { record: p, read, names } = await recordAt<ProductRecord>(SPACE.product, id, `product ${id}`);
+      const { record: p, read, names } = await recordWithNames<ProductRecord>(SPACE.product, id, `product ${id}`);
       notYetAt("product", p, at);
       const notUsableBecause = productProblemsAt(read, p, at);
       // As for authorizations: `status` at `at`, `storedStatus` the last one stored.
