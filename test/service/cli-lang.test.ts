@@ -11,11 +11,13 @@ import { deadlineLabel, label } from "../../ledger-service/src/i18n";
 import { seededApi } from "./helpers/ledger";
 
 const regulator = new Wallet(keccak("cli regulator"));
+const NOW_MS = Date.parse("2026-12-07T12:00:00+08:00");
 
 describe("provenant CLI: --lang, labels and Chinese dates", () => {
   let api: Awaited<ReturnType<typeof seededApi>>;
   before(async () => {
-    api = await seededApi("huizhou", { hasRole: async (role, address) => role === REGULATOR_ROLE && address === regulator.address });
+    // One fixed moment, so that two reads compared in a test fall on one China day.
+    api = await seededApi("huizhou", { hasRole: async (role, address) => role === REGULATOR_ROLE && address === regulator.address, now: () => NOW_MS });
   });
   after(async () => api.close());
 

@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
+import { chinaDate } from "../../ledger-service/src/calendar";
 import { deadlineLabel, label } from "../../ledger-service/src/i18n";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -96,6 +97,23 @@ async function stop(r: Running): Promise<number | null> {
 function cli(args: string[], extra: Record<string, string> = {}) {
   const r = spawnSync(CLI, args, { cwd: ROOT, env: env(extra), encoding: "utf8", timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs `block`, whose reads of the service are compared with each other. The spawned service
+ * reads the wall clock, and days overdue, deadline states and the alerts they raise move at
+ * 北京时间 midnight. If the block failed while the China day turned, its reads straddled two
+ * days: it runs once more, on the new day. A failure within one day is a failure.
+ */
+function onOneChinaDay(block: () => void): void {
+  const today = () => chinaDate(new Date());
+  const before = today();
+  try {
+    block();
+  } catch (e) {
+    if (today() === before) throw e;
+    block();
+  }
 }
 
 /** A REGULATOR bearer token for the demo's regulator key (EIP-4361 sign-in). */
@@ -223,85 +241,89 @@ describe("npm start: the whole platform on an embedded chain", function () {
       const alertsRefused = cli(["alerts", "--api", base, "--key", "0x" + "11".repeat(32)]);
       expect([alertsRefused.code, alertsRefused.stderr.includes("REGULATOR")]).to.deep.equal([1, true]);
 
-      // deadlines as text: a header, then each deadline's due date, status, days overdue, clause,
-      // name (never blank), subject, earliest due first; states, names and kinds as labels.
-      const asJson = JSON.parse(cli(["deadlines", "--api", base, "--json", "--limit", "100000"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
-        items: { dueDate: string; dueAt: number; status: string; clause: string; name: string; subjectKind: string; subjectId: string; daysOverdue: number | null }[];
-        total: number;
-      };
-      expect(asJson.items.map((d) => d.dueAt)).to.deep.equal([...asJson.items.map((d) => d.dueAt)].sort((x, y) => x - y));
-      const overdue = asJson.items.filter((d) => d.status === "overdue");
-      expect(overdue.length).to.be.greaterThan(0);
-      const text = cli(["deadlines", "--api", base, "--status", "overdue"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
-      expect(text.code, text.stderr).to.equal(0);
-      const lines = text.stdout.trimEnd().split("\n");
-      expect(lines[0].split(/\s{2,}/)).to.deep.equal(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]);
-      const rows = lines.slice(1, -1).map((l) => l.trim().split(/\s{2,}/));
-      expect(rows.map((r) => r.slice(0, 6))).to.deep.equal(
-        overdue.map((d) => [d.dueDate, "Overdue", `${d.daysOverdue}d`, d.clause, deadlineLabel(d.name, "en"), `${label("subjectKind", d.subjectKind, "en")} ${d.subjectId}`]),
-      );
-      expect(lines[lines.length - 1]).to.equal(`${overdue.length} of ${overdue.length} deadlines`);
+      // Days overdue, deadline states and so the alerts move at 北京时间 midnight, and the service
+      // reads the wall clock: reads compared with each other are taken on one China day.
+      onOneChinaDay(() => {
+        // deadlines as text: a header, then each deadline's due date, status, days overdue, clause,
+        // name (never blank), subject, earliest due first; states, names and kinds as labels.
+        const asJson = JSON.parse(cli(["deadlines", "--api", base, "--json", "--limit", "100000"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
+          items: { dueDate: string; dueAt: number; status: string; clause: string; name: string; subjectKind: string; subjectId: string; daysOverdue: number | null }[];
+          total: number;
+        };
+        expect(asJson.items.map((d) => d.dueAt)).to.deep.equal([...asJson.items.map((d) => d.dueAt)].sort((x, y) => x - y));
+        const overdue = asJson.items.filter((d) => d.status === "overdue");
+        expect(overdue.length).to.be.greaterThan(0);
+        const text = cli(["deadlines", "--api", base, "--status", "overdue"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+        expect(text.code, text.stderr).to.equal(0);
+        const lines = text.stdout.trimEnd().split("\n");
+        expect(lines[0].split(/\s{2,}/)).to.deep.equal(["DUE", "STATUS", "OVERDUE", "CLAUSE", "NAME", "SUBJECT", "WHAT"]);
+        const rows = lines.slice(1, -1).map((l) => l.trim().split(/\s{2,}/));
+        expect(rows.map((r) => r.slice(0, 6))).to.deep.equal(
+          overdue.map((d) => [d.dueDate, "Overdue", `${d.daysOverdue}d`, d.clause, deadlineLabel(d.name, "en"), `${label("subjectKind", d.subjectKind, "en")} ${d.subjectId}`]),
+        );
+        expect(lines[lines.length - 1]).to.equal(`${overdue.length} of ${overdue.length} deadlines`);
 
-      // alerts: signed in like deadlines; a header, the alerts newest first, then how many.
-      const alertsJson = JSON.parse(cli(["alerts", "--api", base, "--json", "--limit", "500"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
-        items: { kind: string; at: number; clause: string; subjectKind: string; subjectId: string; message: string; status: string | null }[];
-        total: number;
-        next: string | null;
-      };
-      expect(alertsJson.items.map((a) => a.at)).to.deep.equal([...alertsJson.items.map((a) => a.at)].sort((x, y) => y - x));
-      expect([alertsJson.items.length, alertsJson.next]).to.deep.equal([alertsJson.total, null]);
-      const kinds = new Set(alertsJson.items.map((a) => a.kind));
-      // The demo's deliberate breaches only (the README's table): no unintended breach.
-      expect([...kinds].sort()).to.deep.equal(["listed-under-stopped-authorization", "missed-deadline", "use-outside-rules"]);
-      const missed = alertsJson.items.filter((a) => a.kind === "missed-deadline");
-      expect(missed.every((a) => a.status === "overdue")).to.equal(true);
-      // The same items with limit=1, page by page: none missing (missed deadlines included).
-      const paged: typeof alertsJson.items = [];
-      let after: string | null = null;
-      do {
-        const page = cli(["alerts", "--api", base, "--json", "--limit", "7", ...(after ? ["--after", after] : [])], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
-        const body = JSON.parse(page.stdout) as typeof alertsJson;
-        paged.push(...body.items);
-        after = body.next;
-      } while (after !== null);
-      expect(paged).to.deep.equal(alertsJson.items);
-      const alertsText = cli(["alerts", "--api", base, "--kind", "missed-deadline"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
-      expect(alertsText.code, alertsText.stderr).to.equal(0);
-      const alertLines = alertsText.stdout.trimEnd().split("\n");
-      expect(alertLines[0].split(/\s{2,}/)).to.deep.equal(["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]);
-      expect(alertLines.slice(1, -1).map((l) => l.split(/\s{2,}/).slice(1))).to.deep.equal(missed.map((a) => ["Missed deadline", a.clause, `${label("subjectKind", a.subjectKind, "en")} ${a.subjectId}`, a.message]));
-      expect(alertLines[alertLines.length - 1]).to.equal(`${missed.length} of ${missed.length} alerts`);
+        // alerts: signed in like deadlines; a header, the alerts newest first, then how many.
+        const alertsJson = JSON.parse(cli(["alerts", "--api", base, "--json", "--limit", "500"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY }).stdout) as {
+          items: { kind: string; at: number; clause: string; subjectKind: string; subjectId: string; message: string; status: string | null }[];
+          total: number;
+          next: string | null;
+        };
+        expect(alertsJson.items.map((a) => a.at)).to.deep.equal([...alertsJson.items.map((a) => a.at)].sort((x, y) => y - x));
+        expect([alertsJson.items.length, alertsJson.next]).to.deep.equal([alertsJson.total, null]);
+        const kinds = new Set(alertsJson.items.map((a) => a.kind));
+        // The demo's deliberate breaches only (the README's table): no unintended breach.
+        expect([...kinds].sort()).to.deep.equal(["listed-under-stopped-authorization", "missed-deadline", "use-outside-rules"]);
+        const missed = alertsJson.items.filter((a) => a.kind === "missed-deadline");
+        expect(missed.every((a) => a.status === "overdue")).to.equal(true);
+        // The same items with limit=1, page by page: none missing (missed deadlines included).
+        const paged: typeof alertsJson.items = [];
+        let after: string | null = null;
+        do {
+          const page = cli(["alerts", "--api", base, "--json", "--limit", "7", ...(after ? ["--after", after] : [])], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+          const body = JSON.parse(page.stdout) as typeof alertsJson;
+          paged.push(...body.items);
+          after = body.next;
+        } while (after !== null);
+        expect(paged).to.deep.equal(alertsJson.items);
+        const alertsText = cli(["alerts", "--api", base, "--kind", "missed-deadline"], { PROVENANT_REGULATOR_KEY: REGULATOR_KEY });
+        expect(alertsText.code, alertsText.stderr).to.equal(0);
+        const alertLines = alertsText.stdout.trimEnd().split("\n");
+        expect(alertLines[0].split(/\s{2,}/)).to.deep.equal(["AT (CHINA TIME)", "KIND", "CLAUSE", "SUBJECT", "MESSAGE"]);
+        expect(alertLines.slice(1, -1).map((l) => l.split(/\s{2,}/).slice(1))).to.deep.equal(missed.map((a) => ["Missed deadline", a.clause, `${label("subjectKind", a.subjectKind, "en")} ${a.subjectId}`, a.message]));
+        expect(alertLines[alertLines.length - 1]).to.equal(`${missed.length} of ${missed.length} alerts`);
 
-      // The README's walk-through, copied literally (only the demo's ports and data directory differ).
-      const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-      const section = readme.slice(readme.indexOf("### A regulator's walk-through"), readme.indexOf("### Configuration"));
-      const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]);
-      expect(blocks.length).to.equal(2);
-      const local = (command: string) =>
-        command
-          .replaceAll("localhost:8080", `127.0.0.1:${port}`)
-          .replaceAll("127.0.0.1:8080", `127.0.0.1:${port}`)
-          .replaceAll("127.0.0.1:8545", `127.0.0.1:${chainPort}`)
-          .replace(/(^|\s)data\//g, `$1${dataDir}/`);
-      const commands = blocks[0].replace(/\\\n/g, " ").split("\n").filter((l) => l.trim() !== "");
-      expect(commands.some((c) => c.includes(REGULATOR_KEY)), "the regulator key printed whole").to.equal(true);
-      expect(commands.some((c) => c.startsWith("npx provenant alerts"))).to.equal(true);
-      const exports: string[] = [];
-      for (const command of commands) {
-        if (command.startsWith("export ")) {
-          exports.push(command);
-          continue;
+        // The README's walk-through, copied literally (only the demo's ports and data directory differ).
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("### A regulator's walk-through"), readme.indexOf("### Configuration"));
+        const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]);
+        expect(blocks.length).to.equal(2);
+        const local = (command: string) =>
+          command
+            .replaceAll("localhost:8080", `127.0.0.1:${port}`)
+            .replaceAll("127.0.0.1:8080", `127.0.0.1:${port}`)
+            .replaceAll("127.0.0.1:8545", `127.0.0.1:${chainPort}`)
+            .replace(/(^|\s)data\//g, `$1${dataDir}/`);
+        const commands = blocks[0].replace(/\\\n/g, " ").split("\n").filter((l) => l.trim() !== "");
+        expect(commands.some((c) => c.includes(REGULATOR_KEY)), "the regulator key printed whole").to.equal(true);
+        expect(commands.some((c) => c.startsWith("npx provenant alerts"))).to.equal(true);
+        const exports: string[] = [];
+        for (const command of commands) {
+          if (command.startsWith("export ")) {
+            exports.push(command);
+            continue;
+          }
+          const r = spawnSync("bash", ["-c", [...exports, local(command)].join("\n")], { cwd: ROOT, env: env({ PROVENANT_API: base }), encoding: "utf8", timeout: 60_000 });
+          expect(r.status, `${command}\n${r.stderr}`).to.equal(0);
+          expect(r.stdout.trim(), command).to.not.equal("");
+          if (command.startsWith("curl")) expect(JSON.parse(r.stdout), command).to.not.have.property("error");
         }
-        const r = spawnSync("bash", ["-c", [...exports, local(command)].join("\n")], { cwd: ROOT, env: env({ PROVENANT_API: base }), encoding: "utf8", timeout: 60_000 });
-        expect(r.status, `${command}\n${r.stderr}`).to.equal(0);
-        expect(r.stdout.trim(), command).to.not.equal("");
-        if (command.startsWith("curl")) expect(JSON.parse(r.stdout), command).to.not.have.property("error");
-      }
-      const recipe = spawnSync("bash", ["-c", local(blocks[1])], { cwd: ROOT, env: env({}), encoding: "utf8", timeout: 60_000 });
-      expect(recipe.status, recipe.stderr).to.equal(0);
-      const answers = recipe.stdout.split(/(?<=})(?={)/).map((x) => JSON.parse(x) as { items?: unknown[]; total?: number });
-      expect(answers.map((x) => Array.isArray(x.items))).to.deep.equal([true, true]);
-      expect(answers[0].total).to.equal(alertsJson.total);
+        const recipe = spawnSync("bash", ["-c", local(blocks[1])], { cwd: ROOT, env: env({}), encoding: "utf8", timeout: 60_000 });
+        expect(recipe.status, recipe.stderr).to.equal(0);
+        const answers = recipe.stdout.split(/(?<=})(?={)/).map((x) => JSON.parse(x) as { items?: unknown[]; total?: number });
+        expect(answers.map((x) => Array.isArray(x.items))).to.deep.equal([true, true]);
+        expect(answers[0].total).to.equal(alertsJson.total);
+      });
       // A demo usage receipt, checked against the resumed chain directly (no service trusted).
       // The demo's receipts went through the platform node's intake on the first start: three
       // anchored batches, and the breaches it shows on purpose flagged (C14, C24 and C18).
