@@ -6,7 +6,7 @@ import { expect } from "chai";
 import pino from "pino";
 import { Level } from "level";
 import { openStore, ViewError, type BlockRef, type Store } from "../../ledger-service/src/store/db";
-import { createRangeTx } from "../../ledger-service/src/store/rangetx";
+import { cloneJson, createRangeTx } from "../../ledger-service/src/store/rangetx";
 import type { ChainEvent, JsonValue, View, ViewReader } from "../../ledger-service/src/store/types";
 import { tmpDir } from "./follower.helpers";
 
@@ -50,6 +50,28 @@ describe("ledger-service store", function () {
     } finally {
       await store.close();
     }
+  });
+
+  it("copies a value for its undo record as structuredClone does, sharing nothing with it", function () {
+    const values: JsonValue[] = [
+      null, 0, -1.5, "", "数据", true,
+      [], {}, [1, [2, [3]], { a: null }],
+      { kind: "Product", id: "12", day: null, count: 3, fee: "1500", points: { "1": [3, "10"], "2": [4, "0"] } },
+      JSON.parse('{"__proto__": {"x": 1}, "constructor": 2, "a": [{"__proto__": null}]}') as JsonValue,
+    ];
+    for (const v of values) {
+      const copy = cloneJson(v);
+      expect(copy).to.deep.equal(structuredClone(v));
+      expect(JSON.stringify(copy)).to.equal(JSON.stringify(v));
+    }
+    const record = values[9] as { points: { [id: string]: [number, string] } };
+    const copy = cloneJson(record);
+    copy.points["1"][0] = 99;
+    copy.points["3"] = [1, "1"];
+    expect(record.points).to.deep.equal({ "1": [3, "10"], "2": [4, "0"] });
+    // A `__proto__` key stays an own property of the copy: the prototype is not changed.
+    const odd = cloneJson(values[10]) as { [key: string]: JsonValue };
+    expect([Object.getPrototypeOf(odd), Object.keys(odd), (odd as { x?: number }).x]).to.deep.equal([Object.prototype, ["__proto__", "constructor", "a"], undefined]);
   });
 });
 
@@ -253,9 +275,11 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
     }
   };
 
-  it("hands a value below the finalized block to the sink at once as JSON, and keeps one above it as put keeps it, with its undo record", function () {
+  it("hands an appended value to the sink at once as JSON; above the finalized block with an undo record that deletes it, read from nowhere", function () {
     const sunk: [string, string, string][] = [];
-    const rt = createRangeTx(() => undefined, { sink: (space, key, json) => void sunk.push([space, key, json]) });
+    const reads: string[] = [];
+    const stored = (space: string, key: string) => void reads.push(`${space}/${key}`);
+    const rt = createRangeTx(stored, { sink: (space, key, json) => void sunk.push([space, key, json]) });
     rt.block(1, false);
     rt.tx.append("log", "1", { a: 1 });
     expect(sunk, "written at once, as JSON").to.deep.equal([["log", "1", '{"a":1}']]);
@@ -263,10 +287,25 @@ describe("ledger-service store: values appended by views (ViewTx.append)", funct
     expect(rt.spaces(), "but named among the spaces the range wrote").to.deep.equal(["log"]);
     rt.block(2, true);
     rt.tx.append("log", "2", { a: 2 });
-    expect(sunk, "a block that can still be unwound keeps it with its undo record").to.have.length(1);
+    expect(sunk, "a block that can still be unwound writes it at once too").to.deep.equal([["log", "1", '{"a":1}'], ["log", "2", '{"a":2}']]);
     const result = rt.finish();
-    expect(result.writes).to.deep.equal([{ space: "log", keys: ["2"], values: ['{"a":2}'] }]);
+    expect(result.writes, "nothing kept for the range's end").to.deep.equal([]);
+    // Each key is appended once: it did not exist before, so its undo deletes it.
+    expect([result.undo, result.undoCount]).to.deep.equal([[[2, [{ space: "log", key: "2" }]]], 1]);
+    expect(reads, "no previous value asked of the store").to.deep.equal([]);
+  });
+
+  it("keeps an appended value for the range's end where there is no sink (the view worker), with the same undo record", function () {
+    const reads: string[] = [];
+    const rt = createRangeTx((space, key) => void reads.push(`${space}/${key}`));
+    rt.block(1, false);
+    rt.tx.append("log", "1", { a: 1 });
+    rt.block(2, true);
+    rt.tx.append("log", "2", { a: 2 });
+    const result = rt.finish();
+    expect(result.writes).to.deep.equal([{ space: "log", keys: ["1", "2"], values: ['{"a":1}', '{"a":2}'] }]);
     expect(result.undo).to.deep.equal([[2, [{ space: "log", key: "2" }]]]);
+    expect(reads).to.deep.equal([]);
   });
 
   it("refuses to read a space written with append or to write it otherwise, and to append to a space the range wrote otherwise", function () {

@@ -49,6 +49,28 @@ export interface RangeTxOptions {
   appendOnly?: Set<string>;
 }
 
+/**
+ * A deep copy of a JSON value, as undo records need of a value a later block may change in place.
+ * Several times faster than structuredClone on the small records views keep (above the finalized
+ * block, the clones were a fifth of a block's cost). A `__proto__` key is copied as an own
+ * property, as JSON.parse makes it.
+ */
+export function cloneJson<T extends Json>(v: T): T {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<Json>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = cloneJson(v[i]);
+    return out as T;
+  }
+  const out: { [key: string]: Json } = {};
+  for (const k in v) {
+    const value = cloneJson((v as { [key: string]: Json })[k]);
+    if (k === "__proto__") Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out as T;
+}
+
 const DELETED = Symbol("deleted");
 type Pending = Json | typeof DELETED;
 
@@ -82,13 +104,17 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
   /** Entries whose previous value is the stored one (no earlier write in this range). */
   const fromDb: UndoEntry[] = [];
   let undoCount = 0;
-  let touched = new Set<string>();
   /**
-   * Pending values of earlier blocks as they were when this block first read them: views may
-   * change a value they read in place before putting it back, so the undo record must not be
-   * taken from the pending value at put time.
+   * Per space, the keys this block has an undo record of. Kept per space, not by one string of
+   * space and key: a string made per read was a tenth of a block's cost above the finalized one.
    */
-  let seen = new Map<string, Json>();
+  let touched = new Map<string, Set<string>>();
+  /**
+   * Per space, pending values of earlier blocks as they were when this block first read them:
+   * views may change a value they read in place before putting it back, so the undo record must
+   * not be taken from the pending value at put time.
+   */
+  let seen = new Map<string, Map<string, Json>>();
   let recordUndo = false;
   let entries: UndoEntry[] = [];
 
@@ -100,15 +126,24 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
     }
     return m;
   };
+  /** The inner map or set of `name` in a per-space table of this block, made on first use. */
+  const ofSpace = <T,>(table: Map<string, T>, name: string, make: () => T): T => {
+    let inner = table.get(name);
+    if (inner === undefined) table.set(name, (inner = make()));
+    return inner;
+  };
   const remember = (name: string, key: string, m: Map<string, Pending>) => {
     if (!recordUndo) return;
-    const id = `${name}\u0000${key}`;
-    if (touched.has(id)) return;
-    touched.add(id);
+    const keys = ofSpace(touched, name, () => new Set<string>());
+    if (keys.has(key)) return;
+    keys.add(key);
     const before = m.get(key);
     const entry: UndoEntry = { space: name, key };
     if (before === undefined) fromDb.push(entry);
-    else if (before !== DELETED) entry.previous = seen.has(id) ? seen.get(id) : structuredClone(before);
+    else if (before !== DELETED) {
+      const clone = seen.get(name)?.get(key);
+      entry.previous = clone !== undefined ? clone : cloneJson(before);
+    }
     entries.push(entry);
     undoCount++;
   };
@@ -127,9 +162,9 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
       const v = pending.get(name)?.get(key);
       if (v === DELETED) return undefined;
       if (v !== undefined) {
-        if (recordUndo && typeof v === "object" && v !== null) {
-          const id = `${name}\u0000${key}`;
-          if (!touched.has(id) && !seen.has(id)) seen.set(id, structuredClone(v));
+        if (recordUndo && typeof v === "object" && v !== null && touched.get(name)?.has(key) !== true) {
+          const clones = ofSpace(seen, name, () => new Map<string, Json>());
+          if (!clones.has(key)) clones.set(key, cloneJson(v));
         }
         return v as T;
       }
@@ -149,8 +184,14 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
         if (pending.has(name)) throw new Error(`space ${name} is written with put or del: it cannot also be appended to`);
         appendOnly.add(name);
       }
-      if (sink === undefined || recordUndo) {
-        keep(name, key, value);
+      if (recordUndo) {
+        // Each key is appended once (ViewTx.append), so it did not exist before this block: its
+        // undo record deletes it, with no read of the store for a previous value.
+        entries.push({ space: name, key });
+        undoCount++;
+      }
+      if (sink === undefined) {
+        pendingOf(name).set(key, value);
         return;
       }
       sunk.add(name);
@@ -175,7 +216,7 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
     block(n, undo) {
       recordUndo = undo;
       if (undo) {
-        touched = new Set();
+        touched = new Map();
         seen = new Map();
         entries = [];
         undoByBlock.push([n, entries]);

@@ -41,11 +41,12 @@ export interface ViewTx {
   del(space: string, key: string): void;
   /**
    * Writes a value that no view reads back: a log kept for readers (timeline entries, evidence
-   * pointers, receipt batches), each key written once. Below the finalized block it is serialized
-   * at once into the range's LevelDB batch instead of waiting in memory for the range's end (a
-   * range's values held together were most of the collector's work while catching up); above it,
-   * and in the view worker, it is kept as `put` keeps it, with its undo record. A space written
-   * so is written only so: `get`, `put` and `del` refuse it.
+   * pointers, receipt batches), each key written once. It is serialized at once into the range's
+   * LevelDB batch instead of waiting in memory for the range's end (a range's values held together
+   * were most of the collector's work while catching up); in the view worker it is kept until the
+   * range's end. Above the finalized block its undo record deletes it: a key written once did not
+   * exist before, so no previous value is read. A space written so is written only so: `get`,
+   * `put` and `del` refuse it.
    */
   append(space: string, key: string, value: JsonValue): void;
 }
