@@ -57,8 +57,6 @@ export type ProvenanceGraph = { root: string; at: number; nodes: ProvNode[]; edg
  * short by either says so (`truncated`).
  */
 export const PROVENANCE_LIMITS = { nodes: 2_000, depth: 32 } as const;
-const MAX_NODES = PROVENANCE_LIMITS.nodes;
-const MAX_DEPTH = PROVENANCE_LIMITS.depth;
 
 function lastAt<T extends { at: number }>(history: T[], at: number): T | null {
   let out: T | null = null;
@@ -356,9 +354,9 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       edges.push({ from, to, relation });
     };
     const repeated = (list: readonly string[], i: number) => i > 0 && list.indexOf(list[i]) < i;
-    /** Whether another node fits (MAX_NODES); when none does, the graph is truncated. */
+    /** Whether another node fits (PROVENANCE_LIMITS.nodes); when none does, the graph is truncated. */
     const room = (): boolean => {
-      if (nodes.length < MAX_NODES) return true;
+      if (nodes.length < PROVENANCE_LIMITS.nodes) return true;
       truncated = true;
       return false;
     };
@@ -423,7 +421,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
         const r = addResource(a.resourceIds[i]);
         if (r) edge(nid, r, "scopeIncludes");
       }
-      if (a.parentId !== "0" && depth < MAX_DEPTH) {
+      if (a.parentId !== "0" && depth < PROVENANCE_LIMITS.depth) {
         const p = addAuthorization(a.parentId, depth + 1);
         if (p) edge(nid, p, "childOf");
       }
@@ -454,7 +452,7 @@ export function createQueries(reader: ViewReader, opts: QueryOptions = {}) {
       const holder = addParticipant(p.holderId);
       if (holder) edge(nid, holder, "heldBy");
       for (let i = 0; i < p.parentProductIds.length; i++) {
-        if (depth >= MAX_DEPTH) {
+        if (depth >= PROVENANCE_LIMITS.depth) {
           truncated = true;
           break;
         }

@@ -119,23 +119,16 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
   let recordUndo = false;
   let entries: UndoEntry[] = [];
 
-  const pendingOf = (name: string) => {
-    let m = pending.get(name);
-    if (m === undefined) {
-      m = new Map();
-      pending.set(name, m);
-    }
-    return m;
-  };
-  /** The inner map or set of `name` in a per-space table of this block, made on first use. */
-  const ofSpace = <T,>(table: Map<string, T>, name: string, make: () => T): T => {
+  /** The inner map or set of space `name` in a per-space table (pending, touched, seen), made on first use. */
+  const ofSpace = <T,>(table: Map<string, T>, name: string, make: new () => T): T => {
     let inner = table.get(name);
-    if (inner === undefined) table.set(name, (inner = make()));
+    if (inner === undefined) table.set(name, (inner = new make()));
     return inner;
   };
+  const pendingOf = (name: string) => ofSpace(pending, name, Map<string, Pending>);
   const remember = (name: string, key: string, m: Map<string, Pending>) => {
     if (!recordUndo) return;
-    const keys = ofSpace(touched, name, () => new Set<string>());
+    const keys = ofSpace(touched, name, Set<string>);
     if (keys.has(key)) return;
     keys.add(key);
     const before = m.get(key);
@@ -164,7 +157,7 @@ export function createRangeTx(stored: (space: string, key: string) => Json | und
       if (v === DELETED) return undefined;
       if (v !== undefined) {
         if (recordUndo && typeof v === "object" && v !== null && touched.get(name)?.has(key) !== true) {
-          const clones = ofSpace(seen, name, () => new Map<string, Json>());
+          const clones = ofSpace(seen, name, Map<string, Json>);
           if (!clones.has(key)) clones.set(key, cloneJson(v));
         }
         return v as T;
