@@ -38,6 +38,14 @@ const VIEWS = process.env.VIEWS ?? "all";
  * (thousands of blocks, 64 of them near the head) hardly does. TAIL_BLOCKS=0 measures that case.
  */
 const TAIL_BLOCKS = Number(process.env.TAIL_BLOCKS ?? 64);
+/** Issue 13's target: the indexer at least this share of the `eth_getLogs`-alone rate, timed both ways. */
+const TARGET = 0.4;
+/**
+ * The issue sets that target on a realistic chain of at least this many events. A smaller chain's
+ * catch-up (about a second at 10k) is printed for the growth figures: there it measures mostly a
+ * fresh process's first pass over the code.
+ */
+const TARGET_MIN_EVENTS = 100_000;
 
 interface ChildResult {
   events: number;
@@ -135,14 +143,19 @@ async function benchSize(records: number): Promise<SizeSummary> {
     const pct = (ms: number) => `${((ms / wall) * 100).toFixed(0)}%`.padStart(4);
     console.log(`last indexer round: ${last!.events} events, ${t.logs} logs, ${t.ranges} ranges, node cpu ${(last!.cpuMs! / 1000).toFixed(1)} s (${Math.round((last!.events / last!.cpuMs!) * 1000)} events per cpu-second)`);
     console.log(`  rpc wait ${pct(t.rpcWaitMs)}  decode ${pct(t.decodeMs)}  views ${pct(t.viewsMs)}  db batch ${pct(t.dbMs)}  gc pauses ${pct(t.gcMs)}   ${t.writes} view writes, ${t.undoEntries} undo entries`);
-    console.log(`median ratio ${median(ratiosIn).toFixed(2)} in-process, ${median(ratiosSpawn).toFixed(2)} from spawn (target >= 0.40); index kept at ${indexDir}`);
+    const [medianIn, medianSpawn] = [median(ratiosIn), median(ratiosSpawn)];
+    const verdict =
+      last!.events >= TARGET_MIN_EVENTS
+        ? `target >= ${TARGET} both ways: ${medianIn >= TARGET && medianSpawn >= TARGET ? "holds" : "misses"}`
+        : `a growth figure: the target of ${TARGET} is set on chains of ${TARGET_MIN_EVENTS.toLocaleString("en-US")} events or more`;
+    console.log(`median ratio ${medianIn.toFixed(2)} in-process, ${medianSpawn.toFixed(2)} from spawn (${verdict}); index kept at ${indexDir}`);
     return {
       records,
       events: last!.events,
       ceilingIn: median(ceilings),
       viewsIn: median(indexers),
-      ratioIn: median(ratiosIn),
-      ratioSpawn: median(ratiosSpawn),
+      ratioIn: medianIn,
+      ratioSpawn: medianSpawn,
       indexMb: (last!.indexBytes ?? 0) / 1e6,
       rssMb: last!.maxRssKb / 1024,
       load: lastLoad,
